@@ -1,0 +1,9 @@
+"""auth_service settings, one module per concern; all read the environment via config.env."""
+
+from .base import *  # noqa: F403
+from .cache import *  # noqa: F403
+from .database import *  # noqa: F403
+from .logs import *  # noqa: F403
+from .music import *  # noqa: F403
+from .rest import *  # noqa: F403
+from .security import *  # noqa: F403

@@ -1,0 +1,23 @@
+"""How auth_service reaches music_service (read only by notes.music_client)."""
+
+from config.env import env_float, env_int, env_str
+
+MUSIC_SERVICE_URL = env_str("MUSIC_SERVICE_URL", "http://localhost:5001").rstrip("/")
+MUSIC_SERVICE_TOKEN = env_str("MUSIC_SERVICE_TOKEN")
+MUSIC_CONNECT_TIMEOUT = env_float("MUSIC_CONNECT_TIMEOUT", 1.0)
+MUSIC_READ_TIMEOUT = env_float("MUSIC_READ_TIMEOUT", 3.0)
+MUSIC_POOL_SIZE = env_int("MUSIC_POOL_SIZE", 16)
+# After this many consecutive failures, stop waiting on music for MUSIC_BREAKER_COOLDOWN seconds.
+MUSIC_BREAKER_THRESHOLD = env_int("MUSIC_BREAKER_THRESHOLD", 3)
+MUSIC_BREAKER_COOLDOWN = env_float("MUSIC_BREAKER_COOLDOWN", 5.0)
+
+# sync: the 201 carries the photo; async: save "pendiente" and let the runner enrich; off: never call.
+ENRICHMENT_MODE = env_str("ENRICHMENT_MODE", "sync").lower()
+ENRICH_BATCH_SIZE = env_int("ENRICH_BATCH_SIZE", 50)
+ENRICH_INTERVAL = env_float("ENRICH_INTERVAL", 2.0)
+ENRICH_MAX_BACKOFF = env_int("ENRICH_MAX_BACKOFF", 30)
+
+if ENRICHMENT_MODE not in {"sync", "async", "off"}:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(f"ENRICHMENT_MODE must be sync, async or off, not {ENRICHMENT_MODE!r}")

@@ -1,0 +1,32 @@
+from django.contrib import admin
+from django.urls import include, path, re_path
+from rest_framework.routers import SimpleRouter
+
+from accounts import views as accounts
+from notes.views import NoteViewSet
+
+from .health import HealthView, ReadyView
+
+# "/?" routes both /notas and /notas/ for every method: no redirect ever eats a POST.
+# (DRF's constructor only takes a bool, so the pattern is set on the instance.)
+router = SimpleRouter()
+router.trailing_slash = "/?"
+router.register("notas", NoteViewSet, basename="nota")
+
+urlpatterns = [
+    re_path(r"^register/?$", accounts.RegisterView.as_view(), name="register"),
+    re_path(r"^login/?$", accounts.LoginView.as_view(), name="login"),
+    re_path(r"^token/refresh/?$", accounts.RefreshView.as_view(), name="token-refresh"),
+    re_path(r"^logout/?$", accounts.LogoutView.as_view(), name="logout"),
+    re_path(r"^me/?$", accounts.MeView.as_view(), name="me"),
+    re_path(r"^health/?$", HealthView.as_view(), name="health"),
+    re_path(r"^ready/?$", ReadyView.as_view(), name="ready"),
+    path("api-auth/", include("rest_framework.urls")),
+    path("admin/", admin.site.urls),
+    *router.urls,
+]
+
+handler400 = "config.errors.bad_request"
+handler403 = "config.errors.permission_denied"
+handler404 = "config.errors.not_found"
+handler500 = "config.errors.server_error"

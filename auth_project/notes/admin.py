@@ -1,0 +1,28 @@
+from django.contrib import admin
+from django.utils.html import format_html
+
+from .models import Note
+
+
+@admin.register(Note)
+class NoteAdmin(admin.ModelAdmin):
+    list_display = ["id", "user", "cancion", "portada", "enriquecimiento", "creada"]
+    list_display_links = ["id", "cancion"]
+    list_filter = ["user", "enriquecimiento", "creada"]
+    search_fields = ["cancion", "texto", "titulo", "artista", "album", "user__username"]
+    list_select_related = ["user"]
+    date_hierarchy = "creada"
+    readonly_fields = ["portada_grande", "creada", "actualizada"]
+    raw_id_fields = ["user"]
+
+    @admin.display(description="portada")
+    def portada(self, note: Note):
+        if not note.foto:
+            return "—"
+        return format_html('<img src="{}" alt="" width="48" height="48" class="cover-thumb">', note.foto)
+
+    @admin.display(description="portada")
+    def portada_grande(self, note: Note):
+        if not note.foto:
+            return "—"
+        return format_html('<img src="{}" alt="" width="200" height="200">', note.foto)

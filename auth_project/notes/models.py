@@ -1,0 +1,60 @@
+from django.conf import settings
+from django.db import models
+
+
+class Enrichment(models.TextChoices):
+    OK = "ok", "ok"
+    NO_RESULTS = "sin_resultados", "sin resultados"
+    PENDING = "pendiente", "pendiente"
+
+
+class Note(models.Model):
+    """A person's note about a song, with what music_service found for it."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notes")
+    cancion = models.CharField("canción", max_length=200)
+    texto = models.TextField(blank=True, default="", max_length=5000)
+
+    # What music_service answered: the cover photo and the matched track. NULL means
+    # "nothing known" and is what the API shows as null (DJ001 is deliberate here).
+    foto = models.TextField(null=True, blank=True)  # noqa: DJ001
+    spotify_id = models.CharField(max_length=64, null=True, blank=True)  # noqa: DJ001
+    titulo = models.CharField(max_length=300, blank=True, default="")
+    artista = models.CharField(max_length=300, blank=True, default="")
+    album = models.CharField(max_length=300, blank=True, default="")
+    spotify_url = models.URLField(max_length=500, null=True, blank=True)  # noqa: DJ001
+    preview_url = models.URLField(max_length=500, null=True, blank=True)  # noqa: DJ001
+
+    enriquecimiento = models.CharField(max_length=16, choices=Enrichment.choices, default=Enrichment.PENDING)
+    # Bookkeeping of the re-enrichment runner: attempts made, and when the note may be tried
+    # next (a backoff after a failure, or a short lease while one runner works on it).
+    enrich_attempts = models.PositiveIntegerField(default=0)
+    next_enrich_at = models.DateTimeField(null=True, blank=True)
+
+    creada = models.DateTimeField(auto_now_add=True)
+    actualizada = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-creada", "-id"]
+        verbose_name = "nota"
+        verbose_name_plural = "notas"
+        indexes = [
+            models.Index(fields=["user", "-creada", "-id"], name="note_user_newest"),
+            models.Index(fields=["enriquecimiento", "next_enrich_at"], name="note_enrich_due"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cancion} ({self.user_id})"
+
+    @property
+    def musica(self) -> dict | None:
+        if self.enriquecimiento != Enrichment.OK:
+            return None
+        return {
+            "spotify_id": self.spotify_id,
+            "titulo": self.titulo,
+            "artista": self.artista,
+            "album": self.album,
+            "spotify_url": self.spotify_url,
+            "preview_url": self.preview_url,
+        }

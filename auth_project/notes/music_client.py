@@ -1,0 +1,161 @@
+"""The only code that knows where music_service lives and how to talk to it.
+
+One pooled ``requests.Session`` per process; connect/read timeouts; one retry on a
+refused/failed connection only; the caller's ``X-Request-ID`` forwarded; the shared
+service token; and a circuit breaker, so while music is down notes are saved
+``pendiente`` at once instead of each request waiting out the timeouts.
+"""
+
+import logging
+import threading
+import time
+from dataclasses import dataclass
+
+import requests
+from django.conf import settings
+from requests.adapters import HTTPAdapter
+from urllib3.util.retry import Retry
+
+from config.request_context import REQUEST_ID_HEADER, get_request_id
+
+logger = logging.getLogger(__name__)
+
+
+class MusicUnavailable(Exception):
+    """music_service did not give a usable answer (down, slow, error, breaker open)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Song:
+    spotify_id: str | None
+    titulo: str
+    artista: str
+    album: str
+    foto: str | None
+    spotify_url: str | None
+    preview_url: str | None
+
+
+class CircuitBreaker:
+    """Closed → open after ``threshold`` consecutive failures → one probe after ``cooldown``."""
+
+    def __init__(self, *, threshold: int, cooldown: float):
+        self.threshold = threshold
+        self.cooldown = cooldown
+        self._failures = 0
+        self._opened_at: float | None = None
+        self._probing = False
+        self._lock = threading.Lock()
+
+    def allow(self) -> bool:
+        with self._lock:
+            if self._opened_at is None:
+                return True
+            if self._probing or time.monotonic() - self._opened_at < self.cooldown:
+                return False
+            self._probing = True  # this caller is the probe; everyone else still fails fast
+            return True
+
+    def record_success(self) -> None:
+        with self._lock:
+            self._failures, self._opened_at, self._probing = 0, None, False
+
+    def record_failure(self) -> None:
+        with self._lock:
+            self._failures += 1
+            if self._probing or self._failures >= self.threshold:
+                if self._opened_at is None or self._probing:
+                    logger.warning("music breaker open", extra={"failures": self._failures})
+                self._opened_at = time.monotonic()
+                self._probing = False
+
+    @property
+    def is_open(self) -> bool:
+        with self._lock:
+            return self._opened_at is not None
+
+
+_breaker = CircuitBreaker(
+    threshold=settings.MUSIC_BREAKER_THRESHOLD, cooldown=settings.MUSIC_BREAKER_COOLDOWN
+)
+_session_lock = threading.Lock()
+_session: requests.Session | None = None
+
+
+def _get_session() -> requests.Session:
+    global _session
+    with _session_lock:
+        if _session is None:
+            session = requests.Session()
+            # Retry a failed connect once (nothing reached music); never a read: music may be busy.
+            retry = Retry(total=1, connect=1, read=0, status=0, other=0, backoff_factor=0)
+            adapter = HTTPAdapter(
+                pool_connections=1, pool_maxsize=settings.MUSIC_POOL_SIZE, max_retries=retry
+            )
+            session.mount("http://", adapter)
+            session.mount("https://", adapter)
+            _session = session
+        return _session
+
+
+def _safe_url(value) -> str | None:
+    """Only http(s) links and inline images reach our pages."""
+    if isinstance(value, str) and value.startswith(("https://", "http://", "data:image/")):
+        return value
+    return None
+
+
+def _song_from(track: dict) -> Song:
+    return Song(
+        spotify_id=track.get("spotify_id") or None,
+        titulo=str(track.get("titulo") or "")[:300],
+        artista=str(track.get("artista") or "")[:300],
+        album=str(track.get("album") or "")[:300],
+        foto=_safe_url(track.get("foto")),
+        spotify_url=_safe_url(track.get("spotify_url")),
+        preview_url=_safe_url(track.get("preview_url")),
+    )
+
+
+def find_song(query: str) -> Song | None:
+    """The best match for ``query``; None when music answered that nothing matched.
+
+    Raises MusicUnavailable when music could not answer, without waiting if the breaker is open.
+    """
+    if not _breaker.allow():
+        raise MusicUnavailable("circuit open")
+    headers = {"Accept": "application/json"}
+    if request_id := get_request_id():
+        headers[REQUEST_ID_HEADER] = request_id
+    if settings.MUSIC_SERVICE_TOKEN:
+        headers["Authorization"] = f"Bearer {settings.MUSIC_SERVICE_TOKEN}"
+    started = time.perf_counter()
+    try:
+        response = _get_session().get(
+            f"{settings.MUSIC_SERVICE_URL}/search",
+            params={"q": query, "limit": 1},
+            headers=headers,
+            timeout=(settings.MUSIC_CONNECT_TIMEOUT, settings.MUSIC_READ_TIMEOUT),
+        )
+        if response.status_code != 200:
+            raise MusicUnavailable(f"music answered {response.status_code}")
+        results = response.json()["results"]
+        if not isinstance(results, list):
+            raise MusicUnavailable("music answered an unexpected body")
+    except (requests.RequestException, ValueError, KeyError, TypeError, MusicUnavailable) as exc:
+        _breaker.record_failure()
+        logger.warning(
+            "music unavailable",
+            extra={
+                "reason": type(exc).__name__,
+                "detail": str(exc) if isinstance(exc, MusicUnavailable) else None,
+                "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+            },
+        )
+        raise MusicUnavailable(str(exc)) from None
+    _breaker.record_success()
+    return _song_from(results[0]) if results else None
+
+
+def breaker_is_open() -> bool:
+    return _breaker.is_open

@@ -1,0 +1,130 @@
+"""Writes on notes. The only code that asks music_service for a song (via music_client).
+
+The call to music happens before any transaction is opened: a slow music service must
+never hold a database lock (on SQLite that would block every other writer).
+"""
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from . import music_client
+from .models import Enrichment, Note
+from .selectors import note_ids_due_for_enrichment
+
+logger = logging.getLogger(__name__)
+
+LEASE = timedelta(seconds=60)
+_MUSIC_FIELDS = ("foto", "spotify_id", "titulo", "artista", "album", "spotify_url", "preview_url")
+
+
+def _look_up(cancion: str) -> tuple[str, music_client.Song | None]:
+    try:
+        song = music_client.find_song(cancion)
+    except music_client.MusicUnavailable:
+        return Enrichment.PENDING, None
+    return (Enrichment.OK, song) if song else (Enrichment.NO_RESULTS, None)
+
+
+def _enrichment_fields(status: str, song: music_client.Song | None) -> dict:
+    fields = {name: getattr(song, name) if song else None for name in _MUSIC_FIELDS}
+    for text_field in ("titulo", "artista", "album"):
+        fields[text_field] = fields[text_field] or ""
+    fields["enriquecimiento"] = status
+    fields["next_enrich_at"] = None
+    return fields
+
+
+def _resolve(cancion: str) -> dict:
+    """What to store for ``cancion`` now: looked up (sync) or left for the runner (async/off)."""
+    if settings.ENRICHMENT_MODE == "sync":
+        fields = _enrichment_fields(*_look_up(cancion))
+    else:
+        fields = _enrichment_fields(Enrichment.PENDING, None)
+    fields["enrich_attempts"] = 0
+    return fields
+
+
+def note_create(*, user, cancion: str, texto: str = "") -> Note:
+    note = Note(user=user, cancion=cancion, texto=texto, **_resolve(cancion))
+    with transaction.atomic():
+        note.save()
+    logger.info("note created", extra={"note_id": note.pk, "enrichment": note.enriquecimiento})
+    return note
+
+
+@transaction.atomic
+def _note_save_changes(*, note: Note, fields: dict) -> Note:
+    for name, value in fields.items():
+        setattr(note, name, value)
+    note.save()
+    return note
+
+
+def note_update(*, note: Note, cancion: str | None = None, texto: str | None = None) -> Note:
+    changes: dict = {}
+    if texto is not None:
+        changes["texto"] = texto
+    if cancion is not None and cancion != note.cancion:
+        # A different song: what was found for the old one no longer applies.
+        changes["cancion"] = cancion
+        changes.update(_resolve(cancion))
+    return _note_save_changes(note=note, fields=changes) if changes else note
+
+
+def note_delete(*, note: Note) -> None:
+    note.delete()
+
+
+def _backoff(attempts: int) -> timedelta:
+    return timedelta(seconds=min(2 ** max(attempts - 1, 0) * 2, settings.ENRICH_MAX_BACKOFF))
+
+
+def note_enrich(*, note_id: int) -> str | None:
+    """Enrich one pending note. Returns its new status, or None when another runner has it.
+
+    Safe with any number of runners: a runner first takes a short lease with a conditional
+    UPDATE (only one can win it), and writes the result only if the note is still pending
+    for the same song (an edit in between wins).
+    """
+    now = timezone.now()
+    note = (
+        Note.objects.filter(pk=note_id, enriquecimiento=Enrichment.PENDING)
+        .only("cancion", "enrich_attempts")
+        .first()
+    )
+    if note is None:
+        return None
+    claimed = (
+        Note.objects.filter(pk=note_id, enriquecimiento=Enrichment.PENDING, cancion=note.cancion)
+        .filter(next_enrich_at__isnull=True)
+        .update(next_enrich_at=now + LEASE)
+    ) or (
+        Note.objects.filter(
+            pk=note_id, enriquecimiento=Enrichment.PENDING, cancion=note.cancion, next_enrich_at__lte=now
+        ).update(next_enrich_at=now + LEASE)
+    )
+    if not claimed:
+        return None
+    status, song = _look_up(note.cancion)
+    still_mine = Note.objects.filter(pk=note_id, enriquecimiento=Enrichment.PENDING, cancion=note.cancion)
+    if status == Enrichment.PENDING:
+        attempts = note.enrich_attempts + 1
+        still_mine.update(enrich_attempts=attempts, next_enrich_at=timezone.now() + _backoff(attempts))
+        return Enrichment.PENDING
+    still_mine.update(**_enrichment_fields(status, song), actualizada=timezone.now())
+    return status
+
+
+def notes_enrich_pending(*, limit: int | None = None) -> dict:
+    """One pass of the re-enrichment runner. Stops early while music is unavailable."""
+    counts = {Enrichment.OK: 0, Enrichment.NO_RESULTS: 0, Enrichment.PENDING: 0, "skipped": 0}
+    for note_id in note_ids_due_for_enrichment(limit=limit or settings.ENRICH_BATCH_SIZE):
+        status = note_enrich(note_id=note_id)
+        counts[status or "skipped"] += 1
+        if status == Enrichment.PENDING:
+            break  # music is down: leave the rest for the next pass, untouched
+    return {str(key): value for key, value in counts.items()}

@@ -1,0 +1,44 @@
+"""Every error is JSON: {"error": "<message>", "detalle": {...}} — never an HTML page."""
+
+import logging
+
+from django.http import JsonResponse
+from rest_framework import exceptions
+from rest_framework.views import exception_handler
+
+logger = logging.getLogger(__name__)
+
+
+def error_body(message: str, detalle: dict | None = None) -> dict:
+    return {"error": message, "detalle": detalle or {}}
+
+
+def api_exception_handler(exc, context):
+    response = exception_handler(exc, context)
+    if response is None:
+        return None  # Django's handler500 answers (still JSON).
+    if isinstance(exc, exceptions.ValidationError):
+        data = response.data
+        detalle = data if isinstance(data, dict) else {"non_field_errors": data}
+        response.data = error_body("Datos no válidos.", detalle)
+    else:
+        data = response.data
+        detail = data.get("detail", data) if isinstance(data, dict) else data
+        response.data = error_body(str(detail))
+    return response
+
+
+def not_found(request, exception=None):
+    return JsonResponse(error_body("Recurso no encontrado."), status=404)
+
+
+def bad_request(request, exception=None):
+    return JsonResponse(error_body("Petición no válida."), status=400)
+
+
+def permission_denied(request, exception=None):
+    return JsonResponse(error_body("Permiso denegado."), status=403)
+
+
+def server_error(request):
+    return JsonResponse(error_body("Error interno del servidor."), status=500)

@@ -1,0 +1,77 @@
+"""Request id, one JSON access-log line per request, and the JSON log formatter.
+
+The request id comes from ``X-Request-ID`` (when it looks sane) or is generated, is
+echoed in the response, and is attached to every log line emitted while handling it.
+"""
+
+import contextvars
+import json
+import logging
+import re
+import time
+import uuid
+from datetime import UTC, datetime
+
+REQUEST_ID_HEADER = "X-Request-ID"
+_VALID_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+_request_id: contextvars.ContextVar[str | None] = contextvars.ContextVar("request_id", default=None)
+
+access_log = logging.getLogger("music.access")
+
+
+def get_request_id() -> str | None:
+    return _request_id.get()
+
+
+class RequestContextMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        incoming = request.headers.get(REQUEST_ID_HEADER, "")
+        request_id = incoming if _VALID_ID.match(incoming) else uuid.uuid4().hex
+        token = _request_id.set(request_id)
+        started = time.perf_counter()
+        try:
+            response = self.get_response(request)
+            response[REQUEST_ID_HEADER] = request_id
+            access_log.info(
+                "request",
+                extra={
+                    "method": request.method,
+                    "path": request.path,
+                    "status": response.status_code,
+                    "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+                    "source": getattr(response, "music_source", None),
+                    "cache": getattr(response, "music_cache", None),
+                },
+            )
+            return response
+        finally:
+            _request_id.reset(token)
+
+
+# Attributes every LogRecord has; anything else was passed through ``extra``.
+_RESERVED = set(vars(logging.LogRecord("", 0, "", 0, "", (), None))) | {"message", "asctime"}
+
+
+class JsonFormatter(logging.Formatter):
+    def __init__(self, *args, service: str = "music", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.service = service
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "service": self.service,
+            "logger": record.name,
+            "message": record.getMessage(),
+            "request_id": get_request_id(),
+        }
+        entry.update(
+            {k: v for k, v in vars(record).items() if k not in _RESERVED and v is not None}
+        )
+        if record.exc_info:
+            entry["exc_type"] = record.exc_info[0].__name__ if record.exc_info[0] else None
+        return json.dumps(entry, ensure_ascii=False, default=str)

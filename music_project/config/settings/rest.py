@@ -1,0 +1,14 @@
+"""DRF without contrib.auth: no user model, no ContentType, only the service-token check."""
+
+REST_FRAMEWORK = {
+    "UNAUTHENTICATED_USER": None,
+    "UNAUTHENTICATED_TOKEN": None,
+    "DEFAULT_AUTHENTICATION_CLASSES": ["search.service_token.ServiceTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["search.service_token.IsTrustedCaller"],
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "EXCEPTION_HANDLER": "config.errors.api_exception_handler",
+}

@@ -1,0 +1,249 @@
+"""Built-in offline catalog: lets the service answer searches with no keys and no internet.
+
+The songs live as data in ``search/catalog/songs.json`` (titulo, artista, album, anio).
+Offline there are no Spotify ids, durations or previews, so those fields are ``None``;
+``spotify_url`` is a Spotify *search* link and ``foto`` is a generated SVG cover
+embedded as a ``data:`` URI, so a browser can show it without any network access.
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import hashlib
+import json
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote
+from xml.sax.saxutils import escape
+
+from .base import ProviderUnavailable, Track
+
+CATALOG_PATH = Path(__file__).resolve().parent.parent / "catalog" / "songs.json"
+
+SPOTIFY_SEARCH_URL = "https://open.spotify.com/search/"
+
+_APOSTROPHES = re.compile(r"['\u2019\u2018`\u00b4]")
+_NON_WORD = re.compile(r"[^0-9a-z]+")
+# Characters XML 1.0 does not allow, even escaped.
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+_TITLE_MAX = 22
+_ARTIST_MAX = 30
+
+
+def normalize(text: str) -> str:
+    """Accent-, case-, punctuation- and whitespace-insensitive form of ``text``.
+
+    ``"  Héroes del   Silencio "`` -> ``"heroes del silencio"``;
+    ``"Don't Stop Me Now"`` -> ``"dont stop me now"``.
+    """
+    decomposed = unicodedata.normalize("NFKD", text or "")
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    folded = _APOSTROPHES.sub("", stripped.casefold())
+    return _NON_WORD.sub(" ", folded).strip()
+
+
+@dataclass(frozen=True, slots=True)
+class CatalogSong:
+    """One catalog entry plus its precomputed search keys."""
+
+    titulo: str
+    artista: str
+    album: str
+    anio: int
+    title_norm: str
+    title_tokens: tuple[str, ...]
+    artist_tokens: tuple[str, ...]
+    album_tokens: tuple[str, ...]
+
+    @classmethod
+    def from_dict(cls, raw: dict) -> CatalogSong:
+        titulo = str(raw["titulo"]).strip()
+        artista = str(raw["artista"]).strip()
+        album = str(raw["album"]).strip()
+        title_norm = normalize(titulo)
+        return cls(
+            titulo=titulo,
+            artista=artista,
+            album=album,
+            anio=int(raw["anio"]),
+            title_norm=title_norm,
+            title_tokens=tuple(title_norm.split()),
+            artist_tokens=tuple(normalize(artista).split()),
+            album_tokens=tuple(normalize(album).split()),
+        )
+
+
+@functools.cache
+def load_catalog(path: Path = CATALOG_PATH) -> tuple[CatalogSong, ...]:
+    """Read the catalog once per process (per path); raises if missing or malformed."""
+    with open(path, encoding="utf-8") as fh:
+        data = json.load(fh)
+    if not isinstance(data, list):
+        raise TypeError(f"{path}: expected a JSON list of songs")
+    return tuple(CatalogSong.from_dict(item) for item in data)
+
+
+def spotify_search_url(titulo: str, artista: str) -> str:
+    """A Spotify web search link for the song (works without an API key)."""
+    return SPOTIFY_SEARCH_URL + quote(f"{titulo} {artista}", safe="")
+
+
+def _truncate(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    return text[: limit - 1].rstrip() + "\u2026"
+
+
+def _svg_text(text: str, limit: int) -> str:
+    return escape(_XML_INVALID.sub("", _truncate(text, limit)))
+
+
+def _hsl_to_hex(hue: float, saturation: float, lightness: float) -> str:
+    """HSL (hue in degrees, s/l in 0..1) to ``#rrggbb``."""
+    c = (1 - abs(2 * lightness - 1)) * saturation
+    h = (hue % 360) / 60
+    x = c * (1 - abs(h % 2 - 1))
+    r, g, b = [(c, x, 0), (x, c, 0), (0, c, x), (0, x, c), (x, 0, c), (c, 0, x)][int(h) % 6]
+    m = lightness - c / 2
+    return "#" + "".join(f"{round((v + m) * 255):02x}" for v in (r, g, b))
+
+
+def _motif(kind: int, seed: bytes, accent: str) -> str:
+    """One of four simple shapes, placed and sized from ``seed``."""
+    a, b = seed[0], seed[1]
+    if kind == 0:  # a record: concentric rings
+        cx, cy = 120 + a % 60, 100 + b % 40
+        return (
+            f'<circle cx="{cx}" cy="{cy}" r="86" fill="#111" opacity=".85"/>'
+            f'<circle cx="{cx}" cy="{cy}" r="60" fill="none" stroke="{accent}" stroke-width="2"/>'
+            f'<circle cx="{cx}" cy="{cy}" r="26" fill="{accent}"/>'
+        )
+    if kind == 1:  # diagonal stripes, one path
+        step = 40 + a % 20
+        d = "".join(f"M{x} 0L{x - 300} 300" for x in range(step // 2, 600, step))
+        return f'<path d="{d}" stroke="{accent}" stroke-width="{8 + b % 10}" opacity=".4"/>'
+    if kind == 2:  # nested triangles
+        p = 40 + a % 60
+        return (
+            f'<path d="M{p} 200L150 {20 + b % 40}L{300 - p} 200Z" fill="{accent}" opacity=".7"/>'
+            f'<path d="M{p + 40} 200L150 {90 + b % 40}L{260 - p} 200Z" fill="#fff" '
+            'opacity=".25"/>'
+        )
+    # a grid of squares, some lit
+    size = 40 + a % 16
+    d = "".join(
+        f"M{30 + i * (size + 12)} {30 + j * (size + 12)}h{size}v{size}h-{size}Z"
+        for i in range(4)
+        for j in range(3)
+        if (b >> ((i + j * 4) % 8)) & 1 or i == j
+    )
+    return f'<path d="{d}" fill="{accent}" opacity=".6"/>'
+
+
+def cover_svg(titulo: str, artista: str) -> str:
+    """A deterministic 300x300 SVG cover showing the title and the artist.
+
+    The colours and the motif come from a SHA-256 of artist and title, so the
+    same song gives byte-identical output in every process.
+    """
+    digest = hashlib.sha256(f"{artista}\x1f{titulo}".encode()).digest()
+    hue = int.from_bytes(digest[:2], "big") % 360
+    background = _hsl_to_hex(hue, 0.55, 0.32)
+    accent = _hsl_to_hex(hue + 150 + digest[2] % 60, 0.7, 0.6)
+    return (
+        '<svg xmlns="http://www.w3.org/2000/svg" width="300" height="300" '
+        'viewBox="0 0 300 300">'
+        f'<rect width="300" height="300" fill="{background}"/>'
+        f"{_motif(digest[3] % 4, digest[4:6], accent)}"
+        '<rect y="212" width="300" height="88" fill="#000" opacity=".45"/>'
+        '<g font-family="Helvetica,Arial,sans-serif" fill="#fff">'
+        f'<text x="16" y="247" font-size="20" font-weight="bold">'
+        f"{_svg_text(titulo, _TITLE_MAX)}</text>"
+        f'<text x="16" y="277" font-size="16" opacity=".85">'
+        f"{_svg_text(artista, _ARTIST_MAX)}</text>"
+        "</g></svg>"
+    )
+
+
+@functools.lru_cache(maxsize=1024)
+def cover_data_uri(titulo: str, artista: str) -> str:
+    """``cover_svg`` as a base64 ``data:image/svg+xml`` URI, usable as an <img> src."""
+    payload = base64.b64encode(cover_svg(titulo, artista).encode("utf-8")).decode("ascii")
+    return "data:image/svg+xml;base64," + payload
+
+
+def _tokens_match(query_tokens: list[str], field_tokens: tuple[str, ...]) -> bool:
+    """Every query token is a prefix of some token of the field."""
+    return all(any(t.startswith(q) for t in field_tokens) for q in query_tokens)
+
+
+def _rank(song: CatalogSong, query_norm: str, query_tokens: list[str]) -> int | None:
+    """Lower is better; ``None`` when the song does not match at all."""
+    if not _tokens_match(query_tokens, song.title_tokens + song.artist_tokens + song.album_tokens):
+        return None
+    if song.title_norm == query_norm:
+        return 0
+    # Naming the artist exactly ("Queen") means their songs, not titles that contain the word.
+    if " ".join(song.artist_tokens) == " ".join(query_tokens):
+        return 1
+    if song.title_norm.startswith(query_norm):
+        return 2
+    if _tokens_match(query_tokens, song.title_tokens):
+        return 3
+    if _tokens_match(query_tokens, song.artist_tokens):
+        return 4
+    if _tokens_match(query_tokens, song.album_tokens):
+        return 5
+    return 6
+
+
+def to_track(song: CatalogSong) -> Track:
+    return Track(
+        spotify_id=None,
+        titulo=song.titulo,
+        artista=song.artista,
+        album=song.album,
+        foto=cover_data_uri(song.titulo, song.artista),
+        spotify_url=spotify_search_url(song.titulo, song.artista),
+        preview_url=None,
+        duracion_ms=None,
+    )
+
+
+class OfflineProvider:
+    """Searches the built-in catalog; needs no keys and no network."""
+
+    name = "offline"
+
+    def __init__(self, catalog_path: Path | str = CATALOG_PATH):
+        self.catalog_path = Path(catalog_path)
+
+    def _catalog(self) -> tuple[CatalogSong, ...]:
+        try:
+            return load_catalog(self.catalog_path)
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise ProviderUnavailable(f"offline catalog unavailable: {exc}") from exc
+
+    def search(self, query: str, limit: int) -> list[Track]:
+        query_norm = normalize(query)
+        if not query_norm or limit <= 0:
+            return []
+        query_tokens = query_norm.split()
+        ranked = []
+        for position, song in enumerate(self._catalog()):
+            rank = _rank(song, query_norm, query_tokens)
+            if rank is not None:
+                ranked.append((rank, position, song))
+        ranked.sort(key=lambda item: item[:2])
+        return [to_track(song) for _, _, song in ranked[:limit]]
+
+    def is_ready(self) -> bool:
+        try:
+            return len(self._catalog()) > 0
+        except ProviderUnavailable:
+            return False

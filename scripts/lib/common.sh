@@ -1,0 +1,78 @@
+# Shared by scripts/*: a project virtualenv that is (re)installed only when requirements change.
+# shellcheck shell=bash
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+VENV="${VENV:-$ROOT/.venv}"
+
+pick_python() {
+    local candidate
+    for candidate in "${PYTHON:-}" python3.11 python3.12 python3.13 python3; do
+        [ -n "$candidate" ] || continue
+        if command -v "$candidate" >/dev/null 2>&1 &&
+            "$candidate" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' 2>/dev/null; then
+            echo "$candidate"
+            return 0
+        fi
+    done
+    echo "error: Python 3.11 or newer is required (set PYTHON=/path/to/python3.11)" >&2
+    return 1
+}
+
+# ensure_venv REQUIREMENTS_FILE: create .venv and install the file when it (or what it includes) changed.
+ensure_venv() {
+    local requirements="$1" python stamp digest
+    if [ ! -x "$VENV/bin/python" ]; then
+        python="$(pick_python)"
+        echo "==> creating $VENV with $("$python" --version)"
+        "$python" -m venv "$VENV" || {
+            echo "error: '$python -m venv' failed (on Debian/Ubuntu: apt-get install python3-venv)" >&2
+            return 1
+        }
+    fi
+    stamp="$VENV/.installed-$(basename "$requirements")"
+    digest="$(cat "$ROOT"/requirements/*.txt | sha256sum | cut -d' ' -f1)"
+    if [ "$(cat "$stamp" 2>/dev/null)" != "$digest" ]; then
+        echo "==> installing $requirements"
+        "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip
+        "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -r "$ROOT/$requirements"
+        echo "$digest" >"$stamp"
+    fi
+}
+
+# ensure_env_file: a git-ignored .env with fresh local secrets, made once; then exported.
+ensure_env_file() {
+    if [ ! -f "$ROOT/.env" ]; then
+        echo "==> writing $ROOT/.env with fresh local secrets (git-ignored)"
+        "$VENV/bin/python" - "$ROOT/.env" <<'PY'
+import secrets, sys
+lines = [
+    "# Local secrets made by scripts/run. Never commit this file.",
+    f"DJANGO_SECRET_KEY={secrets.token_urlsafe(50)}",
+    f"JWT_SIGNING_KEY={secrets.token_urlsafe(50)}",
+    f"MUSIC_SERVICE_TOKEN={secrets.token_urlsafe(32)}",
+    "# Spotify keys (https://developer.spotify.com/dashboard). Empty: the offline catalog answers.",
+    "SPOTIFY_CLIENT_ID=",
+    "SPOTIFY_CLIENT_SECRET=",
+]
+with open(sys.argv[1], "w") as fh:
+    fh.write("\n".join(lines) + "\n")
+PY
+        chmod 600 "$ROOT/.env"
+    fi
+    set -a
+    # shellcheck disable=SC1091
+    . "$ROOT/.env"
+    set +a
+}
+
+# wait_http URL SECONDS: poll until URL answers 200.
+wait_http() {
+    local url="$1" deadline=$((SECONDS + ${2:-30}))
+    until "$VENV/bin/python" -c "import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=1)" "$url" 2>/dev/null; do
+        if [ $SECONDS -ge $deadline ]; then
+            echo "error: $url did not answer within ${2:-30}s" >&2
+            return 1
+        fi
+        sleep 0.3
+    done
+}
