@@ -212,7 +212,12 @@ build_python_base_image() {
     log "base image $MUSICA_BASE_IMAGE present (recipe $want): skipping"
     return 0
   fi
-  build_rootfs_image || return $?
+  timed "debootstrap + docker import $MUSICA_ROOTFS_IMAGE" build_rootfs_image || return $?
+  timed "python3 layer $MUSICA_BASE_IMAGE" _build_python_layer "$want"
+}
+
+_build_python_layer() {
+  local want="$1"
   docker build -q \
     -f "$MUSICA_REPO_ROOT/docker/base/python-base.Dockerfile" \
     --build-arg "ROOTFS_IMAGE=$MUSICA_ROOTFS_IMAGE" \

@@ -1,0 +1,53 @@
+"""Both services as real gunicorn processes on free ports, music pointed at the Spotify double."""
+
+import pytest
+
+from tests.spotify_double.server import SpotifyDouble
+from tests.support.http import Api
+from tests.support.processes import auth_process, music_process
+
+
+@pytest.fixture(scope="session")
+def log_dir(tmp_path_factory):
+    return tmp_path_factory.mktemp("logs")
+
+
+@pytest.fixture(scope="session")
+def spotify():
+    with SpotifyDouble().start() as double:
+        yield double
+
+
+@pytest.fixture(autouse=True)
+def _fresh_double(spotify):
+    spotify.reset()
+
+
+@pytest.fixture(scope="session")
+def music(log_dir, spotify):
+    with music_process(log_dir, spotify=spotify) as service:
+        yield service
+
+
+@pytest.fixture(scope="session")
+def auth(log_dir, tmp_path_factory, music):
+    database = tmp_path_factory.mktemp("db") / "notas.db"
+    with auth_process(log_dir, database_url=f"sqlite:///{database}", music_url=music.url) as service:
+        service.database = database
+        yield service
+
+
+@pytest.fixture
+def api(auth):
+    return Api(auth.url)
+
+
+_counter = iter(range(1_000_000))
+
+
+@pytest.fixture
+def new_user(api, request):
+    def make(prefix: str = "user") -> Api:
+        return api.register_and_login(f"{prefix}{next(_counter)}_{request.node.name[:20]}")
+
+    return make

@@ -1,0 +1,158 @@
+"""Real service processes for tests: gunicorn on free ports, logs captured to files."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
+
+BASE_ENV = {
+    "DJANGO_SECRET_KEY": "test-secret-key-for-live-processes-0123456789-abcdefghijklmnop",
+    "JWT_SIGNING_KEY": "test-jwt-signing-key-for-live-processes-0123456789-abcdefghij",
+    "DJANGO_ALLOWED_HOSTS": "localhost,127.0.0.1",
+    "THROTTLE_LOGIN": "10000/min",
+    "THROTTLE_REGISTER": "10000/min",
+    "LOG_LEVEL": "INFO",
+}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def http_ok(url: str, timeout: float = 1.0) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response:  # noqa: S310 (local test URL)
+            return response.status == 200
+    except OSError:
+        return False
+
+
+class ServiceProcess:
+    """One service (gunicorn, or any command) started from its project folder."""
+
+    def __init__(self, name: str, project: str, env: dict, log_dir: Path, *, port: int | None = None,
+                 command: list[str] | None = None, health_path: str | None = "/health"):
+        self.name = name
+        self.cwd = ROOT / project
+        self.port = port or free_port()
+        self.env = {**os.environ, **BASE_ENV, **{k: str(v) for k, v in env.items()}}
+        self.env.pop("DJANGO_SETTINGS_MODULE", None)
+        self.env["PYTHONUNBUFFERED"] = "1"
+        self.log_path = log_dir / f"{name}.log"
+        self.command = command or [
+            str(BIN / "gunicorn"), "config.wsgi", "--bind", f"127.0.0.1:{self.port}",
+        ]
+        self.health_path = health_path
+        self.proc: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def manage(self, *args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "manage.py", *args], cwd=self.cwd, env=self.env,
+            capture_output=True, text=True, timeout=120, check=True,
+        )
+
+    def start(self, timeout: float = 30) -> ServiceProcess:
+        log = open(self.log_path, "ab")  # noqa: SIM115 (kept open for the child's lifetime)
+        self.proc = subprocess.Popen(
+            self.command, cwd=self.cwd, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        log.close()
+        if self.health_path:
+            deadline = time.monotonic() + timeout
+            while not http_ok(self.url + self.health_path):
+                if self.proc.poll() is not None:
+                    raise RuntimeError(f"{self.name} exited early:\n{self.logs()[-3000:]}")
+                if time.monotonic() > deadline:
+                    self.stop()
+                    raise RuntimeError(f"{self.name} not healthy after {timeout}s:\n{self.logs()[-3000:]}")
+                time.sleep(0.1)
+        return self
+
+    def _signal(self, sig: int) -> None:
+        if self.proc and self.proc.poll() is None:
+            try:
+                os.killpg(self.proc.pid, sig)
+            except ProcessLookupError:
+                pass
+
+    def stop(self) -> None:
+        self._signal(signal.SIGTERM)
+        if self.proc:
+            try:
+                self.proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self._signal(signal.SIGKILL)
+                self.proc.wait(timeout=5)
+
+    def kill(self) -> None:
+        """SIGKILL the whole process group: a crash, not a shutdown."""
+        self._signal(signal.SIGKILL)
+        if self.proc:
+            self.proc.wait(timeout=5)
+
+    def logs(self) -> str:
+        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+
+    def __enter__(self) -> ServiceProcess:
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+
+def music_process(log_dir: Path, *, spotify=None, port: int | None = None, name: str = "music",
+                  **env) -> ServiceProcess:
+    """music_service; pointed at a Spotify double when one is given, else the offline catalog."""
+    settings = {"MUSIC_SERVICE_TOKEN": "", **env}
+    if spotify is not None:
+        settings.update(
+            SPOTIFY_CLIENT_ID=spotify.client_id,
+            SPOTIFY_CLIENT_SECRET=spotify.client_secret,
+            SPOTIFY_API_URL=spotify.api_url,
+            SPOTIFY_AUTH_URL=spotify.auth_url,
+        )
+    return ServiceProcess(name, "music_project", settings, log_dir, port=port)
+
+
+def auth_process(log_dir: Path, *, database_url: str, music_url: str, name: str = "auth",
+                 **env) -> ServiceProcess:
+    """auth_service with its database migrated."""
+    service = ServiceProcess(
+        name, "auth_project",
+        {"DATABASE_URL": database_url, "MUSIC_SERVICE_URL": music_url, "MUSIC_SERVICE_TOKEN": "", **env},
+        log_dir,
+    )
+    service.manage("migrate", "--noinput", "-v", "0")
+    return service
+
+
+def enrich_runner(auth: ServiceProcess, *, interval: float = 0.5) -> ServiceProcess:
+    """The re-enrichment runner beside a given auth_service, sharing its database and settings."""
+    return ServiceProcess(
+        f"{auth.name}-enrich", "auth_project", {k: v for k, v in auth.env.items() if k in _PASS},
+        auth.log_path.parent,
+        command=[sys.executable, "manage.py", "enrich_pending", "--loop", "--interval", str(interval)],
+        health_path=None,
+    )
+
+
+_PASS = {
+    "DATABASE_URL", "MUSIC_SERVICE_URL", "MUSIC_SERVICE_TOKEN", "DJANGO_SECRET_KEY", "JWT_SIGNING_KEY",
+    "DJANGO_DEBUG", "REDIS_URL", "ENRICH_MAX_BACKOFF", "MUSIC_BREAKER_COOLDOWN",
+}
