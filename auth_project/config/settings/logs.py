@@ -13,6 +13,6 @@ LOGGING = {
     "loggers": {
         "django.request": {"level": "ERROR"},
         "django.server": {"level": "WARNING"},
-        "urllib3": {"level": "WARNING"},
+        "urllib3": {"level": "ERROR"},
     },
 }

@@ -1,0 +1,56 @@
+import itertools
+
+import pytest
+from rest_framework.test import APIClient
+
+from notes import music_client
+from tests.support.processes import music_process
+
+_names = itertools.count()
+
+
+@pytest.fixture(scope="session")
+def live_music(tmp_path_factory):
+    """A real music_service process (offline catalog) for tests that need one."""
+    with music_process(tmp_path_factory.mktemp("music-logs")) as service:
+        yield service
+
+
+@pytest.fixture
+def music_up(live_music, settings):
+    settings.MUSIC_SERVICE_URL = live_music.url
+    return live_music
+
+
+@pytest.fixture(autouse=True)
+def fresh_breaker(monkeypatch, settings):
+    breaker = music_client.CircuitBreaker(
+        threshold=settings.MUSIC_BREAKER_THRESHOLD, cooldown=settings.MUSIC_BREAKER_COOLDOWN
+    )
+    monkeypatch.setattr(music_client, "_breaker", breaker)
+    return breaker
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture
+def make_user(db, django_user_model):
+    def make(username: str | None = None, password: str = "Canciones-2026"):
+        return django_user_model.objects.create_user(username=username or f"user{next(_names)}", password=password)
+
+    return make
+
+
+@pytest.fixture
+def client_for():
+    def make(user) -> APIClient:
+        client = APIClient()
+        client.force_authenticate(user=user)
+        return client
+
+    return make

@@ -1,0 +1,122 @@
+import pytest
+
+from notes.models import Note
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def ana(make_user):
+    return make_user("ana")
+
+
+@pytest.fixture
+def client(client_for, ana):
+    return client_for(ana)
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({}, "cancion"),
+        ({"cancion": ""}, "cancion"),
+        ({"cancion": "   "}, "cancion"),
+        ({"cancion": "x" * 201}, "cancion"),
+        ({"cancion": 12}, None),
+        ({"cancion": ["a"]}, "cancion"),
+        ({"cancion": "Queen", "texto": "x" * 5001}, "texto"),
+    ],
+)
+def test_invalid_notes_are_400_and_nothing_is_saved(client, body, field):
+    response = client.post("/notas", body, format="json")
+    if field is None:  # a number is coerced to text by DRF's CharField; still a valid note
+        assert response.status_code == 201
+        return
+    assert response.status_code == 400, response.content
+    assert field in response.json()["detalle"]
+    assert Note.objects.count() == 0
+
+
+def test_malformed_json_is_400_json(client):
+    response = client.post("/notas", "{bad", content_type="application/json")
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"
+    assert Note.objects.count() == 0
+
+
+def test_cancion_is_trimmed_and_200_chars_fit(client):
+    response = client.post("/notas", {"cancion": "  " + "a" * 200 + "  "}, format="json")
+    assert response.status_code == 201
+    assert response.json()["nota"]["cancion"] == "a" * 200
+
+
+def test_music_unreachable_saves_pendiente_with_aviso(client, ana):
+    response = client.post("/notas", {"cancion": "Queen", "texto": "hola"}, format="json")
+    assert response.status_code == 201
+    body = response.json()
+    assert body["mensaje"] == "Guardado con éxito"
+    assert "aviso" in body
+    assert body["nota"]["enriquecimiento"] == "pendiente"
+    assert body["nota"]["musica"] is None
+    assert Note.objects.get().user == ana
+
+
+def test_with_music_up_the_offline_cover_is_stored(client, music_up):
+    response = client.post("/notas", {"cancion": "Bohemian Rhapsody"}, format="json")
+    assert response.status_code == 201
+    nota = response.json()["nota"]
+    assert nota["enriquecimiento"] == "ok"
+    assert nota["foto"].startswith("data:image/svg+xml")
+    assert nota["musica"]["artista"] == "Queen"
+    assert Note.objects.get().foto == nota["foto"]
+
+
+@pytest.mark.parametrize("note_id", ["999999", "abc", "1.5", "-1"])
+def test_unknown_note_is_json_404(client, note_id):
+    response = client.get(f"/notas/{note_id}")
+    assert response.status_code == 404
+    assert response.json()["error"]
+
+
+def test_list_is_owner_scoped_newest_first_and_paginated(client, ana, make_user):
+    other = make_user()
+    Note.objects.create(user=other, cancion="ajena")
+    ids = [Note.objects.create(user=ana, cancion=f"c{i}").id for i in range(25)]
+    page1 = client.get("/notas").json()
+    assert page1["count"] == 25
+    assert [n["id"] for n in page1["results"]] == ids[::-1][:20]
+    page2 = client.get(page1["next"]).json()
+    assert [n["id"] for n in page2["results"]] == ids[::-1][20:]
+    assert client.get("/notas?page_size=5").json()["results"][0]["id"] == ids[-1]
+
+
+def test_list_query_count_does_not_grow_with_the_page(client, ana, django_assert_num_queries):
+    for i in range(30):
+        Note.objects.create(user=ana, cancion=f"c{i}")
+    with django_assert_num_queries(2):  # count + page
+        client.get("/notas?page_size=5")
+    with django_assert_num_queries(2):
+        client.get("/notas?page_size=30")
+
+
+def test_unauthenticated_list_is_401(db):
+    from rest_framework.test import APIClient
+
+    assert APIClient().get("/notas").status_code == 401
+
+
+def test_put_replaces_and_patch_updates(client, ana):
+    note = Note.objects.create(user=ana, cancion="vieja", texto="t")
+    response = client.put(f"/notas/{note.id}", {"cancion": "vieja", "texto": "nuevo"}, format="json")
+    assert response.status_code == 200
+    assert response.json()["texto"] == "nuevo"
+    response = client.patch(f"/notas/{note.id}/", {"texto": ""}, format="json")
+    assert response.status_code == 200
+    note.refresh_from_db()
+    assert note.texto == ""
+
+
+def test_unknown_method_is_json_405(client):
+    response = client.generic("TRACE", "/notas")
+    assert response.status_code == 405
+    assert response.json()["error"]
