@@ -74,9 +74,7 @@ class JsonFormatter(logging.Formatter):
             "message": record.getMessage(),
             "request_id": get_request_id(),
         }
-        entry.update(
-            {k: v for k, v in vars(record).items() if k not in _RESERVED and v is not None}
-        )
+        entry.update({k: v for k, v in vars(record).items() if k not in _RESERVED and v is not None})
         if record.exc_info:
             entry["exc_type"] = record.exc_info[0].__name__ if record.exc_info[0] else None
         return json.dumps(entry, ensure_ascii=False, default=str)

@@ -41,7 +41,9 @@ def _clear_cache():
 @pytest.fixture
 def make_user(db, django_user_model):
     def make(username: str | None = None, password: str = "Canciones-2026"):
-        return django_user_model.objects.create_user(username=username or f"user{next(_names)}", password=password)
+        return django_user_model.objects.create_user(
+            username=username or f"user{next(_names)}", password=password
+        )
 
     return make
 

@@ -5,16 +5,16 @@ import os
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz")
 os.environ.setdefault("JWT_SIGNING_KEY", "test-only-jwt-signing-key-0123456789-abcdefghijklmnopqrs")
 
-import dj_database_url  # noqa: E402
+import dj_database_url
 
-from config.settings import *  # noqa: E402, F403
+from config.settings import *  # noqa: F403
 
 # A real PostgreSQL when TEST_DATABASE_URL is set (CI sets it); SQLite otherwise.
 if os.environ.get("TEST_DATABASE_URL"):
     DATABASES = {"default": dj_database_url.parse(os.environ["TEST_DATABASE_URL"])}
 
 # Hashing cost is not what these tests measure.
-PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # noqa: S303
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests"}}
 MUSIC_SERVICE_URL = "http://127.0.0.1:9"  # tests that need music start a real one and point here
 MUSIC_SERVICE_TOKEN = ""

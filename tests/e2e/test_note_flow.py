@@ -36,7 +36,9 @@ def test_register_login_and_save_a_note_with_the_spotify_photo(api, auth, spotif
 
     token_user = jwt.decode(tokens["access"], options={"verify_signature": False})["user_id"]
     with sqlite3.connect(auth.database) as db:
-        row = db.execute("SELECT user_id, cancion, foto FROM notes_note WHERE id = ?", (nota["id"],)).fetchone()
+        row = db.execute(
+            "SELECT user_id, cancion, foto FROM notes_note WHERE id = ?", (nota["id"],)
+        ).fetchone()
     assert row == (int(token_user), "Queen", nota["foto"])
     assert int(token_user) == created.json()["id"]
 
@@ -52,8 +54,16 @@ def test_both_path_forms_create_and_list(new_user):
 
 def test_owner_comes_from_the_token_not_the_body(new_user, auth):
     victim, attacker = new_user("victim"), new_user("attacker")
-    response = attacker.post("/notas", json={"cancion": "Queen", "user_id": victim.user_id, "user": victim.user_id,
-                                             "foto": "https://evil.example/x.png", "enriquecimiento": "ok"})
+    response = attacker.post(
+        "/notas",
+        json={
+            "cancion": "Queen",
+            "user_id": victim.user_id,
+            "user": victim.user_id,
+            "foto": "https://evil.example/x.png",
+            "enriquecimiento": "ok",
+        },
+    )
     assert response.status_code == 201
     nota = response.json()["nota"]
     assert nota["foto"] != "https://evil.example/x.png"
@@ -77,7 +87,9 @@ def test_forged_token_is_401(api, new_user):
     user = new_user()
     header, payload, _signature = user.token.split(".")
     forged = jwt.encode(
-        jwt.decode(user.token, options={"verify_signature": False}), "not-the-signing-key-but-long-enough-0123456789", algorithm="HS256"
+        jwt.decode(user.token, options={"verify_signature": False}),
+        "not-the-signing-key-but-long-enough-0123456789",
+        algorithm="HS256",
     )
     for token in (forged, f"{header}.{payload}.AAAA", "garbage"):
         response = Api(api.base_url, token=token).get("/notas")
@@ -95,8 +107,12 @@ def test_unknown_song_is_saved_sin_resultados(new_user):
 def test_music_down_still_saves_the_note_pendiente(tmp_path, log_dir):
     closed_port = free_port()  # nothing listens here: music is "stopped"
     database = tmp_path / "notas.db"
-    with auth_process(log_dir, database_url=f"sqlite:///{database}", music_url=f"http://127.0.0.1:{closed_port}",
-                      name="auth-music-down") as auth:
+    with auth_process(
+        log_dir,
+        database_url=f"sqlite:///{database}",
+        music_url=f"http://127.0.0.1:{closed_port}",
+        name="auth-music-down",
+    ) as auth:
         user = Api(auth.url).register_and_login("sin_musica")
         response = user.post("/notas", json={"cancion": "Bohemian Rhapsody"})
         assert response.status_code == 201, response.text

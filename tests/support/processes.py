@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -32,7 +33,7 @@ def free_port() -> int:
 
 def http_ok(url: str, timeout: float = 1.0) -> bool:
     try:
-        with urllib.request.urlopen(url, timeout=timeout) as response:  # noqa: S310 (local test URL)
+        with urllib.request.urlopen(url, timeout=timeout) as response:
             return response.status == 200
     except OSError:
         return False
@@ -41,8 +42,17 @@ def http_ok(url: str, timeout: float = 1.0) -> bool:
 class ServiceProcess:
     """One service (gunicorn, or any command) started from its project folder."""
 
-    def __init__(self, name: str, project: str, env: dict, log_dir: Path, *, port: int | None = None,
-                 command: list[str] | None = None, health_path: str | None = "/health"):
+    def __init__(
+        self,
+        name: str,
+        project: str,
+        env: dict,
+        log_dir: Path,
+        *,
+        port: int | None = None,
+        command: list[str] | None = None,
+        health_path: str | None = "/health",
+    ):
         self.name = name
         self.cwd = ROOT / project
         self.port = port or free_port()
@@ -51,7 +61,10 @@ class ServiceProcess:
         self.env["PYTHONUNBUFFERED"] = "1"
         self.log_path = log_dir / f"{name}.log"
         self.command = command or [
-            str(BIN / "gunicorn"), "config.wsgi", "--bind", f"127.0.0.1:{self.port}",
+            str(BIN / "gunicorn"),
+            "config.wsgi",
+            "--bind",
+            f"127.0.0.1:{self.port}",
         ]
         self.health_path = health_path
         self.proc: subprocess.Popen | None = None
@@ -62,14 +75,23 @@ class ServiceProcess:
 
     def manage(self, *args: str) -> subprocess.CompletedProcess:
         return subprocess.run(
-            [sys.executable, "manage.py", *args], cwd=self.cwd, env=self.env,
-            capture_output=True, text=True, timeout=120, check=True,
+            [sys.executable, "manage.py", *args],
+            cwd=self.cwd,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=True,
         )
 
     def start(self, timeout: float = 30) -> ServiceProcess:
         log = open(self.log_path, "ab")  # noqa: SIM115 (kept open for the child's lifetime)
         self.proc = subprocess.Popen(
-            self.command, cwd=self.cwd, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+            self.command,
+            cwd=self.cwd,
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
             start_new_session=True,
         )
         log.close()
@@ -86,10 +108,8 @@ class ServiceProcess:
 
     def _signal(self, sig: int) -> None:
         if self.proc and self.proc.poll() is None:
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.killpg(self.proc.pid, sig)
-            except ProcessLookupError:
-                pass
 
     def stop(self) -> None:
         self._signal(signal.SIGTERM)
@@ -116,8 +136,9 @@ class ServiceProcess:
         self.stop()
 
 
-def music_process(log_dir: Path, *, spotify=None, port: int | None = None, name: str = "music",
-                  **env) -> ServiceProcess:
+def music_process(
+    log_dir: Path, *, spotify=None, port: int | None = None, name: str = "music", **env
+) -> ServiceProcess:
     """music_service; pointed at a Spotify double when one is given, else the offline catalog."""
     settings = {"MUSIC_SERVICE_TOKEN": "", **env}
     if spotify is not None:
@@ -130,11 +151,13 @@ def music_process(log_dir: Path, *, spotify=None, port: int | None = None, name:
     return ServiceProcess(name, "music_project", settings, log_dir, port=port)
 
 
-def auth_process(log_dir: Path, *, database_url: str, music_url: str, name: str = "auth",
-                 **env) -> ServiceProcess:
+def auth_process(
+    log_dir: Path, *, database_url: str, music_url: str, name: str = "auth", **env
+) -> ServiceProcess:
     """auth_service with its database migrated."""
     service = ServiceProcess(
-        name, "auth_project",
+        name,
+        "auth_project",
         {"DATABASE_URL": database_url, "MUSIC_SERVICE_URL": music_url, "MUSIC_SERVICE_TOKEN": "", **env},
         log_dir,
     )
@@ -145,7 +168,9 @@ def auth_process(log_dir: Path, *, database_url: str, music_url: str, name: str 
 def enrich_runner(auth: ServiceProcess, *, interval: float = 0.5) -> ServiceProcess:
     """The re-enrichment runner beside a given auth_service, sharing its database and settings."""
     return ServiceProcess(
-        f"{auth.name}-enrich", "auth_project", {k: v for k, v in auth.env.items() if k in _PASS},
+        f"{auth.name}-enrich",
+        "auth_project",
+        {k: v for k, v in auth.env.items() if k in _PASS},
         auth.log_path.parent,
         command=[sys.executable, "manage.py", "enrich_pending", "--loop", "--interval", str(interval)],
         health_path=None,
@@ -153,6 +178,13 @@ def enrich_runner(auth: ServiceProcess, *, interval: float = 0.5) -> ServiceProc
 
 
 _PASS = {
-    "DATABASE_URL", "MUSIC_SERVICE_URL", "MUSIC_SERVICE_TOKEN", "DJANGO_SECRET_KEY", "JWT_SIGNING_KEY",
-    "DJANGO_DEBUG", "REDIS_URL", "ENRICH_MAX_BACKOFF", "MUSIC_BREAKER_COOLDOWN",
+    "DATABASE_URL",
+    "MUSIC_SERVICE_URL",
+    "MUSIC_SERVICE_TOKEN",
+    "DJANGO_SECRET_KEY",
+    "JWT_SIGNING_KEY",
+    "DJANGO_DEBUG",
+    "REDIS_URL",
+    "ENRICH_MAX_BACKOFF",
+    "MUSIC_BREAKER_COOLDOWN",
 }

@@ -14,8 +14,12 @@ def admin_client_(client, django_user_model):
 
 def test_changelist_shows_owner_song_cover_and_date(admin_client_, make_user):
     ana = make_user("ana")
-    Note.objects.create(user=ana, cancion="Bohemian Rhapsody", foto="https://i.scdn.co/image/abc",
-                        enriquecimiento=Enrichment.OK)
+    Note.objects.create(
+        user=ana,
+        cancion="Bohemian Rhapsody",
+        foto="https://i.scdn.co/image/abc",
+        enriquecimiento=Enrichment.OK,
+    )
     Note.objects.create(user=ana, cancion="<script>alert(1)</script>")
     page = admin_client_.get("/admin/notes/note/").content.decode()
     assert "Bohemian Rhapsody" in page

@@ -195,9 +195,7 @@ def test_cover_is_deterministic_and_varies():
     assert a == cover_data_uri("Despacito", "Luis Fonsi")
     assert cover_svg("Despacito", "Luis Fonsi") == cover_svg("Despacito", "Luis Fonsi")
     assert a != cover_data_uri("Despacito", "Otro")
-    colours = {
-        decode_svg(cover_data_uri(s.titulo, s.artista))[0].get("fill") for s in load_catalog()
-    }
+    colours = {decode_svg(cover_data_uri(s.titulo, s.artista))[0].get("fill") for s in load_catalog()}
     assert len(colours) > 50
 
 
@@ -332,9 +330,7 @@ def test_title_prefix_beats_title_tokens(provider):
     results = titles(provider.search("la vida", 20))
     starts = [i for i, t in enumerate(results) if normalize(t).startswith("la vida")]
     inside = [
-        i
-        for i, t in enumerate(results)
-        if not normalize(t).startswith("la vida") and "vida" in normalize(t)
+        i for i, t in enumerate(results) if not normalize(t).startswith("la vida") and "vida" in normalize(t)
     ]
     assert starts and inside and max(starts) < min(inside)
 

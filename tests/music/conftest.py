@@ -1,0 +1,38 @@
+import pytest
+from django.core.cache import cache
+from rest_framework.test import APIClient
+
+from search.providers import get_provider
+from tests.spotify_double.server import SpotifyDouble
+
+
+@pytest.fixture(autouse=True)
+def _isolated():
+    """Each test starts with an empty cache and picks its provider anew."""
+    cache.clear()
+    get_provider.cache_clear()
+    yield
+    get_provider.cache_clear()
+
+
+@pytest.fixture(scope="session")
+def double():
+    with SpotifyDouble(client_id="music-tests-id", client_secret="music-tests-secret").start() as server:
+        yield server
+
+
+@pytest.fixture
+def spotify(double, settings):
+    """music_service configured with keys, pointed at the Spotify double."""
+    double.reset()
+    settings.SPOTIFY_CLIENT_ID = double.client_id
+    settings.SPOTIFY_CLIENT_SECRET = double.client_secret
+    settings.SPOTIFY_API_URL = double.api_url
+    settings.SPOTIFY_AUTH_URL = double.auth_url
+    get_provider.cache_clear()
+    return double
+
+
+@pytest.fixture
+def client():
+    return APIClient()

@@ -1,0 +1,17 @@
+"""music_service settings for its test suite."""
+
+import os
+
+os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-music-secret-key-0123456789-abcdefghijklmnopq")
+
+from config.settings import *  # noqa: F403
+
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests"}}
+# A real Redis for the cache tests when TEST_REDIS_URL is set (CI sets it).
+TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "")
+SPOTIFY_CLIENT_ID = ""
+SPOTIFY_CLIENT_SECRET = ""
+MUSIC_SERVICE_TOKEN = ""
+SPOTIFY_READ_TIMEOUT = 1.0
+WHITENOISE_USE_FINDERS = True
+STORAGES = {"staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
