@@ -1,5 +1,8 @@
 """Both services as real gunicorn processes on free ports, music pointed at the Spotify double."""
 
+import json
+from pathlib import Path
+
 import pytest
 
 from tests.spotify_double.server import SpotifyDouble
@@ -51,3 +54,27 @@ def new_user(api, request):
         return api.register_and_login(f"{prefix}{next(_counter)}_{request.node.name[:20]}")
 
     return make
+
+
+# Figures measured by the tests (calls counted, errors, time to re-enrich), printed at the end of
+# the run and written to test-artifacts/figures.json.
+FIGURES: dict[str, dict] = {}
+
+
+@pytest.fixture
+def figures(request):
+    def record(**values):
+        FIGURES.setdefault(request.node.name, {}).update(values)
+
+    return record
+
+
+def pytest_terminal_summary(terminalreporter):
+    if not FIGURES:
+        return
+    terminalreporter.section("measured figures")
+    for test, values in FIGURES.items():
+        terminalreporter.write_line(f"{test}: " + ", ".join(f"{k}={v}" for k, v in values.items()))
+    out = Path(__file__).resolve().parents[2] / "test-artifacts"
+    out.mkdir(exist_ok=True)
+    (out / "figures.json").write_text(json.dumps(FIGURES, indent=2, ensure_ascii=False))

@@ -6,9 +6,18 @@ os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-music-secret-key-012345678
 
 from config.settings import *  # noqa: F403
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests"}}
-# A real Redis for the cache tests when TEST_REDIS_URL is set (CI sets it).
+# A real Redis for the cache tests when TEST_REDIS_URL is set (CI sets it); local memory otherwise.
 TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "")
+if TEST_REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": TEST_REDIS_URL,
+            "KEY_PREFIX": "music-tests",
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests"}}
 SPOTIFY_CLIENT_ID = ""
 SPOTIFY_CLIENT_SECRET = ""
 MUSIC_SERVICE_TOKEN = ""
