@@ -21,6 +21,8 @@ MUSIC_SERVICE_TOKEN = ""
 MUSIC_CONNECT_TIMEOUT = 0.5
 MUSIC_READ_TIMEOUT = 2.0
 WHITENOISE_USE_FINDERS = True
+STATIC_ROOT = BASE_DIR / "staticfiles"  # noqa: F405
+STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise warns about a missing folder
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -23,4 +23,6 @@ SPOTIFY_CLIENT_SECRET = ""
 MUSIC_SERVICE_TOKEN = ""
 SPOTIFY_READ_TIMEOUT = 1.0
 WHITENOISE_USE_FINDERS = True
+STATIC_ROOT = BASE_DIR / "staticfiles"  # noqa: F405
+STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise warns about a missing folder
 STORAGES = {"staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
