@@ -13,15 +13,22 @@ class UserSerializer(serializers.ModelSerializer):
         model = User
         fields = ["id", "username"]
         read_only_fields = fields
+        extra_kwargs = {"id": {"help_text": "Identificador del usuario."}}
 
 
 class RegisterSerializer(serializers.ModelSerializer):
-    password = serializers.CharField(write_only=True, max_length=128, style={"input_type": "password"})
+    password = serializers.CharField(
+        write_only=True,
+        max_length=128,
+        style={"input_type": "password"},
+        help_text="Contraseña: al menos 8 caracteres, no solo números, ni común ni parecida al usuario.",
+    )
 
     class Meta:
         model = User
         fields = ["id", "username", "password"]
         read_only_fields = ["id"]
+        extra_kwargs = {"id": {"help_text": "Identificador del usuario."}}
 
     def validate(self, attrs):
         candidate = User(username=attrs.get("username", ""))
@@ -39,4 +46,4 @@ class RegisterSerializer(serializers.ModelSerializer):
 
 
 class LogoutSerializer(serializers.Serializer):
-    refresh = serializers.CharField()
+    refresh = serializers.CharField(help_text="El token `refresh` que se anula.")

@@ -1,4 +1,5 @@
-from rest_framework import generics, status
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import generics, serializers, status
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
@@ -6,11 +7,32 @@ from rest_framework.views import APIView
 from rest_framework_simplejwt.views import TokenObtainPairView, TokenRefreshView
 
 from config.errors import error_body
+from config.schema import THROTTLED, UNAUTHORIZED, error_response, validation_error
 
 from .serializers import LogoutSerializer, RegisterSerializer, UserSerializer
 from .services import refresh_token_revoke
 
+_TokenPair = inline_serializer(
+    "TokenPair",
+    fields={
+        "access": serializers.CharField(
+            help_text="JWT de acceso (HS256, 15 min por defecto): `Authorization: Bearer <access>`."
+        ),
+        "refresh": serializers.CharField(
+            help_text="JWT de refresco (7 días por defecto): para `POST /token/refresh` y `POST /logout`. "
+            "Cada refresco entrega uno nuevo y anula el anterior."
+        ),
+    },
+)
 
+
+@extend_schema(
+    tags=["cuentas"],
+    summary="Crear una cuenta",
+    description="Crea un usuario. La contraseña pasa los validadores de Django (longitud, comunes, "
+    "numérica, parecida al usuario). No inicia sesión: después, `POST /login`.",
+    responses={201: UserSerializer, 400: validation_error("username"), 429: THROTTLED},
+)
 class RegisterView(generics.CreateAPIView):
     serializer_class = RegisterSerializer
     permission_classes = [AllowAny]
@@ -19,15 +41,60 @@ class RegisterView(generics.CreateAPIView):
     throttle_scope = "register"
 
 
+@extend_schema(
+    tags=["cuentas"],
+    summary="Iniciar sesión (par de tokens JWT)",
+    description="Devuelve `access` (para `Authorization: Bearer`) y `refresh` (para renovarlo y para "
+    "`/logout`). Con límite de intentos por IP.",
+    request=inline_serializer(
+        "Login",
+        fields={
+            "username": serializers.CharField(help_text="Nombre de usuario."),
+            "password": serializers.CharField(help_text="Contraseña."),
+        },
+    ),
+    responses={
+        200: _TokenPair,
+        400: validation_error("password"),
+        401: error_response("Usuario o contraseña incorrectos (o cuenta inactiva)."),
+        429: THROTTLED,
+    },
+)
 class LoginView(TokenObtainPairView):
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "login"
 
 
+@extend_schema(
+    tags=["cuentas"],
+    summary="Refrescar el token de acceso",
+    description="Entrega un `access` nuevo y, como los refrescos rotan, también un `refresh` nuevo; "
+    "el `refresh` usado queda anulado (en la lista negra).",
+    request=inline_serializer(
+        "TokenRefresh", fields={"refresh": serializers.CharField(help_text="El token `refresh` vigente.")}
+    ),
+    responses={
+        200: _TokenPair,
+        400: validation_error("refresh"),
+        401: error_response("El `refresh` no es válido, caducó o ya se usó (lista negra)."),
+    },
+)
 class RefreshView(TokenRefreshView):
     pass
 
 
+@extend_schema(
+    tags=["cuentas"],
+    summary="Cerrar sesión",
+    description="Anula (lista negra) el `refresh` del usuario autenticado. El `access` sigue valiendo "
+    "hasta que caduca (minutos).",
+    request=LogoutSerializer,
+    responses={
+        204: OpenApiResponse(description="Sesión cerrada: el `refresh` ya no sirve."),
+        400: error_response("El `refresh` falta, no es válido, caducó o es de otra persona."),
+        401: UNAUTHORIZED,
+    },
+)
 class LogoutView(APIView):
     permission_classes = [IsAuthenticated]
     serializer_class = LogoutSerializer
@@ -42,6 +109,9 @@ class LogoutView(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
+@extend_schema(
+    tags=["cuentas"], summary="El usuario autenticado", responses={200: UserSerializer, 401: UNAUTHORIZED}
+)
 class MeView(generics.RetrieveAPIView):
     serializer_class = UserSerializer
     permission_classes = [IsAuthenticated]

@@ -1,11 +1,34 @@
 """Liveness and readiness: /health says the process answers; /ready that the database does."""
 
 from django.db import connection
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+_Ready = inline_serializer(
+    "Ready",
+    fields={
+        "status": serializers.ChoiceField(choices=["ok", "unavailable"], help_text="`ok` o `unavailable`."),
+        "database": serializers.ChoiceField(
+            choices=["ok", "error"], help_text="Si la base de datos respondió."
+        ),
+    },
+)
 
+
+@extend_schema(
+    tags=["salud"],
+    summary="Vida del proceso",
+    description="200 mientras el proceso responde; no mira la base de datos ni music_service.",
+    auth=[],
+    responses={
+        200: inline_serializer(
+            "Health", fields={"status": serializers.ChoiceField(choices=["ok"], help_text="Siempre `ok`.")}
+        )
+    },
+)
 class HealthView(APIView):
     authentication_classes = []
     permission_classes = [AllowAny]
@@ -14,6 +37,16 @@ class HealthView(APIView):
         return Response({"status": "ok"})
 
 
+@extend_schema(
+    tags=["salud"],
+    summary="Disponibilidad (base de datos)",
+    description="200 cuando la base de datos responde; 503 si no (el proceso vive pero no puede servir).",
+    auth=[],
+    responses={
+        200: _Ready,
+        503: OpenApiResponse(_Ready, description="La base de datos no responde."),
+    },
+)
 class ReadyView(APIView):
     authentication_classes = []
     permission_classes = [AllowAny]

@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
 from accounts import views as accounts
@@ -21,6 +22,9 @@ urlpatterns = [
     re_path(r"^me/?$", accounts.MeView.as_view(), name="me"),
     re_path(r"^health/?$", HealthView.as_view(), name="health"),
     re_path(r"^ready/?$", ReadyView.as_view(), name="ready"),
+    re_path(r"^api/schema/?$", SpectacularAPIView.as_view(), name="schema"),
+    re_path(r"^api/docs/?$", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    re_path(r"^api/redoc/?$", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
     path("api-auth/", include("rest_framework.urls")),
     path("admin/", admin.site.urls),
     *router.urls,

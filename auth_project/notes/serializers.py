@@ -5,25 +5,55 @@ from .services import note_create, note_update
 
 
 class MusicaSerializer(serializers.Serializer):
-    spotify_id = serializers.CharField(allow_null=True)
-    titulo = serializers.CharField()
-    artista = serializers.CharField()
-    album = serializers.CharField()
-    spotify_url = serializers.CharField(allow_null=True)
-    preview_url = serializers.CharField(allow_null=True)
+    spotify_id = serializers.CharField(
+        allow_null=True, help_text="Id de la canción en Spotify; null con el catálogo sin conexión."
+    )
+    titulo = serializers.CharField(help_text="Título de la canción encontrada.")
+    artista = serializers.CharField(help_text="Artista o artistas.")
+    album = serializers.CharField(help_text="Álbum.")
+    spotify_url = serializers.CharField(allow_null=True, help_text="Enlace para abrirla en Spotify.")
+    preview_url = serializers.CharField(
+        allow_null=True, help_text="Fragmento de 30 s, cuando Spotify lo ofrece; si no, null."
+    )
 
 
 class NoteSerializer(serializers.ModelSerializer):
     """Input and output shape of a note. Ownership and enrichment never come from the body."""
 
-    cancion = serializers.CharField(max_length=200, trim_whitespace=True)
-    texto = serializers.CharField(max_length=5000, required=False, allow_blank=True, trim_whitespace=False)
-    musica = MusicaSerializer(read_only=True, allow_null=True)
+    cancion = serializers.CharField(
+        max_length=200,
+        trim_whitespace=True,
+        help_text="La canción, como la escribirías al buscarla (1–200 caracteres sin los espacios de los "
+        "extremos). Es lo que se busca en music_service.",
+    )
+    texto = serializers.CharField(
+        max_length=5000,
+        required=False,
+        allow_blank=True,
+        trim_whitespace=False,
+        help_text="Tu nota (opcional, hasta 5000 caracteres).",
+    )
+    musica = MusicaSerializer(
+        read_only=True, allow_null=True, help_text="La canción encontrada; null si no hubo (aún) resultado."
+    )
 
     class Meta:
         model = Note
         fields = ["id", "cancion", "texto", "foto", "musica", "enriquecimiento", "creada", "actualizada"]
         read_only_fields = ["id", "foto", "musica", "enriquecimiento", "creada", "actualizada"]
+        extra_kwargs = {
+            "id": {"help_text": "Id de la nota."},
+            "foto": {
+                "help_text": "URL de la portada (la imagen más grande del álbum), o una imagen `data:` "
+                "con el catálogo sin conexión; null mientras no se conoce."
+            },
+            "enriquecimiento": {
+                "help_text": "`ok`: foto encontrada; `sin_resultados`: music no encontró la canción; "
+                "`pendiente`: music no estaba disponible, se completará sola más tarde."
+            },
+            "creada": {"help_text": "Fecha de creación (UTC, ISO 8601)."},
+            "actualizada": {"help_text": "Fecha del último cambio (UTC, ISO 8601)."},
+        }
 
     def create(self, validated_data):
         return note_create(user=self.context["request"].user, **validated_data)

@@ -1,7 +1,18 @@
 from django.http import Http404
-from rest_framework import status, viewsets
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+    inline_serializer,
+)
+from rest_framework import serializers, status, viewsets
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
+
+from config.schema import NOT_FOUND, UNAUTHORIZED, validation_error
 
 from .models import Enrichment
 from .selectors import note_get, note_list
@@ -14,7 +25,106 @@ PENDING_NOTICE = (
     "se añadirá automáticamente en cuanto vuelva."
 )
 
+_NoteCreated = inline_serializer(
+    "NoteCreated",
+    fields={
+        "mensaje": serializers.CharField(help_text=f"Siempre «{SAVED}»."),
+        "nota": NoteSerializer(help_text="La nota guardada."),
+        "aviso": serializers.CharField(
+            required=False,
+            help_text="Solo cuando la nota quedó `pendiente` (music_service no respondió): "
+            "la foto se añadirá sola más tarde.",
+        ),
+    },
+)
+_NOTE_ID = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH, description="Id de la nota.")
+_NOTE_EXAMPLE = {
+    "id": 7,
+    "cancion": "Bohemian Rhapsody",
+    "texto": "La escuché en el coche",
+    "foto": "https://i.scdn.co/image/ab67616d0000b273ce4f1737bc8a646c8c4bd25a",
+    "musica": {
+        "spotify_id": "4u7EnebtmKWzUH433cf5Qv",
+        "titulo": "Bohemian Rhapsody - Remastered 2011",
+        "artista": "Queen",
+        "album": "A Night At The Opera",
+        "spotify_url": "https://open.spotify.com/track/4u7EnebtmKWzUH433cf5Qv",
+        "preview_url": None,
+    },
+    "enriquecimiento": "ok",
+    "creada": "2026-11-28T10:00:00Z",
+    "actualizada": "2026-11-28T10:00:00Z",
+}
+_PENDING_EXAMPLE = {
+    **_NOTE_EXAMPLE,
+    "foto": None,
+    "musica": None,
+    "enriquecimiento": "pendiente",
+}
 
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Mis notas",
+        description="Las notas del usuario autenticado, de la más nueva a la más antigua, paginadas "
+        "(`page`, `page_size` hasta 100; 20 por defecto).",
+        responses={200: NoteSerializer(many=True), 401: UNAUTHORIZED},
+    ),
+    create=extend_schema(
+        summary="Crear una nota",
+        description="Guarda la nota del usuario del token (nunca de un campo del cuerpo) y busca la "
+        "canción en music_service. `foto`, `musica` y `enriquecimiento` enviados se ignoran. Si music "
+        "no responde, la nota se guarda igual como `pendiente`, la respuesta añade `aviso` y la foto "
+        "llega sola más tarde.",
+        responses={201: _NoteCreated, 400: validation_error("cancion"), 401: UNAUTHORIZED},
+        examples=[
+            OpenApiExample(
+                "con foto",
+                value={"mensaje": SAVED, "nota": _NOTE_EXAMPLE},
+                response_only=True,
+                status_codes=["201"],
+            ),
+            OpenApiExample(
+                "music no disponible",
+                value={"mensaje": SAVED, "nota": _PENDING_EXAMPLE, "aviso": PENDING_NOTICE},
+                response_only=True,
+                status_codes=["201"],
+            ),
+            OpenApiExample(
+                "petición",
+                value={"cancion": "Bohemian Rhapsody", "texto": "La escuché en el coche"},
+                request_only=True,
+            ),
+        ],
+    ),
+    retrieve=extend_schema(
+        summary="Una nota",
+        parameters=[_NOTE_ID],
+        responses={200: NoteSerializer, 401: UNAUTHORIZED, 404: NOT_FOUND},
+    ),
+    update=extend_schema(
+        summary="Reemplazar una nota",
+        description="Si cambia `cancion`, la nota se vuelve a enriquecer (foto y música nuevas).",
+        parameters=[_NOTE_ID],
+        responses={200: NoteSerializer, 400: validation_error("cancion"), 401: UNAUTHORIZED, 404: NOT_FOUND},
+    ),
+    partial_update=extend_schema(
+        summary="Cambiar parte de una nota",
+        description="Solo los campos enviados. Si cambia `cancion`, la nota se vuelve a enriquecer.",
+        parameters=[_NOTE_ID],
+        responses={200: NoteSerializer, 400: validation_error("cancion"), 401: UNAUTHORIZED, 404: NOT_FOUND},
+    ),
+    destroy=extend_schema(
+        summary="Borrar una nota",
+        parameters=[_NOTE_ID],
+        responses={
+            204: OpenApiResponse(description="Borrada."),
+            401: UNAUTHORIZED,
+            404: NOT_FOUND,
+        },
+    ),
+)
+@extend_schema(tags=["notas"])
 class NoteViewSet(viewsets.ModelViewSet):
     serializer_class = NoteSerializer
     permission_classes = [IsAuthenticated]

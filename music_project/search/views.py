@@ -1,16 +1,73 @@
 """HTTP edge of music_service: validation and shaping only."""
 
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from config.errors import error_body
+from config.schema import UNAUTHORIZED, error_response
 
 from .providers import ProviderUnavailable, get_provider
-from .serializers import SearchParamsSerializer
+from .serializers import SearchParamsSerializer, TrackSerializer
 from .services import search_tracks
 
+_SOURCE = serializers.ChoiceField(
+    choices=["spotify", "offline"],
+    help_text="Quién respondió: `spotify` (con claves) u `offline` (el catálogo incorporado).",
+)
+_UNAVAILABLE = (
+    "La fuente no puede responder ahora (Spotify caído, lento o limitando): nunca se espera más que el "
+    "tiempo configurado. Con `Retry-After` cuando Spotify dijo cuánto esperar."
+)
+_Ready = inline_serializer(
+    "Ready",
+    fields={
+        "status": serializers.ChoiceField(choices=["ok", "unavailable"], help_text="`ok` o `unavailable`."),
+        "source": _SOURCE,
+    },
+)
 
+
+@extend_schema(
+    tags=["búsqueda"],
+    summary="Buscar canciones",
+    description="Las mejores coincidencias primero. Sin coincidencias: 200 con `results: []`. Los "
+    "resultados se guardan en caché (24 h; los vacíos, 10 min).",
+    parameters=[SearchParamsSerializer],
+    responses={
+        200: inline_serializer(
+            "SearchResults",
+            fields={
+                "query": serializers.CharField(help_text="La búsqueda, sin los espacios de los extremos."),
+                "source": _SOURCE,
+                "results": TrackSerializer(many=True, help_text="Canciones (TRACK), la mejor primero."),
+            },
+        ),
+        400: error_response(
+            "`q` falta, está vacía o pasa de 200 caracteres, o `limit` no es un entero entre 1 y 10.",
+            OpenApiExample(
+                "sin q",
+                value={"error": "Datos no válidos.", "detalle": {"q": ["Este campo es requerido."]}},
+                response_only=True,
+            ),
+        ),
+        401: UNAUTHORIZED,
+        502: error_response("Spotify respondió algo inservible (error o respuesta rara). " + _UNAVAILABLE),
+        503: error_response(
+            _UNAVAILABLE,
+            OpenApiExample(
+                "Spotify limita",
+                value={
+                    "error": "El servicio de música no está disponible ahora.",
+                    "detalle": {"motivo": "Spotify rate limited"},
+                },
+                response_only=True,
+            ),
+        ),
+    },
+)
 class SearchView(APIView):
     def get(self, request):
         params = SearchParamsSerializer(data=request.query_params)
@@ -39,6 +96,21 @@ class SearchView(APIView):
         return response
 
 
+@extend_schema(
+    tags=["salud"],
+    summary="Vida del proceso",
+    description="200 mientras el proceso responde; no consulta la fuente. Nunca pide token.",
+    auth=[],
+    responses={
+        200: inline_serializer(
+            "Health",
+            fields={
+                "status": serializers.ChoiceField(choices=["ok"], help_text="Siempre `ok`."),
+                "source": _SOURCE,
+            },
+        )
+    },
+)
 class HealthView(APIView):
     authentication_classes = []
     permission_classes = [AllowAny]
@@ -47,6 +119,16 @@ class HealthView(APIView):
         return Response({"status": "ok", "source": get_provider().name})
 
 
+@extend_schema(
+    tags=["salud"],
+    summary="Disponibilidad de la fuente",
+    description="200 cuando la fuente puede responder una búsqueda; si no, 503.",
+    responses={
+        200: _Ready,
+        401: UNAUTHORIZED,
+        503: OpenApiResponse(_Ready, description="La fuente no puede responder ahora."),
+    },
+)
 class ReadyView(APIView):
     def get(self, request):
         provider = get_provider()

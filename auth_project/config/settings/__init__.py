@@ -5,5 +5,6 @@ from .cache import *  # noqa: F403
 from .database import *  # noqa: F403
 from .logs import *  # noqa: F403
 from .music import *  # noqa: F403
+from .openapi import *  # noqa: F403
 from .rest import *  # noqa: F403
 from .security import *  # noqa: F403

@@ -1,0 +1,157 @@
+"""music_service's OpenAPI description: valid with no warnings, complete, served offline, and true.
+
+music_service has no contrib.auth and no database; the schema must still generate and be served,
+behind the service token like every route but /health.
+"""
+
+import json
+import re
+
+import pytest
+import yaml
+from django.core.management import call_command
+from drf_spectacular.generators import SchemaGenerator
+from openapi_core import OpenAPI
+from openapi_core.exceptions import OpenAPIError
+from openapi_core.testing import MockRequest, MockResponse
+from openapi_spec_validator import validate as validate_spec
+
+CONTRACT = {"/search": {"get"}, "/health": {"get"}, "/ready": {"get"}}
+DOC_PATHS = ["/api/schema", "/api/schema/", "/api/docs", "/api/docs/", "/api/redoc", "/api/redoc/"]
+
+
+@pytest.fixture(scope="module")
+def schema():
+    return SchemaGenerator().get_schema(request=None, public=True)
+
+
+@pytest.fixture(scope="module")
+def openapi(schema):
+    return OpenAPI.from_dict(json.loads(json.dumps(schema, default=str)))
+
+
+def validate(openapi, response) -> None:
+    request = response.wsgi_request
+    openapi.validate_response(
+        MockRequest(
+            "http://testserver",
+            request.method,
+            request.path,
+            args=dict(request.GET.items()),
+            headers=dict(request.headers),
+        ),
+        MockResponse(
+            response.content,
+            status_code=response.status_code,
+            headers=dict(response.headers),
+            content_type=response.headers.get("Content-Type", "").split(";")[0],
+        ),
+    )
+
+
+def test_spectacular_validate_reports_no_warnings_and_no_errors(tmp_path, capsys):
+    out = tmp_path / "schema.yaml"
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(out))
+    captured = capsys.readouterr()
+    assert "Warning" not in captured.err and "Error" not in captured.err, captured.err
+    document = yaml.safe_load(out.read_text())
+    validate_spec(json.loads(json.dumps(document)))
+
+
+def test_every_endpoint_is_described_and_nothing_else(schema):
+    assert {path: set(ops) for path, ops in schema["paths"].items()} == CONTRACT
+
+
+def test_search_documents_its_parameters_and_every_answer(schema):
+    search = schema["paths"]["/search"]["get"]
+    params = {p["name"]: p for p in search["parameters"] if "name" in p}
+    assert params["q"]["required"] is True
+    assert params["q"]["schema"] == {"type": "string", "minLength": 1, "maxLength": 200}
+    assert params["limit"]["schema"] == {"type": "integer", "minimum": 1, "maximum": 10, "default": 1}
+    assert set(search["responses"]) == {"200", "400", "401", "502", "503"}
+    for status in ("400", "401", "502", "503"):
+        ref = search["responses"][status]["content"]["application/json"]["schema"]["$ref"]
+        assert ref == "#/components/schemas/Error"
+    track = schema["components"]["schemas"]["Track"]
+    assert set(track["properties"]) == {
+        "spotify_id",
+        "titulo",
+        "artista",
+        "album",
+        "foto",
+        "spotify_url",
+        "preview_url",
+        "duracion_ms",
+    }
+
+
+def test_every_field_and_operation_is_described(schema):
+    for name, component in schema["components"]["schemas"].items():
+        for field, spec in component.get("properties", {}).items():
+            assert spec.get("description"), f"{name}.{field} has no description"
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            assert operation.get("summary") and operation.get("tags"), f"{method} {path}"
+
+
+def test_the_service_token_is_the_security_scheme_and_health_needs_none(schema):
+    assert schema["components"]["securitySchemes"]["serviceToken"]["scheme"] == "bearer"
+    assert not schema["paths"]["/health"]["get"].get("security")
+    for path in ("/search", "/ready"):
+        assert schema["paths"][path]["get"]["security"] == [{"serviceToken": []}]
+
+
+@pytest.mark.parametrize("path", DOC_PATHS)
+def test_schema_and_docs_are_served_without_a_database(client, path):
+    assert client.get(path).status_code == 200
+
+
+@pytest.mark.parametrize("path", DOC_PATHS)
+def test_with_a_service_token_set_the_docs_need_it_like_every_route_but_health(client, settings, path):
+    settings.MUSIC_SERVICE_TOKEN = "s3cret-token"
+    assert client.get(path).status_code == 401
+    assert client.get(path, HTTP_AUTHORIZATION="Bearer wrong").status_code == 401
+    assert client.get(path, HTTP_AUTHORIZATION="Bearer s3cret-token").status_code == 200
+    assert client.get("/health").status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/api/docs", "/api/redoc"])
+def test_docs_pages_load_nothing_from_another_host(client, path):
+    html = client.get(path).content.decode()
+    urls = re.findall(r"""(?:src|href)=["']([^"']+)""", html)
+    assert urls
+    assert all(url.startswith("/static/drf_spectacular_sidecar/") for url in urls), urls
+    assert "http://" not in html and "https://" not in html
+    for url in urls:
+        assert client.get(url).status_code == 200, url
+
+
+def test_real_answers_validate_against_the_schema(openapi, client, settings, spotify):
+    validate(openapi, client.get("/search", {"q": "Queen", "limit": "3"}))
+    validate(openapi, client.get("/search", {"q": "zzzz-no-such-song"}))
+    validate(openapi, client.get("/search", {"limit": "11"}))
+    validate(openapi, client.get("/health"))
+    validate(openapi, client.get("/ready"))
+    spotify.configure(mode="503")
+    unavailable = client.get("/search", {"q": "Queen again"})
+    assert unavailable.status_code == 503
+    validate(openapi, unavailable)
+    settings.MUSIC_SERVICE_TOKEN = "s3cret-token"
+    refused = client.get("/search", {"q": "Queen"})
+    assert refused.status_code == 401
+    validate(openapi, refused)
+
+
+def test_offline_answers_validate_against_the_schema(openapi, client):
+    found = client.get("/search", {"q": "Bohemian Rhapsody"})
+    assert found.json()["source"] == "offline" and found.json()["results"]
+    validate(openapi, found)
+
+
+def test_negative_control_a_wrong_answer_fails_validation(openapi, client):
+    response = client.get("/search", {"q": "Queen"})
+    body = response.json()
+    body["results"][0]["duracion_ms"] = "three minutes"
+    response.content = json.dumps(body).encode()
+    with pytest.raises(OpenAPIError):
+        validate(openapi, response)
