@@ -2,8 +2,11 @@
 
 import logging
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import JsonResponse
 from rest_framework import exceptions
+from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
 logger = logging.getLogger(__name__)
@@ -13,10 +16,24 @@ def error_body(message: str, detalle: dict | None = None) -> dict:
     return {"error": message, "detalle": detalle or {}}
 
 
+def payload_too_large_body() -> dict:
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    return error_body(
+        f"El cuerpo de la petición es demasiado grande (máximo {limit} bytes).", {"max_bytes": limit}
+    )
+
+
 def api_exception_handler(exc, context):
+    if isinstance(exc, RequestDataTooBig):
+        # Django would answer 400 (it is a SuspiciousOperation); the client needs to know why.
+        return Response(payload_too_large_body(), status=413)
     response = exception_handler(exc, context)
     if response is None:
         return None  # Django's handler500 answers (still JSON).
+    if isinstance(exc, exceptions.Throttled):
+        # DRF already set Retry-After; the body says it too, in our shape.
+        response.data = error_body(str(exc.detail), {"reintentar_en_segundos": exc.wait})
+        return response
     if isinstance(exc, exceptions.ValidationError):
         data = response.data
         detalle = data if isinstance(data, dict) else {"non_field_errors": data}

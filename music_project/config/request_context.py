@@ -4,6 +4,7 @@ The request id comes from ``X-Request-ID`` (when it looks sane) or is generated,
 echoed in the response, and is attached to every log line emitted while handling it.
 """
 
+import base64
 import contextvars
 import json
 import logging
@@ -51,6 +52,45 @@ class RequestContextMiddleware:
             _request_id.reset(token)
 
 
+# Defence in depth: whatever a library logs (spotipy prints request headers at DEBUG, SQL logs
+# carry parameters), credentials never reach a log line. Configured secrets are replaced by name;
+# Authorization values and anything shaped like a JWT are masked.
+_MASKS = [
+    (re.compile(r"\b(Bearer|Basic)(\s+|%20|\+)[A-Za-z0-9._~+/=-]{8,}", re.IGNORECASE), r"\1 [redacted]"),
+    (re.compile(r"eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*"), "[redacted-jwt]"),
+]
+MIN_SECRET_LENGTH = 8  # shorter values would mask ordinary words
+
+
+def _configured_secrets() -> list[str]:
+    from django.conf import settings
+
+    client_id = getattr(settings, "SPOTIFY_CLIENT_ID", "")
+    client_secret = getattr(settings, "SPOTIFY_CLIENT_SECRET", "")
+    basic = base64.b64encode(f"{client_id}:{client_secret}".encode()).decode() if client_secret else ""
+    return [
+        getattr(settings, "SECRET_KEY", ""),
+        getattr(settings, "MUSIC_SERVICE_TOKEN", ""),
+        client_secret,
+        basic,
+    ]
+
+
+def redact(text: str) -> str:
+    try:
+        configured = [s for s in _configured_secrets() if len(s) >= MIN_SECRET_LENGTH]
+    except Exception:  # settings not importable: still mask the patterns
+        configured = []
+    for secret in sorted(configured, key=len, reverse=True):
+        text = text.replace(secret, "[redacted]")
+        escaped = json.dumps(secret, ensure_ascii=False)[1:-1]  # as it appears inside a JSON string
+        if escaped != secret:
+            text = text.replace(escaped, "[redacted]")
+    for pattern, replacement in _MASKS:
+        text = pattern.sub(replacement, text)
+    return text
+
+
 # Attributes every LogRecord has; anything else was passed through ``extra``.
 _RESERVED = set(vars(logging.LogRecord("", 0, "", 0, "", (), None))) | {"message", "asctime"}
 
@@ -72,4 +112,4 @@ class JsonFormatter(logging.Formatter):
         entry.update({k: v for k, v in vars(record).items() if k not in _RESERVED and v is not None})
         if record.exc_info:
             entry["exc_type"] = record.exc_info[0].__name__ if record.exc_info[0] else None
-        return json.dumps(entry, ensure_ascii=False, default=str)
+        return redact(json.dumps(entry, ensure_ascii=False, default=str))

@@ -21,12 +21,14 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "rest_framework_simplejwt.token_blacklist",
+    "config.apps.ConfigAppConfig",  # deployment checks for our own secrets
     "accounts",
     "notes",
 ]
 
 MIDDLEWARE = [
     "config.request_context.RequestContextMiddleware",
+    "config.limits.BodySizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -90,5 +92,5 @@ WHITENOISE_USE_FINDERS = DEBUG
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Bodies over 1 MiB are refused before they are parsed.
+# Bodies over 1 MiB are refused with a JSON 413 before they are read (config.limits).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024

@@ -14,5 +14,8 @@ LOGGING = {
         "django.request": {"level": "ERROR"},
         "django.server": {"level": "WARNING"},
         "urllib3": {"level": "ERROR"},
+        # With DEBUG on, SQL is logged with its parameters, and the blacklist tables hold whole
+        # refresh tokens: never at DEBUG, whatever LOG_LEVEL says.
+        "django.db.backends": {"level": "INFO"},
     },
 }

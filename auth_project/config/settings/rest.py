@@ -17,7 +17,7 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
     "DEFAULT_PARSER_CLASSES": [
-        "rest_framework.parsers.JSONParser",
+        "config.parsers.JSONParser",
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
@@ -27,7 +27,10 @@ REST_FRAMEWORK = {
         "login": env_str("THROTTLE_LOGIN", "10/min"),
         "register": env_str("THROTTLE_REGISTER", "20/hour"),
     },
-    "NUM_PROXIES": env_int("NUM_PROXIES", 0) or None,
+    # Throttles count per client address. 0: REMOTE_ADDR only, X-Forwarded-For ignored (DRF's
+    # None would take the whole header as the address: a client sending a new one per request
+    # would never be throttled). Behind N trusted proxies set NUM_PROXIES=N.
+    "NUM_PROXIES": env_int("NUM_PROXIES", 0),
 }
 
 JWT_SIGNING_KEY = env_required(
@@ -45,6 +48,9 @@ SIMPLE_JWT = {
     "ISSUER": env_str("JWT_ISSUER", "musica-auth"),
     "AUDIENCE": env_str("JWT_AUDIENCE", "musica"),
     "AUTH_HEADER_TYPES": ("Bearer",),
+    # Each request loads the user: deactivated or deleted users are refused at once (401).
+    "CHECK_USER_IS_ACTIVE": True,
+    "TOKEN_REFRESH_SERIALIZER": "config.jwt.TokenRefreshSerializer",
     "USER_ID_FIELD": "id",
     "USER_ID_CLAIM": "user_id",
     "LEEWAY": 0,

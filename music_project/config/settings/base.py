@@ -15,14 +15,20 @@ ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1")
 INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
+    "config.apps.ConfigAppConfig",  # deployment checks for our own secrets
     "search",
 ]
 
 MIDDLEWARE = [
     "config.request_context.RequestContextMiddleware",
+    "config.limits.BodySizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # No cookie is ever set here and DRF views are csrf-exempt; both are on so that nothing
+    # added later (a form, a page) is served without them.
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -56,7 +62,5 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = DEBUG
 
+# Bodies over 1 MiB are refused with a JSON 413 before they are read (config.limits).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
-
-SECURE_CONTENT_TYPE_NOSNIFF = True
-X_FRAME_OPTIONS = "DENY"

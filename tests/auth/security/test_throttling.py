@@ -1,0 +1,90 @@
+"""Login and register throttles on the local-memory cache (one process): per client address,
+429 with Retry-After and our JSON shape, and X-Forwarded-For trusted only behind NUM_PROXIES."""
+
+import pytest
+from django.test import override_settings
+from rest_framework.test import APIClient
+from rest_framework.throttling import ScopedRateThrottle
+
+pytestmark = pytest.mark.django_db
+
+LOGIN_LIMIT = 5
+
+
+@pytest.fixture(autouse=True)
+def small_rates(monkeypatch, settings):
+    # DRF reads the rates into a class attribute at import time; the cache is local memory here.
+    assert settings.CACHES["default"]["BACKEND"].endswith("LocMemCache")
+    monkeypatch.setattr(
+        ScopedRateThrottle, "THROTTLE_RATES", {"login": f"{LOGIN_LIMIT}/min", "register": "2/min"}
+    )
+
+
+def wrong_login(client: APIClient, **extra):
+    return client.post("/login", {"username": "ana", "password": "mala"}, format="json", **extra)
+
+
+def assert_429(response) -> None:
+    assert response.status_code == 429, response.content
+    retry_after = int(response["Retry-After"])
+    assert 1 <= retry_after <= 60
+    assert response.json() == {
+        "error": response.json()["error"],
+        "detalle": {"reintentar_en_segundos": retry_after},
+    }
+    assert response.json()["error"]
+
+
+def test_the_sixth_wrong_login_in_the_window_is_429(make_user):
+    make_user("ana")
+    client = APIClient(REMOTE_ADDR="127.0.0.10")
+    for _ in range(LOGIN_LIMIT):
+        assert wrong_login(client).status_code == 401
+    assert_429(wrong_login(client))
+    right = client.post("/login", {"username": "ana", "password": "Canciones-2026"}, format="json")
+    assert_429(right)
+
+
+def test_each_client_address_has_its_own_window():
+    first, second = APIClient(REMOTE_ADDR="127.0.0.11"), APIClient(REMOTE_ADDR="127.0.0.12")
+    for _ in range(LOGIN_LIMIT):
+        wrong_login(first)
+    assert_429(wrong_login(first))
+    assert wrong_login(second).status_code == 401
+
+
+def test_a_forged_x_forwarded_for_opens_no_new_window():
+    """NUM_PROXIES=0 (the default): the header is ignored, REMOTE_ADDR is the client."""
+    client = APIClient(REMOTE_ADDR="127.0.0.13")
+    for i in range(LOGIN_LIMIT):
+        assert wrong_login(client, HTTP_X_FORWARDED_FOR=f"203.0.113.{i}").status_code == 401
+    assert_429(wrong_login(client, HTTP_X_FORWARDED_FOR="198.51.100.99"))
+
+
+def test_behind_one_proxy_the_address_the_proxy_saw_is_the_client(settings):
+    """NUM_PROXIES=1: the right-most X-Forwarded-For entry (added by our proxy) counts; whatever
+    the client wrote before it does not."""
+    proxy = APIClient(REMOTE_ADDR="127.0.0.14")
+    with override_settings(REST_FRAMEWORK={**settings.REST_FRAMEWORK, "NUM_PROXIES": 1}):
+        for i in range(LOGIN_LIMIT):
+            assert wrong_login(proxy, HTTP_X_FORWARDED_FOR=f"203.0.113.{i}, 127.0.0.50").status_code == 401
+        assert_429(wrong_login(proxy, HTTP_X_FORWARDED_FOR="127.0.0.50"))
+        # Another client behind the same proxy has its own window.
+        assert wrong_login(proxy, HTTP_X_FORWARDED_FOR="127.0.0.51").status_code == 401
+
+
+def test_the_third_registration_in_the_window_is_429(django_user_model):
+    client = APIClient(REMOTE_ADDR="127.0.0.15")
+    for name in ("uno", "dos"):
+        body = {"username": name, "password": "Canciones-2026"}
+        assert client.post("/register", body, format="json").status_code == 201
+    assert_429(client.post("/register", {"username": "tres", "password": "Canciones-2026"}, format="json"))
+    assert not django_user_model.objects.filter(username="tres").exists()
+
+
+def test_by_default_no_forwarded_header_is_trusted():
+    from config.settings import rest
+
+    rates = rest.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]
+    assert set(rates) == {"login", "register"}
+    assert rest.REST_FRAMEWORK["NUM_PROXIES"] == 0  # never None: None trusts X-Forwarded-For blindly

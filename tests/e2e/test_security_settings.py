@@ -1,0 +1,128 @@
+"""Production settings of both projects, run as a deployment would run them (subprocesses with a
+clean environment): `check --deploy` passes, missing secrets stop the start with a clear error."""
+
+import os
+import secrets
+import sqlite3
+import subprocess
+import sys
+
+import pytest
+
+from tests.support.processes import ROOT, ServiceProcess, free_port
+
+PROJECTS = {"auth": "auth_project", "music": "music_project"}
+
+
+def production_env(service: str, **overrides) -> dict:
+    """What a deployment behind TLS sets (docs: README "Security"); nothing inherited from the shell."""
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": os.environ.get("HOME", "/tmp"),
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "DJANGO_ALLOWED_HOSTS": "notas.example.com",
+        "DJANGO_SECURE": "1",
+        "DJANGO_SECURE_PROXY_SSL_HEADER": "1",
+        "MUSIC_SERVICE_TOKEN": secrets.token_urlsafe(32),
+    }
+    if service == "auth":
+        env["JWT_SIGNING_KEY"] = secrets.token_urlsafe(50)
+        env["DATABASE_URL"] = "sqlite:////tmp/unused-by-check.db"
+        env["DJANGO_CSRF_TRUSTED_ORIGINS"] = "https://notas.example.com"
+    env.update(overrides)
+    return {k: v for k, v in env.items() if v is not None}
+
+
+def manage(service: str, env: dict, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT / PROJECTS[service],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.mark.parametrize("service", PROJECTS)
+def test_check_deploy_passes_with_production_settings(service):
+    result = manage(service, production_env(service), "check", "--deploy", "--fail-level", "WARNING")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues (0 silenced)" in result.stdout
+
+
+@pytest.mark.parametrize("service", PROJECTS)
+@pytest.mark.parametrize(
+    ("overrides", "expected"),
+    [
+        ({"DJANGO_SECURE": None}, {"security.W004", "security.W008"}),
+        ({"DJANGO_SECRET_KEY": "too-short-for-production"}, {"security.W009"}),
+        ({"DJANGO_DEBUG": "1"}, {"security.W018"}),
+        ({"MUSIC_SERVICE_TOKEN": None}, {"auth.W003", "music.W001"}),
+    ],
+    ids=["not-secure", "weak-secret-key", "debug", "no-service-token"],
+)
+def test_check_deploy_fails_on_what_a_deployment_must_not_do(service, overrides, expected):
+    """Negative controls: the same check does fail when one production setting is missing."""
+    result = manage(
+        service, production_env(service, **overrides), "check", "--deploy", "--fail-level", "WARNING"
+    )
+    assert result.returncode != 0
+    mine = {code for code in expected if code.split(".")[0] in ("security", service)}
+    assert mine, expected
+    for code in mine:
+        assert f"({code})" in result.stderr, result.stderr
+
+
+def test_check_deploy_flags_a_weak_or_reused_jwt_signing_key():
+    weak = manage("auth", production_env("auth", JWT_SIGNING_KEY="secret"), "check", "--deploy")
+    assert "(auth.W001)" in weak.stderr
+    key = secrets.token_urlsafe(50)
+    reused = manage(
+        "auth", production_env("auth", DJANGO_SECRET_KEY=key, JWT_SIGNING_KEY=key), "check", "--deploy"
+    )
+    assert "(auth.W002)" in reused.stderr
+
+
+@pytest.mark.parametrize(
+    ("service", "variable"),
+    [("auth", "DJANGO_SECRET_KEY"), ("auth", "JWT_SIGNING_KEY"), ("music", "DJANGO_SECRET_KEY")],
+)
+def test_a_missing_secret_stops_the_start_naming_the_variable(service, variable):
+    for missing in (None, "", "   "):
+        result = manage(service, production_env(service, **{variable: missing}), "check")
+        assert result.returncode != 0
+        assert f"ImproperlyConfigured: {variable} is not set." in result.stderr, result.stderr[-600:]
+    # Control: in development (DJANGO_DEBUG=1) a dev-only value stands in.
+    dev = manage(service, production_env(service, DJANGO_DEBUG="1", **{variable: None}), "check")
+    assert dev.returncode == 0, dev.stderr
+
+
+@pytest.mark.parametrize("service", PROJECTS)
+def test_gunicorn_refuses_to_start_without_the_secret_key(service, tmp_path):
+    env = production_env(service, DJANGO_SECRET_KEY="", DJANGO_SECURE=None, DJANGO_ALLOWED_HOSTS="127.0.0.1")
+    process = ServiceProcess(f"{service}-no-secret", PROJECTS[service], env, tmp_path, port=free_port())
+    with pytest.raises(RuntimeError, match="exited early"):
+        process.start(timeout=60)
+    process.stop()
+    assert "DJANGO_SECRET_KEY is not set" in process.logs()
+
+
+@pytest.mark.parametrize("service", PROJECTS)
+def test_debug_is_off_and_hosts_come_from_the_environment(service):
+    code = "from django.conf import settings as s; print(s.DEBUG, s.ALLOWED_HOSTS, s.SECURE_HSTS_SECONDS)"
+    result = manage(service, production_env(service, DJANGO_SECURE=None), "shell", "-c", code)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "False ['notas.example.com'] 0"
+    secure = manage(service, production_env(service), "shell", "-c", code)
+    assert secure.stdout.strip().splitlines()[-1] == "False ['notas.example.com'] 31536000"
+
+
+def test_live_passwords_are_hashed_with_argon2(new_user, auth):
+    user = new_user()
+    with sqlite3.connect(auth.database) as db:
+        (password,) = db.execute(
+            "SELECT password FROM accounts_user WHERE id = ?", (user.user_id,)
+        ).fetchone()
+    assert password.startswith("argon2$argon2id$")
+    assert "Canciones-2026" not in password
