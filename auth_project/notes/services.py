@@ -11,6 +11,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from config.request_context import request_id_scope
+
 from . import music_client
 from .models import Enrichment, Note
 from .selectors import note_ids_due_for_enrichment
@@ -123,7 +125,11 @@ def notes_enrich_pending(*, limit: int | None = None) -> dict:
     """One pass of the re-enrichment runner. Stops early while music is unavailable."""
     counts = {Enrichment.OK: 0, Enrichment.NO_RESULTS: 0, Enrichment.PENDING: 0, "skipped": 0}
     for note_id in note_ids_due_for_enrichment(limit=limit or settings.ENRICH_BATCH_SIZE):
-        status = note_enrich(note_id=note_id)
+        # One id per note's attempt, forwarded to music: the attempt can be grepped in both logs.
+        with request_id_scope(f"enrich-{note_id}"):
+            status = note_enrich(note_id=note_id)
+            if status is not None:
+                logger.info("note enrichment", extra={"note_id": note_id, "enrichment": status})
         counts[status or "skipped"] += 1
         if status == Enrichment.PENDING:
             break  # music is down: leave the rest for the next pass, untouched
