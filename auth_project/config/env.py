@@ -6,7 +6,8 @@ from django.core.exceptions import ImproperlyConfigured
 
 
 def env_str(name: str, default: str = "") -> str:
-    return os.environ.get(name, default).strip()
+    # Set-but-empty counts as unset: compose passes `VAR: "${VAR:-}"` for every variable.
+    return (os.environ.get(name) or "").strip() or default
 
 
 def env_bool(name: str, default: bool = False) -> bool:

@@ -1,6 +1,7 @@
 """The only code that knows where music_service lives and how to talk to it.
 
-One pooled ``requests.Session`` per process; connect/read timeouts; one retry on a
+One pooled ``requests.Session`` per process (renewed now and then so scaled-out replicas
+share the load); connect/read timeouts; one retry on a
 refused/failed connection only; the caller's ``X-Request-ID`` forwarded; the shared
 service token; and a circuit breaker, so while music is down notes are saved
 ``pendiente`` at once instead of each request waiting out the timeouts.
@@ -80,21 +81,32 @@ _breaker = CircuitBreaker(
 )
 _session_lock = threading.Lock()
 _session: requests.Session | None = None
+_session_uses = 0
+
+
+def _new_session() -> requests.Session:
+    session = requests.Session()
+    # Retry a failed connect once (nothing reached music); never a read: music may be busy.
+    retry = Retry(total=1, connect=1, read=0, status=0, other=0, backoff_factor=0)
+    adapter = HTTPAdapter(pool_connections=1, pool_maxsize=settings.MUSIC_POOL_SIZE, max_retries=retry)
+    session.mount("http://", adapter)
+    session.mount("https://", adapter)
+    return session
 
 
 def _get_session() -> requests.Session:
-    global _session
+    """The pooled session, replaced every MUSIC_SESSION_MAX_REQUESTS requests.
+
+    Keep-alive saves a connect per request, but a connection stays on the replica it first
+    reached: Docker's DNS and Kubernetes Services balance per *connection*. Renewing the pool
+    now and then lets new music replicas receive traffic. The old session is not closed here:
+    requests still in flight on other threads finish on it, and it is collected afterwards.
+    """
+    global _session, _session_uses
     with _session_lock:
-        if _session is None:
-            session = requests.Session()
-            # Retry a failed connect once (nothing reached music); never a read: music may be busy.
-            retry = Retry(total=1, connect=1, read=0, status=0, other=0, backoff_factor=0)
-            adapter = HTTPAdapter(
-                pool_connections=1, pool_maxsize=settings.MUSIC_POOL_SIZE, max_retries=retry
-            )
-            session.mount("http://", adapter)
-            session.mount("https://", adapter)
-            _session = session
+        if _session is None or _session_uses >= settings.MUSIC_SESSION_MAX_REQUESTS:
+            _session, _session_uses = _new_session(), 0
+        _session_uses += 1
         return _session
 
 

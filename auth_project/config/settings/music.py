@@ -7,6 +7,8 @@ MUSIC_SERVICE_TOKEN = env_str("MUSIC_SERVICE_TOKEN")
 MUSIC_CONNECT_TIMEOUT = env_float("MUSIC_CONNECT_TIMEOUT", 1.0)
 MUSIC_READ_TIMEOUT = env_float("MUSIC_READ_TIMEOUT", 3.0)
 MUSIC_POOL_SIZE = env_int("MUSIC_POOL_SIZE", 16)
+# Renew the keep-alive pool after this many requests, so new music replicas get connections.
+MUSIC_SESSION_MAX_REQUESTS = env_int("MUSIC_SESSION_MAX_REQUESTS", 10)
 # After this many consecutive failures, stop waiting on music for MUSIC_BREAKER_COOLDOWN seconds.
 MUSIC_BREAKER_THRESHOLD = env_int("MUSIC_BREAKER_THRESHOLD", 3)
 MUSIC_BREAKER_COOLDOWN = env_float("MUSIC_BREAKER_COOLDOWN", 5.0)

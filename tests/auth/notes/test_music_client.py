@@ -112,3 +112,14 @@ def test_a_failed_probe_reopens_the_breaker(monkeypatch, fresh_breaker):
 )
 def test_only_safe_urls_are_kept(value, expected):
     assert music_client._safe_url(value) == expected
+
+
+def test_the_pool_is_renewed_so_new_replicas_get_connections(music_up, settings, monkeypatch):
+    monkeypatch.setattr(music_client, "_session", None)
+    settings.MUSIC_SESSION_MAX_REQUESTS = 3
+    sessions = []
+    for _ in range(7):
+        music_client.find_song("Despacito")
+        sessions.append(music_client._session)
+    assert len({id(session) for session in sessions}) == 3  # requests 1-3, 4-6, 7
+    assert sessions[0] is sessions[2] and sessions[2] is not sessions[3]
