@@ -8,10 +8,45 @@ import json
 import time
 import uuid
 
+import pytest
+
 from tests.support.http import Api
 from tests.support.processes import auth_process, enrich_runner, free_port, music_process
 
 ACCESS_FIELDS = {"time", "level", "service", "method", "path", "status", "duration_ms", "request_id"}
+_users = iter(range(1_000_000))
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory, spotify):
+    """Its own music (on the Spotify double) and auth: other modules' caches and logs stay theirs."""
+    logs = tmp_path_factory.mktemp("correlation-logs")
+    database = tmp_path_factory.mktemp("correlation-db") / "notas.db"
+    music = music_process(logs, spotify=spotify, name="music-traced")
+    with music:
+        auth = auth_process(
+            logs, name="auth-traced", database_url=f"sqlite:///{database}", music_url=music.url
+        )
+        with auth:
+            yield auth, music
+
+
+@pytest.fixture
+def auth(stack):
+    return stack[0]
+
+
+@pytest.fixture
+def music(stack):
+    return stack[1]
+
+
+@pytest.fixture
+def new_user(auth):
+    def make(prefix: str) -> Api:
+        return Api(auth.url).register_and_login(f"{prefix}{next(_users)}")
+
+    return make
 
 
 def lines(service) -> list[dict]:
