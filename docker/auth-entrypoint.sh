@@ -1,0 +1,20 @@
+#!/bin/sh
+# auth_service container entrypoint: apply migrations, then exec the command (gunicorn by default).
+# Migrations run only for the web server (the enrich runner and one-off commands skip them) and
+# can be turned off with DJANGO_MIGRATE=0. The database may still be starting (PostgreSQL in
+# the compose profile): migrate is retried for up to MIGRATE_TIMEOUT seconds.
+set -eu
+
+if [ "${1:-}" = "gunicorn" ] && [ "${DJANGO_MIGRATE:-1}" != "0" ]; then
+    deadline=$(( $(date +%s) + ${MIGRATE_TIMEOUT:-60} ))
+    until python manage.py migrate --noinput; do
+        if [ "$(date +%s)" -ge "$deadline" ]; then
+            echo "auth-entrypoint: migrate kept failing for ${MIGRATE_TIMEOUT:-60}s; giving up" >&2
+            exit 1
+        fi
+        echo "auth-entrypoint: migrate failed (database not ready?); retrying in 2s" >&2
+        sleep 2
+    done
+fi
+
+exec "$@"
