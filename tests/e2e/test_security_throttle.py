@@ -2,24 +2,63 @@
 
 Login and register are throttled per client address. With REDIS_URL the counters live in Redis,
 so the limit holds whichever worker answers; the test reads the counter there to prove it.
-Needs a Redis (TEST_REDIS_URL, else 127.0.0.1:6379); only then is it skipped.
+Each test talks from its own loopback address (127.x.y.z), so its window is its own even when
+another run of this suite shares the Redis. Needs a Redis (TEST_REDIS_URL, else
+127.0.0.1:6379); only without one is it skipped.
 """
 
 import http.client
 import json
 import os
 import pickle
+import random
 import uuid
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import pytest
 import redis
-import requests
 
 from tests.support.processes import auth_process, free_port
 
 LIMIT = 5
 REDIS_DB = 14
+
+
+@dataclass
+class Answer:
+    status: int
+    headers: dict
+    body: dict
+
+
+def post(auth, path: str, body: dict, *, source: str, **headers) -> Answer:
+    """One request on a new connection (free to land on either worker) from ``source``."""
+    conn = http.client.HTTPConnection(
+        "127.0.0.1", urlsplit(auth.url).port, timeout=15, source_address=(source, 0)
+    )
+    try:
+        conn.request(
+            "POST", path, body=json.dumps(body), headers={"Content-Type": "application/json", **headers}
+        )
+        response = conn.getresponse()
+        return Answer(response.status, dict(response.getheaders()), json.loads(response.read() or b"{}"))
+    finally:
+        conn.close()
+
+
+def login(auth, username: str, password: str, *, source: str, **headers) -> Answer:
+    return post(auth, "/login", {"username": username, "password": password}, source=source, **headers)
+
+
+def assert_429(answer: Answer) -> int:
+    assert answer.status == 429, answer
+    assert answer.headers["Content-Type"].startswith("application/json")
+    retry_after = int(answer.headers["Retry-After"])
+    assert 1 <= retry_after <= 60
+    assert isinstance(answer.body["error"], str) and answer.body["error"]
+    assert answer.body["detalle"] == {"reintentar_en_segundos": retry_after}
+    return retry_after
 
 
 @pytest.fixture(scope="module")
@@ -34,7 +73,7 @@ def redis_url():
 
 
 @pytest.fixture(scope="module")
-def shared_auth(tmp_path_factory, log_dir, redis_url):
+def throttled_auth(tmp_path_factory, log_dir, redis_url):
     with auth_process(
         log_dir,
         database_url=f"sqlite:///{tmp_path_factory.mktemp('throttle') / 'notas.db'}",
@@ -50,98 +89,69 @@ def shared_auth(tmp_path_factory, log_dir, redis_url):
 
 
 @pytest.fixture
-def throttle_redis(redis_url):
-    client = redis.Redis.from_url(redis_url, socket_connect_timeout=1, socket_timeout=2)
-    client.flushdb()  # every test starts with empty windows
-    yield redis_url, client
-    client.flushdb()
+def addresses(redis_url):
+    """Fresh loopback client addresses for one test; their windows are removed afterwards."""
+    store = redis.Redis.from_url(redis_url, socket_connect_timeout=1, socket_timeout=2)
+    taken = []
+
+    def new() -> str:
+        address = f"127.{random.randint(1, 254)}.{random.randint(1, 254)}.{random.randint(1, 254)}"
+        taken.append(address)
+        store.delete(*(f"auth:1:throttle_{scope}_{address}" for scope in ("login", "register")))
+        return address
+
+    yield new, store
+    for address in taken:
+        store.delete(*(f"auth:1:throttle_{scope}_{address}" for scope in ("login", "register")))
 
 
-@pytest.fixture
-def throttled_auth(shared_auth, throttle_redis):
-    return shared_auth
-
-
-def login(auth, username, password, **headers) -> requests.Response:
-    # No session: every attempt is a new connection, free to land on either worker.
-    return requests.post(
-        f"{auth.url}/login", json={"username": username, "password": password}, headers=headers, timeout=10
-    )
-
-
-def assert_429(response: requests.Response) -> int:
-    assert response.status_code == 429, response.text
-    assert response.headers["Content-Type"].startswith("application/json")
-    retry_after = int(response.headers["Retry-After"])
-    assert 1 <= retry_after <= 60
-    body = response.json()
-    assert isinstance(body["error"], str) and body["error"]
-    assert body["detalle"] == {"reintentar_en_segundos": retry_after}
-    return retry_after
-
-
-def test_the_sixth_wrong_login_in_the_window_is_429_across_two_workers(throttled_auth, throttle_redis):
+def test_the_sixth_wrong_login_in_the_window_is_429_across_two_workers(throttled_auth, addresses):
     auth = throttled_auth
-    _url, client = throttle_redis
+    new_address, store = addresses
+    client, registrar = new_address(), new_address()
     username = f"victima{uuid.uuid4().hex[:6]}"
-    created = requests.post(
-        f"{auth.url}/register", json={"username": username, "password": "Canciones-2026"}, timeout=10
-    )
-    assert created.status_code == 201, created.text
+    created = post(auth, "/register", {"username": username, "password": "Canciones-2026"}, source=registrar)
+    assert created.status == 201, created
 
     for attempt in range(LIMIT):
-        response = login(auth, username, f"mala-{attempt}")
-        assert response.status_code == 401, (attempt, response.text)
+        answer = login(auth, username, f"mala-{attempt}", source=client)
+        assert answer.status == 401, (attempt, answer)
 
-    assert_429(login(auth, username, "mala-6"))
+    assert_429(login(auth, username, "mala-6", source=client))
     # Now even the right password waits: the limit is on the address, not on the outcome.
-    assert_429(login(auth, username, "Canciones-2026"))
+    assert_429(login(auth, username, "Canciones-2026", source=client))
     # Inventing a client address in X-Forwarded-For does not open a new window (NUM_PROXIES=0).
     for fake in ("203.0.113.7", "198.51.100.1, 203.0.113.9", str(uuid.uuid4())):
-        assert_429(login(auth, username, "mala", **{"X-Forwarded-For": fake}))
+        assert_429(login(auth, username, "mala", source=client, **{"X-Forwarded-For": fake}))
 
     # The count lives in the shared Redis, where both workers read it (django-redis pickles it).
-    keys = [key.decode() for key in client.keys("*throttle_login_*")]
-    assert keys == ["auth:1:throttle_login_127.0.0.1"], keys
-    assert len(pickle.loads(client.get(keys[0]))) == LIMIT  # noqa: S301 (our own test Redis)
+    stored = store.get(f"auth:1:throttle_login_{client}")
+    assert stored is not None
+    assert len(pickle.loads(stored)) == LIMIT  # noqa: S301 (our own test Redis)
     assert auth.logs().count("Booting worker") >= 2
+    # Control: from another address the same account logs in.
+    assert login(auth, username, "Canciones-2026", source=new_address()).status == 200
 
 
-def test_another_client_address_has_its_own_window(throttled_auth):
-    auth = throttled_auth
-    for attempt in range(LIMIT + 1):
-        login(auth, "nadie", f"mala-{attempt}")
-    assert_429(login(auth, "nadie", "mala"))
-
-    # The same server from 127.0.0.2 (still loopback): a different client address.
-    port = urlsplit(auth.url).port
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10, source_address=("127.0.0.2", 0))
-    try:
-        conn.request(
-            "POST",
-            "/login",
-            body=json.dumps({"username": "nadie", "password": "mala"}),
-            headers={"Content-Type": "application/json"},
-        )
-        response = conn.getresponse()
-        assert response.status == 401, response.read()
-    finally:
-        conn.close()
+def test_another_client_address_has_its_own_window(throttled_auth, addresses):
+    new_address, _store = addresses
+    first, second = new_address(), new_address()
+    for attempt in range(LIMIT):
+        assert login(throttled_auth, "nadie", f"mala-{attempt}", source=first).status == 401
+    assert_429(login(throttled_auth, "nadie", "mala", source=first))
+    assert login(throttled_auth, "nadie", "mala", source=second).status == 401
 
 
-def test_the_fourth_registration_in_the_window_is_429(throttled_auth):
-    auth = throttled_auth
+def test_the_fourth_registration_in_the_window_is_429(throttled_auth, addresses):
+    new_address, _store = addresses
+    client = new_address()
     for i in range(3):
-        response = requests.post(
-            f"{auth.url}/register",
-            json={"username": f"nuevo{i}{uuid.uuid4().hex[:6]}", "password": "Canciones-2026"},
-            timeout=10,
-        )
-        assert response.status_code == 201, response.text
-    response = requests.post(
-        f"{auth.url}/register", json={"username": "uno_mas", "password": "Canciones-2026"}, timeout=10
+        body = {"username": f"nuevo{i}{uuid.uuid4().hex[:6]}", "password": "Canciones-2026"}
+        answer = post(throttled_auth, "/register", body, source=client)
+        assert answer.status == 201, answer
+    refused = f"uno_mas{uuid.uuid4().hex[:6]}"
+    assert_429(
+        post(throttled_auth, "/register", {"username": refused, "password": "Canciones-2026"}, source=client)
     )
-    assert_429(response)
     # Nothing was created by the refused request.
-    login_attempt = login(auth, "uno_mas", "Canciones-2026")
-    assert login_attempt.status_code == 401, login_attempt.text
+    assert login(throttled_auth, refused, "Canciones-2026", source=new_address()).status == 401
