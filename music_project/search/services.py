@@ -57,8 +57,10 @@ def _wait_for_other_process(source: str, key: str) -> SearchResult | None:
         time.sleep(_POLL_SECONDS)
         if (hit := _cached(source, key)) is not None:
             return hit
-        if cache.get(f"{key}:lock") is None:  # it gave up (error): ask ourselves
-            return None
+        if cache.get(f"{key}:lock") is None:
+            # It finished (its answer was cached just before it let go of the lock) or gave up:
+            # look once more, so an answer landing between the two reads is not asked for again.
+            return _cached(source, key)
     return None
 
 
@@ -76,6 +78,8 @@ def search_tracks(*, query: str, limit: int) -> SearchResult:
         try:
             if not owner and (hit := _wait_for_other_process(provider.name, key)) is not None:
                 return hit
+            if owner and (hit := _cached(provider.name, key)) is not None:
+                return hit  # another process answered between our first look and taking the lock
             tracks = provider.search(query, limit)
             ttl = settings.SEARCH_CACHE_TTL if tracks else settings.SEARCH_CACHE_EMPTY_TTL
             cache.set(key, [track.as_dict() for track in tracks], timeout=ttl)
