@@ -1,0 +1,853 @@
+"""Driver of scripts/bench: both services under gunicorn, the Spotify double, and wrk.
+
+Starts music_service, three auth_services (ENRICHMENT_MODE sync, off, async + its runner),
+each on a free port with its own SQLite database, with a fixed, printed gunicorn
+configuration; then, after a warm-up, drives each scenario with wrk (scripts/lib/bench.lua)
+at each concurrency level and prints a table: requests/s, p50/p95/p99 latency, errors
+(non-2xx + socket errors) and, for the flows that reach music, the searches the Spotify
+double received per distinct song. The full run writes docs/benchmarks.md.
+
+``--quick`` runs the same scenarios for about a second each with small counts, only to prove
+the benchmark still works: it fails on any error, on a song searched twice, on a note left
+in the wrong state, but never on a time.
+
+Traffic goes to 127.0.0.1 only; every run is bounded by wrk's duration.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import contextlib
+import json
+import os
+import platform
+import runpy
+import shlex
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from tests.spotify_double.server import SpotifyDouble  # noqa: E402
+from tests.support.http import Api  # noqa: E402
+from tests.support.processes import auth_process, enrich_runner, music_process  # noqa: E402
+
+LUA = Path(__file__).with_name("bench.lua")
+DOC = ROOT / "docs" / "benchmarks.md"
+DOC_START = "<!-- bench:start (written by scripts/bench; edit outside these markers) -->"
+DOC_END = "<!-- bench:end -->"
+MODES = ("sync", "off", "async")  # ENRICHMENT_MODE of the three auth_services
+
+
+@dataclass(frozen=True)
+class Profile:
+    name: str
+    levels: tuple[int, ...]
+    duration: int  # seconds of each measured wrk run
+    warmup: int  # seconds of the warm-up run before each scenario
+    warm_songs: int  # size of the already-searched song pool (scenarios 1 and 6)
+    list_notes: int  # notes of the reader in scenario 5
+    latency_ms: int  # the Spotify double's latency in the cache-cold scenarios
+    drain_timeout: float  # how long to wait for the async runner to fill every note
+
+
+FULL = Profile("full", (1, 8, 32), 8, 2, 50, 1000, 80, 120.0)
+QUICK = Profile("quick", (1, 8), 1, 0, 10, 1000, 10, 40.0)
+
+
+@dataclass
+class Run:
+    key: str
+    title: str
+    conns: int
+    requests: int
+    seconds: float
+    p50: float
+    p95: float
+    p99: float
+    errors: int
+    error_detail: str
+    searches: int | None = None  # searches the double received during the run
+    songs: int | None = None  # distinct songs among them
+    cpu_ms: list[float | None] = field(default_factory=list)  # server CPU per request: auth, music
+
+    @property
+    def rps(self) -> float:
+        return self.requests / self.seconds if self.seconds else 0.0
+
+    @property
+    def cpu_text(self) -> str:
+        return " + ".join("—" if ms is None else f"{ms:.1f}" for ms in self.cpu_ms) or "—"
+
+    @property
+    def per_song(self) -> str:
+        if self.searches is None:
+            return "—"
+        if self.searches == 0:
+            return "0 (all cached)"
+        return f"{self.searches}/{self.songs} = {self.searches / self.songs:.2f}"
+
+
+@dataclass
+class Bench:
+    profile: Profile
+    args: argparse.Namespace
+    workdir: Path
+    double: SpotifyDouble
+    runs: list[Run] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # observations for the report
+    failures: list[str] = field(default_factory=list)  # correctness checks that failed
+    drains: dict[str, dict] = field(default_factory=dict)  # async runner: how long it took to fill
+    totals: dict[str, int] = field(default_factory=dict)  # Spotify searches across the whole run
+
+    def check(self, ok: bool, message: str) -> None:
+        print(("  ok: " if ok else "  FAILED: ") + message)
+        if not ok:
+            self.failures.append(message)
+
+
+# -- helpers -------------------------------------------------------------------------------------
+
+
+_T0 = time.monotonic()
+
+
+def say(message: str) -> None:
+    """A progress line, with the seconds since the bench started."""
+    print(f"==> [{time.monotonic() - _T0:5.1f}s] {message}")
+
+
+def normalise(query: str) -> str:
+    """The music service's cache key folding (search.services.normalise_query)."""
+    return " ".join(query.casefold().split())
+
+
+def wrk(
+    bench: Bench,
+    url: str,
+    *,
+    conns: int,
+    seconds: int,
+    method: str = "GET",
+    path: str = "/",
+    token: str = "",
+    songs: str = "none",
+    prefix: str = "bench",
+    pool: int = 1,
+    where: str = "body",
+) -> dict:
+    env = {
+        **os.environ,
+        "BENCH_METHOD": method,
+        "BENCH_PATH": path,
+        "BENCH_TOKEN": token,
+        "BENCH_SONGS": songs,
+        "BENCH_PREFIX": prefix,
+        "BENCH_POOL": str(pool),
+        "BENCH_WHERE": where,
+    }
+    threads = min(conns, bench.args.wrk_threads)
+    command = [
+        "wrk", "-t", str(threads), "-c", str(conns), "-d", f"{seconds}s", "--timeout", "10s",
+        "-s", str(LUA), url,
+    ]  # fmt: skip
+    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=seconds + 60)
+    for line in done.stdout.splitlines():
+        if line.startswith("BENCH_RESULT "):
+            return json.loads(line.removeprefix("BENCH_RESULT "))
+    raise RuntimeError(f"wrk gave no result (exit {done.returncode}):\n{done.stdout}\n{done.stderr}")
+
+
+def settle(bench: Bench, quiet: float = 0.3, limit: float = 2.0) -> None:
+    """Wait until the double has seen no new search for ``quiet`` seconds (at most ``limit``)."""
+    deadline = time.monotonic() + limit
+    seen = len(bench.double.stats()["queries"])
+    calm_since = time.monotonic()
+    while time.monotonic() < deadline and time.monotonic() - calm_since < quiet:
+        time.sleep(0.05)
+        now = len(bench.double.stats()["queries"])
+        if now != seen:
+            seen, calm_since = now, time.monotonic()
+
+
+def cpu_seconds(service) -> float:
+    """CPU time (user + system) used so far by a service's process group: gunicorn and its workers.
+
+    Less sensitive than req/s to other work on a shared machine: what one request costs the server.
+    """
+    if service is None or service.proc is None or service.proc.poll() is not None:
+        return 0.0
+    ticks = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if int(fields[2]) == service.proc.pid:  # pgrp: the group's leader is the gunicorn master
+            ticks += int(fields[11]) + int(fields[12])  # utime + stime
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def measure(
+    bench: Bench, key: str, title: str, url: str, *, counts_searches: bool, cpu=(None, None), **load
+) -> list[Run]:
+    """Warm up once, then one wrk run per concurrency level. ``cpu``: (auth, music) to sample."""
+    profile = bench.profile
+    warm_prefix = load.pop("warm_prefix", None)
+    warm_load = dict(load, prefix=warm_prefix) if warm_prefix else load
+    base_prefix = load.get("prefix", "bench")
+    if profile.warmup:
+        wrk(bench, url, conns=max(profile.levels), seconds=profile.warmup, **warm_load)
+    settle(bench)
+    runs = []
+    for conns in profile.levels:
+        before = len(bench.double.stats()["queries"])
+        if load.get("songs") == "unique":
+            load = dict(load, prefix=f"{base_prefix} c{conns}")  # new songs at every level
+        cpu_before = [cpu_seconds(service) for service in cpu]
+        result = wrk(bench, url, conns=conns, seconds=profile.duration, **load)
+        settle(bench)  # requests still in flight when wrk stopped belong to this run
+        cpu_used = [cpu_seconds(service) - used for service, used in zip(cpu, cpu_before, strict=True)]
+        queries = bench.double.stats()["queries"][before:]
+        errors = result["non2xx"] + result["connect"] + result["read"] + result["write"] + result["timeout"]
+        detail = ", ".join(
+            [f"HTTP {code}: {n}" for code, n in sorted(result["statuses"].items())]
+            + [f"{kind}: {result[kind]}" for kind in ("connect", "read", "write", "timeout") if result[kind]]
+        )
+        run = Run(
+            key=key,
+            title=title,
+            conns=conns,
+            requests=result["requests"],
+            seconds=result["duration_us"] / 1e6,
+            p50=result["p50_us"] / 1000,
+            p95=result["p95_us"] / 1000,
+            p99=result["p99_us"] / 1000,
+            errors=errors,
+            error_detail=detail,
+            searches=len(queries) if counts_searches else None,
+            songs=len({normalise(q) for q in queries}) if counts_searches else None,
+            cpu_ms=[
+                used * 1000 / result["requests"] if service and result["requests"] else None
+                for service, used in zip(cpu, cpu_used, strict=True)
+            ],
+        )
+        runs.append(run)
+        bench.runs.append(run)
+        print(
+            f"  {key:<3} c={conns:<3} {run.rps:8.1f} req/s  p50 {run.p50:7.1f}  p95 {run.p95:7.1f}  "
+            f"p99 {run.p99:7.1f} ms  errors {errors}{' (' + detail + ')' if detail else ''}  "
+            f"searches {run.per_song}  CPU ms/req {run.cpu_text}",
+            flush=True,
+        )
+        if bench.profile.name == "quick":
+            bench.check(errors == 0, f"{key} at {conns} connections: no errors ({detail or 'none'})")
+            bench.check(run.requests > 0, f"{key} at {conns} connections: requests were answered")
+    return runs
+
+
+def http_get(url: str, timeout: float = 10) -> dict:
+    with urllib.request.urlopen(url, timeout=timeout) as response:  # noqa: S310 (http://127.0.0.1 only)
+        return json.loads(response.read())
+
+
+def db_counts(database: Path, like: str) -> dict[str, int]:
+    """Enrichment states of the notes whose song starts with ``like`` (read straight from SQLite)."""
+    with contextlib.closing(sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=20)) as conn:
+        rows = conn.execute(
+            "SELECT enriquecimiento, COUNT(*) FROM notes_note WHERE cancion LIKE ? GROUP BY 1",
+            (like + "%",),
+        ).fetchall()
+    return dict(rows)
+
+
+def seed_notes(auth, username: str, count: int) -> None:
+    """``count`` notes for one user, written with the ORM in one bulk insert (scenario 5's reader)."""
+    code = (
+        "from django.contrib.auth import get_user_model; from notes.models import Note; "
+        f"u = get_user_model().objects.get(username={username!r}); "
+        "Note.objects.bulk_create([Note(user=u, cancion=f'lista {i}', texto='nota ' * 20, "
+        "enriquecimiento='ok', foto='https://i.scdn.co/image/x', titulo='t', artista='a', album='b') "
+        f"for i in range({count})], batch_size=500)"
+    )
+    auth.manage("shell", "-c", code)
+
+
+def gunicorn_config(service: str, workers: int | None, threads: int | None) -> dict[str, str]:
+    """The workers/threads/keepalive a service will run with: its gunicorn.conf.py, read with the
+    environment the bench gives it (WEB_CONCURRENCY/GUNICORN_THREADS only when set by a flag)."""
+    env = {"WEB_CONCURRENCY": workers, "GUNICORN_THREADS": threads}
+    env = {key: str(value) for key, value in env.items() if value is not None}
+    saved = dict(os.environ)
+    try:
+        for key in ("WEB_CONCURRENCY", "GUNICORN_THREADS", "REDIS_URL"):
+            os.environ.pop(key, None)
+        os.environ.update(env)
+        conf = runpy.run_path(str(ROOT / f"{service}_project" / "gunicorn.conf.py"))
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+    return {
+        f"{service}_workers": str(conf["workers"]),
+        f"{service}_threads": str(conf["threads"]),
+        f"{service}_keepalive": str(conf.get("keepalive", 2)),
+    }
+
+
+def machine() -> dict[str, str]:
+    def version(module: str) -> str:
+        try:
+            return __import__(module).__version__
+        except (ImportError, AttributeError):
+            return "?"
+
+    cpu = "?"
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    memory = "?"
+    with contextlib.suppress(OSError, ValueError, IndexError):
+        kib = int(Path("/proc/meminfo").read_text().split("\n")[0].split()[1])
+        memory = f"{kib / 1024 / 1024:.1f} GiB"
+    wrk_version = subprocess.run(["wrk", "--version"], capture_output=True, text=True).stdout.split(" [")[0]
+    return {
+        "cpus (nproc)": str(os.cpu_count()),
+        "cpu model": cpu,
+        "memory": memory,
+        "os": platform.platform(),
+        "load average at start": " ".join(f"{x:.2f}" for x in os.getloadavg()),
+        "python": platform.python_version(),
+        "django": version("django"),
+        "gunicorn": version("gunicorn"),
+        "sqlite": sqlite3.sqlite_version,
+        "load generator": wrk_version.strip() or "wrk",
+    }
+
+
+# -- the run -------------------------------------------------------------------------------------
+
+
+@dataclass
+class Stack:
+    """What the scenarios share: the running services, tokens and the warm song pool."""
+
+    music: object
+    sync: object
+    off: object
+    asyn: object
+    tokens: dict[str, str]
+    reader_token: str
+    pool: list[str]
+
+    notes_post = {"method": "POST", "path": "/notas"}
+
+    def warm_load(self) -> dict:
+        return dict(self.notes_post, songs="pool", prefix="warm song", pool=len(self.pool))
+
+
+def scenario_6(bench: Bench, st: Stack) -> None:
+    say("6: music GET /search alone, cache warm")
+    measure(
+        bench,
+        "6",
+        "music GET /search, cache warm",
+        st.music.url,
+        counts_searches=True,
+        cpu=(None, st.music),
+        path="/search",
+        songs="pool",
+        prefix="warm song",
+        pool=len(st.pool),
+        where="query",
+    )
+
+
+def scenario_1(bench: Bench, st: Stack) -> None:
+    say("1: POST /notas, music cache warm (sync)")
+    measure(
+        bench,
+        "1",
+        "POST /notas, cache warm (sync)",
+        st.sync.url,
+        counts_searches=True,
+        cpu=(st.sync, st.music),
+        token=st.tokens["sync"],
+        **st.warm_load(),
+    )
+    states = db_counts(st.sync.database, "warm song")
+    bench.check(set(states) == {"ok"}, f"1: every warm-cache note was saved with its photo {states}")
+
+
+def scenario_2(bench: Bench, st: Stack) -> None:
+    latency = bench.profile.latency_ms
+    say(f"2: POST /notas, every song new, double at {latency} ms (sync)")
+    bench.double.configure(latency_ms=latency)
+    measure(
+        bench,
+        "2",
+        f"POST /notas, cache cold, Spotify {latency} ms (sync)",
+        st.sync.url,
+        counts_searches=True,
+        cpu=(st.sync, st.music),
+        token=st.tokens["sync"],
+        songs="unique",
+        prefix="cold sync",
+        warm_prefix="cold sync warmup",
+        **st.notes_post,
+    )
+    bench.double.configure(latency_ms=0)
+    states = db_counts(st.sync.database, "cold sync")
+    bench.check(set(states) == {"ok"}, f"2: every cold-cache note was saved with its photo {states}")
+
+
+def scenario_3(bench: Bench, st: Stack) -> None:
+    say("3: POST /notas, ENRICHMENT_MODE=off")
+    measure(
+        bench,
+        "3",
+        "POST /notas, enrichment off",
+        st.off.url,
+        counts_searches=True,
+        cpu=(st.off, st.music),
+        token=st.tokens["off"],
+        songs="unique",
+        prefix="off",
+        **st.notes_post,
+    )
+    states = db_counts(st.off.database, "off")
+    bench.check(set(states) == {"pendiente"}, f"3: enrichment off saved every note pendiente {states}")
+
+
+def scenario_5(bench: Bench, st: Stack) -> None:
+    count = bench.profile.list_notes
+    say(f"5: GET /notas (a page of 20), reader with {count:,} notes")
+    page = Api(st.sync.url, token=st.reader_token).get("/notas").json()
+    bench.check(
+        page["count"] == count and len(page["results"]) == 20,
+        f"5: the reader's first page has {len(page['results'])} of {page['count']} notes",
+    )
+    measure(
+        bench,
+        "5",
+        f"GET /notas, page of 20 of {count:,}",
+        st.sync.url,
+        counts_searches=False,
+        cpu=(st.sync, None),
+        path="/notas",
+        token=st.reader_token,
+    )
+
+
+def scenario_1a(bench: Bench, st: Stack) -> None:
+    # ENRICHMENT_MODE=async: saved "pendiente" at once, the runner fills the notes in.
+    say("1a: POST /notas, music cache warm (async)")
+    measure(
+        bench,
+        "1a",
+        "POST /notas, cache warm (async)",
+        st.asyn.url,
+        counts_searches=True,
+        cpu=(st.asyn, st.music),
+        token=st.tokens["async"],
+        **st.warm_load(),
+    )
+    drain(bench, st.asyn, "warm song", "1a")
+
+
+def scenario_2a(bench: Bench, st: Stack) -> None:
+    latency = bench.profile.latency_ms
+    say(f"2a: POST /notas, every song new, double at {latency} ms (async)")
+    bench.double.configure(latency_ms=latency)
+    measure(
+        bench,
+        "2a",
+        f"POST /notas, cache cold, Spotify {latency} ms (async)",
+        st.asyn.url,
+        counts_searches=True,
+        cpu=(st.asyn, st.music),
+        token=st.tokens["async"],
+        songs="unique",
+        prefix="cold async",
+        warm_prefix="cold async warmup",
+        **st.notes_post,
+    )
+    drain(bench, st.asyn, "cold async", "2a")
+    bench.double.configure(latency_ms=0)
+
+
+def scenario_4(bench: Bench, st: Stack) -> None:
+    say("4: POST /notas while music_service is stopped (sync)")
+    st.music.stop()
+    measure(
+        bench,
+        "4",
+        "POST /notas, music stopped (sync)",
+        st.sync.url,
+        counts_searches=True,
+        cpu=(st.sync, None),
+        token=st.tokens["sync"],
+        songs="unique",
+        prefix="down",
+        **st.notes_post,
+    )
+    states = db_counts(st.sync.database, "down")
+    bench.check(set(states) == {"pendiente"}, f"4: music stopped, every note saved pendiente {states}")
+
+
+# In this order: scenario 4 stops music, so it comes last.
+SCENARIOS = {
+    "6": scenario_6,
+    "1": scenario_1,
+    "2": scenario_2,
+    "3": scenario_3,
+    "5": scenario_5,
+    "1a": scenario_1a,
+    "2a": scenario_2a,
+    "4": scenario_4,
+}
+
+
+def run_all(bench: Bench, config: dict, only: list[str]) -> None:
+    profile, double, workdir = bench.profile, bench.double, bench.workdir
+    logs = workdir / "logs"
+    logs.mkdir()
+    # Always the resolved values, so a WEB_CONCURRENCY in the caller's shell cannot leak in.
+    music_env = {
+        "WEB_CONCURRENCY": config["music_workers"],
+        "GUNICORN_THREADS": config["music_threads"],
+        "REDIS_URL": "",  # the local-memory cache, whatever the caller's shell says
+        "LOG_LEVEL": "INFO",
+    }
+    auth_env = {
+        "WEB_CONCURRENCY": config["auth_workers"],
+        "GUNICORN_THREADS": config["auth_threads"],
+        "JWT_ACCESS_MINUTES": "120",
+        "REDIS_URL": "",
+        "LOG_LEVEL": "INFO",
+    }
+    with contextlib.ExitStack() as stack:
+        say("starting music_service, auth_service ×3 (sync, off, async), the async runner")
+        music = music_process(logs, spotify=double, **music_env)
+        stack.enter_context(music)
+
+        def start_auth(mode: str):
+            database = workdir / f"notas-{mode}.db"
+            service = auth_process(
+                logs,
+                name=f"auth-{mode}",
+                database_url=f"sqlite:///{database}",
+                music_url=music.url,
+                ENRICHMENT_MODE=mode,
+                **auth_env,
+            )
+            service.database = database
+            return service
+
+        # Migrating and starting the three take a few seconds each: in parallel.
+        with ThreadPoolExecutor(max_workers=3) as pool:
+            services = dict(zip(MODES, pool.map(start_auth, MODES), strict=True))
+            for service in services.values():
+                stack.callback(service.stop)  # a no-op for one that never started
+            list(pool.map(lambda service: service.start(), services.values()))
+        stack.enter_context(enrich_runner(services["async"], interval=0.5))
+        say("services up; registering users, seeding the reader's notes")
+
+        # Users (a password hash each: slow on purpose) and the reader's notes, in parallel.
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            logins = {
+                mode: pool.submit(lambda s, m: Api(s.url).register_and_login(f"bench_{m}"), service, mode)
+                for mode, service in services.items()
+            }
+            reader = Api(services["sync"].url).register_and_login("bench_reader")
+            seeded = pool.submit(seed_notes, services["sync"], "bench_reader", profile.list_notes)
+            tokens = {mode: login.result().token for mode, login in logins.items()}
+            seeded.result()
+
+        say("warming the song pool")
+        # The warm pool: songs already searched once, so music answers them from its cache.
+        pool = [f"warm song {i}" for i in range(profile.warm_songs)]
+        for song in pool:
+            query = urllib.parse.urlencode({"q": song, "limit": 1})
+            assert http_get(f"{music.url}/search?{query}")["results"], song
+        warmed = len(double.stats()["queries"])
+        bench.check(warmed == len(pool), f"warming searched each of {len(pool)} pool songs once ({warmed})")
+
+        st = Stack(
+            music=music,
+            sync=services["sync"],
+            off=services["off"],
+            asyn=services["async"],
+            tokens=tokens,
+            reader_token=reader.token,
+            pool=pool,
+        )
+        for key, scenario in SCENARIOS.items():
+            if not only or key in only:
+                scenario(bench, st)
+
+    # Across the whole run, each distinct song reached the double exactly once.
+    per_song = collections.Counter(normalise(q) for q in double.stats()["queries"])
+    twice = {song: n for song, n in per_song.items() if n > 1}
+    bench.check(
+        not twice,
+        f"the double received exactly one search per distinct song: {sum(per_song.values())} searches "
+        f"for {len(per_song)} songs" + (f"; repeated: {dict(list(twice.items())[:5])}" if twice else ""),
+    )
+    bench.totals = {"searches": sum(per_song.values()), "songs": len(per_song), "repeated": len(twice)}
+
+
+def drain(bench: Bench, auth, prefix: str, key: str) -> None:
+    """Wait for the async runner to fill every note of this scenario; record how long it took."""
+    started = time.monotonic()
+    searches_before = len(bench.double.stats()["queries"])
+    deadline = started + bench.profile.drain_timeout
+    states = db_counts(auth.database, prefix)
+    pending_at_end = states.get("pendiente", 0)
+    while states.get("pendiente", 0) and time.monotonic() < deadline:
+        time.sleep(0.2)
+        states = db_counts(auth.database, prefix)
+    elapsed = time.monotonic() - started
+    total = sum(states.values())
+    left = states.get("pendiente", 0)
+    filled = pending_at_end - left
+    rate = filled / elapsed if elapsed > 0.05 else None
+    message = (
+        f"{key}: {total} notes saved; {pending_at_end} still pendiente when the load stopped; "
+        + (
+            f"the runner filled them in {elapsed:.1f} s"
+            if not left
+            else f"{left} still pendiente after {elapsed:.0f} s (bounded wait)"
+        )
+        + (f" ({rate:.0f} notes/s)" if rate else "")
+        + f"; {len(bench.double.stats()['queries']) - searches_before} Spotify searches while draining"
+    )
+    print("  " + message)
+    bench.notes.append(message)
+    bench.drains[key] = {"total": total, "pending": pending_at_end, "left": left, "seconds": elapsed}
+    if bench.profile.name == "quick":
+        bench.check(left == 0 and set(states) <= {"ok"}, f"{key}: the runner filled every note {states}")
+
+
+# -- the report ----------------------------------------------------------------------------------
+
+
+def fmt_rps(run: Run) -> str:
+    return f"{run.rps:.0f}" if run.rps >= 10 else f"{run.rps:.1f}"
+
+
+def table(runs: list[Run]) -> list[str]:
+    lines = [
+        "| # | scenario | conns | req/s | p50 ms | p95 ms | p99 ms | errors "
+        "| Spotify searches / distinct songs | CPU ms/req auth + music |",
+        "|---|---|--:|--:|--:|--:|--:|--:|---|--:|",
+    ]
+    for run in runs:
+        errors = str(run.errors) + (f" ({run.error_detail})" if run.error_detail else "")
+        lines.append(
+            f"| {run.key} | {run.title} | {run.conns} | {fmt_rps(run)} | {run.p50:.1f} | {run.p95:.1f} | "
+            f"{run.p99:.1f} | {errors} | {run.per_song} | {run.cpu_text} |"
+        )
+    return lines
+
+
+def side_by_side(bench: Bench) -> list[str]:
+    by = {(run.key, run.conns): run for run in bench.runs}
+    lines = [
+        "| workload | conns | sync req/s | async req/s | sync p50 / p99 ms | async p50 / p99 ms |",
+        "|---|--:|--:|--:|--:|--:|",
+    ]
+    for sync_key, async_key, label in (("1", "1a", "cache warm"), ("2", "2a", "cache cold")):
+        for conns in bench.profile.levels:
+            s, a = by.get((sync_key, conns)), by.get((async_key, conns))
+            if s and a:
+                lines.append(
+                    f"| {label} | {conns} | {fmt_rps(s)} | {fmt_rps(a)} | {s.p50:.1f} / {s.p99:.1f} | "
+                    f"{a.p50:.1f} / {a.p99:.1f} |"
+                )
+    return lines
+
+
+def targets(bench: Bench) -> list[str]:
+    top = max(bench.profile.levels)
+    by = {(run.key, run.conns): run for run in bench.runs}
+    lines = ["| target | measured | verdict |", "|---|---|---|"]
+
+    def row(name: str, measured: str, ok: bool, miss: str) -> None:
+        lines.append(f"| {name} | {measured} | {'met' if ok else 'missed: ' + miss} |")
+
+    s1, s3, s4 = by.get(("1", top)), by.get(("3", top)), by.get(("4", top))
+    if s1 and s3:
+        ratio = s1.rps / s3.rps if s3.rps else 0
+        row(
+            f"scenario 1 ≥ 0.6 × scenario 3 throughput at {top}",
+            f"{fmt_rps(s1)} / {fmt_rps(s3)} req/s = {ratio:.2f}",
+            ratio >= 0.6,
+            f"short by {0.6 - ratio:.2f} ({(0.6 * s3.rps - s1.rps):.0f} req/s)",
+        )
+    for run, limit in ((s1, 100), (s4, 50)):
+        if run:
+            name = f"p99 of scenario {run.key} < {limit} ms at {top}"
+            row(name, f"{run.p99:.1f} ms", run.p99 < limit, f"by {run.p99 - limit:.0f} ms")
+    totals = bench.totals
+    row(
+        "exactly one Spotify search per distinct song",
+        f"{totals['searches']} searches for {totals['songs']} songs",
+        totals["repeated"] == 0,
+        f"{totals['repeated']} songs searched more than once",
+    )
+    return lines
+
+
+def report(bench: Bench, config: dict, command: str, started: datetime, elapsed: float) -> str:
+    profile = bench.profile
+    out = [
+        f"Run {started:%Y-%m-%d %H:%M} UTC, {elapsed:.0f} s, profile `{profile.name}`: levels "
+        f"{', '.join(map(str, profile.levels))} connections, {profile.duration} s per level after a "
+        f"{profile.warmup} s warm-up per scenario.",
+        "",
+        "Command:",
+        "",
+        "```",
+        command,
+        "```",
+        "",
+        "### Machine",
+        "",
+        "| | |",
+        "|---|---|",
+        *[f"| {key} | {value} |" for key, value in machine_info.items()],
+        "",
+        "### Configuration",
+        "",
+        "| | |",
+        "|---|---|",
+        f"| auth_service (×3: sync, off, async) | gunicorn gthread, {config['auth_workers']} workers × "
+        f"{config['auth_threads']} threads, keepalive {config['auth_keepalive']} s, SQLite (WAL) |",
+        f"| music_service | gunicorn gthread, {config['music_workers']} workers × {config['music_threads']} "
+        "threads, local-memory cache |",
+        f"| Spotify double | in the bench process; {profile.latency_ms} ms in scenarios 2/2a, else 0 ms |",
+        f"| load generator | wrk, at most {bench.args.wrk_threads} thread(s), scripts/lib/bench.lua |",
+        f"| warm song pool | {profile.warm_songs} songs searched once before scenario 6 |",
+        "",
+        "### Results",
+        "",
+        "errors = non-2xx answers + socket errors/timeouts (wrk, 10 s timeout). Spotify searches = searches "
+        "the double received during that run, over the distinct songs among them. CPU ms/req = CPU time "
+        "(user + system, from /proc) of the service's gunicorn processes per answered request: what a "
+        "request costs, less sensitive than req/s to other work on a shared machine.",
+        "",
+        *table(bench.runs),
+        "",
+        "### ENRICHMENT_MODE sync vs async",
+        "",
+        *side_by_side(bench),
+        "",
+        *[f"- {note}" for note in bench.notes],
+        "",
+        "### Targets (ratios within this run)",
+        "",
+        *targets(bench),
+        "",
+    ]
+    return "\n".join(out)
+
+
+def write_doc(path: Path, body: str) -> None:
+    text = path.read_text() if path.exists() else "# Benchmarks\n\n" + DOC_START + "\n" + DOC_END + "\n"
+    if DOC_START not in text:
+        text += "\n" + DOC_START + "\n" + DOC_END + "\n"
+    head, rest = text.split(DOC_START, 1)
+    tail = rest.split(DOC_END, 1)[1] if DOC_END in rest else ""
+    path.write_text(head + DOC_START + "\n\n" + body + "\n" + DOC_END + tail)
+
+
+machine_info: dict[str, str] = {}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="scripts/bench", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="seconds-long run that only proves it works")
+    for service in ("auth", "music"):
+        for what, variable in (("workers", "WEB_CONCURRENCY"), ("threads", "GUNICORN_THREADS")):
+            parser.add_argument(
+                f"--{service}-{what}",
+                type=int,
+                help=f"{variable} for {service}_service (default: its gunicorn.conf.py's default)",
+            )
+    parser.add_argument("--latency-ms", type=int, help="the double's latency in the cache-cold scenarios")
+    parser.add_argument("--duration", type=int, help="seconds per measured run")
+    parser.add_argument("--wrk-threads", type=int, default=1)
+    parser.add_argument(
+        "--only", default="", help=f"comma-separated scenarios to run (default all: {','.join(SCENARIOS)})"
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        help=f"markdown file to write (default: {DOC.relative_to(ROOT)} for a full run, none for --quick)",
+    )
+    args = parser.parse_args(argv)
+    profile = QUICK if args.quick else FULL
+    overrides = {}
+    if args.latency_ms is not None:
+        overrides["latency_ms"] = args.latency_ms
+    if args.duration is not None:
+        overrides["duration"] = args.duration
+    if overrides:
+        profile = Profile(**{**profile.__dict__, **overrides})
+    config = {}
+    for service in ("auth", "music"):
+        config.update(
+            gunicorn_config(service, getattr(args, f"{service}_workers"), getattr(args, f"{service}_threads"))
+        )
+    given = sys.argv[1:] if argv is None else argv
+    command = "scripts/bench" + "".join(" " + shlex.quote(arg) for arg in given)
+    machine_info.update(machine())
+    say(f"scripts/bench, profile {profile.name}: {profile}")
+    print(
+        f"==> configuration: auth {config['auth_workers']} workers × {config['auth_threads']} threads, "
+        f"music {config['music_workers']} workers × {config['music_threads']} threads (gunicorn gthread)"
+    )
+    say("machine: " + "; ".join(f"{k}: {v}" for k, v in machine_info.items()))
+    started = datetime.now(UTC)
+    began = time.monotonic()
+    with tempfile.TemporaryDirectory(prefix="musica-bench-") as tmp, SpotifyDouble(synthesize=True) as double:
+        bench = Bench(profile=profile, args=args, workdir=Path(tmp), double=double)
+        try:
+            run_all(bench, config, [k for k in args.only.split(",") if k])
+        except Exception:
+            for log in sorted((Path(tmp) / "logs").glob("*.log")):
+                tail = log.read_text(errors="replace")[-2000:]
+                print(f"--- {log.name} (tail)\n{tail}", file=sys.stderr)
+            raise
+    elapsed = time.monotonic() - began
+    body = report(bench, config, command, started, elapsed)
+    print()
+    print(body)
+    out = args.out or (None if args.quick else DOC)
+    if out:
+        write_doc(out, body)
+        say(f"wrote {out}")
+    if bench.failures:
+        print(f"{profile.name}: FAILED ({len(bench.failures)} checks)", file=sys.stderr)
+        for failure in bench.failures:
+            print(f"  - {failure}", file=sys.stderr)
+        return 1
+    print(f"{profile.name}: OK ({elapsed:.0f} s, {len(bench.runs)} runs, no failed checks)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
