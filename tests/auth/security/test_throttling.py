@@ -2,7 +2,7 @@
 429 with Retry-After and our JSON shape, and X-Forwarded-For trusted only behind NUM_PROXIES."""
 
 import pytest
-from django.test import override_settings
+from django.test import Client, override_settings
 from rest_framework.test import APIClient
 from rest_framework.throttling import ScopedRateThrottle
 
@@ -88,3 +88,20 @@ def test_by_default_no_forwarded_header_is_trusted():
     rates = rest.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]
     assert set(rates) == {"login", "register"}
     assert rest.REST_FRAMEWORK["NUM_PROXIES"] == 0  # never None: None trusts X-Forwarded-For blindly
+
+
+@pytest.mark.parametrize("form", ["/api-auth/login/", "/admin/login/"])
+def test_the_html_login_forms_share_the_login_window(form, make_user):
+    """The forms are another door to the same passwords: the same window guards them."""
+    make_user("ana")
+    client = Client(REMOTE_ADDR="127.0.0.16")
+    api = APIClient(REMOTE_ADDR="127.0.0.16")
+    for _ in range(2):
+        assert wrong_login(api).status_code == 401
+    for _ in range(LOGIN_LIMIT - 2):
+        page = client.post(form, {"username": "ana", "password": "mala"})
+        assert page.status_code == 200  # the form again, with its error
+    assert_429(client.post(form, {"username": "ana", "password": "Canciones-2026"}))
+    assert_429(wrong_login(api))
+    # Reading the form is not an attempt.
+    assert client.get(form).status_code == 200
