@@ -16,6 +16,9 @@ MUSIC_BREAKER_COOLDOWN = env_float("MUSIC_BREAKER_COOLDOWN", 5.0)
 # sync: the 201 carries the photo; async: save "pendiente" and let the runner enrich; off: never call.
 ENRICHMENT_MODE = env_str("ENRICHMENT_MODE", "sync").lower()
 ENRICH_BATCH_SIZE = env_int("ENRICH_BATCH_SIZE", 50)
+# Notes the runner looks up at once: half of music's default 8 threads, so a runner catching up
+# never takes every thread from the sync notes' searches.
+ENRICH_CONCURRENCY = env_int("ENRICH_CONCURRENCY", 4)
 ENRICH_INTERVAL = env_float("ENRICH_INTERVAL", 2.0)
 ENRICH_MAX_BACKOFF = env_int("ENRICH_MAX_BACKOFF", 30)
 
