@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.http import JsonResponse
 from rest_framework import exceptions
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
@@ -23,7 +24,20 @@ def payload_too_large_body() -> dict:
     )
 
 
+def _render_errors_as_json(context) -> None:
+    """Views whose own renderer is not JSON (the OpenAPI YAML, the Swagger page) still answer
+    errors in JSON; the browsable API keeps its HTML page, which shows the same JSON."""
+    request = context.get("request")
+    if request is None:
+        return
+    renderer = getattr(request, "accepted_renderer", None)  # None: negotiation itself failed
+    if renderer is None or renderer.format not in ("json", "api"):
+        request.accepted_renderer = JSONRenderer()
+        request.accepted_media_type = JSONRenderer.media_type
+
+
 def api_exception_handler(exc, context):
+    _render_errors_as_json(context)
     if isinstance(exc, RequestDataTooBig):
         # Django would answer 400 (it is a SuspiciousOperation); the client needs to know why.
         return Response(payload_too_large_body(), status=413)

@@ -78,8 +78,10 @@ def stack(tmp_path_factory):
                 DJANGO_SECRET_KEY=AUTH_SECRET_KEY,
                 JWT_SIGNING_KEY=JWT_SIGNING_KEY,
                 MUSIC_BREAKER_THRESHOLD="1000",
+                DJANGO_STATIC_ROOT=str(logs / "static"),  # the browsable API page needs its manifest
                 **debug,
             )
+            auth.manage("collectstatic", "--noinput", "-v", "0")
             with auth:
                 yield double, music, bad_keys, auth
 

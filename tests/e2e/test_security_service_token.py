@@ -90,3 +90,18 @@ def test_auth_presents_its_token_to_music(auth_token, expected, guarded_music, t
         assert response.status_code == 201, response.text
         assert response.json()["nota"]["enriquecimiento"] == expected
     assert auth_token not in auth.logs()
+
+
+@pytest.mark.parametrize(
+    ("path", "accept"), [("/api/schema", "*/*"), ("/api/docs", "text/html"), ("/api/redoc", "text/html")]
+)
+def test_the_documentation_is_behind_the_token_and_refuses_in_json(path, accept, guarded_music):
+    assert_401(requests.get(guarded_music.url + path, headers={"Accept": accept}, timeout=10))
+
+
+def test_the_schema_opens_with_the_token(guarded_music):
+    opened = requests.get(
+        f"{guarded_music.url}/api/schema", headers={"Authorization": f"Bearer {TOKEN}"}, timeout=10
+    )
+    assert opened.status_code == 200
+    assert "/search" in opened.text
