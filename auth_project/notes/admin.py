@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 from django.utils.html import format_html
 
 from .models import Note
@@ -14,6 +15,8 @@ class NoteAdmin(admin.ModelAdmin):
     date_hierarchy = "creada"
     readonly_fields = ["portada_grande", "creada", "actualizada"]
     raw_id_fields = ["user"]
+    # Links typed without a scheme are https (Django 6's default; silences its 5.x warning).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     @admin.display(description="portada")
     def portada(self, note: Note):
