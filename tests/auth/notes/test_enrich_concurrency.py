@@ -8,12 +8,24 @@ also why a pass inside a caller's transaction runs one note at a time.
 import threading
 
 import pytest
+from django.db import connection
 
 from notes import music_client
 from notes.models import Enrichment, Note
 from notes.services import notes_enrich_pending
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def _real_concurrent_writers():
+    """Django's SQLite test database lives in memory with a shared cache, whose table locks make
+    a second thread's write fail at once ("database table is locked") instead of waiting as a
+    file database does (busy_timeout, as deployed). These tests need threads writing side by side:
+    PostgreSQL (TEST_DATABASE_URL, set by .ci/run) or a file database. The same concurrent runner
+    on a file SQLite database is exercised end to end by tests/bench (scripts/bench --quick)."""
+    if connection.vendor == "sqlite" and connection.is_in_memory_db():
+        pytest.skip("needs concurrent writers: PostgreSQL (TEST_DATABASE_URL) or a file database")
 
 
 @pytest.fixture
