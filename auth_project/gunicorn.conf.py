@@ -5,7 +5,10 @@ import os
 bind = f"{os.environ.get('HOST', '0.0.0.0')}:{os.environ.get('PORT', '5000')}"  # noqa: S104 (containers)
 worker_class = "gthread"
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
-threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+# A sync note waits on music (and on Spotify behind it on a cache miss): threads, cheap while they
+# wait, keep the cores busy. scripts/bench, Spotify at 80 ms, 8 clients: 4 threads 37-44 notes/s,
+# p99 286-306 ms; 8 threads 61 notes/s, p99 198-245 ms (docs/benchmarks.md).
+threads = int(os.environ.get("GUNICORN_THREADS", "8"))
 timeout = 30
 graceful_timeout = 10
 keepalive = 5
