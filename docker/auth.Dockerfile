@@ -25,8 +25,10 @@ RUN set -eu; \
         cat "$cert" >> "$bundle"; echo >> "$bundle"; \
     done
 
-COPY requirements/auth.txt /tmp/requirements.txt
-RUN PIP_CERT=/tmp/ca-bundle.pem /opt/venv/bin/pip install -r /tmp/requirements.txt \
+# The requirements name the shared kit by its folder (./libs/musica_kit): install from a copy of both.
+COPY requirements/auth.txt /src/requirements/auth.txt
+COPY libs/ /src/libs/
+RUN cd /src && PIP_CERT=/tmp/ca-bundle.pem /opt/venv/bin/pip install -r requirements/auth.txt \
  && /opt/venv/bin/python -m compileall -q /opt/venv/lib
 
 WORKDIR /app

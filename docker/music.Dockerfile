@@ -23,8 +23,10 @@ RUN set -eu; \
         cat "$cert" >> "$bundle"; echo >> "$bundle"; \
     done
 
-COPY requirements/music.txt /tmp/requirements.txt
-RUN PIP_CERT=/tmp/ca-bundle.pem /opt/venv/bin/pip install -r /tmp/requirements.txt \
+# The requirements name the shared kit by its folder (./libs/musica_kit): install from a copy of both.
+COPY requirements/music.txt /src/requirements/music.txt
+COPY libs/ /src/libs/
+RUN cd /src && PIP_CERT=/tmp/ca-bundle.pem /opt/venv/bin/pip install -r requirements/music.txt \
  && /opt/venv/bin/python -m compileall -q /opt/venv/lib
 
 WORKDIR /app

@@ -8,7 +8,7 @@ window as /login (same scope, same client address, same cache) and is refused wi
 from django.http import JsonResponse
 from rest_framework.throttling import ScopedRateThrottle
 
-from .errors import error_body
+from musica_kit.errors import error_body
 
 FORM_LOGIN_VIEWS = {"admin:login", "rest_framework:login"}
 

@@ -17,7 +17,7 @@ from django.conf import settings
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
-from config.request_context import REQUEST_ID_HEADER, get_request_id
+from musica_kit.request_context import REQUEST_ID_HEADER, get_request_id
 
 logger = logging.getLogger(__name__)
 

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from config.request_context import request_id_scope
+from musica_kit.request_context import request_id_scope
 
 from . import music_client
 from .models import Enrichment, Note

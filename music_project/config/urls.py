@@ -12,7 +12,7 @@ urlpatterns = [
     re_path(r"^api/redoc/?$", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
 ]
 
-handler400 = "config.errors.bad_request"
-handler403 = "config.errors.permission_denied"
-handler404 = "config.errors.not_found"
-handler500 = "config.errors.server_error"
+handler400 = "musica_kit.errors.bad_request"
+handler403 = "musica_kit.errors.permission_denied"
+handler404 = "musica_kit.errors.not_found"
+handler500 = "musica_kit.errors.server_error"

@@ -6,8 +6,8 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.errors import error_body
 from config.schema import UNAUTHORIZED, error_response
+from musica_kit.errors import error_body
 
 from .providers import ProviderUnavailable, get_provider
 from .serializers import SearchParamsSerializer, TrackSerializer

@@ -30,7 +30,9 @@ ensure_venv() {
         }
     fi
     stamp="$VENV/.installed-$(basename "$requirements")"
-    digest="$(cat "$ROOT"/requirements/*.txt | sha256sum | cut -d' ' -f1)"
+    # The shared kit (libs/) is installed from its folder: a change to its files reinstalls it too.
+    digest="$(cd "$ROOT" && find requirements libs -type f \( -name '*.txt' -o -name '*.py' -o -name '*.toml' -o -name '*.html' \) \
+        -not -path '*/build/*' -not -path '*.egg-info*' | sort | xargs cat | sha256sum | cut -d' ' -f1)"
     if [ "$(cat "$stamp" 2>/dev/null)" != "$digest" ]; then
         echo "==> installing $requirements"
         "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip

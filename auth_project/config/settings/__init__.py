@@ -1,4 +1,4 @@
-"""auth_service settings, one module per concern; all read the environment via config.env."""
+"""auth_service settings, one module per concern; all read the environment via musica_kit.env."""
 
 from .base import *  # noqa: F403
 from .cache import *  # noqa: F403

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from config.env import env_bool, env_list, env_required, env_str
+from musica_kit.env import env_bool, env_list, env_required, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -28,7 +28,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "config.request_context.RequestContextMiddleware",
-    "config.limits.BodySizeLimitMiddleware",
+    "musica_kit.limits.BodySizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -87,11 +87,11 @@ STATIC_URL = "static/"
 STATIC_ROOT = Path(env_str("DJANGO_STATIC_ROOT") or BASE_DIR / "staticfiles")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "config.storage.StaticFilesStorage"},
+    "staticfiles": {"BACKEND": "musica_kit.storage.StaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = DEBUG
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Bodies over 1 MiB are refused with a JSON 413 before they are read (config.limits).
+# Bodies over 1 MiB are refused with a JSON 413 before they are read (musica_kit.limits).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024

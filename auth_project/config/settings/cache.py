@@ -1,6 +1,6 @@
 """Django's cache: local memory by default, Redis when REDIS_URL is set (shared by all workers)."""
 
-from config.env import env_str
+from musica_kit.env import env_str
 
 REDIS_URL = env_str("REDIS_URL")
 

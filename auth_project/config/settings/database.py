@@ -2,7 +2,7 @@
 
 import dj_database_url
 
-from config.env import env_int, env_str
+from musica_kit.env import env_int, env_str
 
 from .base import BASE_DIR
 

@@ -1,6 +1,6 @@
 """How auth_service reaches music_service (read only by notes.music_client)."""
 
-from config.env import env_float, env_int, env_str
+from musica_kit.env import env_float, env_int, env_str
 
 MUSIC_SERVICE_URL = env_str("MUSIC_SERVICE_URL", "http://localhost:5001").rstrip("/")
 MUSIC_SERVICE_TOKEN = env_str("MUSIC_SERVICE_TOKEN")

@@ -56,11 +56,11 @@ SPECTACULAR_SETTINGS = {
     ],
     # Only JSON is documented: the form parsers exist for the browsable API's HTML forms.
     "PARSER_WHITELIST": ["rest_framework.parsers.JSONParser"],
-    "PREPROCESSING_HOOKS": ["config.schema.drop_slash_variants"],
+    "PREPROCESSING_HOOKS": ["musica_kit.schema.drop_slash_variants"],
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "config.schema.drop_unreferenced_schemas",
-        "config.schema.add_request_id_header",
+        "musica_kit.schema.drop_unreferenced_schemas",
+        "musica_kit.schema.add_request_id_header",
     ],
     "TAGS": [
         {"name": "cuentas", "description": "Registro, login (JWT), refresco, logout y el usuario actual."},

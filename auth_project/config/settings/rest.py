@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from config.env import env_int, env_required, env_str
+from musica_kit.env import env_int, env_required, env_str
 
 from .base import DEBUG
 
@@ -17,12 +17,12 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
     "DEFAULT_PARSER_CLASSES": [
-        "config.parsers.JSONParser",
+        "musica_kit.parsers.JSONParser",
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
     "DEFAULT_PAGINATION_CLASS": "notes.pagination.NotePagination",
-    "EXCEPTION_HANDLER": "config.errors.api_exception_handler",
+    "EXCEPTION_HANDLER": "musica_kit.errors.api_exception_handler",
     "DEFAULT_THROTTLE_RATES": {
         "login": env_str("THROTTLE_LOGIN", "10/min"),
         "register": env_str("THROTTLE_REGISTER", "20/hour"),

@@ -58,11 +58,11 @@ SPECTACULAR_SETTINGS = {
     # validatorUrl None: no badge fetched from the public validator (nothing leaves this server).
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "persistAuthorization": True, "validatorUrl": None},
     "AUTHENTICATION_WHITELIST": ["search.service_token.ServiceTokenAuthentication"],
-    "PREPROCESSING_HOOKS": ["config.schema.drop_slash_variants"],
+    "PREPROCESSING_HOOKS": ["musica_kit.schema.drop_slash_variants"],
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "config.schema.drop_unreferenced_schemas",
-        "config.schema.add_request_id_header",
+        "musica_kit.schema.drop_unreferenced_schemas",
+        "musica_kit.schema.add_request_id_header",
     ],
     "TAGS": [
         {"name": "búsqueda", "description": "Buscar canciones (para auth_service)."},

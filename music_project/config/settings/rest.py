@@ -9,6 +9,6 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
-    "DEFAULT_PARSER_CLASSES": ["config.parsers.JSONParser"],
-    "EXCEPTION_HANDLER": "config.errors.api_exception_handler",
+    "DEFAULT_PARSER_CLASSES": ["musica_kit.parsers.JSONParser"],
+    "EXCEPTION_HANDLER": "musica_kit.errors.api_exception_handler",
 }

@@ -1,6 +1,6 @@
 """Transport security, switchable for deployments behind TLS (the same switches as auth_service)."""
 
-from config.env import env_bool, env_int, env_list
+from musica_kit.env import env_bool, env_int, env_list
 
 from .base import DEBUG
 

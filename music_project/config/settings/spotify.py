@@ -1,6 +1,6 @@
 """Spotify access. These keys exist in this service only; without them the offline catalog answers."""
 
-from config.env import env_float, env_str
+from musica_kit.env import env_float, env_str
 
 SPOTIFY_CLIENT_ID = env_str("SPOTIFY_CLIENT_ID")
 SPOTIFY_CLIENT_SECRET = env_str("SPOTIFY_CLIENT_SECRET")

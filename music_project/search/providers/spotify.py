@@ -9,6 +9,7 @@ Choices that keep a worker from hanging or writing to disk:
   so every replica stops asking at once.
 """
 
+import base64
 import logging
 import threading
 import time
@@ -69,6 +70,15 @@ class SharedClientCredentials(SpotifyClientCredentials):
                 return super().get_access_token(as_dict=False, check_cache=False)
             finally:
                 cache.delete(TOKEN_LOCK_KEY)
+
+
+def secrets_for_logs() -> list[str]:
+    """The client secret and the Basic value spotipy builds from it: never in a log line
+    (settings.LOG_REDACT_HOOK)."""
+    secret = settings.SPOTIFY_CLIENT_SECRET
+    if not secret:
+        return []
+    return [secret, base64.b64encode(f"{settings.SPOTIFY_CLIENT_ID}:{secret}".encode()).decode()]
 
 
 def _largest_image_url(images: list[dict] | None) -> str | None:

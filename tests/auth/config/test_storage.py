@@ -1,4 +1,4 @@
-from config.storage import StaticFilesStorage
+from musica_kit.storage import StaticFilesStorage
 
 
 def test_a_missing_manifest_gives_the_plain_url_instead_of_an_error(tmp_path):

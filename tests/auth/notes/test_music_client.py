@@ -3,7 +3,7 @@ import threading
 
 import pytest
 
-from config.request_context import _request_id
+from musica_kit.request_context import _request_id
 from notes import music_client
 
 

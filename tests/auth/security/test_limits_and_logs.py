@@ -9,8 +9,8 @@ from django.core.exceptions import RequestDataTooBig
 from django.test import override_settings
 from rest_framework.test import APIClient
 
-from config.errors import api_exception_handler
-from config.request_context import JsonFormatter
+from musica_kit.errors import api_exception_handler
+from musica_kit.request_context import JsonFormatter
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ import logging
 import pytest
 from django.conf import settings
 
-from config.request_context import JsonFormatter
+from musica_kit.request_context import JsonFormatter
 from search.providers.spotify import SpotifyProvider
 
 

@@ -1,4 +1,4 @@
-"""The one place music_service reads its environment."""
+"""Environment parsing for both services: each project's settings read the environment only through here."""
 
 import os
 

@@ -1,0 +1,80 @@
+"""OpenAPI pieces both services share: the error shape, error responses and drf-spectacular hooks.
+
+Views describe themselves with ``extend_schema``; a service's own ``config/schema.py`` holds the
+responses only it gives (e.g. auth's 401 for a JWT, music's service-token scheme).
+"""
+
+import json
+
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse
+from rest_framework import serializers
+
+from .request_context import REQUEST_ID_HEADER
+
+
+class ErrorSerializer(serializers.Serializer):
+    """Every error, whatever the status (see musica_kit.errors)."""
+
+    error = serializers.CharField(help_text="Mensaje para una persona, en español.")
+    detalle = serializers.DictField(
+        help_text="Errores por campo (`{campo: [mensajes]}`, `non_field_errors` para los generales) en "
+        "un 400; datos del error en otros casos (`motivo`, `reintentar_en_segundos`…); `{}` si no hay "
+        "más que decir."
+    )
+
+    class Meta:
+        ref_name = "Error"
+
+
+def error_response(description: str, *examples: OpenApiExample) -> OpenApiResponse:
+    return OpenApiResponse(ErrorSerializer, description=description, examples=list(examples))
+
+
+def error_example(name: str, error: str, detalle: dict | None = None) -> OpenApiExample:
+    return OpenApiExample(name, value={"error": error, "detalle": detalle or {}}, response_only=True)
+
+
+def drop_slash_variants(endpoints):
+    """Routes match ``/x`` and ``/x/`` (regex ``/?``); document the form without the slash."""
+    return [
+        (path.rstrip("/") or "/", path_regex, method, callback)
+        for path, path_regex, method, callback in endpoints
+    ]
+
+
+def drop_unreferenced_schemas(result, generator, request, public):
+    """Remove components nothing points to (e.g. the request form of a response-only serializer)."""
+    schemas = result.get("components", {}).get("schemas", {})
+    while True:
+        text = json.dumps(result)
+        unused = [name for name in schemas if f'"#/components/schemas/{name}"' not in text]
+        if not unused:
+            return result
+        for name in unused:
+            del schemas[name]
+
+
+def add_request_id_header(result, generator, request, public):
+    """Every operation accepts ``X-Request-ID`` and every response carries it back."""
+    components = result.setdefault("components", {})
+    components.setdefault("parameters", {})["RequestId"] = {
+        "name": REQUEST_ID_HEADER,
+        "in": "header",
+        "required": False,
+        "description": "Identificador de la petición para seguirla en los logs de auth_service y "
+        "music_service (auth reenvía el suyo a music). Si falta o no es válido (`[A-Za-z0-9._:-]{1,128}`) "
+        "se genera uno.",
+        "schema": {"type": "string", "pattern": r"^[A-Za-z0-9._:-]{1,128}$"},
+    }
+    components.setdefault("headers", {})["RequestId"] = {
+        "description": "El identificador de esta petición (el recibido o uno nuevo).",
+        "schema": {"type": "string"},
+    }
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            operation.setdefault("parameters", []).append({"$ref": "#/components/parameters/RequestId"})
+            for response in operation.get("responses", {}).values():
+                response.setdefault("headers", {})[REQUEST_ID_HEADER] = {
+                    "$ref": "#/components/headers/RequestId"
+                }
+    return result
