@@ -2,7 +2,8 @@
 
 from pathlib import Path
 
-from musica_kit.env import env_bool, env_list, env_required, env_str
+from musica_kit.env import env_bool, env_list, env_required
+from musica_kit.settings import django_defaults
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -74,24 +75,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-LANGUAGE_CODE = "es"
-TIME_ZONE = "UTC"
-USE_I18N = True
-USE_TZ = True
-
-# Both forms of every path are routed explicitly. APPEND_SLASH would turn
-# "POST /notas" into a 301 that clients replay as a GET (the note is lost).
-APPEND_SLASH = False
-
-STATIC_URL = "static/"
-STATIC_ROOT = Path(env_str("DJANGO_STATIC_ROOT") or BASE_DIR / "staticfiles")
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "musica_kit.storage.StaticFilesStorage"},
-}
-WHITENOISE_USE_FINDERS = DEBUG
-
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Bodies over 1 MiB are refused with a JSON 413 before they are read (musica_kit.limits).
-DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+# Language (Spanish), both path forms routed (no APPEND_SLASH), static files, the 1 MiB body limit.
+globals().update(django_defaults(base_dir=BASE_DIR, debug=DEBUG))

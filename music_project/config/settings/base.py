@@ -2,7 +2,8 @@
 
 from pathlib import Path
 
-from musica_kit.env import env_bool, env_list, env_required, env_str
+from musica_kit.env import env_bool, env_list, env_required
+from musica_kit.settings import django_defaults
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -47,20 +48,5 @@ TEMPLATES = [
     }
 ]
 
-LANGUAGE_CODE = "es"
-TIME_ZONE = "UTC"
-USE_I18N = True
-USE_TZ = True
-
-# Both forms of every path are routed explicitly; never redirect a POST.
-APPEND_SLASH = False
-
-STATIC_URL = "static/"
-STATIC_ROOT = Path(env_str("DJANGO_STATIC_ROOT") or BASE_DIR / "staticfiles")
-STORAGES = {
-    "staticfiles": {"BACKEND": "musica_kit.storage.StaticFilesStorage"},
-}
-WHITENOISE_USE_FINDERS = DEBUG
-
-# Bodies over 1 MiB are refused with a JSON 413 before they are read (musica_kit.limits).
-DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+# Language (Spanish), both path forms routed (no APPEND_SLASH), static files, the 1 MiB body limit.
+globals().update(django_defaults(base_dir=BASE_DIR, debug=DEBUG))

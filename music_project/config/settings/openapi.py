@@ -7,29 +7,23 @@ pages obey the same rule as every route but /health: when MUSIC_SERVICE_TOKEN is
 runs, tests) they are open. Swagger UI and ReDoc load their JavaScript from drf-spectacular-sidecar
 (served by whitenoise), never from a CDN.
 
-This module only adds to the lists and dicts that base/rest define (in place), so the order of
-the imports in ``config/settings/__init__.py`` does not matter.
+What both services share (sidecar assets, hooks, the ReDoc template) is musica_kit.settings.spectacular;
+this module only says what is this service's own. It adds to the lists and dicts that base/rest define
+(in place), so the order of the imports in ``config/settings/__init__.py`` does not matter.
 """
 
-from .base import BASE_DIR, INSTALLED_APPS, TEMPLATES
+from musica_kit.settings import spectacular
+
+from .base import INSTALLED_APPS
 from .rest import REST_FRAMEWORK
 
 __all__ = ["SPECTACULAR_SETTINGS"]
 
-for _app in ("drf_spectacular", "drf_spectacular_sidecar"):
-    if _app not in INSTALLED_APPS:
-        INSTALLED_APPS.append(_app)
-
-REST_FRAMEWORK["DEFAULT_SCHEMA_CLASS"] = "drf_spectacular.openapi.AutoSchema"
-
-# config/templates/drf_spectacular/redoc.html drops the Google Fonts links of the stock ReDoc page.
-_TEMPLATE_DIR = BASE_DIR / "config" / "templates"
-if _TEMPLATE_DIR not in TEMPLATES[0]["DIRS"]:
-    TEMPLATES[0]["DIRS"].append(_TEMPLATE_DIR)
-
-SPECTACULAR_SETTINGS = {
-    "TITLE": "Música · music_service (interno)",
-    "DESCRIPTION": (
+SPECTACULAR_SETTINGS = spectacular(
+    installed_apps=INSTALLED_APPS,
+    rest_framework=REST_FRAMEWORK,
+    title="Música · music_service (interno)",
+    description=(
         "Búsqueda de canciones para auth_service: Spotify cuando hay claves "
         "(`SPOTIFY_CLIENT_ID`/`SPOTIFY_CLIENT_SECRET`), si no un catálogo sin conexión. "
         "Servicio interno: no se publica.\n\n"
@@ -40,32 +34,12 @@ SPECTACULAR_SETTINGS = {
         "**X-Request-ID:** se respeta el recibido (auth_service reenvía el suyo) o se genera uno, y "
         "vuelve en la respuesta: la misma petición se encuentra en los logs de los dos servicios."
     ),
-    "VERSION": "1.0.0",
-    # 3.1: a nullable nested object is oneOf [ref, null], which validators read unambiguously
-    # (3.0's allOf + nullable is read as "not nullable" by some).
-    "OAS_VERSION": "3.1.0",
-    "SERVE_INCLUDE_SCHEMA": False,
-    # The schema and its pages follow the contract: the service token whenever one is configured.
-    "SERVE_PERMISSIONS": ["search.service_token.IsTrustedCaller"],
-    "SERVE_AUTHENTICATION": ["search.service_token.ServiceTokenAuthentication"],
-    # Docstrings are for developers (English); what the schema says is written for its users.
-    "DISABLE_DOCSTRING_DESCRIPTIONS": True,
-    "SCHEMA_PATH_PREFIX": "",
-    "COMPONENT_SPLIT_REQUEST": True,
-    "SWAGGER_UI_DIST": "SIDECAR",
-    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-    "REDOC_DIST": "SIDECAR",
-    # validatorUrl None: no badge fetched from the public validator (nothing leaves this server).
-    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "persistAuthorization": True, "validatorUrl": None},
-    "AUTHENTICATION_WHITELIST": ["search.service_token.ServiceTokenAuthentication"],
-    "PREPROCESSING_HOOKS": ["musica_kit.schema.drop_slash_variants"],
-    "POSTPROCESSING_HOOKS": [
-        "drf_spectacular.hooks.postprocess_schema_enums",
-        "musica_kit.schema.drop_unreferenced_schemas",
-        "musica_kit.schema.add_request_id_header",
-    ],
-    "TAGS": [
+    tags=[
         {"name": "búsqueda", "description": "Buscar canciones (para auth_service)."},
         {"name": "salud", "description": "Vida (`/health`) y disponibilidad (`/ready`) de la fuente."},
     ],
-}
+    authentication=["search.service_token.ServiceTokenAuthentication"],
+    # The schema and its pages follow the contract: the service token whenever one is configured.
+    SERVE_PERMISSIONS=["search.service_token.IsTrustedCaller"],
+    SERVE_AUTHENTICATION=["search.service_token.ServiceTokenAuthentication"],
+)
