@@ -92,7 +92,7 @@ def _new_session() -> requests.Session:
     session.mount("http://", adapter)
     session.mount("https://", adapter)
     # music is an internal service: over plain HTTP, skip requests' scan of the environment for
-    # proxies and .netrc on every call (0.5-0.8 of ~2 CPU ms a call; docs/benchmarks.md). Over
+    # proxies and .netrc on every call (a large share of a call's CPU; docs/benchmarks.md). Over
     # https the environment (REQUESTS_CA_BUNDLE, proxies) is still honoured.
     session.trust_env = not settings.MUSIC_SERVICE_URL.startswith("http://")
     return session
@@ -171,7 +171,3 @@ def find_song(query: str) -> Song | None:
         raise MusicUnavailable(str(exc)) from None
     _breaker.record_success()
     return _song_from(results[0]) if results else None
-
-
-def breaker_is_open() -> bool:
-    return _breaker.is_open

@@ -1,6 +1,6 @@
 """Searching through the cache: identical searches reach the provider once per TTL.
 
-Results are cached by normalised query (case and spaces folded) and limit; empty results
+Results are cached by normalized query (case and spaces folded) and limit; empty results
 for less time, since a song missing today may be added tomorrow. Identical concurrent
 misses ask the provider once: threads of one process queue on a local lock, and processes
 sharing a cache (Redis) on a short lock key, waiting for the first caller's answer.
@@ -29,12 +29,12 @@ _inflight: dict[str, threading.Lock] = {}
 _POLL_SECONDS = 0.02
 
 
-def normalise_query(query: str) -> str:
+def normalize_query(query: str) -> str:
     return " ".join(query.casefold().split())
 
 
 def _cache_key(source: str, query: str, limit: int) -> str:
-    digest = hashlib.sha256(normalise_query(query).encode()).hexdigest()[:32]
+    digest = hashlib.sha256(normalize_query(query).encode()).hexdigest()[:32]
     return f"search:v1:{source}:{limit}:{digest}"
 
 

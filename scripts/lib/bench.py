@@ -140,7 +140,7 @@ def say(message: str) -> None:
 
 
 def normalise(query: str) -> str:
-    """The music service's cache key folding (search.services.normalise_query)."""
+    """The music service's cache key folding (search.services.normalize_query)."""
     return " ".join(query.casefold().split())
 
 

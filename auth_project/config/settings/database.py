@@ -8,16 +8,13 @@ from .base import BASE_DIR
 
 DATABASE_URL = env_str("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'notas.db'}"
 
+# Persistent connections (one per gunicorn thread) for every database. On SQLite, one per request
+# re-ran the pragmas and checkpointed the WAL at each close (docs/benchmarks.md has the figures).
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))}
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers run beside the writer; IMMEDIATE takes the write lock at BEGIN, so two
     # workers queue on busy_timeout instead of failing with "database is locked" mid-transaction.
-    # Persistent connections (one per gunicorn thread), as for any other database: opening one per
-    # request re-ran the pragmas, and closing the last one checkpointed the WAL and fsynced each
-    # time (open + insert + close: 3.2 ms an insert on this disk, against 0.06 ms on one open
-    # connection; docs/benchmarks.md).
-    DATABASES["default"]["CONN_MAX_AGE"] = env_int("DB_CONN_MAX_AGE", 60)
     DATABASES["default"]["OPTIONS"] = {
         "timeout": 20,
         "transaction_mode": "IMMEDIATE",

@@ -1,10 +1,10 @@
 import threading
 
-from search.services import normalise_query, search_tracks
+from search.services import normalize_query, search_tracks
 
 
-def test_normalise_query_folds_case_and_spaces():
-    assert normalise_query("  Bohemian   RHAPSODY ") == "bohemian rhapsody"
+def test_normalize_query_folds_case_and_spaces():
+    assert normalize_query("  Bohemian   RHAPSODY ") == "bohemian rhapsody"
 
 
 def test_identical_searches_reach_spotify_once(spotify):
