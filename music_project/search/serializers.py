@@ -1,4 +1,9 @@
+from dataclasses import Field, fields
+from typing import get_args
+
 from rest_framework import serializers
+
+from .providers.base import Track
 
 
 class SearchParamsSerializer(serializers.Serializer):
@@ -14,26 +19,31 @@ class SearchParamsSerializer(serializers.Serializer):
     )
 
 
-class TrackSerializer(serializers.Serializer):
-    """The contract's TRACK (documents the shape; tracks are already clean dicts)."""
+def _serializer_field(spec: Field) -> serializers.Field:
+    nullable = type(None) in get_args(spec.type)
+    base = next((t for t in get_args(spec.type) if t is not type(None)), spec.type)
+    field_class = serializers.IntegerField if base is int else serializers.CharField
+    return field_class(allow_null=nullable, help_text=spec.metadata["help_text"])
 
-    spotify_id = serializers.CharField(
-        allow_null=True, help_text="Id de Spotify; null con el catálogo sin conexión."
+
+# The contract's TRACK, derived field by field from search.providers.base.Track (its one definition).
+TrackSerializer = type(
+    "TrackSerializer",
+    (serializers.Serializer,),
+    {spec.name: _serializer_field(spec) for spec in fields(Track)},
+)
+
+
+def source_field() -> serializers.ChoiceField:
+    return serializers.ChoiceField(
+        choices=["spotify", "offline"],
+        help_text="Quién respondió: `spotify` (con claves) u `offline` (el catálogo incorporado).",
     )
-    titulo = serializers.CharField(help_text="Título de la canción.")
-    artista = serializers.CharField(help_text="Artista o artistas, separados por comas.")
-    album = serializers.CharField(help_text="Álbum.")
-    foto = serializers.CharField(
-        allow_null=True,
-        help_text="URL de la imagen más grande del álbum (null si no tiene); sin conexión, una portada "
-        "SVG generada como `data:image/svg+xml;base64,…`.",
-    )
-    spotify_url = serializers.CharField(
-        allow_null=True, help_text="Enlace a la canción en Spotify (sin conexión, a una búsqueda en Spotify)."
-    )
-    preview_url = serializers.CharField(
-        allow_null=True, help_text="Fragmento de 30 s cuando Spotify lo ofrece; si no, null."
-    )
-    duracion_ms = serializers.IntegerField(
-        allow_null=True, help_text="Duración en milisegundos; null sin conexión."
-    )
+
+
+class SearchResultSerializer(serializers.Serializer):
+    """The body of a successful GET /search."""
+
+    query = serializers.CharField(help_text="La búsqueda, sin los espacios de los extremos.")
+    source = source_field()
+    results = TrackSerializer(many=True, source="tracks", help_text="Canciones (TRACK), la mejor primero.")

@@ -10,13 +10,9 @@ from config.schema import UNAUTHORIZED, error_response
 from musica_kit.errors import error_body
 
 from .providers import ProviderUnavailable, get_provider
-from .serializers import SearchParamsSerializer, TrackSerializer
+from .serializers import SearchParamsSerializer, SearchResultSerializer, source_field
 from .services import search_tracks
 
-_SOURCE = serializers.ChoiceField(
-    choices=["spotify", "offline"],
-    help_text="Quién respondió: `spotify` (con claves) u `offline` (el catálogo incorporado).",
-)
 _UNAVAILABLE = (
     "La fuente no puede responder ahora (Spotify caído, lento o limitando): nunca se espera más que el "
     "tiempo configurado. Con `Retry-After` cuando Spotify dijo cuánto esperar."
@@ -25,7 +21,7 @@ _Ready = inline_serializer(
     "Ready",
     fields={
         "status": serializers.ChoiceField(choices=["ok", "unavailable"], help_text="`ok` o `unavailable`."),
-        "source": _SOURCE,
+        "source": source_field(),
     },
 )
 
@@ -37,14 +33,7 @@ _Ready = inline_serializer(
     "resultados se guardan en caché (24 h; los vacíos, 10 min).",
     parameters=[SearchParamsSerializer],
     responses={
-        200: inline_serializer(
-            "SearchResults",
-            fields={
-                "query": serializers.CharField(help_text="La búsqueda, sin los espacios de los extremos."),
-                "source": _SOURCE,
-                "results": TrackSerializer(many=True, help_text="Canciones (TRACK), la mejor primero."),
-            },
-        ),
+        200: SearchResultSerializer,
         400: error_response(
             "`q` falta, está vacía o pasa de 200 caracteres, o `limit` no es un entero entre 1 y 10.",
             OpenApiExample(
@@ -85,11 +74,7 @@ class SearchView(APIView):
             response.music_source = get_provider().name
             return response
         response = Response(
-            {
-                "query": query,
-                "source": result.source,
-                "results": [track.as_dict() for track in result.tracks],
-            }
+            SearchResultSerializer({"query": query, "source": result.source, "tracks": result.tracks}).data
         )
         response.music_source = result.source
         response.music_cache = "hit" if result.cached else "miss"
@@ -106,7 +91,7 @@ class SearchView(APIView):
             "Health",
             fields={
                 "status": serializers.ChoiceField(choices=["ok"], help_text="Siempre `ok`."),
-                "source": _SOURCE,
+                "source": source_field(),
             },
         )
     },
