@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 
 
@@ -58,3 +59,35 @@ class Note(models.Model):
             "spotify_url": self.spotify_url,
             "preview_url": self.preview_url,
         }
+
+
+class IdempotencyKey(models.Model):
+    """An ``Idempotency-Key`` a user sent with POST /notas, and what it answered (notes/idempotency.py).
+
+    ``in_progress`` while the first request runs; ``done`` (with the note and the 201 to replay)
+    only in the transaction that saves the note.
+    """
+
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=255)
+    # sha256 of the parsed body as canonical JSON: a retry must send the same request.
+    fingerprint = models.CharField(max_length=64)
+    status = models.CharField(max_length=16, choices=[(IN_PROGRESS, IN_PROGRESS), (DONE, DONE)])
+    # Which request holds an in_progress key: only that one may complete (or release) it.
+    claim = models.CharField(max_length=32)
+    # The note stays deletable; the 201 is replayed from response_* either way.
+    note = models.ForeignKey(Note, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    response_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    response_body = models.JSONField(null=True, blank=True, encoder=DjangoJSONEncoder)
+    # When the key was taken (in_progress) or completed (done): start of its lease and of its TTL.
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="idempotency_key_per_user")]
+        indexes = [models.Index(fields=["created_at"], name="idempotency_key_created")]
+
+    def __str__(self) -> str:
+        return f"{self.key} ({self.user_id}, {self.status})"

@@ -6,6 +6,7 @@ never hold a database lock (on SQLite that would block every other writer).
 
 import logging
 import threading
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import timedelta
@@ -16,7 +17,7 @@ from django.utils import timezone
 
 from musica_kit.request_context import request_id_scope
 
-from . import music_client
+from . import idempotency, music_client
 from .models import Enrichment, Note
 from .selectors import note_ids_due_for_enrichment
 
@@ -73,12 +74,50 @@ def _write_transaction():
             yield
 
 
-def note_create(*, user, cancion: str, texto: str = "") -> Note:
+def note_create(
+    *, user, cancion: str, texto: str = "", idempotency_claim: idempotency.Claim | None = None
+) -> Note:
     note = Note(user=user, cancion=cancion, texto=texto, **_resolve(cancion))
     with _write_transaction():
         note.save()
+        if idempotency_claim is not None:
+            # The same transaction: the note and its completed key are saved together or not at all.
+            idempotency.idempotency_complete(claim=idempotency_claim, note=note)
     logger.info("note created", extra={"note_id": note.pk, "enrichment": note.enriquecimiento})
     return note
+
+
+def note_create_idempotent(
+    *,
+    user,
+    key_header: str | None,
+    data,
+    save: Callable[[idempotency.Claim | None], Note],
+    render: Callable[[Note], dict],
+) -> idempotency.Outcome:
+    """POST /notas with an optional Idempotency-Key (design: notes/idempotency.py).
+
+    ``save(claim)`` creates the note through note_create (passing ``claim`` on); ``render(note)``
+    is the 201 body, stored with the key to be replayed. Without a key, it just saves.
+    """
+    key = idempotency.idempotency_key_parse(key_header)
+    if key is None:
+        return idempotency.Outcome(status=201, body=render(save(None)))
+    fingerprint = idempotency.request_fingerprint(data)
+    with _write_transaction():
+        claim = idempotency.idempotency_claim(user=user, key=key, fingerprint=fingerprint)
+    if isinstance(claim, idempotency.Outcome):
+        logger.info("idempotent replay", extra={"note_id": (claim.body.get("nota") or {}).get("id")})
+        return claim
+    claim.render = render
+    try:
+        save(claim)
+    except idempotency.KeyInUse:
+        raise  # the claim was lost to another request: nothing of ours to release
+    except BaseException:
+        idempotency.idempotency_release(claim=claim)
+        raise
+    return idempotency.Outcome(status=claim.response_status, body=claim.response_body)
 
 
 def _note_save_changes(*, note: Note, fields: dict) -> Note:

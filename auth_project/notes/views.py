@@ -8,16 +8,18 @@ from drf_spectacular.utils import (
     extend_schema_view,
     inline_serializer,
 )
-from rest_framework import serializers, status, viewsets
+from rest_framework import serializers, viewsets
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from config.schema import NOT_FOUND, UNAUTHORIZED, validation_error
+from config.schema import NOT_FOUND, UNAUTHORIZED, error_response, validation_error
 
+from .idempotency import HEADER as IDEMPOTENCY_HEADER
+from .idempotency import REPLAYED_HEADER, KeyInUse, KeyReused
 from .models import Enrichment
 from .selectors import note_get, note_list
 from .serializers import NoteSerializer
-from .services import note_delete
+from .services import note_create_idempotent, note_delete
 
 SAVED = "Guardado con éxito"
 PENDING_NOTICE = (
@@ -55,6 +57,35 @@ _NOTE_EXAMPLE = {
     "creada": "2026-11-28T10:00:00Z",
     "actualizada": "2026-11-28T10:00:00Z",
 }
+_IDEMPOTENCY_KEY = OpenApiParameter(
+    IDEMPOTENCY_HEADER,
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    required=False,
+    description="Opcional, recomendada al reintentar: una clave única por nota (p. ej. un UUID; 1–255 "
+    "caracteres ASCII imprimibles). Si la conexión se corta y repites la petición con la misma clave y el "
+    "mismo cuerpo en 24 h, recibes el 201 original (misma nota, sin crear otra). Cada usuario tiene sus "
+    "propias claves.",
+)
+_REPLAYED = OpenApiParameter(
+    REPLAYED_HEADER,
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    response=[201],
+    enum=["true"],
+    description="`true` cuando este 201 es la repetición de uno anterior con la misma `Idempotency-Key`.",
+)
+
+
+def _idempotency_error(description: str, exc) -> OpenApiResponse:
+    return error_response(
+        description,
+        OpenApiExample(
+            exc.default_code, value={"error": str(exc.default_detail), "detalle": {}}, response_only=True
+        ),
+    )
+
+
 _PENDING_EXAMPLE = {
     **_NOTE_EXAMPLE,
     "foto": None,
@@ -75,8 +106,20 @@ _PENDING_EXAMPLE = {
         description="Guarda la nota del usuario del token (nunca de un campo del cuerpo) y busca la "
         "canción en music_service. `foto`, `musica` y `enriquecimiento` enviados se ignoran. Si music "
         "no responde, la nota se guarda igual como `pendiente`, la respuesta añade `aviso` y la foto "
-        "llega sola más tarde.",
-        responses={201: _NoteCreated, 400: validation_error("cancion"), 401: UNAUTHORIZED},
+        "llega sola más tarde. Con `Idempotency-Key`, un reintento no crea una segunda nota: repite el 201 "
+        "original (con `Idempotent-Replayed: true`); 409 si la primera petición sigue en curso, 422 si la "
+        "clave ya se usó con otro cuerpo.",
+        parameters=[_IDEMPOTENCY_KEY, _REPLAYED],
+        responses={
+            201: _NoteCreated,
+            400: validation_error("cancion"),
+            401: UNAUTHORIZED,
+            409: _idempotency_error(
+                "La petición anterior con esta `Idempotency-Key` aún no ha terminado: repite más tarde.",
+                KeyInUse,
+            ),
+            422: _idempotency_error("Esta `Idempotency-Key` ya se usó con otro cuerpo.", KeyReused),
+        },
         examples=[
             OpenApiExample(
                 "con foto",
@@ -145,11 +188,20 @@ class NoteViewSet(viewsets.ModelViewSet):
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        note = serializer.save()
-        body = {"mensaje": SAVED, "nota": serializer.data}
+        outcome = note_create_idempotent(
+            user=request.user,
+            key_header=request.headers.get(IDEMPOTENCY_HEADER),
+            data=request.data,
+            save=lambda claim: serializer.save(idempotency_claim=claim),
+            render=self._created_body,
+        )
+        return Response(outcome.body, status=outcome.status, headers=outcome.headers)
+
+    def _created_body(self, note) -> dict:
+        body = {"mensaje": SAVED, "nota": NoteSerializer(note, context=self.get_serializer_context()).data}
         if note.enriquecimiento == Enrichment.PENDING:
             body["aviso"] = PENDING_NOTICE
-        return Response(body, status=status.HTTP_201_CREATED)
+        return body
 
     def perform_destroy(self, instance):
         note_delete(note=instance)

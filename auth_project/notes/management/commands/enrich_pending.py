@@ -3,13 +3,17 @@
 import logging
 import signal
 import threading
+import time
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from notes.idempotency import idempotency_keys_purge
 from notes.services import notes_enrich_pending
 
 logger = logging.getLogger("notes.enrich_pending")
+
+PURGE_EVERY = 600.0  # seconds between two deletions of expired Idempotency-Keys
 
 
 class Command(BaseCommand):
@@ -26,7 +30,13 @@ class Command(BaseCommand):
             for sig in (signal.SIGTERM, signal.SIGINT):
                 signal.signal(sig, lambda *_: stop.set())
             logger.info("enrich runner started", extra={"interval_s": interval, "batch": batch})
+        purged_at = None
         while True:
+            if purged_at is None or time.monotonic() - purged_at >= PURGE_EVERY:
+                # Housekeeping beside the enrichment: expired Idempotency-Keys (notes/idempotency.py).
+                if purged := idempotency_keys_purge():
+                    logger.info("expired idempotency keys deleted", extra={"deleted": purged})
+                purged_at = time.monotonic()
             counts = notes_enrich_pending(limit=batch)
             if any(counts.values()):
                 logger.info("enrich pass", extra=counts)

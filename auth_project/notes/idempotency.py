@@ -1,0 +1,204 @@
+"""The ``Idempotency-Key`` header of POST /notas (IETF draft "The Idempotency-Key HTTP Header Field").
+
+A client that lost the answer (a reset connection, a killed worker) retries with the same key and
+gets the original 201 back instead of a second note.
+
+Design, and why it is safe without a transaction held across the music call (services.py):
+
+1. **Claim** — one short transaction: the user's expired keys are deleted, then the key is looked
+   up. None: a row ``in_progress`` is inserted (the unique (user, key) constraint settles a race:
+   the loser reads the winner's row). Another body (fingerprint): 422. ``done``: its 201 is
+   replayed. ``in_progress`` and younger than ``IDEMPOTENCY_LEASE_SECONDS``: 409, the first request
+   is still running. Older: its request died (kill -9, a lost worker) before completing, so the row
+   is taken over with a conditional UPDATE on its claim token (only one taker wins; others: 409).
+2. **Music** is asked with no transaction open (the request is visible as ``in_progress``).
+3. **Complete** — ONE transaction saves the note and turns the key ``done`` with the note id and
+   the 201 body, by a conditional UPDATE on this request's claim token. If the claim was lost
+   (taken over as stale, or purged) the UPDATE matches nothing and the whole transaction,
+   note included, rolls back: 409. So a note and its completed key are committed together or not
+   at all, and a key never yields two notes. A crash before step 3 leaves only an
+   ``in_progress`` row with no note, taken over once its lease has passed.
+
+Only successes are remembered: a body that fails validation is refused before any claim, and a
+failure after the claim releases it. Keys are per user (another user's "k1" is another key), and
+expire after ``IDEMPOTENCY_KEY_TTL_HOURS``: deleted at the user's next claim and by the enrichment
+runner (``idempotency_keys_purge``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import re
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from rest_framework import exceptions, status
+
+from .models import IdempotencyKey, Note
+
+logger = logging.getLogger(__name__)
+
+HEADER = "Idempotency-Key"
+REPLAYED_HEADER = "Idempotent-Replayed"
+MAX_LENGTH = 255
+_PRINTABLE = re.compile(rf"^[\x20-\x7e]{{1,{MAX_LENGTH}}}$")
+# The draft's form is a Structured Field string ("..." with \" and \\ escapes); a bare token is
+# accepted too. Both spellings of one key are the same key.
+_SF_STRING = re.compile(r'^"((?:[\x20\x21\x23-\x5b\x5d-\x7e]|\\[\\"])*)"$')
+
+
+class KeyInUse(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = (
+        "Ya hay una petición en curso con esta Idempotency-Key; espera a que termine y repítela "
+        "para recibir su respuesta."
+    )
+    default_code = "idempotency_key_in_use"
+
+
+class KeyReused(exceptions.APIException):
+    status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
+    default_detail = (
+        "Esta Idempotency-Key ya se usó con otro cuerpo; usa una clave nueva para una nota distinta."
+    )
+    default_code = "idempotency_key_reused"
+
+
+@dataclass
+class Claim:
+    """This request holds ``key`` (row ``row_id``, token ``token``) until it completes or releases it."""
+
+    row_id: int
+    token: str
+    render: Callable[[Note], dict] | None = None
+    response_status: int | None = field(default=None)
+    response_body: dict | None = field(default=None)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    status: int
+    body: dict
+    replayed: bool = False
+
+    @property
+    def headers(self) -> dict:
+        return {REPLAYED_HEADER: "true"} if self.replayed else {}
+
+
+def idempotency_key_parse(raw: str | None) -> str | None:
+    """The key of a header value; None when absent. Raises a 400 ValidationError when malformed."""
+    if raw is None:
+        return None
+    quoted = _SF_STRING.match(raw)
+    key = re.sub(r"\\(.)", r"\1", quoted.group(1)) if quoted else raw
+    if not _PRINTABLE.match(key):
+        raise exceptions.ValidationError(
+            {
+                HEADER: [
+                    f"La cabecera {HEADER} debe tener entre 1 y {MAX_LENGTH} caracteres ASCII "
+                    "imprimibles (por ejemplo un UUID)."
+                ]
+            }
+        )
+    return key
+
+
+def request_fingerprint(data) -> str:
+    """sha256 of the parsed body as canonical JSON: key order and spacing do not matter."""
+    if hasattr(data, "lists"):  # a form's QueryDict: every value of every field
+        data = dict(data.lists())
+    canonical = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _ttl() -> timedelta:
+    return timedelta(hours=settings.IDEMPOTENCY_KEY_TTL_HOURS)
+
+
+def idempotency_keys_purge(*, user=None) -> int:
+    """Delete expired keys (of one user, or of everyone). Returns how many."""
+    expired = IdempotencyKey.objects.filter(created_at__lt=timezone.now() - _ttl())
+    if user is not None:
+        expired = expired.filter(user=user)
+    deleted, _ = expired.delete()
+    return deleted
+
+
+def idempotency_claim(*, user, key: str, fingerprint: str) -> Claim | Outcome:
+    """Step 1: the key for this request (a Claim), or the Outcome to replay. 409/422 raised.
+
+    Call inside one short write transaction (services.note_create_idempotent does).
+    """
+    idempotency_keys_purge(user=user)
+    now = timezone.now()
+    row = IdempotencyKey.objects.filter(user=user, key=key).first()
+    if row is None:
+        token = uuid.uuid4().hex
+        try:
+            with transaction.atomic():  # a savepoint: a lost race must not break the outer block
+                row = IdempotencyKey.objects.create(
+                    user=user,
+                    key=key,
+                    fingerprint=fingerprint,
+                    status=IdempotencyKey.IN_PROGRESS,
+                    claim=token,
+                    created_at=now,
+                )
+            return Claim(row_id=row.pk, token=token)
+        except IntegrityError:
+            row = IdempotencyKey.objects.filter(user=user, key=key).first()
+            if row is None:  # inserted and deleted again in between: let the client retry
+                raise KeyInUse from None
+    if row.fingerprint != fingerprint:
+        raise KeyReused
+    if row.status == IdempotencyKey.DONE:
+        return Outcome(status=row.response_status, body=row.response_body, replayed=True)
+    if row.created_at > now - timedelta(seconds=settings.IDEMPOTENCY_LEASE_SECONDS):
+        raise KeyInUse
+    token = uuid.uuid4().hex
+    taken = IdempotencyKey.objects.filter(
+        pk=row.pk, status=IdempotencyKey.IN_PROGRESS, claim=row.claim
+    ).update(claim=token, created_at=now)
+    if not taken:
+        raise KeyInUse
+    logger.warning("stale idempotency key taken over", extra={"idempotency_key_id": row.pk})
+    return Claim(row_id=row.pk, token=token)
+
+
+def idempotency_complete(*, claim: Claim, note: Note) -> None:
+    """Step 3, inside the transaction that saved ``note``: the key becomes ``done`` with its 201.
+
+    Raises KeyInUse (rolling the note back with the transaction) when the claim was lost.
+    """
+    claim.response_status = status.HTTP_201_CREATED
+    claim.response_body = claim.render(note) if claim.render else {}
+    completed = IdempotencyKey.objects.filter(
+        pk=claim.row_id, status=IdempotencyKey.IN_PROGRESS, claim=claim.token
+    ).update(
+        status=IdempotencyKey.DONE,
+        note=note,
+        response_status=claim.response_status,
+        response_body=claim.response_body,
+        created_at=timezone.now(),
+    )
+    if not completed:
+        logger.warning("idempotency key lost before completion", extra={"idempotency_key_id": claim.row_id})
+        raise KeyInUse
+
+
+def idempotency_release(*, claim: Claim) -> None:
+    """The request failed after its claim: forget the key, so a retry runs afresh."""
+    try:
+        IdempotencyKey.objects.filter(
+            pk=claim.row_id, status=IdempotencyKey.IN_PROGRESS, claim=claim.token
+        ).delete()
+    except Exception:  # the database itself failed: the lease expires on its own
+        logger.exception("could not release an idempotency key", extra={"idempotency_key_id": claim.row_id})

@@ -1,0 +1,272 @@
+"""POST /notas with an Idempotency-Key: a retry replays the original 201 (notes/idempotency.py)."""
+
+import io
+import json
+import threading
+from datetime import timedelta
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.utils import timezone
+from drf_spectacular.generators import SchemaGenerator
+
+from notes import idempotency, music_client
+from notes.models import IdempotencyKey, Note
+from notes.services import note_create, note_create_idempotent
+
+pytestmark = pytest.mark.django_db
+
+KEY = "Idempotency-Key"
+
+
+@pytest.fixture
+def ana(make_user):
+    return make_user("ana")
+
+
+@pytest.fixture
+def client(client_for, ana):
+    return client_for(ana)
+
+
+@pytest.fixture
+def music_calls(monkeypatch):
+    """Every lookup auth asks music for (the real call still happens)."""
+    calls = []
+    real_find_song = music_client.find_song
+
+    def find_song(query):
+        calls.append(query)
+        return real_find_song(query)
+
+    monkeypatch.setattr(music_client, "find_song", find_song)
+    return calls
+
+
+def post(client, body, key: str | None = "k-1", raw: str | None = None):
+    headers = {KEY: key} if key is not None else {}
+    return client.post(
+        "/notas",
+        raw if raw is not None else json.dumps(body),
+        content_type="application/json",
+        headers=headers,
+    )
+
+
+def test_a_retry_with_the_same_key_and_body_replays_the_201(client, music_up, music_calls):
+    first = post(client, {"cancion": "Bohemian Rhapsody", "texto": "hola"})
+    # The same JSON, keys in another order and spaced differently: the same request once parsed.
+    again = post(client, None, raw='{ "texto" : "hola",  "cancion":"Bohemian Rhapsody" }')
+
+    assert first.status_code == again.status_code == 201, again.content
+    assert again.json() == first.json()
+    assert first.json()["nota"]["enriquecimiento"] == "ok"
+    assert again["Idempotent-Replayed"] == "true"
+    assert "Idempotent-Replayed" not in first
+    assert Note.objects.count() == 1
+    assert music_calls == ["Bohemian Rhapsody"]  # one lookup: the retry never reached music
+    row = IdempotencyKey.objects.get()
+    assert (row.status, row.note_id, row.response_status) == ("done", first.json()["nota"]["id"], 201)
+
+
+def test_the_quoted_structured_field_form_is_the_same_key(client):
+    first = post(client, {"cancion": "Queen"}, key="abc-1")
+    again = post(client, {"cancion": "Queen"}, key='"abc-1"')
+    assert again["Idempotent-Replayed"] == "true"
+    assert again.json()["nota"]["id"] == first.json()["nota"]["id"]
+
+
+def test_without_a_key_every_post_is_a_new_note(client):
+    post(client, {"cancion": "Queen"}, key=None)
+    response = post(client, {"cancion": "Queen"}, key=None)
+    assert response.status_code == 201
+    assert "Idempotent-Replayed" not in response
+    assert Note.objects.count() == 2
+    assert not IdempotencyKey.objects.exists()
+
+
+def test_the_same_key_with_another_body_is_422(client):
+    first = post(client, {"cancion": "Queen"})
+    other = post(client, {"cancion": "Queen", "texto": "otra"})
+    assert other.status_code == 422
+    assert other["Content-Type"] == "application/json"
+    assert "otro cuerpo" in other.json()["error"]
+    assert other.json()["detalle"] == {}
+    assert list(Note.objects.values_list("id", flat=True)) == [first.json()["nota"]["id"]]
+
+
+def test_the_same_key_while_the_first_request_runs_is_409(client, ana):
+    fingerprint = idempotency.request_fingerprint({"cancion": "Queen"})
+    IdempotencyKey.objects.create(
+        user=ana,
+        key="k-1",
+        fingerprint=fingerprint,
+        status="in_progress",
+        claim="x" * 32,
+        created_at=timezone.now(),
+    )
+    response = post(client, {"cancion": "Queen"})
+    assert response.status_code == 409
+    assert "en curso" in response.json()["error"]
+    assert response.json()["detalle"] == {}
+    assert Note.objects.count() == 0
+
+
+def test_a_stale_in_progress_key_left_by_a_crash_is_taken_over(client, ana, settings):
+    fingerprint = idempotency.request_fingerprint({"cancion": "Queen"})
+    started = timezone.now() - timedelta(seconds=settings.IDEMPOTENCY_LEASE_SECONDS + 1)
+    IdempotencyKey.objects.create(
+        user=ana, key="k-1", fingerprint=fingerprint, status="in_progress", claim="x" * 32, created_at=started
+    )
+    response = post(client, {"cancion": "Queen"})
+    assert response.status_code == 201, response.content
+    row = IdempotencyKey.objects.get()
+    assert (row.status, row.note_id) == ("done", response.json()["nota"]["id"])
+
+
+def test_a_request_whose_claim_was_lost_saves_no_note(ana):
+    """Taken over while it waited on music: its note rolls back with the key, so one key, one note."""
+    claim = idempotency.idempotency_claim(user=ana, key="k-1", fingerprint="f" * 64)
+    IdempotencyKey.objects.filter(pk=claim.row_id).update(claim="someone-else")
+    with pytest.raises(idempotency.KeyInUse):
+        note_create(user=ana, cancion="Queen", idempotency_claim=claim)
+    assert Note.objects.count() == 0
+    assert IdempotencyKey.objects.get().status == "in_progress"
+
+
+def test_a_failure_after_the_claim_releases_the_key(ana):
+    def save(claim):
+        raise RuntimeError("database went away")
+
+    with pytest.raises(RuntimeError):
+        note_create_idempotent(user=ana, key_header="k-1", data={"cancion": "Queen"}, save=save, render=dict)
+    assert not IdempotencyKey.objects.exists()
+
+
+def test_a_failed_validation_is_not_remembered(client):
+    refused = post(client, {"cancion": ""})
+    assert refused.status_code == 400
+    assert not IdempotencyKey.objects.exists()
+    created = post(client, {"cancion": "Queen"})  # the same key, now with a valid body
+    assert created.status_code == 201
+    assert "Idempotent-Replayed" not in created
+
+
+def test_keys_of_different_users_never_collide(client, client_for, make_user):
+    bruno = client_for(make_user("bruno"))
+    mine = post(client, {"cancion": "Queen"})
+    theirs = post(bruno, {"cancion": "Queen"})
+    assert mine.status_code == theirs.status_code == 201
+    assert "Idempotent-Replayed" not in theirs
+    assert mine.json()["nota"]["id"] != theirs.json()["nota"]["id"]
+    assert Note.objects.count() == IdempotencyKey.objects.count() == 2
+    # A different body under the same key is each user's own business, not a 422 for the other.
+    assert post(bruno, {"cancion": "Otra"}).status_code == 422
+    assert post(client, {"cancion": "Queen"})["Idempotent-Replayed"] == "true"
+
+
+@pytest.mark.parametrize("key", ["", "x" * 256, "clave-ñ", "tab\there", "a\x7f", '""'])
+def test_a_malformed_key_is_400_and_nothing_is_saved(client, key):
+    response = post(client, {"cancion": "Queen"}, key=key)
+    assert response.status_code == 400, response.content
+    assert response["Content-Type"] == "application/json"
+    assert "Idempotency-Key" in response.json()["detalle"]
+    assert Note.objects.count() == 0
+    assert not IdempotencyKey.objects.exists()
+
+
+def test_255_printable_characters_fit(client):
+    response = post(client, {"cancion": "Queen"}, key="~ !" + "k" * 252)
+    assert response.status_code == 201
+    assert IdempotencyKey.objects.get().key == "~ !" + "k" * 252
+
+
+def test_an_expired_key_is_forgotten_and_its_row_deleted(client, ana, settings):
+    first = post(client, {"cancion": "Queen"})
+    IdempotencyKey.objects.update(
+        created_at=timezone.now() - timedelta(hours=settings.IDEMPOTENCY_KEY_TTL_HOURS + 1)
+    )
+    again = post(client, {"cancion": "Otra canción"})  # 422 within the TTL; a fresh key after it
+    assert again.status_code == 201
+    assert again.json()["nota"]["id"] != first.json()["nota"]["id"]
+    assert IdempotencyKey.objects.get().note_id == again.json()["nota"]["id"]
+
+
+def test_the_enrichment_runner_deletes_expired_keys(client, client_for, make_user, settings):
+    old = client_for(make_user("old"))
+    post(old, {"cancion": "Queen"}, key="old-1")
+    post(old, {"cancion": "Queen"}, key="old-2")
+    IdempotencyKey.objects.update(
+        created_at=timezone.now() - timedelta(hours=settings.IDEMPOTENCY_KEY_TTL_HOURS, seconds=1)
+    )
+    post(client, {"cancion": "Queen"}, key="fresh")
+
+    call_command("enrich_pending", stdout=io.StringIO())
+
+    assert list(IdempotencyKey.objects.values_list("key", flat=True)) == ["fresh"]
+    assert Note.objects.count() == 3  # notes stay; only their keys expire
+
+
+def test_replay_survives_the_note_being_deleted(client):
+    first = post(client, {"cancion": "Queen"})
+    assert client.delete(f"/notas/{first.json()['nota']['id']}").status_code == 204
+    again = post(client, {"cancion": "Queen"})
+    assert again.status_code == 201
+    assert again["Idempotent-Replayed"] == "true"
+    assert Note.objects.count() == 0  # a retry never brings a deleted note back
+
+
+def test_the_openapi_schema_documents_the_header_409_and_422():
+    operation = SchemaGenerator().get_schema(request=None, public=True)["paths"]["/notas"]["post"]
+    parameters = {p.get("name"): p for p in operation["parameters"]}
+    assert parameters["Idempotency-Key"]["in"] == "header"
+    assert parameters["Idempotency-Key"].get("required", False) is False
+    assert {"409", "422"} <= set(operation["responses"])
+    assert "Idempotent-Replayed" in operation["responses"]["201"]["headers"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_claims_of_one_key_give_exactly_one_winner(django_user_model):
+    """The unique (user, key) constraint decides a race between two requests' claims."""
+    if connection.vendor == "sqlite" and connection.is_in_memory_db():
+        pytest.skip("needs concurrent writers: PostgreSQL (TEST_DATABASE_URL) or a file database")
+    user = django_user_model.objects.create_user(username="racer", password="Canciones-2026")
+    start = threading.Barrier(4, timeout=10)
+    start_music = threading.Event()
+    results, lock = [], threading.Lock()
+
+    def save(claim):
+        start_music.wait(10)  # the winner is "on music" until the others have been answered
+        return note_create(user=user, cancion="Queen", idempotency_claim=claim)
+
+    def request():
+        try:
+            start.wait()
+            try:
+                outcome = note_create_idempotent(
+                    user=user,
+                    key_header="race",
+                    data={"cancion": "Queen"},
+                    save=save,
+                    render=lambda note: {"id": note.pk},
+                )
+                result = outcome.status
+            except idempotency.KeyInUse:
+                result = 409
+            with lock:
+                results.append(result)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=request) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    deadline = timezone.now() + timedelta(seconds=10)
+    while len(results) < 3 and timezone.now() < deadline:
+        start_music.wait(0.01)
+    start_music.set()
+    for thread in threads:
+        thread.join(timeout=15)
+    assert sorted(results) == [201, 409, 409, 409]
+    assert Note.objects.count() == 1
