@@ -6,8 +6,9 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 from rest_framework_simplejwt.views import TokenObtainPairView, TokenRefreshView
 
-from config.schema import THROTTLED, UNAUTHORIZED, error_response, validation_error
+from config.schema import THROTTLED, UNAUTHORIZED, validation_error
 from musica_kit.errors import error_body
+from musica_kit.schema import error_response
 
 from .serializers import LogoutSerializer, RegisterSerializer, UserSerializer
 from .services import refresh_token_revoke

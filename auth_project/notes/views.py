@@ -12,7 +12,8 @@ from rest_framework import serializers, viewsets
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from config.schema import NOT_FOUND, UNAUTHORIZED, error_response, validation_error
+from config.schema import NOT_FOUND, UNAUTHORIZED, validation_error
+from musica_kit.schema import error_response
 
 from .idempotency import HEADER as IDEMPOTENCY_HEADER
 from .idempotency import REPLAYED_HEADER, KeyInUse, KeyReused

@@ -6,8 +6,9 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.schema import UNAUTHORIZED, error_response
+from config.schema import UNAUTHORIZED
 from musica_kit.errors import error_body
+from musica_kit.schema import error_response
 
 from .providers import ProviderUnavailable, get_provider
 from .serializers import SearchParamsSerializer, SearchResultSerializer, source_field

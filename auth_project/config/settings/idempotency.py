@@ -1,6 +1,6 @@
 """The Idempotency-Key header of POST /notas (notes/idempotency.py)."""
 
-from config.env import env_int
+from musica_kit.env import env_int
 
 # How long a completed key is replayed (and kept: expired keys are deleted).
 IDEMPOTENCY_KEY_TTL_HOURS = env_int("IDEMPOTENCY_KEY_TTL_HOURS", 24)
