@@ -2,6 +2,8 @@ from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 
+from .track import MUSICA_FIELDS
+
 
 class Enrichment(models.TextChoices):
     OK = "ok", "ok"
@@ -51,14 +53,7 @@ class Note(models.Model):
     def musica(self) -> dict | None:
         if self.enriquecimiento != Enrichment.OK:
             return None
-        return {
-            "spotify_id": self.spotify_id,
-            "titulo": self.titulo,
-            "artista": self.artista,
-            "album": self.album,
-            "spotify_url": self.spotify_url,
-            "preview_url": self.preview_url,
-        }
+        return {name: getattr(self, name) for name in MUSICA_FIELDS}
 
 
 class IdempotencyKey(models.Model):

@@ -10,7 +10,6 @@ service token; and a circuit breaker, so while music is down notes are saved
 import logging
 import threading
 import time
-from dataclasses import dataclass
 
 import requests
 from django.conf import settings
@@ -19,22 +18,13 @@ from urllib3.util.retry import Retry
 
 from musica_kit.request_context import REQUEST_ID_HEADER, get_request_id
 
+from .track import SONG_FIELDS, SONG_TEXT_FIELDS, Song
+
 logger = logging.getLogger(__name__)
 
 
 class MusicUnavailable(Exception):
     """music_service did not give a usable answer (down, slow, error, breaker open)."""
-
-
-@dataclass(frozen=True, slots=True)
-class Song:
-    spotify_id: str | None
-    titulo: str
-    artista: str
-    album: str
-    foto: str | None
-    spotify_url: str | None
-    preview_url: str | None
 
 
 class CircuitBreaker:
@@ -122,15 +112,17 @@ def _safe_url(value) -> str | None:
 
 
 def _song_from(track: dict) -> Song:
-    return Song(
-        spotify_id=track.get("spotify_id") or None,
-        titulo=str(track.get("titulo") or "")[:300],
-        artista=str(track.get("artista") or "")[:300],
-        album=str(track.get("album") or "")[:300],
-        foto=_safe_url(track.get("foto")),
-        spotify_url=_safe_url(track.get("spotify_url")),
-        preview_url=_safe_url(track.get("preview_url")),
-    )
+    """A TRACK from music, cleaned: text cut to its column, links only if they are safe links."""
+    values = {}
+    for name in SONG_FIELDS:
+        raw = track.get(name)
+        if name in SONG_TEXT_FIELDS:
+            values[name] = str(raw or "")[:300]
+        elif name == "spotify_id":
+            values[name] = str(raw)[:64] if raw else None
+        else:
+            values[name] = _safe_url(raw)
+    return Song(**values)
 
 
 def find_song(query: str) -> Song | None:

@@ -14,11 +14,7 @@ def note_get(*, user, note_id: int) -> Note | None:
     return note_list(user=user).filter(pk=note_id).first()
 
 
-def note_ids_due_for_enrichment(*, limit: int) -> list[int]:
+def notes_due_for_enrichment() -> QuerySet[Note]:
     """Pending notes whose backoff (or another runner's lease) has run out, oldest first."""
     due = Q(next_enrich_at__isnull=True) | Q(next_enrich_at__lte=timezone.now())
-    return list(
-        Note.objects.filter(due, enriquecimiento=Enrichment.PENDING)
-        .order_by("creada", "id")
-        .values_list("pk", flat=True)[:limit]
-    )
+    return Note.objects.filter(due, enriquecimiento=Enrichment.PENDING).order_by("creada", "id")

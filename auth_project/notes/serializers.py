@@ -1,20 +1,13 @@
 from rest_framework import serializers
 
+from musica_kit.serializers import dataclass_serializer
+
 from .models import Note
 from .services import note_create, note_update
+from .track import Song
 
-
-class MusicaSerializer(serializers.Serializer):
-    spotify_id = serializers.CharField(
-        allow_null=True, help_text="Id de la canción en Spotify; null con el catálogo sin conexión."
-    )
-    titulo = serializers.CharField(help_text="Título de la canción encontrada.")
-    artista = serializers.CharField(help_text="Artista o artistas.")
-    album = serializers.CharField(help_text="Álbum.")
-    spotify_url = serializers.CharField(allow_null=True, help_text="Enlace para abrirla en Spotify.")
-    preview_url = serializers.CharField(
-        allow_null=True, help_text="Fragmento de 30 s, cuando Spotify lo ofrece; si no, null."
-    )
+# The matched song as the API shows it: notes.track.Song but its cover (the note's own ``foto``).
+MusicaSerializer = dataclass_serializer(Song, name="MusicaSerializer", exclude=("foto",))
 
 
 class NoteSerializer(serializers.ModelSerializer):

@@ -1,7 +1,6 @@
-from dataclasses import Field, fields
-from typing import get_args
-
 from rest_framework import serializers
+
+from musica_kit.serializers import dataclass_serializer
 
 from .providers.base import Track
 
@@ -19,19 +18,8 @@ class SearchParamsSerializer(serializers.Serializer):
     )
 
 
-def _serializer_field(spec: Field) -> serializers.Field:
-    nullable = type(None) in get_args(spec.type)
-    base = next((t for t in get_args(spec.type) if t is not type(None)), spec.type)
-    field_class = serializers.IntegerField if base is int else serializers.CharField
-    return field_class(allow_null=nullable, help_text=spec.metadata["help_text"])
-
-
-# The contract's TRACK, derived field by field from search.providers.base.Track (its one definition).
-TrackSerializer = type(
-    "TrackSerializer",
-    (serializers.Serializer,),
-    {spec.name: _serializer_field(spec) for spec in fields(Track)},
-)
+# The contract's TRACK, derived field by field from its one definition (providers.base.Track).
+TrackSerializer = dataclass_serializer(Track, name="TrackSerializer")
 
 
 def source_field() -> serializers.ChoiceField:

@@ -1,6 +1,7 @@
 """auth_service settings for its test suite: the real settings, a few test-only knobs."""
 
 import os
+import tempfile
 
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz")
 os.environ.setdefault("JWT_SIGNING_KEY", "test-only-jwt-signing-key-0123456789-abcdefghijklmnopqrs")
@@ -12,6 +13,13 @@ from config.settings import *  # noqa: F403
 # A real PostgreSQL when TEST_DATABASE_URL is set (CI sets it); SQLite otherwise.
 if os.environ.get("TEST_DATABASE_URL"):
     DATABASES = {"default": dj_database_url.parse(os.environ["TEST_DATABASE_URL"])}
+else:
+    # A file, as deployed (WAL, busy_timeout, IMMEDIATE): Django's default in-memory test database
+    # has a shared cache whose table locks fail a second thread's write at once instead of waiting,
+    # and the concurrency tests need threads writing side by side. One file per test run.
+    DATABASES["default"]["TEST"] = {
+        "NAME": os.path.join(tempfile.gettempdir(), f"musica-auth-tests-{os.getpid()}.sqlite3")
+    }
 
 # Hashing cost is not what these tests measure.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,31 +1,28 @@
 """What every music source returns, and how it says it cannot answer."""
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from typing import Protocol
 
-
-def _described(text: str):
-    """A field's description for the API (search.serializers.TrackSerializer is built from these)."""
-    return field(metadata={"help_text": text})
+from musica_kit.serializers import described
 
 
 @dataclass(frozen=True, slots=True)
 class Track:
     """One song, shaped as the contract's TRACK: the one definition of that shape in music_service."""
 
-    spotify_id: str | None = _described("Id de Spotify; null con el catálogo sin conexión.")
-    titulo: str = _described("Título de la canción.")
-    artista: str = _described("Artista o artistas, separados por comas.")
-    album: str = _described("Álbum.")
-    foto: str | None = _described(
+    spotify_id: str | None = described("Id de Spotify; null con el catálogo sin conexión.")
+    titulo: str = described("Título de la canción.")
+    artista: str = described("Artista o artistas, separados por comas.")
+    album: str = described("Álbum.")
+    foto: str | None = described(
         "URL de la imagen más grande del álbum (null si no tiene); sin conexión, una portada SVG generada "
         "como `data:image/svg+xml;base64,…`."
     )
-    spotify_url: str | None = _described(
+    spotify_url: str | None = described(
         "Enlace a la canción en Spotify (sin conexión, a una búsqueda en Spotify)."
     )
-    preview_url: str | None = _described("Fragmento de 30 s cuando Spotify lo ofrece; si no, null.")
-    duracion_ms: int | None = _described("Duración en milisegundos; null sin conexión.")
+    preview_url: str | None = described("Fragmento de 30 s cuando Spotify lo ofrece; si no, null.")
+    duracion_ms: int | None = described("Duración en milisegundos; null sin conexión.")
 
     def as_dict(self) -> dict:
         return asdict(self)

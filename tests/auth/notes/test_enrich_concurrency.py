@@ -1,31 +1,18 @@
 """The re-enrichment runner looks several notes up at once (ENRICH_CONCURRENCY).
 
-These tests commit for real (transactional_db): the runner's threads have their own database
-connections, and rows inside a test's open transaction would be invisible to them — which is
-also why a pass inside a caller's transaction runs one note at a time.
+These tests commit for real (transactional_db), on PostgreSQL in CI and on a file SQLite database
+otherwise (tests/auth/settings.py), as a deployed runner does.
 """
 
 import threading
 
 import pytest
-from django.db import connection
 
 from notes import music_client
+from notes.enrichment import notes_enrich_pending
 from notes.models import Enrichment, Note
-from notes.services import notes_enrich_pending
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-def _real_concurrent_writers():
-    """Django's SQLite test database lives in memory with a shared cache, whose table locks make
-    a second thread's write fail at once ("database table is locked") instead of waiting as a
-    file database does (busy_timeout, as deployed). These tests need threads writing side by side:
-    PostgreSQL (TEST_DATABASE_URL, set by .ci/run) or a file database. The same concurrent runner
-    on a file SQLite database is exercised end to end by tests/bench (scripts/bench --quick)."""
-    if connection.vendor == "sqlite" and connection.is_in_memory_db():
-        pytest.skip("needs concurrent writers: PostgreSQL (TEST_DATABASE_URL) or a file database")
 
 
 @pytest.fixture

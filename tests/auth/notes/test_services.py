@@ -3,8 +3,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from notes.enrichment import note_enrich, notes_enrich_pending
 from notes.models import Enrichment, Note
-from notes.services import note_create, note_enrich, note_update, notes_enrich_pending
+from notes.services import note_create, note_update
 
 pytestmark = pytest.mark.django_db
 
@@ -62,7 +63,8 @@ def test_runner_enriches_pending_notes_once_music_is_back(make_user, settings, l
     assert notes_enrich_pending() == {"ok": 0, "sin_resultados": 0, "pendiente": 0, "skipped": 0}
 
 
-def test_runner_backs_off_while_music_is_down_and_stops_the_batch(make_user):
+def test_runner_backs_off_while_music_is_down_and_stops_the_batch(make_user, settings):
+    settings.ENRICH_CONCURRENCY = 1  # one lookup at a time: the pass stops at the first failure
     user = make_user()
     first, second = note_create(user=user, cancion="a"), note_create(user=user, cancion="b")
     counts = notes_enrich_pending()
@@ -87,18 +89,18 @@ def test_a_leased_note_is_not_taken_by_a_second_runner(make_user, music_up):
 
 
 def test_an_edit_during_enrichment_wins(make_user, music_up, monkeypatch):
-    from notes import services
+    from notes import enrichment
 
     note = note_create(user=make_user(), cancion="Queen")
     Note.objects.filter(pk=note.pk).update(enriquecimiento=Enrichment.PENDING)
-    real_look_up = services._look_up
+    real_look_up = enrichment.song_look_up
 
     def look_up_then_user_edits(cancion):
         result = real_look_up(cancion)
         Note.objects.filter(pk=note.pk).update(cancion="Despacito")  # the owner edits meanwhile
         return result
 
-    monkeypatch.setattr(services, "_look_up", look_up_then_user_edits)
+    monkeypatch.setattr(enrichment, "song_look_up", look_up_then_user_edits)
     note_enrich(note_id=note.pk)
     note.refresh_from_db()
     assert note.cancion == "Despacito"

@@ -8,8 +8,8 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from notes.enrichment import notes_enrich_pending
 from notes.idempotency import idempotency_keys_purge
-from notes.services import notes_enrich_pending
 
 logger = logging.getLogger("notes.enrich_pending")
 
