@@ -43,6 +43,8 @@ class User(AbstractUser):
 
     def clean(self):
         super().clean()  # NFKC-normalises username
+        if not isinstance(self.username, str) or not self.username:
+            return  # the form already refused it
         self.username_key = username_key(self.username)
         # The admin's forms validate here; registration checks the same in its serializer.
         if username_taken(username=self.username, exclude_pk=self.pk):

@@ -189,3 +189,49 @@ def test_renaming_keeps_the_key_in_step(make_user):
     user.save(update_fields=["username"])
     user.refresh_from_db()
     assert user.username_key == "bruno"
+
+
+@pytest.fixture
+def admin_browser(django_user_model):
+    from django.test import Client
+
+    browser = Client()
+    browser.force_login(django_user_model.objects.create_superuser("admin", password="Admin-2026-ok"))
+    return browser
+
+
+def _admin_add(browser, username):
+    return browser.post(
+        "/admin/accounts/user/add/",
+        {
+            "username": username,
+            "password1": "Canciones-2026-x",
+            "password2": "Canciones-2026-x",
+            "usable_password": "true",
+        },
+    )
+
+
+@pytest.mark.django_db
+def test_the_admin_add_form_fills_the_key_and_refuses_variants_and_look_alikes(
+    admin_browser, django_user_model, make_user
+):
+    make_user("ana")
+    for refused in ("ANA", "ａｎａ", "pаypal"):
+        response = _admin_add(admin_browser, refused)
+        assert response.status_code == 200, refused  # the form again, with its error; not a 500
+        assert response.context["adminform"].form.errors["username"], refused
+    assert _admin_add(admin_browser, "Bea").status_code == 302
+    assert django_user_model.objects.get(username="Bea").username_key == "bea"
+
+
+@pytest.mark.django_db
+def test_createsuperuser_refuses_a_variant_of_a_taken_name(make_user, django_user_model, monkeypatch):
+    from django.core.management import CommandError, call_command
+
+    make_user("root")
+    monkeypatch.setenv("DJANGO_SUPERUSER_PASSWORD", PASSWORD)
+    with pytest.raises(CommandError, match=r"already taken|ya existe|ya está"):
+        call_command("createsuperuser", "--noinput", "--username", "ROOT", "--email", "r@example.com")
+    call_command("createsuperuser", "--noinput", "--username", "Raíz", "--email", "r@example.com")
+    assert django_user_model.objects.get(username="Raíz").username_key == "raíz"
