@@ -1,8 +1,66 @@
 from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import UserManager as DjangoUserManager
+from django.core.exceptions import ValidationError
+from django.db import models
+
+from .selectors import username_taken
+from .usernames import is_mixed_script_confusable, username_key
+
+USERNAME_TAKEN = (
+    "Ya existe una cuenta con ese nombre de usuario "
+    "(no se distinguen mayúsculas de minúsculas ni variantes Unicode como «ａｎａ»)."
+)
+USERNAME_CONFUSABLE = (
+    "El nombre de usuario mezcla alfabetos con letras que se confunden entre sí "
+    "(por ejemplo, una «а» cirílica entre letras latinas): escríbelo con un solo alfabeto."
+)
+
+
+class UserManager(DjangoUserManager):
+    def get_by_natural_key(self, username):
+        # Every login path (/login, /admin/login/, /api-auth/login/, createsuperuser's "taken"
+        # check) goes through here: "ANA" and "ａｎａ" find the account "ana".
+        return self.get(username_key=username_key(username))
 
 
 class User(AbstractUser):
     """The project's own user model, started on day one so it can grow without a migration war."""
 
+    # Key of the username (accounts.usernames.username_key), unique: one account per name up to
+    # case and Unicode variants. Always derived from ``username`` in save().
+    username_key = models.CharField(
+        "clave del nombre de usuario",
+        max_length=600,  # casefold can lengthen a name (ß → ss); 600 keeps the index under 2.7 kB
+        unique=True,
+        editable=False,
+        help_text="El nombre en minúsculas y forma Unicode NFKC: decide si dos nombres son la misma cuenta.",
+    )
+
+    objects = UserManager()
+
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"
+
+    def clean(self):
+        super().clean()  # NFKC-normalises username
+        if not isinstance(self.username, str) or not self.username:
+            return  # the form already refused it
+        self.username_key = username_key(self.username)
+        # The admin's forms validate here; registration checks the same in its serializer.
+        if username_taken(username=self.username, exclude_pk=self.pk):
+            raise ValidationError({"username": USERNAME_TAKEN})
+        if self._username_changed() and is_mixed_script_confusable(self.username):
+            raise ValidationError({"username": USERNAME_CONFUSABLE})
+
+    def _username_changed(self) -> bool:
+        if self.pk is None:
+            return True
+        stored = type(self)._default_manager.filter(pk=self.pk).values_list("username", flat=True).first()
+        return stored != self.username
+
+    def save(self, *args, **kwargs):
+        self.username_key = username_key(self.username)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "username" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "username_key"}
+        super().save(*args, **kwargs)

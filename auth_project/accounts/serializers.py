@@ -1,9 +1,13 @@
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
+from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
-from .services import user_create
+from .models import USERNAME_CONFUSABLE, USERNAME_TAKEN
+from .selectors import username_taken
+from .services import UsernameTaken, user_create
+from .usernames import is_mixed_script_confusable
 
 User = get_user_model()
 
@@ -28,7 +32,34 @@ class RegisterSerializer(serializers.ModelSerializer):
         model = User
         fields = ["id", "username", "password"]
         read_only_fields = ["id"]
-        extra_kwargs = {"id": {"help_text": "Identificador del usuario."}}
+        extra_kwargs = {
+            "id": {"help_text": "Identificador del usuario."},
+            # No exact-match UniqueValidator: validate_username compares names up to case and
+            # Unicode variants, and the database's unique key settles races.
+            "username": {
+                "validators": [UnicodeUsernameValidator()],
+                "help_text": "Nombre de usuario (letras, dígitos y @/./+/-/_, hasta 150). Único sin "
+                "distinguir mayúsculas ni variantes Unicode; no puede mezclar alfabetos con letras "
+                "que se confunden (una «а» cirílica entre latinas).",
+            },
+        }
+
+    def validate_username(self, value):
+        # The form create_user will store (NFKC): checked again, as NFKC can lengthen a name.
+        username = User.normalize_username(value)
+        errors = []
+        for validator in User._meta.get_field("username").validators:
+            try:
+                validator(username)
+            except DjangoValidationError as exc:
+                errors.extend(exc.messages)
+        if errors:
+            raise serializers.ValidationError(errors)
+        if is_mixed_script_confusable(username):
+            raise serializers.ValidationError(USERNAME_CONFUSABLE)
+        if username_taken(username=username):
+            raise serializers.ValidationError(USERNAME_TAKEN)
+        return username
 
     def validate(self, attrs):
         candidate = User(username=attrs.get("username", ""))
@@ -39,7 +70,10 @@ class RegisterSerializer(serializers.ModelSerializer):
         return attrs
 
     def create(self, validated_data):
-        return user_create(username=validated_data["username"], password=validated_data["password"])
+        try:
+            return user_create(username=validated_data["username"], password=validated_data["password"])
+        except UsernameTaken as exc:
+            raise serializers.ValidationError({"username": [USERNAME_TAKEN]}) from exc
 
     def to_representation(self, instance):
         return UserSerializer(instance).data

@@ -50,7 +50,9 @@ class RegisterView(generics.CreateAPIView):
     request=inline_serializer(
         "Login",
         fields={
-            "username": serializers.CharField(help_text="Nombre de usuario."),
+            "username": serializers.CharField(
+                help_text="Nombre de usuario; vale cualquier variante de mayúsculas o Unicode (ANA, ａｎａ)."
+            ),
             "password": serializers.CharField(help_text="Contraseña."),
         },
     ),
