@@ -142,7 +142,6 @@ def test_a_registration_racing_past_the_check_is_a_400(client, django_user_model
     assert django_user_model.objects.count() == 1
 
 
-@pytest.mark.skipif(connection.vendor == "sqlite", reason="threads share one SQLite test database badly")
 @pytest.mark.django_db(transaction=True)
 def test_eight_threads_registering_one_name_give_one_account(django_user_model):
     answers = []
