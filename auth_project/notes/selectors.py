@@ -10,10 +10,6 @@ def note_list(*, user) -> QuerySet[Note]:
     return Note.objects.filter(user=user).order_by("-creada", "-id")
 
 
-def note_get(*, user, note_id: int) -> Note | None:
-    return note_list(user=user).filter(pk=note_id).first()
-
-
 def notes_due_for_enrichment() -> QuerySet[Note]:
     """Pending notes whose backoff (or another runner's lease) has run out, oldest first."""
     due = Q(next_enrich_at__isnull=True) | Q(next_enrich_at__lte=timezone.now())

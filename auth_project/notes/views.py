@@ -1,4 +1,3 @@
-from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
@@ -18,7 +17,7 @@ from musica_kit.schema import error_response
 from .idempotency import HEADER as IDEMPOTENCY_HEADER
 from .idempotency import REPLAYED_HEADER, KeyInUse, KeyReused
 from .models import Enrichment
-from .selectors import note_get, note_list
+from .selectors import note_list
 from .serializers import NoteSerializer
 from .services import note_create_idempotent, note_delete
 
@@ -172,19 +171,12 @@ _PENDING_EXAMPLE = {
 class NoteViewSet(viewsets.ModelViewSet):
     serializer_class = NoteSerializer
     permission_classes = [IsAuthenticated]
+    # Only ids that fit the id column reach a view; anything else is the JSON 404 of the URL resolver.
+    lookup_value_regex = "[0-9]{1,18}"
 
     def get_queryset(self):
+        # Owner-scoped: another user's note is as unknown as a note that does not exist (404).
         return note_list(user=self.request.user)
-
-    def get_object(self):
-        try:
-            note_id = int(self.kwargs["pk"])
-        except (TypeError, ValueError):
-            raise Http404 from None
-        note = note_get(user=self.request.user, note_id=note_id)
-        if note is None:
-            raise Http404
-        return note
 
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
