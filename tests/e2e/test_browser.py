@@ -26,6 +26,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from tests.support.csp import assert_strict_policy
 from tests.support.http import Api
 from tests.support.processes import ROOT, auth_process, music_process
 from tests.support.tools import CHROMIUM_ARGS, ensure_chromium
@@ -204,28 +205,6 @@ def music_page(browser, music_site):
     watched = Page(browser, music_site.url, headers={"Authorization": f"Bearer {MUSIC_TOKEN}"})
     yield watched
     watched.close()
-
-
-def directives(policy: str) -> dict[str, list[str]]:
-    parsed = {}
-    for part in policy.split(";"):
-        name, *values = part.split()
-        parsed[name.lower()] = values
-    return parsed
-
-
-def assert_strict_policy(policy: str | None, where: str) -> None:
-    """A policy is there, never allows eval, and lets inline scripts run only by nonce or hash."""
-    assert policy, f"{where}: no Content-Security-Policy header"
-    assert "'unsafe-eval'" not in policy, (where, policy)
-    found = directives(policy)
-    for name in ("script-src", "script-src-elem", "script-src-attr"):
-        assert "'unsafe-inline'" not in found.get(name, []), (where, policy)
-    scripts = found.get("script-src") or found.get("default-src")
-    assert scripts and "*" not in scripts and not {"http:", "https:", "data:"} & set(scripts), (where, policy)
-    assert found.get("object-src") == ["'none'"], (where, policy)
-    assert found.get("frame-ancestors") == ["'none'"], (where, policy)
-    assert found.get("base-uri") in (["'none'"], ["'self'"]), (where, policy)
 
 
 def _css(page, selector: str, prop: str) -> str:
