@@ -1,9 +1,9 @@
 from django.contrib import admin
 from django.urls import include, path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
 from accounts import views as accounts
+from musica_kit.urls import openapi_urlpatterns
 from notes.views import NoteViewSet
 
 from .health import HealthView, ReadyView
@@ -22,9 +22,7 @@ urlpatterns = [
     re_path(r"^me/?$", accounts.MeView.as_view(), name="me"),
     re_path(r"^health/?$", HealthView.as_view(), name="health"),
     re_path(r"^ready/?$", ReadyView.as_view(), name="ready"),
-    re_path(r"^api/schema/?$", SpectacularAPIView.as_view(), name="schema"),
-    re_path(r"^api/docs/?$", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
-    re_path(r"^api/redoc/?$", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
+    *openapi_urlpatterns,
     path("api-auth/", include("rest_framework.urls")),
     path("admin/", admin.site.urls),
     *router.urls,

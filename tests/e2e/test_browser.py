@@ -5,6 +5,12 @@ STATIC_ROOT and served by whitenoise, exactly as deployed; music_service answers
 catalog, so the covers are SVG images that load with no network at all. Every request the pages
 make to a host other than 127.0.0.1 is blocked and recorded: a page that needs a CDN fails.
 
+Every page is also held to its Content-Security-Policy: each HTML response must carry one with no
+'unsafe-eval' and no inline script allowed without a nonce or hash, and the browser must report no
+violation of it (``securitypolicyviolation`` events, CSP console messages, uncaught errors such as a
+blocked eval) while the page loads and renders. music_service's Swagger UI, ReDoc and browsable API
+are checked the same way (with its service token set, as deployed).
+
 Screenshots go to test-artifacts/ (git-ignored). With UPDATE_DOCS_SCREENSHOTS=1 the admin list is
 also written to docs/img/admin-notas.png, the picture the README shows.
 """
@@ -12,6 +18,7 @@ also written to docs/img/admin-notas.png, the picture the README shows.
 from __future__ import annotations
 
 import os
+import secrets
 import shutil
 import subprocess
 import sys
@@ -19,6 +26,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from tests.support.csp import assert_strict_policy
 from tests.support.http import Api
 from tests.support.processes import ROOT, auth_process, music_process
 from tests.support.tools import CHROMIUM_ARGS, ensure_chromium
@@ -32,6 +40,16 @@ SONGS = {
     ADMIN_USER: ["Ojalá que llueva café", "Here Comes the Sun"],
 }
 TRANSPARENT = {"rgba(0, 0, 0, 0)", "transparent", ""}
+MUSIC_TOKEN = secrets.token_urlsafe(32)
+
+# Runs in every document before its own scripts (Playwright injects it outside the page's CSP) and
+# hands each violation to Python, so none is lost when a form submission loads the next page.
+REPORT_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (e) => window.__reportCspViolation({
+  page: document.location.href, directive: e.violatedDirective, blocked: e.blockedURI,
+  sample: e.sample, source: e.sourceFile + ":" + e.lineNumber,
+}));
+"""
 
 
 @pytest.fixture(scope="module")
@@ -80,6 +98,23 @@ def site(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
+def music_site(tmp_path_factory):
+    """music_service as deployed for its docs pages: DEBUG off, static files collected, a service token."""
+    logs = tmp_path_factory.mktemp("browser-music-logs")
+    static_root = tmp_path_factory.mktemp("music-static")
+    music = music_process(
+        logs,
+        name="music-docs",
+        DJANGO_DEBUG="0",
+        DJANGO_STATIC_ROOT=str(static_root),
+        MUSIC_SERVICE_TOKEN=MUSIC_TOKEN,
+    )
+    music.manage("collectstatic", "--noinput", "-v", "0")
+    with music:
+        yield music
+
+
+@pytest.fixture(scope="module")
 def browser():
     from playwright.sync_api import sync_playwright
 
@@ -93,14 +128,26 @@ def browser():
 class Page:
     """A fresh browser context whose requests are watched: anything not for 127.0.0.1 is aborted."""
 
-    def __init__(self, browser, base_url: str):
-        self.context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="es-ES")
-        self.page = self.context.new_page()
+    def __init__(self, browser, base_url: str, *, headers: dict[str, str] | None = None):
+        self.context = browser.new_context(
+            viewport={"width": 1440, "height": 900}, locale="es-ES", extra_http_headers=headers
+        )
         self.base_url = base_url
         self.elsewhere: list[str] = []
         self.responses: dict[str, int] = {}
+        self.violations: list[dict] = []
+        self.console: list[str] = []
+        self.errors: list[str] = []
+        self.documents: list[tuple[str, str | None]] = []  # every page loaded, with its policy
+        self.context.expose_function(
+            "__reportCspViolation", lambda violation: self.violations.append(violation)
+        )
+        self.context.add_init_script(REPORT_CSP_VIOLATIONS)
+        self.page = self.context.new_page()
         self.context.route("**/*", self._route)
-        self.page.on("response", lambda response: self.responses.__setitem__(response.url, response.status))
+        self.page.on("response", self._response)
+        self.page.on("console", lambda message: self.console.append(f"{message.type}: {message.text}"))
+        self.page.on("pageerror", lambda error: self.errors.append(str(error)))
 
     def _route(self, route):
         url = route.request.url
@@ -110,10 +157,26 @@ class Page:
             self.elsewhere.append(url)
             route.abort()
 
+    def _response(self, response):
+        self.responses[response.url] = response.status
+        if response.request.resource_type == "document" and response.status == 200:
+            self.documents.append((response.url, response.headers.get("content-security-policy")))
+
     def goto(self, path: str):
         response = self.page.goto(self.base_url + path, wait_until="load")
         assert response is not None and response.status == 200, (path, response and response.status)
+        assert_strict_policy(response.headers.get("content-security-policy"), path)
         return response
+
+    def assert_no_csp_violation(self):
+        """Nothing the policy blocked, said so in the console, or broke (a refused eval throws)."""
+        self.page.wait_for_timeout(300)  # violation events are queued tasks: let the last ones land
+        assert self.documents, "no page loaded"
+        for url, policy in self.documents:
+            assert_strict_policy(policy, url)
+        assert self.violations == [], "\n".join(map(str, self.violations))
+        assert [m for m in self.console if "Content Security Policy" in m] == [], self.console
+        assert self.errors == [], self.errors
 
     def static_statuses(self, prefix: str = "/static/") -> dict[str, int]:
         return {
@@ -137,12 +200,20 @@ def page(browser, site):
     watched.close()
 
 
+@pytest.fixture
+def music_page(browser, music_site):
+    watched = Page(browser, music_site.url, headers={"Authorization": f"Bearer {MUSIC_TOKEN}"})
+    yield watched
+    watched.close()
+
+
 def _css(page, selector: str, prop: str) -> str:
     return page.page.eval_on_selector(selector, f"e => getComputedStyle(e).getPropertyValue('{prop}')")
 
 
 def test_admin_notes_list_shows_loaded_covers_with_the_admin_css(page):
     page.goto("/admin/")
+    page.assert_no_csp_violation()  # the login form
     page.page.fill("#id_username", ADMIN_USER)
     page.page.fill("#id_password", ADMIN_PASSWORD)
     page.page.click("input[type=submit]")
@@ -168,6 +239,7 @@ def test_admin_notes_list_shows_loaded_covers_with_the_admin_css(page):
     css = page.static_statuses("/static/admin/css/")
     assert css and set(css.values()) == {200}, css
     assert page.elsewhere == []
+    page.assert_no_csp_violation()
 
     shot = page.screenshot("admin-notas.png", full_page=False)
     assert shot.stat().st_size > 10_000
@@ -178,6 +250,7 @@ def test_admin_notes_list_shows_loaded_covers_with_the_admin_css(page):
 
 def test_browsable_api_lists_my_notes_with_its_css(page):
     page.goto("/api-auth/login/?next=/notas")
+    page.assert_no_csp_violation()  # DRF's login page
     page.page.fill("#id_username", "ana")
     page.page.fill("#id_password", "Canciones-2026")
     page.page.click("[type=submit]")
@@ -196,7 +269,15 @@ def test_browsable_api_lists_my_notes_with_its_css(page):
     statuses = page.static_statuses("/static/rest_framework/")
     assert statuses and set(statuses.values()) == {200}, statuses
     assert page.elsewhere == []
+    page.assert_no_csp_violation()
     page.screenshot("api-notas.png")
+
+    # DRF's "Log out" link is an inline onclick handler, allowed by its hash: it must still work.
+    page.page.click(".navbar .dropdown-toggle")
+    with page.page.expect_navigation(timeout=10_000):
+        page.page.click("text=Log out")
+    assert page.page.locator(".navbar").get_by_text("Log in").count() == 1
+    page.assert_no_csp_violation()
 
 
 def test_swagger_ui_renders_offline_from_the_sidecar(page):
@@ -212,6 +293,7 @@ def test_swagger_ui_renders_offline_from_the_sidecar(page):
     assert any(url.endswith(".css") for url in sidecar), sidecar
     assert set(sidecar.values()) == {200}, sidecar
     assert page.elsewhere == [], page.elsewhere  # nothing from a CDN, no validator badge
+    page.assert_no_csp_violation()
     page.screenshot("swagger-ui.png")
 
 
@@ -222,4 +304,37 @@ def test_redoc_renders_offline_from_the_sidecar(page):
     sidecar = page.static_statuses("/static/drf_spectacular_sidecar/redoc/")
     assert sidecar and set(sidecar.values()) == {200}, sidecar
     assert page.elsewhere == [], page.elsewhere
+    page.assert_no_csp_violation()
     page.screenshot("redoc.png", full_page=False)
+
+
+def test_music_swagger_ui_renders_under_its_policy(music_page):
+    music_page.goto("/api/docs")
+    music_page.page.wait_for_selector(".swagger-ui .info .title", timeout=20_000)
+    music_page.page.wait_for_selector(".opblock", timeout=20_000)
+    assert "music_service" in music_page.page.locator(".swagger-ui .info .title").inner_text()
+    paths = music_page.page.eval_on_selector_all(".opblock-summary-path", "es => es.map(e => e.dataset.path)")
+    assert "/search" in paths
+    music_page.page.click(".opblock-summary-path[data-path='/search']")  # expand it: more to render
+    music_page.page.wait_for_selector(".opblock-body", timeout=10_000)
+    assert music_page.elsewhere == [], music_page.elsewhere
+    music_page.assert_no_csp_violation()
+    music_page.screenshot("music-swagger-ui.png")
+
+
+def test_music_redoc_renders_under_its_policy(music_page):
+    music_page.goto("/api/redoc")
+    music_page.page.wait_for_selector(".api-content h1", timeout=30_000)
+    assert "music_service" in music_page.page.locator(".api-content h1").first.inner_text()
+    assert music_page.elsewhere == [], music_page.elsewhere
+    music_page.assert_no_csp_violation()
+    music_page.screenshot("music-redoc.png", full_page=False)
+
+
+def test_music_browsable_api_renders_under_its_policy(music_page):
+    music_page.goto("/search?q=Malamente")
+    assert "Django REST framework" in music_page.page.title()
+    assert "Malamente" in music_page.page.locator(".response-info pre").inner_text()
+    assert _css(music_page, ".navbar", "background-color") not in TRANSPARENT
+    assert music_page.elsewhere == [], music_page.elsewhere
+    music_page.assert_no_csp_violation()

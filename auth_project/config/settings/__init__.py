@@ -2,6 +2,7 @@
 
 from .base import *  # noqa: F403
 from .cache import *  # noqa: F403
+from .csp import *  # noqa: F403
 from .database import *  # noqa: F403
 from .idempotency import *  # noqa: F403
 from .logs import *  # noqa: F403

@@ -14,6 +14,7 @@ SECRET_KEY = env_required(
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1")
 
 INSTALLED_APPS = [
+    "musica_kit",  # first: its templates (CSP nonces, offline ReDoc) override the libraries'
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

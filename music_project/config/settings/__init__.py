@@ -2,6 +2,7 @@
 
 from .base import *  # noqa: F403
 from .cache import *  # noqa: F403
+from .csp import *  # noqa: F403
 from .logs import *  # noqa: F403
 from .openapi import *  # noqa: F403
 from .rest import *  # noqa: F403

@@ -1,0 +1,15 @@
+"""Content-Security-Policy on every HTML page (musica_kit.settings.csp); what is auth's own:
+Spotify's cover host for images, and the inline handler of DRF's "Log out" link."""
+
+from musica_kit.settings.csp import content_security_policy
+
+from .base import INSTALLED_APPS, MIDDLEWARE
+
+__all__ = ["CONTENT_SECURITY_POLICY"]
+
+CONTENT_SECURITY_POLICY = content_security_policy(
+    installed_apps=INSTALLED_APPS,
+    middleware=MIDDLEWARE,
+    img_src=("https://i.scdn.co",),
+    script_attributes=['document.getElementById("logoutForm").submit()'],
+)

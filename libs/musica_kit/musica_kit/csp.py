@@ -1,0 +1,26 @@
+"""Content-Security-Policy on every response (django-csp), with a stricter one for anything not HTML.
+
+HTML pages (admin, browsable API, Swagger UI, ReDoc, any page added later) get
+``settings.CONTENT_SECURITY_POLICY``: scripts only from this origin or with the request's nonce,
+never ``'unsafe-eval'`` or inline scripts. JSON, the OpenAPI schema and every other non-HTML
+response get ``API_POLICY``: nothing may load at all and nobody may frame it, which is what an
+API response rendered by a browser by mistake should get (OWASP REST Security Cheat Sheet).
+Static files are answered by whitenoise, before this middleware, and carry no policy.
+"""
+
+from csp.constants import NONE
+from csp.middleware import CSPMiddleware as BaseCSPMiddleware
+
+API_POLICY = {"default-src": [NONE], "frame-ancestors": [NONE], "base-uri": [NONE], "form-action": [NONE]}
+
+
+def is_html(response) -> bool:
+    return response.get("Content-Type", "").split(";")[0].strip().lower() == "text/html"
+
+
+class CSPMiddleware(BaseCSPMiddleware):
+    def get_policy_parts(self, request, response, report_only=False):
+        parts = super().get_policy_parts(request, response, report_only=report_only)
+        if not report_only and not is_html(response):
+            parts.config, parts.update, parts.replace = API_POLICY, None, None
+        return parts

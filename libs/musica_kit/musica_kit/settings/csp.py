@@ -1,0 +1,65 @@
+"""Content-Security-Policy (django-csp) on every HTML page; musica_kit.csp sends a stricter one elsewhere.
+
+Scripts: this origin, or inline with the per-request nonce (``request.csp_nonce``, used by the
+kit's Swagger UI, ReDoc and browsable API templates). No ``'unsafe-eval'``, no inline script
+without the nonce; the fixed style attributes of DRF's templates (and a service's own inline
+handlers) are allowed by hash. ReDoc alone also allows inline styles and a blob: worker
+(musica_kit.urls). 'report-sample' puts the first characters of anything blocked in the
+browser's violation event (the browser tests print it); no report is sent anywhere.
+"""
+
+import base64
+import hashlib
+
+from csp.constants import NONCE, NONE, SELF
+
+# Every style="..." in rest_framework/templates (DRF 3.18): the browsable API and its login page.
+DRF_STYLE_ATTRIBUTES = [
+    "float: right; margin-right: 10px",
+    "float: right",
+    "float:left",
+    "clear: both",
+    "margin-top: 30px",
+    "width: 320px; margin-left: auto; margin-right: auto",
+    "margin: 0 0 20px;",
+    "border: none",
+    "border-bottom: 0",
+    "border-bottom: 1px solid #e5e5e5",
+    "width: 350px",
+]
+
+
+def _sha256(source: str) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(source.encode()).digest()).decode() + "'"
+
+
+def content_security_policy(
+    *, installed_apps: list, middleware: list, img_src: tuple[str, ...] = (), script_attributes=()
+) -> dict:
+    """Adds django-csp to the app list and middleware (in place); returns CONTENT_SECURITY_POLICY.
+
+    ``img_src``: image hosts beyond this origin and data: URIs; ``script_attributes``: inline event
+    handlers the service's pages need, allowed by hash.
+    """
+    if "csp" not in installed_apps:
+        installed_apps.append("csp")
+    # After whitenoise (static files need no policy), before everything that may answer a page.
+    if "musica_kit.csp.CSPMiddleware" not in middleware:
+        position = middleware.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1
+        middleware.insert(position, "musica_kit.csp.CSPMiddleware")
+    directives = {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE, "'report-sample'"],
+        "style-src": [SELF, NONCE, "'report-sample'"],
+        "style-src-attr": ["'unsafe-hashes'", *map(_sha256, DRF_STYLE_ATTRIBUTES)],
+        "img-src": [SELF, "data:", *img_src],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+    if script_attributes:
+        directives["script-src-attr"] = ["'unsafe-hashes'", *map(_sha256, script_attributes)]
+    return {"DIRECTIVES": directives}

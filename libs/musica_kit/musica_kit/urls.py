@@ -1,0 +1,21 @@
+"""Routes both services serve the same way: the OpenAPI schema, Swagger UI and ReDoc."""
+
+from csp.decorators import csp_replace
+from django.urls import re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+
+# ReDoc's bundle (styled-components) injects <style> elements without a nonce, and runs its search
+# index in a worker made from a blob: URL. Only that page allows either. (A nonce in style-src would
+# make the browser ignore 'unsafe-inline', so the lists are replaced, not extended.)
+REDOC_POLICY = {"style-src": ["'self'", "'unsafe-inline'"], "worker-src": ["'self'", "blob:"]}
+
+openapi_urlpatterns = [
+    re_path(r"^api/schema/?$", SpectacularAPIView.as_view(), name="schema"),
+    re_path(r"^api/docs/?$", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    re_path(
+        r"^api/redoc/?$",
+        csp_replace(REDOC_POLICY)(SpectacularRedocView.as_view(url_name="schema")),
+        name="redoc",
+    ),
+]
+

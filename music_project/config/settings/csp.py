@@ -1,0 +1,9 @@
+"""Content-Security-Policy on every HTML page (musica_kit.settings.csp); music's pages need nothing more."""
+
+from musica_kit.settings.csp import content_security_policy
+
+from .base import INSTALLED_APPS, MIDDLEWARE
+
+__all__ = ["CONTENT_SECURITY_POLICY"]
+
+CONTENT_SECURITY_POLICY = content_security_policy(installed_apps=INSTALLED_APPS, middleware=MIDDLEWARE)
