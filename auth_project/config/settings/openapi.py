@@ -51,7 +51,7 @@ SPECTACULAR_SETTINGS = {
     # validatorUrl None: no badge fetched from the public validator (nothing leaves this server).
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "persistAuthorization": True, "validatorUrl": None},
     "AUTHENTICATION_WHITELIST": [
-        "rest_framework_simplejwt.authentication.JWTAuthentication",
+        "config.authentication.JWTAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     # Only JSON is documented: the form parsers exist for the browsable API's HTML forms.
