@@ -27,6 +27,29 @@ class ErrorSerializer(serializers.Serializer):
         ref_name = "Error"
 
 
+class _RetryAfterSerializer(serializers.Serializer):
+    reintentar_en_segundos = serializers.IntegerField(
+        help_text="Segundos que faltan para poder repetir (lo mismo que `Retry-After`)."
+    )
+
+    class Meta:
+        ref_name = "ThrottledDetail"
+
+
+class ThrottledSerializer(serializers.Serializer):
+    """A 429: the error shape, with the wait in ``detalle`` (config/errors.py)."""
+
+    error = serializers.CharField(help_text="Mensaje para una persona, en español, con la espera.")
+    detalle = _RetryAfterSerializer(help_text="Cuánto esperar.")
+
+    class Meta:
+        ref_name = "Throttled"
+
+
+def throttled_response(description: str, *examples: OpenApiExample) -> OpenApiResponse:
+    return OpenApiResponse(ThrottledSerializer, description=description, examples=list(examples))
+
+
 def error_response(description: str, *examples: OpenApiExample) -> OpenApiResponse:
     return OpenApiResponse(ErrorSerializer, description=description, examples=list(examples))
 
@@ -51,9 +74,13 @@ NOT_FOUND = error_response(
     "No existe, o es de otra persona (una nota ajena responde igual que una inexistente).",
     _example("no encontrada", "No encontrado."),
 )
-THROTTLED = error_response(
+THROTTLED = throttled_response(
     "Demasiados intentos seguidos; la cabecera `Retry-After` dice cuántos segundos esperar.",
-    _example("limitado", "Solicitud fue regulada (throttled). Se espera que esté disponible en 42 segundos."),
+    _example(
+        "limitado",
+        "Solicitud fue regulada (throttled). Se espera que esté disponible en 42 segundos.",
+        {"reintentar_en_segundos": 42},
+    ),
 )
 
 

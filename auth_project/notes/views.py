@@ -8,16 +8,17 @@ from drf_spectacular.utils import (
     extend_schema_view,
     inline_serializer,
 )
-from rest_framework import serializers, status, viewsets
+from rest_framework import exceptions, serializers, status, viewsets
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from config.schema import NOT_FOUND, UNAUTHORIZED, validation_error
+from config.schema import NOT_FOUND, UNAUTHORIZED, throttled_response, validation_error
 
 from .models import Enrichment
 from .selectors import note_get, note_list
 from .serializers import NoteSerializer
 from .services import note_delete
+from .throttling import NoteWriteThrottle
 
 SAVED = "Guardado con éxito"
 PENDING_NOTICE = (
@@ -36,6 +37,19 @@ _NoteCreated = inline_serializer(
             "la foto se añadirá sola más tarde.",
         ),
     },
+)
+WRITES_THROTTLED = "Demasiadas notas guardadas seguidas: cada una busca la canción en Spotify."
+_THROTTLED = throttled_response(
+    "Límite de escrituras por usuario (`NOTES_WRITE_RATE`, 30 por minuto por defecto) para crear "
+    "o cambiar notas; la cabecera `Retry-After` dice cuántos segundos esperar. Leer y borrar no cuentan.",
+    OpenApiExample(
+        "limitado",
+        value={
+            "error": f"{WRITES_THROTTLED} Se espera que esté disponible en 42 segundos.",
+            "detalle": {"reintentar_en_segundos": 42},
+        },
+        response_only=True,
+    ),
 )
 _NOTE_ID = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH, description="Id de la nota.")
 _NOTE_EXAMPLE = {
@@ -76,7 +90,7 @@ _PENDING_EXAMPLE = {
         "canción en music_service. `foto`, `musica` y `enriquecimiento` enviados se ignoran. Si music "
         "no responde, la nota se guarda igual como `pendiente`, la respuesta añade `aviso` y la foto "
         "llega sola más tarde.",
-        responses={201: _NoteCreated, 400: validation_error("cancion"), 401: UNAUTHORIZED},
+        responses={201: _NoteCreated, 400: validation_error("cancion"), 401: UNAUTHORIZED, 429: _THROTTLED},
         examples=[
             OpenApiExample(
                 "con foto",
@@ -106,13 +120,25 @@ _PENDING_EXAMPLE = {
         summary="Reemplazar una nota",
         description="Si cambia `cancion`, la nota se vuelve a enriquecer (foto y música nuevas).",
         parameters=[_NOTE_ID],
-        responses={200: NoteSerializer, 400: validation_error("cancion"), 401: UNAUTHORIZED, 404: NOT_FOUND},
+        responses={
+            200: NoteSerializer,
+            400: validation_error("cancion"),
+            401: UNAUTHORIZED,
+            404: NOT_FOUND,
+            429: _THROTTLED,
+        },
     ),
     partial_update=extend_schema(
         summary="Cambiar parte de una nota",
         description="Solo los campos enviados. Si cambia `cancion`, la nota se vuelve a enriquecer.",
         parameters=[_NOTE_ID],
-        responses={200: NoteSerializer, 400: validation_error("cancion"), 401: UNAUTHORIZED, 404: NOT_FOUND},
+        responses={
+            200: NoteSerializer,
+            400: validation_error("cancion"),
+            401: UNAUTHORIZED,
+            404: NOT_FOUND,
+            429: _THROTTLED,
+        },
     ),
     destroy=extend_schema(
         summary="Borrar una nota",
@@ -128,6 +154,7 @@ _PENDING_EXAMPLE = {
 class NoteViewSet(viewsets.ModelViewSet):
     serializer_class = NoteSerializer
     permission_classes = [IsAuthenticated]
+    throttle_classes = [NoteWriteThrottle]  # POST/PUT/PATCH only, per user
 
     def get_queryset(self):
         return note_list(user=self.request.user)
@@ -150,6 +177,9 @@ class NoteViewSet(viewsets.ModelViewSet):
         if note.enriquecimiento == Enrichment.PENDING:
             body["aviso"] = PENDING_NOTICE
         return Response(body, status=status.HTTP_201_CREATED)
+
+    def throttled(self, request, wait):
+        raise exceptions.Throttled(wait, detail=WRITES_THROTTLED)
 
     def perform_destroy(self, instance):
         note_delete(note=instance)

@@ -1,10 +1,25 @@
 """DRF and SimpleJWT: JWT for clients, session login for people in the browsable API."""
 
+import re
 from datetime import timedelta
+
+from django.core.exceptions import ImproperlyConfigured
 
 from config.env import env_int, env_required, env_str
 
 from .base import DEBUG
+
+
+def env_rate(name: str, default: str) -> str | None:
+    """A DRF throttle rate ("30/min": a count, then s/sec, m/min, h/hour or d/day); "off": None
+    (no limit). Checked here, so a typo stops the start instead of failing every request."""
+    raw = env_str(name, default)
+    if raw.lower() == "off":
+        return None
+    if not re.fullmatch(r"[1-9][0-9]*/(s|sec|second|m|min|minute|h|hour|d|day)", raw):
+        raise ImproperlyConfigured(f'{name} must be a rate such as "30/min" (or "off"), got {raw!r}')
+    return raw
+
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -26,6 +41,9 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "login": env_str("THROTTLE_LOGIN", "10/min"),
         "register": env_str("THROTTLE_REGISTER", "20/hour"),
+        # Per user, on POST/PUT/PATCH /notas only: each write may cost a Spotify search, and one
+        # account must not spend the quota every user shares (notes/throttling.py).
+        "notes_write": env_rate("NOTES_WRITE_RATE", "30/min"),
     },
     # Throttles count per client address. 0: REMOTE_ADDR only, X-Forwarded-For ignored (DRF's
     # None would take the whole header as the address: a client sending a new one per request
