@@ -1,4 +1,5 @@
-"""Throttle counters without Redis are shared by every worker and every replica (real gunicorn).
+"""Throttle counters without Redis are shared by every worker and every replica (real gunicorn),
+and note writes are limited per user (NOTES_WRITE_RATE).
 
 Without REDIS_URL the counters live in a table of the service's own database (Django's
 DatabaseCache, created by `migrate`). With a per-process local-memory cache, login's 10/min let
@@ -16,6 +17,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
+from tests.support.http import Api
 from tests.support.processes import auth_process, free_port
 
 LIMIT = 10
@@ -111,3 +113,49 @@ def test_login_limit_holds_across_two_replicas_on_one_database(tmp_path, log_dir
     assert statuses[:LIMIT] == [401] * LIMIT, statuses
     for answer in answers[LIMIT:]:
         assert_429(answer)
+
+
+WRITES = 5
+
+
+def test_note_writes_are_limited_per_user_across_two_workers(tmp_path, log_dir):
+    """One account cannot spend everyone's Spotify quota: its 6th write in the window is 429,
+    whichever worker answers; its reads and deletes and other users' writes go on."""
+    with auth_process(
+        log_dir,
+        database_url=f"sqlite:///{tmp_path / 'notas.db'}",
+        music_url=f"http://127.0.0.1:{free_port()}",  # nobody there: notes are saved pendiente
+        name="auth-write-limit",
+        WEB_CONCURRENCY="2",
+        GUNICORN_THREADS="2",
+        NOTES_WRITE_RATE=f"{WRITES}/min",
+        REDIS_URL="",
+    ) as auth:
+        ana, bruno = Api(auth.url).register_and_login("ana"), Api(auth.url).register_and_login("bruno")
+        ana.session.headers["Connection"] = "close"  # a new connection per request: any worker
+        first = ana.post("/notas", json={"cancion": "Queen"})
+        assert first.status_code == 201, first.text
+        note = first.json()["nota"]["id"]
+        assert ana.request("PUT", f"/notas/{note}", json={"cancion": "Abba"}).status_code == 200
+        assert ana.request("PATCH", f"/notas/{note}", json={"texto": "x"}).status_code == 200
+        for i in range(WRITES - 3):
+            assert ana.post("/notas", json={"cancion": f"Canción {i}"}).status_code == 201
+
+        for refused in (
+            ana.post("/notas", json={"cancion": "Una más"}),
+            ana.request("PATCH", f"/notas/{note}", json={"cancion": "Otra"}),
+        ):
+            assert refused.status_code == 429, refused.text
+            assert refused.headers["Content-Type"].startswith("application/json")
+            retry_after = int(refused.headers["Retry-After"])
+            assert 1 <= retry_after <= 60
+            body = refused.json()
+            assert body["detalle"] == {"reintentar_en_segundos": retry_after}
+            assert body["error"].startswith("Demasiadas notas guardadas seguidas")
+
+        listed = ana.get("/notas")
+        assert listed.status_code == 200 and listed.json()["count"] == WRITES - 2
+        assert ana.request("DELETE", f"/notas/{note}").status_code == 204
+        # Another user has a window of their own.
+        assert bruno.post("/notas", json={"cancion": "Queen"}).status_code == 201
+        assert auth.logs().count("Booting worker") >= 2
