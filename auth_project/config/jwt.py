@@ -17,6 +17,8 @@ from rest_framework_simplejwt import serializers
 from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.settings import api_settings
 
+from .authentication import user_id_from_claim
+
 
 class TokenRefreshSerializer(serializers.TokenRefreshSerializer):
     def validate(self, attrs: dict) -> dict:
@@ -39,11 +41,11 @@ class TokenRefreshSerializer(serializers.TokenRefreshSerializer):
         return data
 
     @staticmethod
-    def _user_may_refresh(user_id) -> bool:
+    def _user_may_refresh(claim) -> bool:
+        # A claim of the wrong type ("abc", 1.5, true, a huge number; only a holder of the key
+        # could mint it) names no user: never a 500, never user 1.
+        user_id = user_id_from_claim(claim)
         if user_id is None:
             return False
-        try:
-            user = get_user_model().objects.filter(**{api_settings.USER_ID_FIELD: user_id}).first()
-        except (TypeError, ValueError):  # a claim of the wrong type (only a holder of the key could mint it)
-            return False
+        user = get_user_model().objects.filter(**{api_settings.USER_ID_FIELD: user_id}).first()
         return user is not None and api_settings.USER_AUTHENTICATION_RULE(user)

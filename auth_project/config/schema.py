@@ -2,7 +2,7 @@
 
 from drf_spectacular.utils import OpenApiResponse
 
-from musica_kit.schema import error_example, error_response
+from musica_kit.schema import error_example, error_response, throttled_response
 
 
 def validation_error(field: str) -> OpenApiResponse:
@@ -21,9 +21,11 @@ NOT_FOUND = error_response(
     "No existe, o es de otra persona (una nota ajena responde igual que una inexistente).",
     error_example("no encontrada", "No encontrado."),
 )
-THROTTLED = error_response(
+THROTTLED = throttled_response(
     "Demasiados intentos seguidos; la cabecera `Retry-After` dice cuántos segundos esperar.",
     error_example(
-        "limitado", "Solicitud fue regulada (throttled). Se espera que esté disponible en 42 segundos."
+        "limitado",
+        "Solicitud fue regulada (throttled). Se espera que esté disponible en 42 segundos.",
+        {"reintentar_en_segundos": 42},
     ),
 )

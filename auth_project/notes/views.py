@@ -7,12 +7,12 @@ from drf_spectacular.utils import (
     extend_schema_view,
     inline_serializer,
 )
-from rest_framework import serializers, viewsets
+from rest_framework import exceptions, serializers, viewsets
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from config.schema import NOT_FOUND, UNAUTHORIZED, validation_error
-from musica_kit.schema import error_response
+from musica_kit.schema import error_response, throttled_response
 
 from .idempotency import HEADER as IDEMPOTENCY_HEADER
 from .idempotency import REPLAYED_HEADER, KeyInUse, KeyReused
@@ -20,6 +20,7 @@ from .models import Enrichment
 from .selectors import note_list
 from .serializers import NoteSerializer
 from .services import note_create_idempotent, note_delete
+from .throttling import NoteWriteThrottle
 
 SAVED = "Guardado con éxito"
 PENDING_NOTICE = (
@@ -38,6 +39,19 @@ _NoteCreated = inline_serializer(
             "la foto se añadirá sola más tarde.",
         ),
     },
+)
+WRITES_THROTTLED = "Demasiadas notas guardadas seguidas: cada una busca la canción en Spotify."
+_THROTTLED = throttled_response(
+    "Límite de escrituras por usuario (`NOTES_WRITE_RATE`, 30 por minuto por defecto) para crear "
+    "o cambiar notas; la cabecera `Retry-After` dice cuántos segundos esperar. Leer y borrar no cuentan.",
+    OpenApiExample(
+        "limitado",
+        value={
+            "error": f"{WRITES_THROTTLED} Se espera que esté disponible en 42 segundos.",
+            "detalle": {"reintentar_en_segundos": 42},
+        },
+        response_only=True,
+    ),
 )
 _NOTE_ID = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH, description="Id de la nota.")
 _NOTE_EXAMPLE = {
@@ -119,6 +133,7 @@ _PENDING_EXAMPLE = {
                 KeyInUse,
             ),
             422: _idempotency_error("Esta `Idempotency-Key` ya se usó con otro cuerpo.", KeyReused),
+            429: _THROTTLED,
         },
         examples=[
             OpenApiExample(
@@ -149,13 +164,25 @@ _PENDING_EXAMPLE = {
         summary="Reemplazar una nota",
         description="Si cambia `cancion`, la nota se vuelve a enriquecer (foto y música nuevas).",
         parameters=[_NOTE_ID],
-        responses={200: NoteSerializer, 400: validation_error("cancion"), 401: UNAUTHORIZED, 404: NOT_FOUND},
+        responses={
+            200: NoteSerializer,
+            400: validation_error("cancion"),
+            401: UNAUTHORIZED,
+            404: NOT_FOUND,
+            429: _THROTTLED,
+        },
     ),
     partial_update=extend_schema(
         summary="Cambiar parte de una nota",
         description="Solo los campos enviados. Si cambia `cancion`, la nota se vuelve a enriquecer.",
         parameters=[_NOTE_ID],
-        responses={200: NoteSerializer, 400: validation_error("cancion"), 401: UNAUTHORIZED, 404: NOT_FOUND},
+        responses={
+            200: NoteSerializer,
+            400: validation_error("cancion"),
+            401: UNAUTHORIZED,
+            404: NOT_FOUND,
+            429: _THROTTLED,
+        },
     ),
     destroy=extend_schema(
         summary="Borrar una nota",
@@ -173,6 +200,7 @@ class NoteViewSet(viewsets.ModelViewSet):
     permission_classes = [IsAuthenticated]
     # Only ids that fit the id column reach a view; anything else is the JSON 404 of the URL resolver.
     lookup_value_regex = "[0-9]{1,18}"
+    throttle_classes = [NoteWriteThrottle]  # POST/PUT/PATCH only, per user
 
     def get_queryset(self):
         # Owner-scoped: another user's note is as unknown as a note that does not exist (404).
@@ -195,6 +223,9 @@ class NoteViewSet(viewsets.ModelViewSet):
         if note.enriquecimiento == Enrichment.PENDING:
             body["aviso"] = PENDING_NOTICE
         return body
+
+    def throttled(self, request, wait):
+        raise exceptions.Throttled(wait, detail=WRITES_THROTTLED)
 
     def perform_destroy(self, instance):
         note_delete(note=instance)

@@ -404,6 +404,7 @@ class Checks:
         tag = secrets.token_hex(3)
         songs = [f"Cancion escalada {tag} numero {i:03d}" for i in range(NOTES_WHEN_SCALED)]
         # One after the other, like one person saving notes: the verdict must not depend on luck.
+        # (One user, 100 notes: docker-compose.test.yml turns the per-user write limit off.)
         # Docker's DNS answers every replica in a random order, so a fresh connection per search
         # spreads them (~20 each; P(a replica gets none) ~ 5 * 0.8**100); connections kept alive
         # in a pool pin every search to the replica the pool first connected to.

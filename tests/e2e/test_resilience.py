@@ -16,6 +16,8 @@ from tests.support.processes import auth_process, enrich_runner, music_process
 
 REDIS_URL = "redis://127.0.0.1:6379/13"
 RECOVERY = {"MUSIC_BREAKER_COOLDOWN": "1", "ENRICH_MAX_BACKOFF": "3"}
+# The load test writes ~31 notes per user in seconds: the per-user write limit would answer 429.
+UNLIMITED_WRITES = {"NOTES_WRITE_RATE": "off"}
 
 
 @pytest.fixture
@@ -33,7 +35,12 @@ def test_killing_music_mid_load_loses_no_note_and_all_get_enriched(tmp_path, log
     database = tmp_path / "notas.db"
     music = music_process(log_dir, spotify=double, name="music-killed").start()
     auth = auth_process(
-        log_dir, database_url=f"sqlite:///{database}", music_url=music.url, name="auth-load", **RECOVERY
+        log_dir,
+        database_url=f"sqlite:///{database}",
+        music_url=music.url,
+        name="auth-load",
+        **RECOVERY,
+        **UNLIMITED_WRITES,
     ).start()
     runner = enrich_runner(auth, interval=0.5).start()
     try:

@@ -253,3 +253,55 @@ def test_a_deleted_user_is_refused_and_refresh_is_401_not_500(new_user, auth):
         requests.get(f"{auth.url}/notas", headers={"Authorization": f"Bearer {user.token}"}, timeout=10)
     )
     assert_401(refresh(auth, user.refresh_token))
+
+
+# A token signed with the real key (right iss/aud/type) whose user id claim is not a user id.
+# SimpleJWT passes the claim to User.objects.get(id=...): "abc", [] and {} were a 500, a huge
+# number an OverflowError (500) on SQLite, and 1.5 / true were read as users 1 and int(1.5).
+MALFORMED_USER_IDS = {
+    "text": "abc",
+    "empty_text": "",
+    "text_with_space": " 1",
+    "list": [],
+    "list_with_id": [1],
+    "object": {},
+    "object_with_id": {"id": 1},
+    "null": None,
+    "float": 1.5,
+    "float_integral": 1.0,
+    "true": True,
+    "false": False,
+    "zero": 0,
+    "negative": -1,
+    "huge": 10**30,
+    "just_over_bigint": 2**63,
+    "huge_digits": "9" * 40,
+}
+
+
+@pytest.mark.parametrize("claim", sorted(MALFORMED_USER_IDS))
+def test_a_signed_token_with_a_malformed_user_id_is_401_never_500(claim, matrix_user, auth):
+    value = MALFORMED_USER_IDS[claim]
+    token = mint(value)
+    bearer = {"Authorization": f"Bearer {token}"}
+    assert_401(me(auth, token))
+    assert_401(requests.get(f"{auth.url}/notas", headers=bearer, timeout=10))
+    assert_401(requests.post(f"{auth.url}/notas", json={"cancion": "Queen"}, headers=bearer, timeout=10))
+    assert_401(
+        requests.post(
+            f"{auth.url}/logout", json={"refresh": matrix_user.refresh_token}, headers=bearer, timeout=10
+        )
+    )
+    # The browsable API (an HTML page for a browser) refuses it too, without a 500.
+    page = requests.get(f"{auth.url}/notas", headers={**bearer, "Accept": "text/html"}, timeout=10)
+    assert page.status_code == 401, page.text[:300]
+    # A refresh token with the same claim gets no new pair.
+    assert_401(refresh(auth, mint(value, token_type="refresh")))
+    # The user's own token still works (and its refresh token was not revoked by /logout above).
+    assert me(auth, matrix_user.token).status_code == 200
+
+
+def test_a_numeric_string_user_id_still_names_its_user(matrix_user, auth):
+    """Control for the matrix above: the forms SimpleJWT accepts for a real user still work."""
+    assert me(auth, mint(matrix_user.user_id)).json()["id"] == matrix_user.user_id
+    assert me(auth, mint(str(matrix_user.user_id))).json()["id"] == matrix_user.user_id

@@ -1,8 +1,18 @@
-"""Django's cache: local memory by default, Redis when REDIS_URL is set (shared by all workers)."""
+"""Django's cache, shared by every worker and replica: Redis when REDIS_URL is set, else a table
+in the service's own database (DatabaseCache), never local memory.
+
+Throttling is the cache's only user in auth_service (login, register, note writes). A
+local-memory cache would give each gunicorn worker (and each replica) its own counters: login's
+10/min let 20 through with 2 workers. The table is created by a migration
+(config/migrations/0001_cache_table.py), so every ``migrate`` (scripts/run, the container
+entrypoint, the tests) creates it. The default alias is the shared one, so any throttle or cache
+use added later is shared too.
+"""
 
 from musica_kit.env import env_str
 
 REDIS_URL = env_str("REDIS_URL")
+DATABASE_CACHE_TABLE = "musica_cache"  # must match config/migrations/0001_cache_table.py
 
 if REDIS_URL:
     CACHES = {
@@ -20,4 +30,13 @@ if REDIS_URL:
     }
     DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "auth"}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": DATABASE_CACHE_TABLE,
+            "KEY_PREFIX": "auth",
+            # Past MAX_ENTRIES Django culls a third of the rows, live windows included: keep it
+            # far above the number of clients and users counted at once (default 300).
+            "OPTIONS": {"MAX_ENTRIES": 10_000},
+        }
+    }

@@ -33,7 +33,7 @@ SPECTACULAR_SETTINGS = spectacular(
         {"name": "salud", "description": "Vida (`/health`) y disponibilidad (`/ready`) del proceso."},
     ],
     authentication=[
-        "rest_framework_simplejwt.authentication.JWTAuthentication",
+        "config.authentication.JWTAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     # Only JSON is documented: the form parsers exist for the browsable API's HTML forms.

@@ -2,13 +2,13 @@
 
 from datetime import timedelta
 
-from musica_kit.env import env_int, env_required, env_str
+from musica_kit.env import env_int, env_rate, env_required, env_str
 
 from .base import DEBUG
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework_simplejwt.authentication.JWTAuthentication",
+        "config.authentication.JWTAuthentication",  # SimpleJWT's, 401 (not 500) on a bad user id
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -26,6 +26,9 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "login": env_str("THROTTLE_LOGIN", "10/min"),
         "register": env_str("THROTTLE_REGISTER", "20/hour"),
+        # Per user, on POST/PUT/PATCH /notas only: each write may cost a Spotify search, and one
+        # account must not spend the quota every user shares (notes/throttling.py).
+        "notes_write": env_rate("NOTES_WRITE_RATE", "30/min"),
     },
     # Throttles count per client address. 0: REMOTE_ADDR only, X-Forwarded-For ignored (DRF's
     # None would take the whole header as the address: a client sending a new one per request

@@ -1,6 +1,7 @@
 """Environment parsing for both services: each project's settings read the environment only through here."""
 
 import os
+import re
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -35,6 +36,17 @@ def env_float(name: str, default: float) -> float:
 
 def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in env_str(name, default).split(",") if item.strip()]
+
+
+def env_rate(name: str, default: str) -> str | None:
+    """A DRF throttle rate ("30/min": a count, then s/sec, m/min, h/hour or d/day); "off": None
+    (no limit). Checked here, so a typo stops the start instead of failing every request."""
+    raw = env_str(name, default)
+    if raw.lower() == "off":
+        return None
+    if not re.fullmatch(r"[1-9][0-9]*/(s|sec|second|m|min|minute|h|hour|d|day)", raw):
+        raise ImproperlyConfigured(f'{name} must be a rate such as "30/min" (or "off"), got {raw!r}')
+    return raw
 
 
 def env_required(name: str, *, dev_default: str, debug: bool) -> str:

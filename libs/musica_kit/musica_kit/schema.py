@@ -26,6 +26,29 @@ class ErrorSerializer(serializers.Serializer):
         ref_name = "Error"
 
 
+class _RetryAfterSerializer(serializers.Serializer):
+    reintentar_en_segundos = serializers.IntegerField(
+        help_text="Segundos que faltan para poder repetir (lo mismo que `Retry-After`)."
+    )
+
+    class Meta:
+        ref_name = "ThrottledDetail"
+
+
+class ThrottledSerializer(serializers.Serializer):
+    """A 429: the error shape, with the wait in ``detalle`` (musica_kit.errors)."""
+
+    error = serializers.CharField(help_text="Mensaje para una persona, en español, con la espera.")
+    detalle = _RetryAfterSerializer(help_text="Cuánto esperar.")
+
+    class Meta:
+        ref_name = "Throttled"
+
+
+def throttled_response(description: str, *examples: OpenApiExample) -> OpenApiResponse:
+    return OpenApiResponse(ThrottledSerializer, description=description, examples=list(examples))
+
+
 def error_response(description: str, *examples: OpenApiExample) -> OpenApiResponse:
     return OpenApiResponse(ErrorSerializer, description=description, examples=list(examples))
 

@@ -82,7 +82,9 @@ def test_every_operation_has_a_summary_tag_and_described_errors(schema):
             for status, response in operation["responses"].items():
                 if status.startswith(("4", "5")) and path != "/ready":
                     ref = response["content"]["application/json"]["schema"]["$ref"]
-                    assert ref == "#/components/schemas/Error", f"{where} {status}"
+                    # A 429 is the same shape with the wait in detalle (see the test below).
+                    shape = "Throttled" if status == "429" else "Error"
+                    assert ref == f"#/components/schemas/{shape}", f"{where} {status}"
                     assert response["description"], f"{where} {status}"
             # Each operation names the request id header and returns it.
             assert {"$ref": "#/components/parameters/RequestId"} in operation["parameters"], where
@@ -92,6 +94,9 @@ def test_the_error_shape_is_error_and_detalle(schema):
     error = schema["components"]["schemas"]["Error"]
     assert set(error["properties"]) == {"error", "detalle"}
     assert set(error["required"]) == {"error", "detalle"}
+    throttled = schema["components"]["schemas"]["Throttled"]
+    assert set(throttled["properties"]) == {"error", "detalle"}
+    assert set(throttled["required"]) == {"error", "detalle"}
 
 
 def test_every_field_is_described(schema):

@@ -86,7 +86,7 @@ def test_by_default_no_forwarded_header_is_trusted():
     from config.settings import rest
 
     rates = rest.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]
-    assert set(rates) == {"login", "register"}
+    assert set(rates) == {"login", "register", "notes_write"}
     assert rest.REST_FRAMEWORK["NUM_PROXIES"] == 0  # never None: None trusts X-Forwarded-For blindly
 
 
