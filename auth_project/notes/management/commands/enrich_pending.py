@@ -3,6 +3,7 @@
 import logging
 import signal
 import threading
+from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
@@ -27,6 +28,8 @@ class Command(BaseCommand):
                 signal.signal(sig, lambda *_: stop.set())
             logger.info("enrich runner started", extra={"interval_s": interval, "batch": batch})
         while True:
+            if loop and settings.ENRICH_HEARTBEAT_FILE:  # liveness: the healthcheck reads its age
+                Path(settings.ENRICH_HEARTBEAT_FILE).touch()
             counts = notes_enrich_pending(limit=batch)
             if any(counts.values()):
                 logger.info("enrich pass", extra=counts)
