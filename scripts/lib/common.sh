@@ -41,15 +41,19 @@ ensure_venv() {
     fi
 }
 
-# ensure_env_file: a git-ignored .env with fresh local secrets, made once; then exported.
+# ensure_env_file: a git-ignored .env with fresh local secrets, made once; then exported. Each
+# service has its own Django key (MUSIC_DJANGO_SECRET_KEY is music's); a .env from before that
+# split gets the missing one appended. Readable by its owner only.
 ensure_env_file() {
-    if [ ! -f "$ROOT/.env" ]; then
-        echo "==> writing $ROOT/.env with fresh local secrets (git-ignored)"
-        "$VENV/bin/python" - "$ROOT/.env" <<'PY'
+    local env_file="$ROOT/.env"
+    if [ ! -f "$env_file" ]; then
+        echo "==> writing $env_file with fresh local secrets (git-ignored)"
+        (umask 077 && "$VENV/bin/python" - "$env_file" <<'PY'
 import secrets, sys
 lines = [
     "# Local secrets made by scripts/run. Never commit this file.",
     f"DJANGO_SECRET_KEY={secrets.token_urlsafe(50)}",
+    f"MUSIC_DJANGO_SECRET_KEY={secrets.token_urlsafe(50)}",
     f"JWT_SIGNING_KEY={secrets.token_urlsafe(50)}",
     f"MUSIC_SERVICE_TOKEN={secrets.token_urlsafe(32)}",
     "# Spotify keys (https://developer.spotify.com/dashboard). Empty: the offline catalog answers.",
@@ -59,11 +63,15 @@ lines = [
 with open(sys.argv[1], "w") as fh:
     fh.write("\n".join(lines) + "\n")
 PY
-        chmod 600 "$ROOT/.env"
+        )
+    elif ! grep -q '^MUSIC_DJANGO_SECRET_KEY=' "$env_file"; then
+        echo "==> adding music's own MUSIC_DJANGO_SECRET_KEY to $env_file"
+        "$VENV/bin/python" -c 'import secrets; print("MUSIC_DJANGO_SECRET_KEY=" + secrets.token_urlsafe(50))' >>"$env_file"
     fi
+    chmod 600 "$env_file"
     set -a
-    # shellcheck disable=SC1091
-    . "$ROOT/.env"
+    # shellcheck disable=SC1090
+    . "$env_file"
     set +a
 }
 

@@ -125,6 +125,7 @@ class Stack:
             AUTH_PORT=str(self.auth_port),
             MUSICA_TAG="test",
             DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+            MUSIC_DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
             JWT_SIGNING_KEY=secrets.token_urlsafe(50),
             MUSIC_SERVICE_TOKEN=secrets.token_urlsafe(32),
             DOCKER_BUILDKIT="0",
@@ -469,6 +470,116 @@ class Checks:
                 f"{service}: manage.py check --deploy reported errors:\n{output}",
             )
 
+    def containers_are_hardened(self) -> None:
+        """No capabilities, no-new-privileges, CPU/memory/pids limits, a bounded restart policy."""
+        problems = []
+        for service in ("music_service", "auth_service", "enrich_runner"):
+            for cid in self.stack.containers(service):
+                host = self.stack.inspect(cid)["HostConfig"]
+                name = f"{service} {cid[:12]}"
+                if [cap.upper() for cap in host.get("CapDrop") or []] not in (["ALL"], ["CAP_ALL"]):
+                    problems.append(f"{name}: CapDrop {host.get('CapDrop')}")
+                if "no-new-privileges:true" not in (host.get("SecurityOpt") or []):
+                    problems.append(f"{name}: SecurityOpt {host.get('SecurityOpt')}")
+                for key in ("Memory", "NanoCpus", "PidsLimit"):
+                    if not (host.get(key) or 0) > 0:
+                        problems.append(f"{name}: no {key} limit ({host.get(key)})")
+                policy = host.get("RestartPolicy") or {}
+                if policy.get("Name") != "on-failure" or not policy.get("MaximumRetryCount"):
+                    problems.append(f"{name}: restart policy {policy} (wanted on-failure:N)")
+        expect(not problems, "containers not hardened:\n  " + "\n  ".join(problems))
+
+    def enrich_runner_reports_health(self) -> None:
+        """The runner touches a heartbeat file on every pass; its healthcheck reads the file's age."""
+        (runner,) = self.stack.wait_healthy("enrich_runner", 1, timeout=150)
+        fresh = run(
+            [
+                "docker",
+                "exec",
+                runner,
+                "python3",
+                "/etc/musica/healthcheck.py",
+                "--heartbeat",
+                "/tmp/enrich-heartbeat",
+                "10",
+            ],
+            check=False,
+            quiet=True,
+        )
+        expect(fresh.returncode == 0, f"the runner's heartbeat is not fresh: {fresh.stderr!r}")
+        stale = run(
+            [
+                "docker",
+                "exec",
+                runner,
+                "python3",
+                "/etc/musica/healthcheck.py",
+                "--heartbeat",
+                "/tmp/enrich-heartbeat",
+                "0",
+            ],
+            check=False,
+            quiet=True,
+        )
+        expect(stale.returncode != 0, "the heartbeat check passes whatever the file's age")
+
+    def database_files_are_owner_only(self) -> None:
+        """notas.db and its -wal/-shm files in the volume are 0600 (umask 077 in the entrypoint)."""
+        self.note_count()  # the database is open: -wal/-shm exist
+        (auth,) = self.stack.containers("auth_service")
+        out = self.stack.exec_python(
+            auth,
+            "import glob, os, stat\n"
+            "for p in sorted(glob.glob('/data/notas.db*')): print(oct(stat.S_IMODE(os.stat(p).st_mode)), p)",
+        )
+        modes = dict(reversed(line.split()) for line in out.splitlines())
+        expect("/data/notas.db" in modes, f"no /data/notas.db: {out!r}")
+        loose = {path: mode for path, mode in modes.items() if mode != "0o600"}
+        expect(not loose, f"database files readable by others: {loose}")
+
+    def placeholder_secrets_are_refused(self) -> None:
+        """An unedited .env (.env.example's values): each image exits at start naming the variable,
+        and compose's restart policy leaves it exited (not restarting forever behind "unhealthy")."""
+        example = dict(
+            line.split("=", 1)
+            for line in (ROOT / ".env.example").read_text().splitlines()
+            if line and not line.startswith("#") and "=" in line
+        )
+        for service, key_name in (("music_service", "MUSIC_DJANGO_SECRET_KEY"), ("auth_service", None)):
+            (cid,) = self.stack.containers(service)[:1]
+            info = self.stack.inspect(cid)
+            policy = info["HostConfig"]["RestartPolicy"]
+            env = {**example, "DJANGO_DEBUG": "0"}
+            if key_name:
+                env["DJANGO_SECRET_KEY"] = example[key_name]
+            name = f"{self.stack.project}-placeholder-{service}".replace("_", "-")
+            args = [f"--restart={policy['Name']}:{policy['MaximumRetryCount']}", "--name", name]
+            for key, value in env.items():
+                args += ["-e", f"{key}={value}"]
+            run(["docker", "rm", "-f", name], check=False, quiet=True)
+            run(["docker", "run", "-d", *args, info["Config"]["Image"]], quiet=True)
+            try:
+                deadline = time.monotonic() + 120
+                while time.monotonic() < deadline:
+                    state = self.stack.inspect(name)["State"]
+                    if state["Status"] == "exited":
+                        break
+                    time.sleep(2)
+                logs = self.stack.logs(name)
+                expect(
+                    state["Status"] == "exited" and state["ExitCode"] != 0,
+                    f"{service} with .env.example's placeholders is {state['Status']} "
+                    f"(health {(state.get('Health') or {}).get('Status')}), not exited:\n{logs[-2000:]}",
+                )
+                expect(
+                    any(
+                        var in logs for var in ("DJANGO_SECRET_KEY", "JWT_SIGNING_KEY", "MUSIC_SERVICE_TOKEN")
+                    ),
+                    f"{service} exited without naming the variable:\n{logs[-2000:]}",
+                )
+            finally:
+                run(["docker", "rm", "-f", name], check=False, quiet=True)
+
     def restart_keeps_notes(self) -> None:
         """`restart auth_service` keeps every note (notas.db is on the named volume)."""
         expected = self.note_count()
@@ -557,6 +668,13 @@ def main() -> int:
             checks.scale_out_spreads_searches,
         )
         step("every container runs as non-root", checks.containers_run_as_non_root)
+        step("cap_drop ALL, no-new-privileges, limits, on-failure:N", checks.containers_are_hardened)
+        step("enrich_runner healthy by its heartbeat", checks.enrich_runner_reports_health)
+        step("notas.db and its WAL files are 0600", checks.database_files_are_owner_only)
+        step(
+            ".env.example's placeholder secrets: exit at start, stays exited",
+            checks.placeholder_secrets_are_refused,
+        )
         step("no .env, *.db, .git or build certificates in the images", checks.images_hold_no_secrets)
         step("restart auth_service keeps the notes", checks.restart_keeps_notes)
         step("down + up (no -v) keeps the notes", checks.down_up_keeps_notes)

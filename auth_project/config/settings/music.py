@@ -21,6 +21,8 @@ ENRICH_BATCH_SIZE = env_int("ENRICH_BATCH_SIZE", 50)
 ENRICH_CONCURRENCY = env_int("ENRICH_CONCURRENCY", 4)
 ENRICH_INTERVAL = env_float("ENRICH_INTERVAL", 2.0)
 ENRICH_MAX_BACKOFF = env_int("ENRICH_MAX_BACKOFF", 30)
+# The runner (--loop) touches this file on every pass; healthchecks read its age. Empty: none.
+ENRICH_HEARTBEAT_FILE = env_str("ENRICH_HEARTBEAT_FILE")
 
 if ENRICHMENT_MODE not in {"sync", "async", "off"}:
     from django.core.exceptions import ImproperlyConfigured

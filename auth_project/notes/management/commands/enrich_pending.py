@@ -4,6 +4,7 @@ import logging
 import signal
 import threading
 import time
+from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
@@ -37,6 +38,8 @@ class Command(BaseCommand):
                 if purged := idempotency_keys_purge():
                     logger.info("expired idempotency keys deleted", extra={"deleted": purged})
                 purged_at = time.monotonic()
+            if loop and settings.ENRICH_HEARTBEAT_FILE:  # liveness: the healthcheck reads its age
+                Path(settings.ENRICH_HEARTBEAT_FILE).touch()
             counts = notes_enrich_pending(limit=batch)
             if any(counts.values()):
                 logger.info("enrich pass", extra=counts)

@@ -1,0 +1,294 @@
+"""Defaults live in the code; compose, k8s and .env.example override them only with a stated reason.
+
+The code's defaults are read from the source (every ``env_str("NAME", default)``-style call and
+``os.environ.get`` in both projects, the gunicorn configs, the images' ``ENV`` and the shell
+scripts' ``${NAME:-default}``). Every value that compose (both files), the k8s manifests or
+.env.example set is compared with them; a difference must be a row of the table in
+docs/settings-overrides.md (place, variable, value, reason). Variables nobody reads, table rows
+that no longer match anything, and k8s secret keys a Secret made from .env.example would lack
+fail too.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+TABLE = ROOT / "docs" / "settings-overrides.md"
+SECRETS = {
+    "DJANGO_SECRET_KEY",
+    "MUSIC_DJANGO_SECRET_KEY",
+    "JWT_SIGNING_KEY",
+    "MUSIC_SERVICE_TOKEN",
+    "SPOTIFY_CLIENT_ID",
+    "SPOTIFY_CLIENT_SECRET",
+    "POSTGRES_PASSWORD",
+}
+COMPOSE_OWN = {"COMPOSE_FILE", "COMPOSE_PROFILES", "COMPOSE_PROJECT_NAME"}
+COMPUTED = object()  # a default the code computes (a path, another variable, ...)
+ENV_HELPERS = {"env_str", "env_int", "env_float", "env_bool", "env_list", "env_required"}
+SHELL_DEFAULT = re.compile(r"\$\{([A-Z_][A-Z0-9_]*)(?::?-([^}]*))?\}")
+
+
+# --------------------------------------------------------------------------- the code's defaults
+
+
+def _constant(node) -> object:
+    return node.value if isinstance(node, ast.Constant) else COMPUTED
+
+
+def python_defaults(paths: list[Path]) -> dict[str, object]:
+    """NAME -> default for every environment read in these files (None: required, no default)."""
+    found: dict[str, object] = {}
+    for path in paths:
+        for node in ast.walk(ast.parse(path.read_text())):
+            if not isinstance(node, ast.Call) or not node.args:
+                continue
+            name_node, func = node.args[0], node.func
+            if not (isinstance(name_node, ast.Constant) and isinstance(name_node.value, str)):
+                continue
+            name = name_node.value
+            default_node = node.args[1] if len(node.args) > 1 else None
+            for keyword in node.keywords:
+                if keyword.arg == "default":
+                    default_node = keyword.value
+            if isinstance(func, ast.Name) and func.id in ENV_HELPERS:
+                if func.id == "env_required":
+                    found[name] = None
+                elif default_node is not None:
+                    found[name] = _constant(default_node)
+                else:
+                    found[name] = False if func.id == "env_bool" else ""
+            elif isinstance(func, ast.Attribute) and func.attr in {"get", "getenv"}:
+                target = ast.unparse(func.value)
+                if target in {"os.environ", "os"}:
+                    found[name] = _constant(default_node) if default_node is not None else ""
+                    # `os.environ.get("X") or <expression>`: the default is computed.
+    for path in paths:
+        for match in re.finditer(r'os\.environ\.get\("([A-Z_]+)"\)\s*or', path.read_text()):
+            found[match.group(1)] = COMPUTED
+    return found
+
+
+def shell_defaults(path: Path) -> dict[str, object]:
+    return {m.group(1): m.group(2) or "" for m in SHELL_DEFAULT.finditer(path.read_text())}
+
+
+def image_env(dockerfile: Path) -> dict[str, str]:
+    text = dockerfile.read_text().split("-- runtime")[-1]  # the final stage
+    block = re.search(r"^ENV (.*?)(?:\n\n|\nWORKDIR)", text, re.S | re.M).group(1)
+    return dict(re.findall(r"([A-Z_]+)=(\S+)", block))
+
+
+def project_sources(project: str) -> list[Path]:
+    base = ROOT / project
+    return [
+        path
+        for path in base.rglob("*.py")
+        if "migrations" not in path.parts and "staticfiles" not in path.parts
+    ] + [ROOT / "docker" / "gunicorn.conf.py"]
+
+
+def code_defaults() -> dict[str, dict[str, object]]:
+    auth = python_defaults(project_sources("auth_project"))
+    music = python_defaults(project_sources("music_project"))
+    entrypoint = shell_defaults(ROOT / "docker" / "auth-entrypoint.sh")
+    run = shell_defaults(ROOT / "scripts" / "run")
+    return {
+        "auth": auth,
+        "music": music,
+        # In the images, their ENV comes first (it is what an unset variable means there).
+        "auth-image": {**auth, **entrypoint, **image_env(ROOT / "docker" / "auth.Dockerfile")},
+        "music-image": {**music, **image_env(ROOT / "docker" / "music.Dockerfile")},
+        "run": {**auth, **music, **run},
+    }
+
+
+# --------------------------------------------------------------------------- comparing
+
+
+def normalise(value: object, *, boolean: bool = False) -> str:
+    text = str(value).strip() if value is not None else ""
+    if boolean:
+        return "1" if text.lower() in {"true", "1", "on", "yes"} else "0"
+    try:
+        return repr(float(text))
+    except ValueError:
+        return text
+
+
+def resolve(value: str) -> str | None:
+    """A compose value as it is with nothing set by the user; None when it is required (${X:?})."""
+    if re.search(r"\$\{[A-Z_]+:\?", value):
+        return None
+    return SHELL_DEFAULT.sub(lambda m: m.group(2) or "", value)
+
+
+def allowed() -> set[tuple[str, str, str]]:
+    """(place, VARIABLE, value) triples of docs/settings-overrides.md's table, each with a reason."""
+    rows = set()
+    for line in TABLE.read_text().splitlines():
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        if len(cells) != 4 or not cells[0].startswith("`"):
+            continue
+        places, variable, value, reason = cells
+        assert len(reason) >= 15, f"{TABLE.name}: give a real reason for {variable}: {line}"
+        for place in re.findall(r"`([^`]+)`", places):
+            rows.add((place, variable.strip("`"), value.strip("`")))
+    return rows
+
+
+class Findings:
+    def __init__(self):
+        self.defaults = code_defaults()
+        self.allowed = allowed()
+        self.used: set[tuple[str, str, str]] = set()
+        self.problems: list[str] = []
+
+    def check(self, place: str, variable: str, value: str | None, scope: str) -> None:
+        defaults = self.defaults[scope]
+        if variable in COMPOSE_OWN:
+            return
+        if variable not in defaults:
+            self.problems.append(f"{place}: sets {variable}, which nothing reads")
+            return
+        if variable in SECRETS or value is None or value == "":
+            return  # secrets are checked elsewhere; empty means "not set" to every env_* helper
+        default = defaults[variable]
+        boolean = isinstance(default, bool)
+        if default is not COMPUTED and default is not None and (
+            normalise(value, boolean=boolean) == normalise(default, boolean=boolean)
+        ):
+            return
+        key = (place, variable, value)
+        if key in self.allowed:
+            self.used.add(key)
+            return
+        self.problems.append(
+            f"{place}: {variable}={value!r} differs from the code's default "
+            f"{'(computed)' if default is COMPUTED else repr(default)} and is not in {TABLE.name}"
+        )
+
+
+def compose_places(findings: Findings) -> None:
+    for file, prefix in (("docker-compose.yml", "compose"), ("docker-compose.scale.yml", "compose-scale")):
+        document = yaml.safe_load((ROOT / file).read_text())
+        for name, service in document["services"].items():
+            image = service.get("image", "")
+            if image and "musica/" not in image:
+                continue  # postgres, redis: not our code
+            scope = "music-image" if name == "music_service" else "auth-image"
+            for variable, raw in (service.get("environment") or {}).items():
+                findings.check(f"{prefix}:{name}", variable, resolve(str(raw)), scope)
+            # Interpolated host-side variables (AUTH_PORT, PYTHON_IMAGE, ...) are compose's own.
+
+
+def k8s_places(findings: Findings) -> dict[str, bool]:
+    """Checks every container's env; returns the Secret keys used -> required?"""
+    folder = ROOT / "deploy" / "k8s"
+    documents = [d for f in sorted(folder.glob("*.yaml")) for d in yaml.safe_load_all(f.read_text()) if d]
+    config = next(d["data"] for d in documents if d["kind"] == "ConfigMap")
+    used_config: set[str] = set()
+    secret_keys: dict[str, bool] = {}
+    for deployment in (d for d in documents if d["kind"] == "Deployment"):
+        spec = deployment["spec"]["template"]["spec"]
+        for container in spec.get("initContainers", []) + spec["containers"]:
+            scope = "music-image" if "music-service" in container["image"] else "auth-image"
+            for item in container.get("env", []):
+                source = item.get("valueFrom", {})
+                if "secretKeyRef" in source:
+                    ref = source["secretKeyRef"]
+                    required = not ref.get("optional", False)
+                    secret_keys[ref["key"]] = secret_keys.get(ref["key"], False) or required
+                    continue
+                if "configMapKeyRef" in source:
+                    used_config.add(source["configMapKeyRef"]["key"])
+                    value = config[source["configMapKeyRef"]["key"]]
+                else:
+                    value = item["value"]
+                findings.check(f"k8s:{container['name']}", item["name"], str(value), scope)
+    unused = sorted(set(config) - used_config)
+    if unused:
+        findings.problems.append(f"k8s ConfigMap keys no container reads: {unused}")
+    return secret_keys
+
+
+def env_example_lines() -> dict[str, str]:
+    """NAME -> value of .env.example, set or shown commented out (`# NAME=value  (remark)`)."""
+    found = {}
+    for line in (ROOT / ".env.example").read_text().splitlines():
+        if match := re.match(r"^#?\s*([A-Z][A-Z0-9_]+)=(\S*)", line):
+            found[match.group(1)] = match.group(2)
+    return found
+
+
+def test_compose_k8s_and_env_example_agree_with_the_code():
+    findings = Findings()
+    compose_places(findings)
+    secret_keys = k8s_places(findings)
+    compose_vars: dict[str, str] = {}  # the base file's default wins over the scale file's
+    for file in ("docker-compose.yml", "docker-compose.scale.yml"):
+        text = (ROOT / file).read_text()
+        for match in SHELL_DEFAULT.finditer(text):
+            compose_vars.setdefault(match.group(1), match.group(2) or "")
+        for name in re.findall(r"\$\{([A-Z_][A-Z0-9_]*):\?", text):
+            compose_vars.setdefault(name, "")
+    example = env_example_lines()
+    for variable, value in example.items():
+        if variable in compose_vars and variable not in findings.defaults["run"]:
+            # Read by compose only (ports, worker counts for the containers, images).
+            findings.defaults["run"][variable] = compose_vars[variable]
+        findings.check(".env.example", variable, value, "run")
+
+    # A Secret made with --from-env-file from a .env copied from .env.example has every key the
+    # pods require; secret.example.yaml shows every key they read.
+    missing = sorted(key for key, required in secret_keys.items() if required and key not in example)
+    if missing:
+        findings.problems.append(f"k8s pods require Secret keys that .env.example lacks: {missing}")
+    secret = yaml.safe_load((ROOT / "deploy" / "k8s" / "secret.example.yaml").read_text())
+    if set(secret["stringData"]) != set(secret_keys):
+        findings.problems.append(
+            f"secret.example.yaml keys {sorted(secret['stringData'])} != "
+            f"keys the pods read {sorted(secret_keys)}"
+        )
+
+    stale = sorted(findings.allowed - findings.used)
+    if stale:
+        findings.problems.append(f"rows of {TABLE.name} that match nothing any more: {stale}")
+    assert not findings.problems, "\n".join(findings.problems)
+
+
+def test_music_never_gets_auths_key():
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    music_key = compose["services"]["music_service"]["environment"]["DJANGO_SECRET_KEY"]
+    auth_key = compose["services"]["auth_service"]["environment"]["DJANGO_SECRET_KEY"]
+    assert music_key != auth_key and "MUSIC_DJANGO_SECRET_KEY" in music_key
+    documents = yaml.safe_load_all((ROOT / "deploy" / "k8s" / "music.yaml").read_text())
+    music = next(d for d in documents if d["kind"] == "Deployment")
+    env = {item["name"]: item for item in music["spec"]["template"]["spec"]["containers"][0]["env"]}
+    assert env["DJANGO_SECRET_KEY"]["valueFrom"]["secretKeyRef"]["key"] == "MUSIC_DJANGO_SECRET_KEY"
+    assert "optional" not in env["MUSIC_SERVICE_TOKEN"]["valueFrom"]["secretKeyRef"]
+
+
+def test_the_scale_volume_exists_only_with_the_scale_file():
+    """compose 1.29 creates every declared volume, profile or not: postgres-data lives elsewhere."""
+    base = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    assert "postgres-data" not in (base.get("volumes") or {})
+    assert "postgres" not in base["services"]
+    scale = (ROOT / "docker-compose.scale.yml").read_text()
+    assert "${POSTGRES_PASSWORD:?" in scale and "POSTGRES_PASSWORD:-" not in scale
+
+
+@pytest.mark.parametrize("service", ["music_service", "auth_service", "enrich_runner"])
+def test_compose_hardening(service):
+    definition = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"][service]
+    assert definition["cap_drop"] == ["ALL"]
+    assert "no-new-privileges:true" in definition["security_opt"]
+    assert definition["mem_limit"] and definition["cpus"] and definition["pids_limit"]
+    assert definition["restart"].startswith("on-failure:")
+    assert definition["healthcheck"].get("test") and not definition["healthcheck"].get("disable")
