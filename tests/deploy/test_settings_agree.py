@@ -31,7 +31,7 @@ SECRETS = {
 }
 COMPOSE_OWN = {"COMPOSE_FILE", "COMPOSE_PROFILES", "COMPOSE_PROJECT_NAME"}
 COMPUTED = object()  # a default the code computes (a path, another variable, ...)
-ENV_HELPERS = {"env_str", "env_int", "env_float", "env_bool", "env_list", "env_required"}
+ENV_HELPERS = {"env_str", "env_int", "env_float", "env_bool", "env_list", "env_required", "env_rate"}
 SHELL_DEFAULT = re.compile(r"\$\{([A-Z_][A-Z0-9_]*)(?::?-([^}]*))?\}")
 
 
