@@ -9,7 +9,8 @@ if REDIS_URL:
         "default": {
             "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "auth",
+            # Every key starts with it: services (or test runs) can share one Redis database.
+            "KEY_PREFIX": env_str("REDIS_KEY_PREFIX", "auth"),
             "OPTIONS": {
                 "SOCKET_CONNECT_TIMEOUT": 1,
                 "SOCKET_TIMEOUT": 1,
