@@ -5,7 +5,8 @@ each on a free port with its own SQLite database, with a fixed, printed gunicorn
 configuration; then, after a warm-up, drives each scenario with wrk (scripts/lib/bench.lua)
 at each concurrency level and prints a table: requests/s, p50/p95/p99 latency, errors
 (non-2xx + socket errors) and, for the flows that reach music, the searches the Spotify
-double received per distinct song. The full run writes docs/benchmarks.md.
+double received per distinct song. The full run writes docs/benchmarks.md; ``--json PATH``
+also writes the results as JSON with named fields (what tests/bench reads).
 
 ``--quick`` runs the same scenarios for about a second each with small counts, only to prove
 the benchmark still works: it fails on any error, on a song searched twice, on a note left
@@ -19,6 +20,7 @@ from __future__ import annotations
 import argparse
 import collections
 import contextlib
+import dataclasses
 import json
 import os
 import platform
@@ -693,14 +695,16 @@ def side_by_side(bench: Bench) -> list[str]:
     return lines
 
 
-def targets(bench: Bench) -> list[str]:
+def target_rows(bench: Bench) -> list[dict]:
+    """Each target with what was measured and whether it was met (for the Markdown and the JSON)."""
     top = max(bench.profile.levels)
     cores = os.cpu_count() or 1
     by = {(run.key, run.conns): run for run in bench.runs}
-    lines = ["| target | measured | verdict | why |", "|---|---|---|---|"]
+    rows: list[dict] = []
 
     def row(name: str, measured: str, ok: bool, miss: str, why: str = "") -> None:
-        lines.append(f"| {name} | {measured} | {'met' if ok else 'missed ' + miss} | {why} |")
+        verdict = "met" if ok else "missed " + miss
+        rows.append({"target": name, "measured": measured, "met": ok, "verdict": verdict, "why": why})
 
     def cpu(run: Run) -> float:
         return sum(ms for ms in run.cpu_ms if ms)
@@ -742,10 +746,22 @@ def targets(bench: Bench) -> list[str]:
         totals["repeated"] == 0,
         f"({totals['repeated']} songs searched more than once)",
     )
-    lines.append(
-        "| `GET /notas`: constant number of SQL queries | count + page (+ the token's user), whatever "
-        "the page size | met: asserted by `tests/auth/notes/test_views.py` (`django_assert_num_queries`) | |"
+    rows.append(
+        {
+            "target": "`GET /notas`: constant number of SQL queries",
+            "measured": "count + page (+ the token's user), whatever the page size",
+            "met": True,
+            "verdict": "met: asserted by `tests/auth/notes/test_views.py` (`django_assert_num_queries`)",
+            "why": "",
+        }
     )
+    return rows
+
+
+def targets(bench: Bench) -> list[str]:
+    lines = ["| target | measured | verdict | why |", "|---|---|---|---|"]
+    for row in target_rows(bench):
+        lines.append(f"| {row['target']} | {row['measured']} | {row['verdict']} | {row['why']} |")
     return lines
 
 
@@ -803,6 +819,24 @@ def report(bench: Bench, config: dict, command: str, started: datetime, elapsed:
     return "\n".join(out)
 
 
+def results(bench: Bench, config: dict, command: str, started: datetime, elapsed: float) -> dict:
+    """The run as data, every field named: what tests (and scripts) read instead of the Markdown."""
+    return {
+        "command": command,
+        "started": started.isoformat(),
+        "elapsed_s": round(elapsed, 1),
+        "profile": dataclasses.asdict(bench.profile),
+        "config": config,
+        "machine": machine_info,
+        "runs": [{**dataclasses.asdict(run), "rps": run.rps} for run in bench.runs],
+        "drains": bench.drains,
+        "totals": bench.totals,
+        "targets": target_rows(bench),
+        "notes": bench.notes,
+        "failures": bench.failures,
+    }
+
+
 def write_doc(path: Path, body: str) -> None:
     text = path.read_text() if path.exists() else "# Benchmarks\n\n" + DOC_START + "\n" + DOC_END + "\n"
     if DOC_START not in text:
@@ -835,6 +869,9 @@ def main(argv: list[str] | None = None) -> int:
         "--out",
         type=Path,
         help=f"markdown file to write (default: {DOC.relative_to(ROOT)} for a full run, none for --quick)",
+    )
+    parser.add_argument(
+        "--json", type=Path, help="also write the results as JSON (named fields) to this file"
     )
     args = parser.parse_args(argv)
     profile = QUICK if args.quick else FULL
@@ -885,6 +922,9 @@ def main(argv: list[str] | None = None) -> int:
     if out:
         write_doc(out, body)
         say(f"wrote {out}")
+    if args.json:
+        args.json.write_text(json.dumps(results(bench, config, command, started, elapsed), indent=2) + "\n")
+        say(f"wrote {args.json}")
     if bench.failures:
         print(f"{profile.name}: FAILED ({len(bench.failures)} checks)", file=sys.stderr)
         for failure in bench.failures:

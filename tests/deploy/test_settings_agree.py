@@ -91,7 +91,7 @@ def project_sources(project: str) -> list[Path]:
         path
         for path in base.rglob("*.py")
         if "migrations" not in path.parts and "staticfiles" not in path.parts
-    ] + [ROOT / "docker" / "gunicorn.conf.py"]
+    ] + [ROOT / "docker" / "gunicorn.conf.py", *(ROOT / "libs").rglob("*.py")]  # the kit reads for both
 
 
 def code_defaults() -> dict[str, dict[str, object]]:

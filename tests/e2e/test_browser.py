@@ -29,7 +29,7 @@ import pytest
 from tests.support.csp import assert_strict_policy
 from tests.support.http import Api
 from tests.support.processes import ROOT, auth_process, music_process
-from tests.support.tools import CHROMIUM_ARGS, ensure_chromium
+from tests.support.tools import CHROMIUM_ARGS, find_chromium
 
 ARTIFACTS = ROOT / "test-artifacts"
 DOCS_SCREENSHOT = ROOT / "docs" / "img" / "admin-notas.png"
@@ -118,7 +118,7 @@ def music_site(tmp_path_factory):
 def browser():
     from playwright.sync_api import sync_playwright
 
-    chromium = ensure_chromium()  # Debian's package; Playwright never downloads a browser here
+    chromium = find_chromium()  # Debian's package, installed by scripts/test; Playwright downloads none
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium, headless=True, args=CHROMIUM_ARGS)
         yield browser

@@ -5,13 +5,13 @@ those files as a person would (grep for the id), never the services' internals.
 """
 
 import json
-import time
 import uuid
 
 import pytest
 
 from tests.support.http import Api
 from tests.support.processes import auth_process, enrich_runner, free_port, music_process
+from tests.support.waiting import wait_until
 
 ACCESS_FIELDS = {"time", "level", "service", "method", "path", "status", "duration_ms", "request_id"}
 _users = iter(range(1_000_000))
@@ -59,12 +59,12 @@ def lines(service) -> list[dict]:
 
 def with_id(service, request_id: str, *, wait: float = 5.0) -> list[dict]:
     """The log lines carrying ``request_id`` (waits briefly for the file to be written)."""
-    deadline = time.monotonic() + wait
-    while True:
-        found = [entry for entry in lines(service) if entry.get("request_id") == request_id]
-        if found or time.monotonic() > deadline:
-            return found
-        time.sleep(0.05)
+    return wait_until(
+        lambda: [entry for entry in lines(service) if entry.get("request_id") == request_id],
+        timeout=wait,
+        interval=0.05,
+        message=f"{service.name}: no log line with request_id {request_id}",
+    )
 
 
 def access_line(service, request_id: str) -> dict:
@@ -162,10 +162,12 @@ def test_a_pending_notes_later_enrichment_is_traced_from_the_runner_to_music(tmp
         assert access_line(auth, request_id)["status"] == 201  # music never saw this one
 
         with music, enrich_runner(auth, interval=0.3) as runner:
-            deadline = time.monotonic() + 30
-            while user.get(f"/notas/{note['id']}").json()["enriquecimiento"] == "pendiente":
-                assert time.monotonic() < deadline, runner.logs()[-3000:]
-                time.sleep(0.2)
+            wait_until(
+                lambda: user.get(f"/notas/{note['id']}").json()["enriquecimiento"] != "pendiente",
+                timeout=30,
+                interval=0.2,
+                message=lambda: f"note {note['id']} still pendiente; runner log:\n{runner.logs()[-3000:]}",
+            )
             enriched = [
                 e
                 for e in lines(runner)

@@ -13,6 +13,8 @@ import requests
 from tests.spotify_double.server import SpotifyDouble
 from tests.support.http import Api
 from tests.support.processes import auth_process, enrich_runner, music_process
+from tests.support.redis_keys import delete_prefixed, prefixed_keys, unique_prefix
+from tests.support.waiting import wait_until
 
 REDIS_URL = "redis://127.0.0.1:6379/13"
 RECOVERY = {"MUSIC_BREAKER_COOLDOWN": "1", "ENRICH_MAX_BACKOFF": "3"}
@@ -31,6 +33,7 @@ def _rows(database, sql, *params):
         return db.execute(sql, params).fetchall()
 
 
+@pytest.mark.timeout(360)  # 500 posts under a kill, then up to 60 s for the runner to fill them
 def test_killing_music_mid_load_loses_no_note_and_all_get_enriched(tmp_path, log_dir, double, figures):
     database = tmp_path / "notas.db"
     music = music_process(log_dir, spotify=double, name="music-killed").start()
@@ -58,12 +61,20 @@ def test_killing_music_mid_load_loses_no_note_and_all_get_enriched(tmp_path, log
 
         with ThreadPoolExecutor(clients) as pool:
             futures = [pool.submit(post, i) for i in range(total)]
-            while len(done) < total * 0.3:
-                time.sleep(0.05)
+            wait_until(
+                lambda: len(done) >= total * 0.3,
+                timeout=120,
+                interval=0.05,
+                message=lambda: f"only {len(done)} of {total} posts answered before the kill",
+            )
             music.kill()  # kill -9 mid-load
             killed_at = len(done)
-            while len(done) < total * 0.7:
-                time.sleep(0.05)
+            wait_until(
+                lambda: len(done) >= total * 0.7,
+                timeout=120,
+                interval=0.05,
+                message=lambda: f"only {len(done)} of {total} posts answered while music was down",
+            )
             music.start()
             returned_at = time.monotonic()
             results = [future.result() for future in futures]
@@ -77,14 +88,13 @@ def test_killing_music_mid_load_loses_no_note_and_all_get_enriched(tmp_path, log
         rows = dict(_rows(database, "SELECT id, user_id FROM notes_note"))
         assert rows == created  # every 201 has its row, with the token's user
 
-        deadline = returned_at + 60
-        while time.monotonic() < deadline:
-            pending = _rows(database, "SELECT COUNT(*) FROM notes_note WHERE enriquecimiento = 'pendiente'")[
-                0
-            ][0]
-            if pending == 0:
-                break
-            time.sleep(0.5)
+        pending_sql = "SELECT COUNT(*) FROM notes_note WHERE enriquecimiento = 'pendiente'"
+        wait_until(
+            lambda: _rows(database, pending_sql)[0][0] == 0,
+            timeout=returned_at + 60 - time.monotonic(),  # 60 s after music came back
+            interval=0.5,
+            message=lambda: f"still pendiente 60 s after music returned: {_rows(database, pending_sql)}",
+        )
         reenriched_in = round(time.monotonic() - returned_at, 1)
         statuses_now = dict(_rows(database, "SELECT enriquecimiento, COUNT(*) FROM notes_note GROUP BY 1"))
         assert statuses_now == {"ok": total}, statuses_now
@@ -103,19 +113,27 @@ def test_killing_music_mid_load_loses_no_note_and_all_get_enriched(tmp_path, log
         music.stop()
 
 
-def _shared_cache_env() -> dict:
-    """Workers share the rate-limit block through Redis; without one, a single worker shares it."""
+@pytest.fixture
+def shared_cache_env():
+    """Workers share the rate-limit block through Redis (under this test's own key prefix, removed
+    afterwards: a block from an earlier run cannot leak in); without Redis, a single worker shares it."""
+    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1, socket_timeout=5)
     try:
-        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).flushdb()
+        client.ping()
     except redis.RedisError:
-        return {"WEB_CONCURRENCY": "1"}
-    return {"REDIS_URL": REDIS_URL}
+        yield {"WEB_CONCURRENCY": "1"}
+        return
+    prefix = unique_prefix("music-429")
+    yield {"REDIS_URL": REDIS_URL, "REDIS_KEY_PREFIX": prefix}
+    delete_prefixed(client, prefix)
 
 
-def test_spotify_429_is_not_slept_on_and_not_asked_again(tmp_path, log_dir, double, figures):
+def test_spotify_429_is_not_slept_on_and_not_asked_again(
+    tmp_path, log_dir, double, figures, shared_cache_env
+):
     double.configure(mode="429", retry_after=3600)
     with (
-        music_process(log_dir, spotify=double, name="music-429", **_shared_cache_env()) as music,
+        music_process(log_dir, spotify=double, name="music-429", **shared_cache_env) as music,
         auth_process(
             log_dir, database_url=f"sqlite:///{tmp_path / 'n.db'}", music_url=music.url, name="auth-429"
         ) as auth,
@@ -208,12 +226,19 @@ def _redis_or_skip():
 
 
 def test_three_music_replicas_share_one_cache_and_one_token(log_dir, double, figures):
-    _redis_or_skip().flushdb()
-    replicas = [
-        music_process(log_dir, spotify=double, name=f"music-replica-{i}", REDIS_URL=REDIS_URL).start()
-        for i in range(3)
-    ]
+    client = _redis_or_skip()
+    prefix = unique_prefix("music-replicas")  # a cache of their own, empty at start: no FLUSHDB
+    replicas = []
     try:
+        for i in range(3):
+            replica = music_process(
+                log_dir,
+                spotify=double,
+                name=f"music-replica-{i}",
+                REDIS_URL=REDIS_URL,
+                REDIS_KEY_PREFIX=prefix,
+            )
+            replicas.append(replica.start())
         songs = [f"Canción número {n}" for n in range(100)]
         rng = random.Random(2026)
         weights = [1 / (rank + 1) for rank in range(len(songs))]  # Zipf-like popularity
@@ -236,6 +261,7 @@ def test_three_music_replicas_share_one_cache_and_one_token(log_dir, double, fig
         assert stats["search_calls"] <= 100, stats["search_calls"]
         assert sorted(set(stats["queries"])) == sorted(songs)
         assert stats["token_calls"] <= 1
+        assert prefixed_keys(client, prefix), f"the replicas wrote no cache key under {prefix}:"
         figures(
             searches=len(queries),
             distinct_songs=100,
@@ -246,3 +272,5 @@ def test_three_music_replicas_share_one_cache_and_one_token(log_dir, double, fig
     finally:
         for replica in replicas:
             replica.stop()
+        delete_prefixed(client, prefix)
+    assert prefixed_keys(client, prefix) == []  # only this test's keys, and all of them, removed

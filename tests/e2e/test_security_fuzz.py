@@ -25,6 +25,8 @@ from schemathesis.generation import GenerationMode
 from tests.support.http import Api
 
 MAX_EXAMPLES = int(os.environ.get("FUZZ_MAX_EXAMPLES", "50"))
+# The deadline grows with the example count (the raw fuzz of auth sends 4 × MAX_EXAMPLES requests).
+pytestmark = pytest.mark.timeout(120 + 4 * MAX_EXAMPLES)
 # Every login or registration that passes validation runs Argon2 (about half a second on these
 # 2 cores): fewer examples there keep the run within a couple of minutes.
 SLOW = {"POST /login": 15, "POST /register": 15}

@@ -2,9 +2,10 @@
 
 Login and register are throttled per client address. With REDIS_URL the counters live in Redis,
 so the limit holds whichever worker answers; the test reads the counter there to prove it.
-Each test talks from its own loopback address (127.x.y.z), so its window is its own even when
-another run of this suite shares the Redis. Needs a Redis (TEST_REDIS_URL, else
-127.0.0.1:6379); only without one is it skipped.
+Each test talks from its own loopback address (127.x.y.z), and the service writes under a key prefix
+of this run's own (REDIS_KEY_PREFIX), so its window is its own even when another run of this suite
+shares the Redis; the run's keys are deleted afterwards (never the whole database).
+Needs a Redis (TEST_REDIS_URL, else 127.0.0.1:6379); only without one is it skipped.
 """
 
 import http.client
@@ -20,6 +21,7 @@ import pytest
 import redis
 
 from tests.support.processes import auth_process, free_port
+from tests.support.redis_keys import delete_prefixed, unique_prefix
 
 LIMIT = 5
 REDIS_DB = 14
@@ -74,35 +76,40 @@ def redis_url():
 
 @pytest.fixture(scope="module")
 def throttled_auth(tmp_path_factory, log_dir, redis_url):
+    prefix = unique_prefix("auth-throttle")
     with auth_process(
         log_dir,
         database_url=f"sqlite:///{tmp_path_factory.mktemp('throttle') / 'notas.db'}",
         music_url=f"http://127.0.0.1:{free_port()}",
         name="auth-throttle",
         REDIS_URL=redis_url,
+        REDIS_KEY_PREFIX=prefix,
         THROTTLE_LOGIN=f"{LIMIT}/min",
         THROTTLE_REGISTER="3/min",
         WEB_CONCURRENCY="2",
         GUNICORN_THREADS="2",
     ) as service:
+        service.cache_prefix = prefix
         yield service
+    delete_prefixed(redis.Redis.from_url(redis_url, socket_connect_timeout=1, socket_timeout=5), prefix)
 
 
 @pytest.fixture
-def addresses(redis_url):
+def addresses(redis_url, throttled_auth):
     """Fresh loopback client addresses for one test; their windows are removed afterwards."""
     store = redis.Redis.from_url(redis_url, socket_connect_timeout=1, socket_timeout=2)
+    prefix = throttled_auth.cache_prefix
     taken = []
 
     def new() -> str:
         address = f"127.{random.randint(1, 254)}.{random.randint(1, 254)}.{random.randint(1, 254)}"
         taken.append(address)
-        store.delete(*(f"auth:1:throttle_{scope}_{address}" for scope in ("login", "register")))
+        store.delete(*(f"{prefix}:1:throttle_{scope}_{address}" for scope in ("login", "register")))
         return address
 
     yield new, store
     for address in taken:
-        store.delete(*(f"auth:1:throttle_{scope}_{address}" for scope in ("login", "register")))
+        store.delete(*(f"{prefix}:1:throttle_{scope}_{address}" for scope in ("login", "register")))
 
 
 def test_the_sixth_wrong_login_in_the_window_is_429_across_two_workers(throttled_auth, addresses):
@@ -125,7 +132,7 @@ def test_the_sixth_wrong_login_in_the_window_is_429_across_two_workers(throttled
         assert_429(login(auth, username, "mala", source=client, **{"X-Forwarded-For": fake}))
 
     # The count lives in the shared Redis, where both workers read it (django-redis pickles it).
-    stored = store.get(f"auth:1:throttle_login_{client}")
+    stored = store.get(f"{auth.cache_prefix}:1:throttle_login_{client}")
     assert stored is not None
     assert len(pickle.loads(stored)) == LIMIT  # noqa: S301 (our own test Redis)
     assert auth.logs().count("Booting worker") >= 2

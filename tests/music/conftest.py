@@ -1,15 +1,33 @@
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from search.providers import get_provider
 from tests.spotify_double.server import SpotifyDouble
+from tests.support.redis_keys import delete_prefixed
+
+
+def _empty_cache() -> None:
+    """Empty the test cache. On Redis only this run's keys go: django-redis' clear() is a FLUSHDB."""
+    if settings.CACHES["default"]["BACKEND"].startswith("django_redis."):
+        from django_redis import get_redis_connection
+
+        delete_prefixed(get_redis_connection("default"), settings.CACHES["default"]["KEY_PREFIX"])
+    else:
+        cache.clear()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _own_keys_removed():
+    yield
+    _empty_cache()
 
 
 @pytest.fixture(autouse=True)
 def _isolated():
     """Each test starts with an empty cache and picks its provider anew."""
-    cache.clear()
+    _empty_cache()
     get_provider.cache_clear()
     yield
     get_provider.cache_clear()

@@ -5,15 +5,17 @@ import os
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-music-secret-key-0123456789-abcdefghijklmnopq")
 
 from config.settings import *  # noqa: F403
+from tests.support.redis_keys import unique_prefix
 
 # A real Redis for the cache tests when TEST_REDIS_URL is set (CI sets it); local memory otherwise.
+# Keys under a prefix of this run's own, deleted by conftest.py (a shared Redis is never flushed).
 TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "")
 if TEST_REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": TEST_REDIS_URL,
-            "KEY_PREFIX": "music-tests",
+            "KEY_PREFIX": unique_prefix("music-tests"),
         }
     }
 else:

@@ -8,9 +8,10 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 import urllib.request
 from pathlib import Path
+
+from tests.support.waiting import WaitTimeout, wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -96,14 +97,17 @@ class ServiceProcess:
         )
         log.close()
         if self.health_path:
-            deadline = time.monotonic() + timeout
-            while not http_ok(self.url + self.health_path):
+
+            def healthy() -> bool:
                 if self.proc.poll() is not None:
                     raise RuntimeError(f"{self.name} exited early:\n{self.logs()[-3000:]}")
-                if time.monotonic() > deadline:
-                    self.stop()
-                    raise RuntimeError(f"{self.name} not healthy after {timeout}s:\n{self.logs()[-3000:]}")
-                time.sleep(0.1)
+                return http_ok(self.url + self.health_path)
+
+            try:
+                wait_until(healthy, timeout=timeout, message=f"{self.name} not healthy")
+            except WaitTimeout as exc:
+                self.stop()
+                raise RuntimeError(f"{exc}:\n{self.logs()[-3000:]}") from None
         return self
 
     def _signal(self, sig: int) -> None:
@@ -185,6 +189,7 @@ _PASS = {
     "JWT_SIGNING_KEY",
     "DJANGO_DEBUG",
     "REDIS_URL",
+    "REDIS_KEY_PREFIX",
     "ENRICH_MAX_BACKOFF",
     "MUSIC_BREAKER_COOLDOWN",
 }

@@ -1,24 +1,28 @@
-"""External tools the end-to-end tests drive, installed on first use (idempotent, quick when present).
+"""External tools the tests drive. Tests only FIND them here; nothing is installed from inside pytest.
 
-- newman (Postman's CLI) from the npm registry into ``.tools/`` (git-ignored), pinned.
-- Debian's ``chromium`` through apt-get: never a browser downloaded by Playwright.
+``scripts/test`` installs them in one visible step before pytest starts, only for the suites that need
+them (``scripts/lib/install_test_tools.py``):
 
-Run ``python -m tests.support.tools`` from the repository root to install both ahead of time.
+- Debian's ``chromium`` (browser tests, e2e): never a browser downloaded by Playwright;
+- newman (Postman's CLI, e2e), pinned, from the npm registry into ``.tools/`` (git-ignored);
+- ``wrk`` (bench), Debian's package.
+
+A tool that is missing fails the test that needs it, naming the command that installs it (never a skip).
 """
 
 from __future__ import annotations
 
-import fcntl
-import os
 import shutil
 import subprocess
-from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 TOOLS = ROOT / ".tools"
 NEWMAN_VERSION = "6.2.2"
 NEWMAN = TOOLS / "node_modules" / ".bin" / "newman"
+
+# Which suites need which tool (scripts/lib/install_test_tools.py installs by this table).
+NEEDED_BY = {"e2e": ("chromium", "newman"), "bench": ("wrk",)}
 
 # Flags for a headless Chromium in a container/CI: no sandbox (root), no GPU, and nothing that
 # reaches the network on its own (component updates, sync, first-run pages).
@@ -33,108 +37,46 @@ CHROMIUM_ARGS = [
 
 
 class ToolUnavailable(RuntimeError):
-    pass
+    """A tool a test needs is not installed: the message says how to install it."""
 
 
-@contextmanager
-def _lock(name: str):
-    """Two test processes installing at once would trip over each other's files."""
-    TOOLS.mkdir(exist_ok=True)
-    with open(TOOLS / f".{name}.lock", "w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+def _missing(tool: str, found: str) -> ToolUnavailable:
+    suite = next(suite for suite, tools in NEEDED_BY.items() if tool in tools)
+    return ToolUnavailable(
+        f"{tool} is not installed ({found}). The tests do not install tools; install it with "
+        f"`python scripts/lib/install_test_tools.py {suite}` (scripts/test {suite} does this first)."
+    )
 
 
-def _run(command: list[str], timeout: int) -> subprocess.CompletedProcess:
-    return subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=False)
-
-
-_apt_updated = False
-
-
-def apt_install(*packages: str) -> None:
-    """apt-get install, with one apt-get update first if the package lists do not know a package."""
-    global _apt_updated
-    if os.geteuid() != 0:
-        raise ToolUnavailable(f"{' '.join(packages)} missing; install with: sudo apt-get install {packages}")
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    command = ["apt-get", "install", "-y", "--no-install-recommends", *packages]
-    for attempt in range(2):
-        result = subprocess.run(command, capture_output=True, text=True, timeout=900, env=env, check=False)
-        if result.returncode == 0:
-            return
-        if attempt == 0 and not _apt_updated:
-            _run(["apt-get", "update"], timeout=600)
-            _apt_updated = True
-            continue
-        raise ToolUnavailable(f"apt-get install {' '.join(packages)} failed:\n{result.stderr[-2000:]}")
-
-
-def ensure_chromium() -> str:
-    """Path of Debian's chromium, installing it (and fonts for legible screenshots) when missing."""
-    found = shutil.which("chromium")
-    if found:
-        return found
-    with _lock("apt"):
-        if not shutil.which("chromium"):
-            apt_install("chromium", "fonts-liberation", "fonts-dejavu-core")
-    found = shutil.which("chromium")
+def find_program(name: str) -> str:
+    """The path of ``name`` on PATH (chromium, wrk, …), or ToolUnavailable."""
+    found = shutil.which(name)
     if not found:
-        raise ToolUnavailable("chromium is still not on PATH after apt-get install")
+        raise _missing(name, "not on PATH")
     return found
 
 
-def _npm() -> str:
-    npm = shutil.which("npm")
-    if npm:
-        return npm
-    with _lock("apt"):
-        if not shutil.which("npm"):
-            apt_install("nodejs", "npm")
-    npm = shutil.which("npm")
-    if not npm:
-        raise ToolUnavailable("npm is still not on PATH after apt-get install")
-    return npm
+def find_chromium() -> str:
+    """Debian's chromium (Playwright drives it; it never downloads a browser of its own)."""
+    return find_program("chromium")
 
 
-def _newman_version() -> str | None:
+def newman_version() -> str | None:
+    """The version of ``.tools``' newman, or None when it is absent or does not run."""
     if not NEWMAN.exists():
         return None
-    result = _run([str(NEWMAN), "--version"], timeout=60)
+    try:
+        result = subprocess.run(
+            [str(NEWMAN), "--version"], capture_output=True, text=True, timeout=60, check=False
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
     return result.stdout.strip() if result.returncode == 0 else None
 
 
-def ensure_newman() -> Path:
-    """``.tools/node_modules/.bin/newman`` at NEWMAN_VERSION; npm-installed only when absent."""
-    if _newman_version() == NEWMAN_VERSION:
-        return NEWMAN
-    npm = _npm()
-    with _lock("npm"):
-        if _newman_version() != NEWMAN_VERSION:
-            result = _run(
-                [
-                    npm,
-                    "install",
-                    "--prefix",
-                    str(TOOLS),
-                    "--no-audit",
-                    "--no-fund",
-                    "--no-save",
-                    "--loglevel=error",
-                    f"newman@{NEWMAN_VERSION}",
-                ],
-                timeout=900,
-            )
-            if result.returncode != 0:
-                raise ToolUnavailable(f"npm install newman failed:\n{result.stderr[-2000:]}")
-    if _newman_version() != NEWMAN_VERSION:
-        raise ToolUnavailable(f"newman {NEWMAN_VERSION} not runnable at {NEWMAN}")
+def find_newman() -> Path:
+    """``.tools/node_modules/.bin/newman`` at NEWMAN_VERSION, or ToolUnavailable."""
+    version = newman_version()
+    if version != NEWMAN_VERSION:
+        raise _missing("newman", f"wanted {NEWMAN_VERSION} at {NEWMAN}, found {version or 'none'}")
     return NEWMAN
-
-
-if __name__ == "__main__":
-    print("chromium:", ensure_chromium())
-    print("newman:", ensure_newman(), NEWMAN_VERSION)

@@ -10,24 +10,13 @@ use added later is shared too.
 """
 
 from musica_kit.env import env_str
+from musica_kit.settings.cache import redis_cache
 
 REDIS_URL = env_str("REDIS_URL")
 DATABASE_CACHE_TABLE = "musica_cache"  # must match config/migrations/0001_cache_table.py
 
 if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "auth",
-            "OPTIONS": {
-                "SOCKET_CONNECT_TIMEOUT": 1,
-                "SOCKET_TIMEOUT": 1,
-                # Redis down must not mean login down: throttling fails open (and is logged).
-                "IGNORE_EXCEPTIONS": True,
-            },
-        }
-    }
+    CACHES = {"default": redis_cache(url=REDIS_URL, default_prefix="auth")}
     DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 else:
     CACHES = {

@@ -1,23 +1,12 @@
 """Django's cache: local memory by default, Redis when REDIS_URL is set (shared by all replicas)."""
 
 from musica_kit.env import env_int, env_str
+from musica_kit.settings.cache import redis_cache
 
 REDIS_URL = env_str("REDIS_URL")
 
 if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "music",
-            "OPTIONS": {
-                "SOCKET_CONNECT_TIMEOUT": 1,
-                "SOCKET_TIMEOUT": 1,
-                # A cache outage must degrade to "no cache", never to a 500.
-                "IGNORE_EXCEPTIONS": True,
-            },
-        }
-    }
+    CACHES = {"default": redis_cache(url=REDIS_URL, default_prefix="music")}
     DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 else:
     CACHES = {

@@ -1,0 +1,95 @@
+"""The test infrastructure's own rules: every wait has a deadline, tools are found (never installed)
+by tests, and no test empties a shared Redis database."""
+
+import configparser
+import re
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.support import tools
+from tests.support.waiting import WaitTimeout, wait_until
+
+TESTS = Path(__file__).resolve().parents[1]
+ROOT = TESTS.parent
+
+
+def _sources(*folders: Path):
+    for folder in folders:
+        yield from (path for path in folder.rglob("*.py") if "__pycache__" not in path.parts)
+
+
+def test_wait_until_returns_the_first_truthy_value():
+    answers = iter([None, [], ["línea"]])
+    assert wait_until(lambda: next(answers), timeout=5, interval=0.01, message="never") == ["línea"]
+
+
+def test_wait_until_gives_up_at_its_deadline_with_a_clear_message():
+    calls = []
+    started = time.monotonic()
+    with pytest.raises(
+        WaitTimeout, match=r"the note stayed pendiente \(gave up after 0\.\d s; timeout 0\.3 s\)"
+    ):
+        wait_until(
+            lambda: calls.append(1), timeout=0.3, interval=0.05, message=lambda: "the note stayed pendiente"
+        )
+    assert 0.3 <= time.monotonic() - started < 2
+    assert len(calls) >= 3  # it polled until the deadline, not once
+
+
+def test_wait_until_lets_the_predicates_own_error_through():
+    def exited():
+        raise RuntimeError("music exited early")
+
+    with pytest.raises(RuntimeError, match="exited early"):
+        wait_until(exited, timeout=5, message="unused")
+
+
+def test_every_suite_has_a_global_timeout(request):
+    assert float(request.config.getini("timeout")) > 0  # pytest-timeout is installed and on here
+    for ini in sorted(TESTS.glob("*/pytest.ini")):
+        parser = configparser.ConfigParser()
+        parser.read(ini)
+        assert 0 < float(parser["pytest"]["timeout"]) <= 300, ini
+
+
+def test_a_missing_chromium_fails_clearly_and_installs_nothing(monkeypatch, tmp_path):
+    monkeypatch.setenv("PATH", str(tmp_path))  # an empty folder: no chromium, no apt, no npm
+    with pytest.raises(tools.ToolUnavailable, match=r"chromium is not installed.*install_test_tools\.py e2e"):
+        tools.find_chromium()
+
+
+def test_a_missing_newman_fails_clearly_and_installs_nothing(monkeypatch, tmp_path):
+    monkeypatch.setattr(tools, "NEWMAN", tmp_path / "node_modules" / ".bin" / "newman")
+    with pytest.raises(tools.ToolUnavailable, match=r"newman is not installed.*install_test_tools\.py e2e"):
+        tools.find_newman()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_no_test_installs_a_tool_or_flushes_a_redis_database():
+    installs = re.compile(r"apt" r"-get|np" r"m (install|i) ")
+    flushes = re.compile(r"\.flush(db|all)\s*\(|[\"']flush(db|all)[\"']", re.IGNORECASE)  # calls, not prose
+    offenders = [
+        f"{path.relative_to(ROOT)}:{number}: {line.strip()}"
+        for path in _sources(TESTS)
+        for number, line in enumerate(path.read_text().splitlines(), 1)
+        if installs.search(line) or flushes.search(line)
+    ]
+    assert offenders == []
+
+
+def test_tests_wait_only_through_wait_until():
+    """A hand-written sleep loop has no deadline: waits go through tests/support/waiting.py."""
+    allowed = {
+        "tests/support/waiting.py",  # the one poll loop, with its deadline
+        "tests/spotify_double/server.py",  # the double's simulated latency, not a wait
+        "tests/spotify_double/test_contract.py",  # a token that expires in 0 s, then used (one sleep)
+    }
+    sleepers = sorted(
+        str(path.relative_to(ROOT))
+        for path in _sources(TESTS)
+        # tests/docker is converted to pytest elsewhere; its waits follow the same rule there.
+        if "docker" not in path.relative_to(TESTS).parts[:1] and "time." + "sleep(" in path.read_text()
+    )
+    assert set(sleepers) <= allowed, sorted(set(sleepers) - allowed)
