@@ -115,7 +115,9 @@ def test_spotify_429_is_not_slept_on_and_not_asked_again(tmp_path, log_dir, doub
     ):
         started = time.monotonic()
         # A hang would trip the client's 1 s timeout and fail the test.
-        first = requests.get(f"{music.url}/search", params={"q": "Queen"}, timeout=1)
+        first = requests.get(
+            f"{music.url}/search", params={"q": "Queen"}, headers=music.service_auth, timeout=1
+        )
         took = time.monotonic() - started
         assert first.status_code == 503
         assert 3590 <= int(first.headers["Retry-After"]) <= 3600
@@ -129,7 +131,9 @@ def test_spotify_429_is_not_slept_on_and_not_asked_again(tmp_path, log_dir, doub
             assert note.status_code == 201
             assert note.json()["nota"]["enriquecimiento"] == "pendiente"
             assert note.json()["aviso"]
-        again = requests.get(f"{music.url}/search", params={"q": "otra"}, timeout=1)
+        again = requests.get(
+            f"{music.url}/search", params={"q": "otra"}, headers=music.service_auth, timeout=1
+        )
         assert again.status_code == 503
         assert double.stats()["search_calls"] == calls  # no further call reached Spotify
         figures(music_answered_in_ms=round(took * 1000), spotify_search_calls=double.stats()["search_calls"])
@@ -153,7 +157,9 @@ def test_slow_or_failing_spotify_never_hangs_either_service(
     ):
         started = time.monotonic()
         # Clients give up one second after each service's own timeout: a hang fails the test.
-        direct = requests.get(f"{music.url}/search", params={"q": "Queen"}, timeout=1 + 2 + 1)
+        direct = requests.get(
+            f"{music.url}/search", params={"q": "Queen"}, headers=music.service_auth, timeout=1 + 2 + 1
+        )
         music_took = time.monotonic() - started
         assert direct.status_code == music_status
         assert direct.json()["error"]

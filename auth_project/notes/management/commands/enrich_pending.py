@@ -7,6 +7,7 @@ import threading
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from config.secrets import require_strong_secrets
 from notes.services import notes_enrich_pending
 
 logger = logging.getLogger("notes.enrich_pending")
@@ -21,6 +22,7 @@ class Command(BaseCommand):
         parser.add_argument("--batch", type=int, default=settings.ENRICH_BATCH_SIZE)
 
     def handle(self, *args, loop: bool, interval: float, batch: int, **options):
+        require_strong_secrets()  # manage.py checks first; this covers call_command/django-admin
         stop = threading.Event()
         if loop:
             for sig in (signal.SIGTERM, signal.SIGINT):
