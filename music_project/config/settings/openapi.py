@@ -4,8 +4,8 @@ music_service has no contrib.auth and no database (traps.md #3): drf-spectacular
 the schema's one security scheme is the service token (an extension in config/schema.py). The three
 pages obey the same rule as every route but /health: when MUSIC_SERVICE_TOKEN is set they need
 ``Authorization: Bearer <token>``, because music_service is internal; with no token set (only
-possible with DJANGO_DEBUG=1) they are open. Swagger UI and ReDoc load their JavaScript from drf-spectacular-sidecar
-(served by whitenoise), never from a CDN.
+possible with DJANGO_DEBUG=1) they are open. Swagger UI and ReDoc load their JavaScript from
+drf-spectacular-sidecar (served by whitenoise), never from a CDN.
 
 This module only adds to the lists and dicts that base/rest define (in place), so the order of
 the imports in ``config/settings/__init__.py`` does not matter.
