@@ -225,7 +225,9 @@ def test_three_music_replicas_share_one_cache_and_one_token(log_dir, double, fig
             session = getattr(sessions, "s", None) or requests.Session()
             sessions.s = session
             replica = replicas[i % len(replicas)]
-            response = session.get(f"{replica.url}/search", params={"q": queries[i]}, timeout=10)
+            response = session.get(
+                f"{replica.url}/search", params={"q": queries[i]}, headers=replica.service_auth, timeout=10
+            )
             return response.status_code
 
         with ThreadPoolExecutor(16) as pool:
