@@ -2,7 +2,9 @@
 
 The image runs gunicorn from the project folder (/app) with ``-c /etc/musica/gunicorn.conf.py``;
 this file loads /app/gunicorn.conf.py (bind from $PORT, workers from $WEB_CONCURRENCY, threads
-from $GUNICORN_THREADS, ...) when it exists and then sets what only a container needs.
+from $GUNICORN_THREADS, the ``on_starting`` hook that refuses weak or placeholder secrets, forwarded
+headers trusted only with DJANGO_SECURE_PROXY_SSL_HEADER, ...) when it exists and then sets what only
+a container needs (tests/e2e run gunicorn with this file too).
 """
 
 import os

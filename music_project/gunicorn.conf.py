@@ -17,3 +17,21 @@ keepalive = 5
 accesslog = None
 # Two gunicorns on one host would otherwise fight over ~/.gunicorn/gunicorn.ctl.
 control_socket_disable = True
+
+# Forwarded headers (X-Forwarded-Proto and the like) are trusted only behind a configured proxy:
+# DJANGO_SECURE_PROXY_SSL_HEADER=1, with the proxies' addresses in FORWARDED_ALLOW_IPS (gunicorn's
+# own variable, default 127.0.0.1). Without a proxy, gunicorn's default would trust them from
+# 127.0.0.1, so any local client could pass plain HTTP off as HTTPS (and get HSTS).
+if os.environ.get("DJANGO_SECURE_PROXY_SSL_HEADER", "").strip().lower() not in {"1", "true", "yes", "on"}:
+    forwarded_allow_ips = ""
+    secure_scheme_headers = {}
+
+
+def on_starting(server):
+    """Refuse weak or placeholder secrets (config/secrets.py) before any worker starts."""
+    import os
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    from config.secrets import require_strong_secrets
+
+    require_strong_secrets()

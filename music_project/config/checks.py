@@ -1,24 +1,21 @@
-"""Deployment checks (``manage.py check --deploy``) for the secret Django's own checks don't know.
+"""Deployment checks (``manage.py check --deploy``) for the secrets Django's own checks don't know.
 
-Django's security.W009 already covers SECRET_KEY; this holds MUSIC_SERVICE_TOKEN to a standard.
+The same rule as at process start (config/secrets.py), as warnings: Django's security.W009 covers
+SECRET_KEY's length and variety, music.W002 a placeholder SECRET_KEY, music.W001
+MUSIC_SERVICE_TOKEN (without it anyone who reaches music_service could use its Spotify quota).
 """
 
 from django.conf import settings
 from django.core.checks import Tags, Warning, register
 
-MIN_SERVICE_TOKEN_LENGTH = 32
+from config.secrets import is_placeholder, secret_problem
 
 
 @register(Tags.security, deploy=True)
 def check_service_token(app_configs, **kwargs):
-    token = settings.MUSIC_SERVICE_TOKEN
-    if len(token) < MIN_SERVICE_TOKEN_LENGTH or len(set(token)) < 5 or token.startswith("change-me"):
-        return [
-            Warning(
-                "MUSIC_SERVICE_TOKEN is empty or weak: without it anyone who reaches music_service "
-                "can use it (and its Spotify quota). Set the same random value (at least "
-                f"{MIN_SERVICE_TOKEN_LENGTH} characters) on auth_service and music_service.",
-                id="music.W001",
-            )
-        ]
-    return []
+    warnings = []
+    if is_placeholder(settings.SECRET_KEY):
+        warnings.append(Warning(secret_problem("DJANGO_SECRET_KEY", settings.SECRET_KEY), id="music.W002"))
+    if problem := secret_problem("MUSIC_SERVICE_TOKEN", settings.MUSIC_SERVICE_TOKEN):
+        warnings.append(Warning(problem, id="music.W001"))
+    return warnings

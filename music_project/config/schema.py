@@ -20,8 +20,9 @@ class ServiceTokenScheme(OpenApiAuthenticationExtension):
             header_name="HTTP_AUTHORIZATION", token_prefix=self.target.keyword
         )
         scheme["description"] = (
-            "El secreto compartido `MUSIC_SERVICE_TOKEN` (el mismo en auth_service). Obligatorio cuando "
-            "está definido; sin definir (desarrollo local) no se comprueba."
+            "El secreto compartido `MUSIC_SERVICE_TOKEN` (el mismo en auth_service). Obligatorio: sin "
+            "él music_service no arranca; solo en desarrollo (`DJANGO_DEBUG=1`) puede quedar vacío, "
+            "y entonces no se comprueba."
         )
         return scheme
 

@@ -1,4 +1,4 @@
-"""Only auth_service may call music_service when MUSIC_SERVICE_TOKEN is set."""
+"""Only auth_service may call music_service: MUSIC_SERVICE_TOKEN (empty, open, only with DJANGO_DEBUG=1)."""
 
 import hmac
 

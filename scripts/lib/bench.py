@@ -270,8 +270,9 @@ def measure(
     return runs
 
 
-def http_get(url: str, timeout: float = 10) -> dict:
-    with urllib.request.urlopen(url, timeout=timeout) as response:  # noqa: S310 (http://127.0.0.1 only)
+def http_get(url: str, timeout: float = 10, headers: dict | None = None) -> dict:
+    request = urllib.request.Request(url, headers=headers or {})  # noqa: S310 (http://127.0.0.1 only)
+    with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
         return json.loads(response.read())
 
 
@@ -380,6 +381,7 @@ def scenario_6(bench: Bench, st: Stack) -> None:
         st.music.url,
         counts_searches=True,
         cpu=(None, st.music),
+        token=st.music.env["MUSIC_SERVICE_TOKEN"],  # music answers only auth_service's token
         path="/search",
         songs="pool",
         prefix="warm song",
@@ -596,7 +598,7 @@ def run_all(bench: Bench, config: dict, only: list[str]) -> None:
         pool = [f"warm song {i}" for i in range(profile.warm_songs)]
         for song in pool:
             query = urllib.parse.urlencode({"q": song, "limit": 1})
-            assert http_get(f"{music.url}/search?{query}")["results"], song
+            assert http_get(f"{music.url}/search?{query}", headers=music.service_auth)["results"], song
         warmed = len(double.stats()["queries"])
         bench.check(warmed == len(pool), f"warming searched each of {len(pool)} pool songs once ({warmed})")
 

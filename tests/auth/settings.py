@@ -1,10 +1,14 @@
 """auth_service settings for its test suite: the real settings, a few test-only knobs."""
 
 import os
+import secrets
 import tempfile
 
-os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz")
-os.environ.setdefault("JWT_SIGNING_KEY", "test-only-jwt-signing-key-0123456789-abcdefghijklmnopqrs")
+from tests.support.processes import SERVICE_TOKEN
+
+# Real random secrets, new for every run (DEBUG stays off).
+os.environ.setdefault("DJANGO_SECRET_KEY", secrets.token_urlsafe(50))
+os.environ.setdefault("JWT_SIGNING_KEY", secrets.token_urlsafe(50))
 
 import dj_database_url
 
@@ -25,7 +29,7 @@ else:
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests"}}
 MUSIC_SERVICE_URL = "http://127.0.0.1:9"  # tests that need music start a real one and point here
-MUSIC_SERVICE_TOKEN = ""
+MUSIC_SERVICE_TOKEN = SERVICE_TOKEN  # the live music_service of tests/auth/conftest.py asks for it
 MUSIC_CONNECT_TIMEOUT = 0.5
 MUSIC_READ_TIMEOUT = 2.0
 WHITENOISE_USE_FINDERS = True

@@ -138,7 +138,10 @@ def test_music_called_directly_echoes_and_logs_the_id(music):
 
     request_id = f"direct-{uuid.uuid4().hex}"
     response = requests.get(
-        f"{music.url}/search", params={"q": "Queen"}, headers={"X-Request-ID": request_id}, timeout=10
+        f"{music.url}/search",
+        params={"q": "Queen"},
+        headers={"X-Request-ID": request_id, **music.service_auth},
+        timeout=10,
     )
     assert response.status_code == 200
     assert response.headers["X-Request-ID"] == request_id

@@ -140,7 +140,9 @@ def test_spotify_429_is_not_slept_on_and_not_asked_again(
     ):
         started = time.monotonic()
         # A hang would trip the client's 1 s timeout and fail the test.
-        first = requests.get(f"{music.url}/search", params={"q": "Queen"}, timeout=1)
+        first = requests.get(
+            f"{music.url}/search", params={"q": "Queen"}, headers=music.service_auth, timeout=1
+        )
         took = time.monotonic() - started
         assert first.status_code == 503
         assert 3590 <= int(first.headers["Retry-After"]) <= 3600
@@ -154,7 +156,9 @@ def test_spotify_429_is_not_slept_on_and_not_asked_again(
             assert note.status_code == 201
             assert note.json()["nota"]["enriquecimiento"] == "pendiente"
             assert note.json()["aviso"]
-        again = requests.get(f"{music.url}/search", params={"q": "otra"}, timeout=1)
+        again = requests.get(
+            f"{music.url}/search", params={"q": "otra"}, headers=music.service_auth, timeout=1
+        )
         assert again.status_code == 503
         assert double.stats()["search_calls"] == calls  # no further call reached Spotify
         figures(music_answered_in_ms=round(took * 1000), spotify_search_calls=double.stats()["search_calls"])
@@ -178,7 +182,9 @@ def test_slow_or_failing_spotify_never_hangs_either_service(
     ):
         started = time.monotonic()
         # Clients give up one second after each service's own timeout: a hang fails the test.
-        direct = requests.get(f"{music.url}/search", params={"q": "Queen"}, timeout=1 + 2 + 1)
+        direct = requests.get(
+            f"{music.url}/search", params={"q": "Queen"}, headers=music.service_auth, timeout=1 + 2 + 1
+        )
         music_took = time.monotonic() - started
         assert direct.status_code == music_status
         assert direct.json()["error"]
@@ -251,7 +257,9 @@ def test_three_music_replicas_share_one_cache_and_one_token(log_dir, double, fig
             session = getattr(sessions, "s", None) or requests.Session()
             sessions.s = session
             replica = replicas[i % len(replicas)]
-            response = session.get(f"{replica.url}/search", params={"q": queries[i]}, timeout=10)
+            response = session.get(
+                f"{replica.url}/search", params={"q": queries[i]}, headers=replica.service_auth, timeout=10
+            )
             return response.status_code
 
         with ThreadPoolExecutor(16) as pool:

@@ -142,7 +142,9 @@ def test_a_body_over_one_mib_is_a_json_413_on_every_auth_endpoint(
 @pytest.mark.parametrize(("method", "path"), MUSIC_ENDPOINTS, ids=ident)
 @pytest.mark.parametrize("size", [MIB + 1, 3 * MIB])
 def test_a_body_over_one_mib_is_a_json_413_on_every_music_endpoint(method, path, size, music):
-    response = requests.request(method, music.url + path, data=b"x" * size, timeout=30)
+    response = requests.request(
+        method, music.url + path, data=b"x" * size, headers=music.service_auth, timeout=30
+    )
     assert_json_error(response, 413)
 
 
@@ -187,7 +189,7 @@ def test_methods_an_endpoint_does_not_have_are_a_json_405(method, path, auth, ow
 @pytest.mark.parametrize("method", ["POST", "PUT", "PATCH", "DELETE", *UNKNOWN_METHODS])
 @pytest.mark.parametrize("path", ["/search", "/health", "/ready"])
 def test_unknown_methods_are_a_json_405_on_every_music_path(method, path, music):
-    response = requests.request(method, music.url + path, data=b"{}", timeout=10)
+    response = requests.request(method, music.url + path, data=b"{}", headers=music.service_auth, timeout=10)
     assert_json_error(response, 405)
 
 
@@ -221,7 +223,7 @@ def test_unknown_paths_are_a_json_404_on_auth(path, auth, owner):
 
 @pytest.mark.parametrize("path", UNKNOWN_PATHS, ids=lambda p: p[:30])
 def test_unknown_paths_are_a_json_404_on_music(path, music):
-    assert_json_error(requests.get(music.url + path, timeout=10), 404)
+    assert_json_error(requests.get(music.url + path, headers=music.service_auth, timeout=10), 404)
 
 
 @pytest.mark.parametrize(
@@ -240,7 +242,7 @@ def test_unknown_paths_are_a_json_404_on_music(path, music):
     ],
 )
 def test_bad_search_queries_are_a_json_400(query, music):
-    assert_json_error(requests.get(f"{music.url}/search{query}", timeout=10), 400)
+    assert_json_error(requests.get(f"{music.url}/search{query}", headers=music.service_auth, timeout=10), 400)
 
 
 PAYLOADS = [

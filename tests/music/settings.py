@@ -1,8 +1,10 @@
 """music_service settings for its test suite."""
 
 import os
+import secrets
 
-os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-music-secret-key-0123456789-abcdefghijklmnopq")
+# A real random key, new for every run (DEBUG stays off).
+os.environ.setdefault("DJANGO_SECRET_KEY", secrets.token_urlsafe(50))
 
 from config.settings import *  # noqa: F403
 from tests.support.redis_keys import unique_prefix
@@ -22,7 +24,7 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests"}}
 SPOTIFY_CLIENT_ID = ""
 SPOTIFY_CLIENT_SECRET = ""
-MUSIC_SERVICE_TOKEN = ""
+MUSIC_SERVICE_TOKEN = ""  # the open mode of DJANGO_DEBUG=1 runs; tests of the token set their own
 SPOTIFY_READ_TIMEOUT = 1.0
 WHITENOISE_USE_FINDERS = True
 STATIC_ROOT = BASE_DIR / "staticfiles"  # noqa: F405

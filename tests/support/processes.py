@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -16,9 +17,17 @@ from tests.support.waiting import WaitTimeout, wait_until
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 
+# Real random secrets, made once per test run: every process runs with DEBUG off, as deployed, and
+# refuses weak or placeholder secrets at start. Each service has its own DJANGO_SECRET_KEY; auth and
+# music share MUSIC_SERVICE_TOKEN; music never gets auth's JWT_SIGNING_KEY.
+AUTH_SECRET_KEY = secrets.token_urlsafe(50)
+MUSIC_SECRET_KEY = secrets.token_urlsafe(50)
+SERVICE_TOKEN = secrets.token_urlsafe(32)
+
 BASE_ENV = {
-    "DJANGO_SECRET_KEY": "test-secret-key-for-live-processes-0123456789-abcdefghijklmnop",
-    "JWT_SIGNING_KEY": "test-jwt-signing-key-for-live-processes-0123456789-abcdefghij",
+    "DJANGO_SECRET_KEY": AUTH_SECRET_KEY,
+    "JWT_SIGNING_KEY": secrets.token_urlsafe(50),
+    "MUSIC_SERVICE_TOKEN": SERVICE_TOKEN,
     "DJANGO_ALLOWED_HOSTS": "localhost,127.0.0.1",
     "THROTTLE_LOGIN": "10000/min",
     "THROTTLE_REGISTER": "10000/min",
@@ -57,7 +66,9 @@ class ServiceProcess:
         self.name = name
         self.cwd = ROOT / project
         self.port = port or free_port()
-        self.env = {**os.environ, **BASE_ENV, **{k: str(v) for k, v in env.items()}}
+        # A None in ``env`` removes the variable.
+        merged = {**os.environ, **BASE_ENV, **env}
+        self.env = {k: str(v) for k, v in merged.items() if v is not None}
         self.env.pop("DJANGO_SETTINGS_MODULE", None)
         self.env["PYTHONUNBUFFERED"] = "1"
         self.log_path = log_dir / f"{name}.log"
@@ -73,6 +84,12 @@ class ServiceProcess:
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def service_auth(self) -> dict:
+        """The header music_service asks of its callers (this process's MUSIC_SERVICE_TOKEN)."""
+        token = self.env.get("MUSIC_SERVICE_TOKEN", "")
+        return {"Authorization": f"Bearer {token}"} if token else {}
 
     def manage(self, *args: str) -> subprocess.CompletedProcess:
         return subprocess.run(
@@ -144,7 +161,7 @@ def music_process(
     log_dir: Path, *, spotify=None, port: int | None = None, name: str = "music", **env
 ) -> ServiceProcess:
     """music_service; pointed at a Spotify double when one is given, else the offline catalog."""
-    settings = {"MUSIC_SERVICE_TOKEN": "", **env}
+    settings = {"DJANGO_SECRET_KEY": MUSIC_SECRET_KEY, "JWT_SIGNING_KEY": None, **env}
     if spotify is not None:
         settings.update(
             SPOTIFY_CLIENT_ID=spotify.client_id,
@@ -162,7 +179,7 @@ def auth_process(
     service = ServiceProcess(
         name,
         "auth_project",
-        {"DATABASE_URL": database_url, "MUSIC_SERVICE_URL": music_url, "MUSIC_SERVICE_TOKEN": "", **env},
+        {"DATABASE_URL": database_url, "MUSIC_SERVICE_URL": music_url, **env},
         log_dir,
     )
     service.manage("migrate", "--noinput", "-v", "0")

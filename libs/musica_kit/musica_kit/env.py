@@ -57,5 +57,7 @@ def env_required(name: str, *, dev_default: str, debug: bool) -> str:
     if debug:
         return dev_default
     raise ImproperlyConfigured(
-        f"{name} is not set. Set it in the environment (or run with DJANGO_DEBUG=1 for development)."
+        f"{name} is not set. Set a random value in the environment, e.g. "
+        "python -c 'import secrets; print(secrets.token_urlsafe(50))' "
+        "(or run with DJANGO_DEBUG=1 for development)."
     )

@@ -3,9 +3,9 @@
 music_service has no contrib.auth and no database (traps.md #3): drf-spectacular only needs DRF, and
 the schema's one security scheme is the service token (an extension in config/schema.py). The three
 pages obey the same rule as every route but /health: when MUSIC_SERVICE_TOKEN is set they need
-``Authorization: Bearer <token>``, because music_service is internal; with no token set (local
-runs, tests) they are open. Swagger UI and ReDoc load their JavaScript from drf-spectacular-sidecar
-(served by whitenoise), never from a CDN.
+``Authorization: Bearer <token>``, because music_service is internal; with no token set (only
+possible with DJANGO_DEBUG=1) they are open. Swagger UI and ReDoc load their JavaScript from
+drf-spectacular-sidecar (served by whitenoise), never from a CDN.
 
 What both services share (sidecar assets, hooks, the ReDoc template) is musica_kit.settings.spectacular;
 this module only says what is this service's own. It adds to the lists and dicts that base/rest define

@@ -9,6 +9,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from config.secrets import require_strong_secrets
 from notes.enrichment import notes_enrich_pending
 from notes.idempotency import idempotency_keys_purge
 
@@ -26,6 +27,7 @@ class Command(BaseCommand):
         parser.add_argument("--batch", type=int, default=settings.ENRICH_BATCH_SIZE)
 
     def handle(self, *args, loop: bool, interval: float, batch: int, **options):
+        require_strong_secrets()  # manage.py checks first; this covers call_command/django-admin
         stop = threading.Event()
         if loop:
             for sig in (signal.SIGTERM, signal.SIGINT):

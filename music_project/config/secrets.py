@@ -1,0 +1,124 @@
+"""Weak or placeholder secrets: a process that serves or enriches refuses to start with them.
+
+The rule, one for the whole project (auth_project/config/secrets.py holds the same):
+- DJANGO_SECRET_KEY passes Django's own check (50+ characters, 5+ distinct, no ``django-insecure-``);
+- MUSIC_SERVICE_TOKEN (and auth's JWT_SIGNING_KEY) has 32+ characters, 5+ distinct;
+- none of them is a known placeholder (below).
+
+Checked when a process starts (gunicorn's ``on_starting`` hook in gunicorn.conf.py, manage.py
+before ``runserver``), never at settings import, so
+``collectstatic`` in an image build and ``check --deploy`` still run with throwaway values. With
+DJANGO_DEBUG=1 nothing is refused (development keys). ``check --deploy`` warns with the same rule
+(config/checks.py).
+"""
+
+from __future__ import annotations
+
+import sys
+
+from django.core.checks.security.base import _check_secret_key  # Django's rule for SECRET_KEY
+
+MIN_TOKEN_LENGTH = 32
+MIN_DISTINCT_CHARACTERS = 5  # as Django's SECRET_KEY_MIN_UNIQUE_CHARACTERS
+GENERATE = "python -c 'import secrets; print(secrets.token_urlsafe(50))'"
+
+# Known placeholders, compared case-insensitively. Exact values: those published in .env.example
+# (tests read that file and check every secret in it is refused), the k8s example and image builds.
+PLACEHOLDER_VALUES = frozenset(
+    {
+        "change-me-to-a-long-random-string",
+        "change-me-to-another-long-random-string",
+        "change-me-shared-internal-token",
+        "change-me",
+        "collectstatic-only",
+    }
+)
+# Values that start with one of these ...
+PLACEHOLDER_PREFIXES = (
+    "change-me",
+    "change_me",
+    "changeme",
+    "change-this",
+    "changethis",
+    "replace-me",
+    "replaceme",
+    "secret",
+    "password",
+    "passw0rd",
+    "dev-only",
+    "django-insecure-",
+    "insecure",
+    "example",
+    "your-",
+    "your_",
+    "placeholder",
+    "collectstatic",
+)
+# ... or contain one of these anywhere.
+PLACEHOLDER_MARKERS = ("change-me", "changeme", "replace-me", "not-for-production", "placeholder")
+
+
+def is_placeholder(value: str) -> bool:
+    folded = value.strip().lower()
+    return (
+        folded in PLACEHOLDER_VALUES
+        or folded.startswith(PLACEHOLDER_PREFIXES)
+        or any(marker in folded for marker in PLACEHOLDER_MARKERS)
+    )
+
+
+def secret_problem(name: str, value: str | None) -> str | None:
+    """What is wrong with one secret, as a line naming the variable and the fix; None if nothing.
+
+    The value itself is never part of the line.
+    """
+    value = (value or "").strip()
+    if not value:
+        reason = f"{name} is not set"
+    elif is_placeholder(value):
+        reason = f"{name} is a known placeholder value"
+    elif name == "DJANGO_SECRET_KEY" and not _check_secret_key(value):
+        reason = (
+            f"{name} is too weak (Django's rule: at least 50 characters, {MIN_DISTINCT_CHARACTERS} "
+            "distinct, no 'django-insecure-' prefix)"
+        )
+    elif len(value) < MIN_TOKEN_LENGTH:
+        reason = f"{name} is too short ({len(value)} characters, at least {MIN_TOKEN_LENGTH})"
+    elif len(set(value)) < MIN_DISTINCT_CHARACTERS:
+        reason = f"{name} has fewer than {MIN_DISTINCT_CHARACTERS} distinct characters"
+    else:
+        return None
+    shared = " (the same value on auth_service and music_service)" if name == "MUSIC_SERVICE_TOKEN" else ""
+    return (
+        f"{reason}; with DJANGO_DEBUG off no service process starts with it. "
+        f"Set a random value{shared}, e.g. {GENERATE}"
+    )
+
+
+def weak_secret_problems(*, secret_key: str | None, service_token: str | None) -> list[str]:
+    """One line per weak secret of music_service (empty list: all strong)."""
+    checks = [("DJANGO_SECRET_KEY", secret_key), ("MUSIC_SERVICE_TOKEN", service_token)]
+    return [problem for name, value in checks if (problem := secret_problem(name, value))]
+
+
+def require_strong_secrets() -> None:
+    """Exit 1, one line per weak secret on stderr, unless DEBUG is on or every secret is strong.
+
+    Reads the values the process will use (Django's settings); a secret so missing that the
+    settings refuse to load is reported the same way, as one line, not a traceback.
+    """
+    from django.conf import settings
+    from django.core.exceptions import ImproperlyConfigured
+
+    try:
+        if settings.DEBUG:
+            return
+        problems = weak_secret_problems(
+            secret_key=settings.SECRET_KEY, service_token=settings.MUSIC_SERVICE_TOKEN
+        )
+    except ImproperlyConfigured as exc:
+        problems = [str(exc)]
+    for problem in problems:
+        print(f"error: {problem}", file=sys.stderr, flush=True)
+    if problems:
+        sys.exit(1)

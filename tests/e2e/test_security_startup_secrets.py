@@ -1,0 +1,257 @@
+"""Weak or placeholder secrets stop every process that serves or enriches, at start, with DEBUG off.
+
+Real processes: gunicorn (each project's gunicorn.conf.py, and the containers' docker/gunicorn.conf.py),
+``manage.py runserver`` and the enrichment runner (``manage.py enrich_pending --loop``). A weak value
+makes each exit non-zero within seconds, with one line on stderr naming the variable and how to make
+a value; strong random values start them. ``collectstatic`` (image builds) and ``check --deploy``
+still run with the placeholders, and ``check --deploy`` warns about them with the same rule.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from tests.support.processes import (
+    BASE_ENV,
+    BIN,
+    MUSIC_SECRET_KEY,
+    ROOT,
+    ServiceProcess,
+    auth_process,
+    enrich_runner,
+    free_port,
+)
+
+DEADLINE = 30  # seconds a refused start may take on a loaded machine (typically 1-2)
+GENERATE_HINT = "secrets.token_urlsafe(50)"
+VARIABLES = {
+    "auth": ["DJANGO_SECRET_KEY", "JWT_SIGNING_KEY", "MUSIC_SERVICE_TOKEN"],
+    "music": ["DJANGO_SECRET_KEY", "MUSIC_SERVICE_TOKEN"],
+}
+PROJECTS = {"auth": "auth_project", "music": "music_project"}
+
+
+def env_example_secrets() -> dict[str, str]:
+    """Every secret value written in .env.example (commented-out lines included), by variable."""
+    found = {}
+    for line in (ROOT / ".env.example").read_text().splitlines():
+        match = re.match(r"^#?\s*([A-Z][A-Z0-9_]*)=(\S+)", line)
+        if match and re.search(r"SECRET|KEY|TOKEN|PASSWORD", match[1]) and "://" not in match[2]:
+            found[match[1]] = match[2]
+    assert {"DJANGO_SECRET_KEY", "JWT_SIGNING_KEY", "MUSIC_SERVICE_TOKEN"} <= set(found), found
+    return found
+
+
+ENV_EXAMPLE = env_example_secrets()
+PLACEHOLDERS = sorted(set(ENV_EXAMPLE.values()))
+# Weak by the rule, not by name: empty, short, too few distinct characters, Django's own prefix.
+WEAK = {
+    "empty": "",
+    "short": secrets.token_urlsafe(16),  # 22 characters
+    "two_distinct": "ab" * 40,
+}
+WEAK_SECRET_KEY = {
+    "under_50": secrets.token_urlsafe(33),  # 44 characters: enough for a token, not for Django
+    "django_insecure": "django-insecure-" + secrets.token_urlsafe(50),
+}
+
+
+def environment(service: str, tmp_path, **overrides) -> dict:
+    """Strong random secrets (as tests/support/processes gives every process), DEBUG off."""
+    env = {**os.environ, **BASE_ENV, "PYTHONUNBUFFERED": "1", "DJANGO_DEBUG": "0"}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    if service == "auth":
+        env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'notas.db'}"
+    else:
+        env["DJANGO_SECRET_KEY"] = MUSIC_SECRET_KEY
+        env.pop("JWT_SIGNING_KEY", None)
+    env.update(overrides)
+    return {k: v for k, v in env.items() if v is not None}
+
+
+def command(kind: str, port: int) -> list[str]:
+    if kind == "gunicorn":
+        return [str(BIN / "gunicorn"), "config.wsgi", "--bind", f"127.0.0.1:{port}"]
+    if kind == "gunicorn-docker":  # as the images run it (PORT from the environment)
+        return [
+            str(BIN / "gunicorn"),
+            "-c",
+            str(ROOT / "docker" / "gunicorn.conf.py"),
+            "config.wsgi:application",
+        ]
+    if kind == "runserver":
+        return [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}"]
+    if kind == "enrich_pending":
+        return [sys.executable, "manage.py", "enrich_pending", "--loop", "--interval", "0.5"]
+    raise AssertionError(kind)
+
+
+def run_to_exit(service: str, kind: str, env: dict) -> tuple[int, str, str]:
+    """Start the process and wait for it to exit (a start that is not refused fails the test)."""
+    port = free_port()
+    proc = subprocess.Popen(
+        command(kind, port),
+        cwd=ROOT / PROJECTS[service],
+        env={**env, "PORT": str(port)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        out, err = proc.communicate(timeout=DEADLINE)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        out, err = proc.communicate(timeout=10)
+        pytest.fail(
+            f"{service} {kind} still running after {DEADLINE}s: the weak secret was accepted\n{err[-2000:]}"
+        )
+    return proc.returncode, out, err
+
+
+def assert_refused(service: str, kind: str, variable: str, value: str, tmp_path) -> None:
+    env = environment(service, tmp_path, **{variable: value})
+    returncode, out, err = run_to_exit(service, kind, env)
+    assert returncode != 0, f"exit code {returncode}\n{out[-1000:]}\n{err[-2000:]}"
+    naming = [line for line in err.splitlines() if variable in line]
+    assert len(naming) == 1, err[-2000:]
+    assert naming[0].startswith("error: ") and GENERATE_HINT in naming[0], naming[0]
+    assert "Traceback" not in err, err[-2000:]
+    # No other secret is named (only the weak one is wrong), and no secret value is printed.
+    for other in VARIABLES[service]:
+        if other != variable:
+            assert other not in err, err[-2000:]
+        if env.get(other) and len(env[other]) >= 8:
+            assert env[other] not in err + out
+
+
+SERVICE_KINDS = [
+    ("auth", "gunicorn"),
+    ("music", "gunicorn"),
+    ("auth", "gunicorn-docker"),
+    ("music", "gunicorn-docker"),
+    ("auth", "runserver"),
+    ("music", "runserver"),
+    ("auth", "enrich_pending"),
+]
+ids = [f"{service}-{kind}" for service, kind in SERVICE_KINDS]
+SERVICE_VARIABLES = [(s, v) for s in VARIABLES for v in VARIABLES[s]]
+variable_ids = [f"{service}-{variable}" for service, variable in SERVICE_VARIABLES]
+
+
+@pytest.mark.parametrize("placeholder", PLACEHOLDERS)
+@pytest.mark.parametrize(("service", "variable"), SERVICE_VARIABLES, ids=variable_ids)
+def test_gunicorn_refuses_every_env_example_placeholder(service, variable, placeholder, tmp_path):
+    assert_refused(service, "gunicorn", variable, placeholder, tmp_path)
+
+
+@pytest.mark.parametrize("weak", WEAK)
+@pytest.mark.parametrize(("service", "variable"), SERVICE_VARIABLES, ids=variable_ids)
+def test_gunicorn_refuses_values_weak_by_the_rule(service, variable, weak, tmp_path):
+    assert_refused(service, "gunicorn", variable, WEAK[weak], tmp_path)
+
+
+@pytest.mark.parametrize("weak", WEAK_SECRET_KEY)
+@pytest.mark.parametrize("service", PROJECTS)
+def test_djangos_own_rule_for_the_secret_key(service, weak, tmp_path):
+    assert_refused(service, "gunicorn", "DJANGO_SECRET_KEY", WEAK_SECRET_KEY[weak], tmp_path)
+
+
+@pytest.mark.parametrize(("service", "kind"), SERVICE_KINDS, ids=ids)
+def test_every_start_path_refuses_the_unedited_env_example(service, kind, tmp_path):
+    """Each variable at its .env.example value, then an empty service token (now required)."""
+    for variable in VARIABLES[service]:
+        assert_refused(service, kind, variable, ENV_EXAMPLE[variable], tmp_path)
+    assert_refused(service, kind, "MUSIC_SERVICE_TOKEN", "", tmp_path)
+
+
+def test_a_44_character_random_token_is_enough_where_the_secret_key_needs_50(tmp_path, log_dir):
+    """The 50-character rule is Django's for SECRET_KEY; the JWT key and the token need 32."""
+    value = WEAK_SECRET_KEY["under_50"]
+    env = {"JWT_SIGNING_KEY": value, "MUSIC_SERVICE_TOKEN": value}
+    with auth_process(
+        log_dir, database_url=f"sqlite:///{tmp_path / 'n.db'}", music_url="http://127.0.0.1:9", **env
+    ):
+        pass
+
+
+@pytest.mark.parametrize(("service", "kind"), SERVICE_KINDS, ids=ids)
+def test_strong_random_secrets_start_every_process(service, kind, tmp_path, log_dir):
+    port = free_port()
+    name = f"strong-{service}-{kind}"
+    if kind == "enrich_pending":
+        auth = auth_process(
+            log_dir, database_url=f"sqlite:///{tmp_path / 'n.db'}", music_url="http://127.0.0.1:9"
+        )
+        with enrich_runner(auth) as runner:
+            deadline = time.monotonic() + DEADLINE
+            while "enrich runner started" not in runner.logs():
+                assert runner.proc.poll() is None, runner.logs()[-2000:]
+                assert time.monotonic() < deadline, runner.logs()[-2000:]
+                time.sleep(0.1)
+            time.sleep(1)
+            assert runner.proc.poll() is None, runner.logs()[-2000:]
+        return
+    env = environment(service, tmp_path, PORT=str(port))
+    process = ServiceProcess(name, PROJECTS[service], env, log_dir, port=port, command=command(kind, port))
+    if service == "auth":
+        process.manage("migrate", "--noinput", "-v", "0")
+    with process:
+        assert process.proc.poll() is None
+    assert not re.search(r"^error: ", process.logs(), re.MULTILINE), process.logs()[-2000:]
+
+
+@pytest.mark.parametrize("service", PROJECTS)
+def test_an_empty_service_token_is_refused_unless_debug_is_on(service, tmp_path, log_dir):
+    """With DEBUG off the service token is required; DJANGO_DEBUG=1 still starts without one."""
+    assert_refused(service, "gunicorn", "MUSIC_SERVICE_TOKEN", "", tmp_path)
+    port = free_port()
+    env = environment(service, tmp_path, DJANGO_DEBUG="1", MUSIC_SERVICE_TOKEN="", PORT=str(port))
+    if service == "auth":
+        env["JWT_SIGNING_KEY"] = ENV_EXAMPLE["JWT_SIGNING_KEY"]  # development keys: DEBUG on only
+    process = ServiceProcess(f"debug-{service}", PROJECTS[service], env, log_dir, port=port)
+    with process:
+        assert process.proc.poll() is None
+
+
+@pytest.mark.parametrize("service", PROJECTS)
+def test_collectstatic_and_check_deploy_still_run_with_the_placeholders(service, tmp_path):
+    """Image builds run collectstatic with throwaway values; check --deploy reports, never refuses."""
+    placeholders = {variable: ENV_EXAMPLE[variable] for variable in VARIABLES[service]}
+    env = environment(service, tmp_path, DJANGO_STATIC_ROOT=str(tmp_path / "static"), **placeholders)
+
+    def manage(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "manage.py", *args],
+            cwd=ROOT / PROJECTS[service],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+
+    collected = manage("collectstatic", "--noinput", "-v", "0")
+    assert collected.returncode == 0, collected.stderr[-2000:]
+    assert any((tmp_path / "static").iterdir())
+    checked = manage("check", "--deploy")
+    assert checked.returncode == 0, checked.stderr[-2000:]
+    # The same rule as at start: every placeholder is named in a warning.
+    expected = {
+        "auth": {
+            "auth.W004": "DJANGO_SECRET_KEY",
+            "auth.W001": "JWT_SIGNING_KEY",
+            "auth.W003": "MUSIC_SERVICE_TOKEN",
+        },
+        "music": {"music.W002": "DJANGO_SECRET_KEY", "music.W001": "MUSIC_SERVICE_TOKEN"},
+    }[service]
+    for code, variable in expected.items():
+        line = next((line for line in checked.stderr.splitlines() if f"({code})" in line), "")
+        assert variable in line and "placeholder" in line, checked.stderr[-2000:]

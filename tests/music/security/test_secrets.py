@@ -1,0 +1,69 @@
+"""config.secrets of music_service: the same rule as auth_service's, for its two secrets."""
+
+import re
+import secrets
+from pathlib import Path
+
+import pytest
+from django.core.checks import run_checks
+from django.test import override_settings
+
+from config.secrets import GENERATE, is_placeholder, secret_problem, weak_secret_problems
+
+ROOT = Path(__file__).resolve().parents[3]
+VARIABLES = ["DJANGO_SECRET_KEY", "MUSIC_SERVICE_TOKEN"]
+ARGUMENT = {"DJANGO_SECRET_KEY": "secret_key", "MUSIC_SERVICE_TOKEN": "service_token"}
+
+
+def env_example_secrets() -> list[str]:
+    values = set()
+    for line in (ROOT / ".env.example").read_text().splitlines():
+        match = re.match(r"^#?\s*([A-Z][A-Z0-9_]*)=(\S+)", line)
+        if match and re.search(r"SECRET|KEY|TOKEN|PASSWORD", match[1]) and "://" not in match[2]:
+            values.add(match[2])
+    assert len(values) >= 3, values
+    return sorted(values)
+
+
+def strong() -> dict:
+    return {"secret_key": secrets.token_urlsafe(50), "service_token": secrets.token_urlsafe(32)}
+
+
+def test_strong_random_values_pass():
+    for _ in range(20):
+        assert weak_secret_problems(**strong()) == []
+
+
+@pytest.mark.parametrize("value", env_example_secrets())
+@pytest.mark.parametrize("variable", VARIABLES)
+def test_every_secret_in_env_example_is_refused_for_every_variable(variable, value):
+    problems = weak_secret_problems(**{**strong(), ARGUMENT[variable]: value})
+    assert len(problems) == 1 and problems[0].startswith(variable), problems
+    assert is_placeholder(value)
+    assert GENERATE in problems[0] and "\n" not in problems[0]
+
+
+def test_empty_token_and_djangos_rule():
+    assert secret_problem("MUSIC_SERVICE_TOKEN", "").startswith("MUSIC_SERVICE_TOKEN is not set")
+    assert "too weak" in secret_problem("DJANGO_SECRET_KEY", secrets.token_urlsafe(33))
+    # Django's prefix is also on the placeholder list (it would pass for the other secrets).
+    assert secret_problem("DJANGO_SECRET_KEY", "django-insecure-" + secrets.token_urlsafe(50))
+    assert "too short" in secret_problem("MUSIC_SERVICE_TOKEN", secrets.token_urlsafe(16))
+
+
+def _warned(**overrides) -> dict[str, str]:
+    with override_settings(**overrides):
+        return {m.id: m.msg for m in run_checks(include_deployment_checks=True) if m.id.startswith("music.")}
+
+
+def test_check_deploy_uses_the_same_rule():
+    key, token = secrets.token_urlsafe(50), secrets.token_urlsafe(32)
+    assert _warned(SECRET_KEY=key, MUSIC_SERVICE_TOKEN=token) == {}
+    for weak in ("", "change-me-shared-internal-token", secrets.token_urlsafe(16)):
+        assert _warned(SECRET_KEY=key, MUSIC_SERVICE_TOKEN=weak)["music.W001"] == secret_problem(
+            "MUSIC_SERVICE_TOKEN", weak
+        )
+    placeholder = "change-me-" + secrets.token_urlsafe(50)
+    assert _warned(SECRET_KEY=placeholder, MUSIC_SERVICE_TOKEN=token) == {
+        "music.W002": secret_problem("DJANGO_SECRET_KEY", placeholder)
+    }
