@@ -1,6 +1,6 @@
 """Deployment checks (``manage.py check --deploy``) for the secrets Django's own checks don't know.
 
-The same rule as at process start (config/secrets.py), as warnings: Django's security.W009 covers
+The same rule as at process start (musica_kit.secrets), as warnings: Django's security.W009 covers
 SECRET_KEY's length and variety, auth.W004 a placeholder SECRET_KEY, auth.W001 JWT_SIGNING_KEY,
 auth.W003 MUSIC_SERVICE_TOKEN; auth.W002 a JWT_SIGNING_KEY that repeats SECRET_KEY.
 """
@@ -8,17 +8,15 @@ auth.W003 MUSIC_SERVICE_TOKEN; auth.W002 a JWT_SIGNING_KEY that repeats SECRET_K
 from django.conf import settings
 from django.core.checks import Tags, Warning, register
 
-from config.secrets import is_placeholder, secret_problem
+from musica_kit.secrets import secret_warnings
+
+IDS = {"DJANGO_SECRET_KEY": "auth.W004", "JWT_SIGNING_KEY": "auth.W001", "MUSIC_SERVICE_TOKEN": "auth.W003"}
 
 
 @register(Tags.security, deploy=True)
 def check_secrets(app_configs, **kwargs):
-    warnings = []
+    warnings = secret_warnings(IDS)
     signing_key = settings.SIMPLE_JWT.get("SIGNING_KEY") or ""
-    if is_placeholder(settings.SECRET_KEY):
-        warnings.append(Warning(secret_problem("DJANGO_SECRET_KEY", settings.SECRET_KEY), id="auth.W004"))
-    if problem := secret_problem("JWT_SIGNING_KEY", signing_key):
-        warnings.append(Warning(problem, id="auth.W001"))
     if signing_key and signing_key == settings.SECRET_KEY:
         warnings.append(
             Warning(
@@ -27,6 +25,4 @@ def check_secrets(app_configs, **kwargs):
                 id="auth.W002",
             )
         )
-    if problem := secret_problem("MUSIC_SERVICE_TOKEN", settings.MUSIC_SERVICE_TOKEN):
-        warnings.append(Warning(problem, id="auth.W003"))
     return warnings

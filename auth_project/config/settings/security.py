@@ -20,3 +20,10 @@ SECURE_REDIRECT_EXEMPT = [r"^health/?$", r"^ready/?$"]
 if env_bool("DJANGO_SECURE_PROXY_SSL_HEADER"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_HTTPONLY = True
+
+# The secrets a serving process refuses to start without (musica_kit.secrets): variable → setting.
+REQUIRED_SECRETS = {
+    "DJANGO_SECRET_KEY": "SECRET_KEY",
+    "JWT_SIGNING_KEY": "SIMPLE_JWT.SIGNING_KEY",
+    "MUSIC_SERVICE_TOKEN": "MUSIC_SERVICE_TOKEN",
+}

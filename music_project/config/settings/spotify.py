@@ -10,6 +10,6 @@ SPOTIFY_CONNECT_TIMEOUT = env_float("SPOTIFY_CONNECT_TIMEOUT", 1.0)
 SPOTIFY_READ_TIMEOUT = env_float("SPOTIFY_READ_TIMEOUT", 2.5)
 SPOTIFY_MARKET = env_str("SPOTIFY_MARKET")
 
-# Shared secret that auth_service presents. Required with DEBUG off (config/secrets.py refuses to
+# Shared secret that auth_service presents. Required with DEBUG off (musica_kit.secrets refuses to
 # start without a strong one); empty, allowed only with DJANGO_DEBUG=1, disables the check.
 MUSIC_SERVICE_TOKEN = env_str("MUSIC_SERVICE_TOKEN")

@@ -9,7 +9,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from config.secrets import require_strong_secrets
+from musica_kit.secrets import require_strong_secrets
 from notes.enrichment import notes_enrich_pending
 from notes.idempotency import idempotency_keys_purge
 

@@ -1,20 +1,23 @@
 """Weak or placeholder secrets: a process that serves or enriches refuses to start with them.
 
-The rule, one for the whole project (music_project/config/secrets.py holds the same):
+The rule, one for both services:
 - DJANGO_SECRET_KEY passes Django's own check (50+ characters, 5+ distinct, no ``django-insecure-``);
-- JWT_SIGNING_KEY and MUSIC_SERVICE_TOKEN have 32+ characters, 5+ distinct;
+- any other secret (auth's JWT_SIGNING_KEY, both services' MUSIC_SERVICE_TOKEN) has 32+
+  characters, 5+ distinct;
 - none of them is a known placeholder (below).
 
-Checked when a process starts (gunicorn's ``on_starting`` hook in gunicorn.conf.py, manage.py
-before ``runserver`` and ``enrich_pending``, and the runner itself), never at settings import, so
+Which secrets a service has is its setting REQUIRED_SECRETS (variable name → setting name).
+Checked when a process starts (gunicorn's ``on_starting`` hook, musica_kit.gunicorn_conf; manage.py
+before ``runserver`` and ``enrich_pending``; the runner itself), never at settings import, so
 ``collectstatic`` in an image build and ``check --deploy`` still run with throwaway values. With
 DJANGO_DEBUG=1 nothing is refused (development keys). ``check --deploy`` warns with the same rule
-(config/checks.py).
+(each service's config/checks.py, through ``secret_warnings``).
 """
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Mapping
 
 from django.core.checks.security.base import _check_secret_key  # Django's rule for SECRET_KEY
 
@@ -95,16 +98,37 @@ def secret_problem(name: str, value: str | None) -> str | None:
     )
 
 
-def weak_secret_problems(
-    *, secret_key: str | None, service_token: str | None, jwt_signing_key: str | None
-) -> list[str]:
-    """One line per weak secret of auth_service (empty list: all strong)."""
-    checks = [
-        ("DJANGO_SECRET_KEY", secret_key),
-        ("JWT_SIGNING_KEY", jwt_signing_key),
-        ("MUSIC_SERVICE_TOKEN", service_token),
-    ]
-    return [problem for name, value in checks if (problem := secret_problem(name, value))]
+def weak_secret_problems(values: Mapping[str, str | None]) -> list[str]:
+    """One line per weak secret, ``values`` being variable name → value (empty list: all strong)."""
+    return [problem for name, value in values.items() if (problem := secret_problem(name, value))]
+
+
+def _configured_values() -> dict[str, str | None]:
+    """REQUIRED_SECRETS' values as the process uses them ("SIMPLE_JWT.SIGNING_KEY": a dict's item)."""
+    from django.conf import settings
+
+    values = {}
+    for name, path in settings.REQUIRED_SECRETS.items():
+        setting, _, item = path.partition(".")
+        value = getattr(settings, setting, None)
+        values[name] = (value or {}).get(item) if item else value
+    return values
+
+
+def secret_warnings(ids: Mapping[str, str]) -> list:
+    """``check --deploy`` warnings with the start rule, ``ids`` being variable name → check id.
+
+    DJANGO_SECRET_KEY is only warned about as a placeholder: Django's security.W009 covers the rest.
+    """
+    from django.core.checks import Warning
+
+    warnings = []
+    for name, value in _configured_values().items():
+        if name not in ids or (name == "DJANGO_SECRET_KEY" and not is_placeholder(value or "")):
+            continue
+        if problem := secret_problem(name, value):
+            warnings.append(Warning(problem, id=ids[name]))
+    return warnings
 
 
 def require_strong_secrets() -> None:
@@ -119,11 +143,7 @@ def require_strong_secrets() -> None:
     try:
         if settings.DEBUG:
             return
-        problems = weak_secret_problems(
-            secret_key=settings.SECRET_KEY,
-            service_token=settings.MUSIC_SERVICE_TOKEN,
-            jwt_signing_key=settings.SIMPLE_JWT.get("SIGNING_KEY"),
-        )
+        problems = weak_secret_problems(_configured_values())
     except ImproperlyConfigured as exc:
         problems = [str(exc)]
     for problem in problems:

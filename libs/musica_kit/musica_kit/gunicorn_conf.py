@@ -1,0 +1,31 @@
+"""gunicorn settings both services share; each project's gunicorn.conf.py imports these and sets its
+port, workers and threads (flags on the command line override both)."""
+
+import os
+
+from musica_kit.env import env_bool
+
+worker_class = "gthread"
+timeout = 30
+graceful_timeout = 10
+keepalive = 5
+# Each service logs one JSON line per request itself; gunicorn's access log would repeat it.
+accesslog = None
+# Two gunicorns on one host would otherwise fight over ~/.gunicorn/gunicorn.ctl.
+control_socket_disable = True
+
+# Forwarded headers (X-Forwarded-Proto and the like) are trusted only behind a configured proxy:
+# DJANGO_SECURE_PROXY_SSL_HEADER=1, with the proxies' addresses in FORWARDED_ALLOW_IPS (gunicorn's
+# own variable, default 127.0.0.1). Without a proxy, gunicorn's default would trust them from
+# 127.0.0.1, so any local client could pass plain HTTP off as HTTPS (and get HSTS).
+if not env_bool("DJANGO_SECURE_PROXY_SSL_HEADER"):
+    forwarded_allow_ips = ""
+    secure_scheme_headers = {}
+
+
+def on_starting(server):
+    """Refuse weak or placeholder secrets (musica_kit.secrets) before any worker starts."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    from musica_kit.secrets import require_strong_secrets
+
+    require_strong_secrets()

@@ -1,0 +1,17 @@
+"""Both services' manage.py: Django's command line, with the start-time secrets check."""
+
+import os
+import sys
+
+
+def main(*, start_commands: set[str]) -> None:
+    """``start_commands`` serve or enrich: they refuse weak or placeholder secrets when DEBUG is off
+    (musica_kit.secrets); the others (collectstatic in an image build, check --deploy) run with any."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    if len(sys.argv) > 1 and sys.argv[1] in start_commands:
+        from musica_kit.secrets import require_strong_secrets
+
+        require_strong_secrets()
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(sys.argv)
