@@ -2,16 +2,13 @@
 
 from pathlib import Path
 
-from musica_kit.env import env_bool, env_list, env_required
 from musica_kit.settings import django_defaults
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
-DEBUG = env_bool("DJANGO_DEBUG")
-SECRET_KEY = env_required(
-    "DJANGO_SECRET_KEY", dev_default="dev-only-music-secret-key-not-for-production", debug=DEBUG
-)
-ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1")
+# DEBUG, the secret key, allowed hosts, language (Spanish), both path forms routed (no APPEND_SLASH),
+# static files, the 1 MiB body limit.
+globals().update(django_defaults(base_dir=BASE_DIR, service="music"))
 
 INSTALLED_APPS = [
     "musica_kit",  # first: its templates (CSP nonces, offline ReDoc) override the libraries'
@@ -49,5 +46,3 @@ TEMPLATES = [
     }
 ]
 
-# Language (Spanish), both path forms routed (no APPEND_SLASH), static files, the 1 MiB body limit.
-globals().update(django_defaults(base_dir=BASE_DIR, debug=DEBUG))

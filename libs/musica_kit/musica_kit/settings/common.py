@@ -2,11 +2,19 @@
 
 from pathlib import Path
 
-from musica_kit.env import env_str
+from musica_kit.env import env_bool, env_int, env_list, env_required, env_str
 
 
-def django_defaults(*, base_dir: Path, debug: bool) -> dict:
+def django_defaults(*, base_dir: Path, service: str) -> dict:
+    """DEBUG, the secret key, allowed hosts, language, routing, static files and body limits."""
+    debug = env_bool("DJANGO_DEBUG")
     return {
+        "DEBUG": debug,
+        # Each service has its own key (music's is MUSIC_DJANGO_SECRET_KEY in .env and compose).
+        "SECRET_KEY": env_required(
+            "DJANGO_SECRET_KEY", dev_default=f"dev-only-{service}-secret-key-not-for-production", debug=debug
+        ),
+        "ALLOWED_HOSTS": env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1"),
         "LANGUAGE_CODE": "es",
         "TIME_ZONE": "UTC",
         "USE_I18N": True,
@@ -24,3 +32,25 @@ def django_defaults(*, base_dir: Path, debug: bool) -> dict:
         # Bodies over 1 MiB are refused with a JSON 413 before they are read (musica_kit.limits).
         "DATA_UPLOAD_MAX_MEMORY_SIZE": 1024 * 1024,
     }
+
+
+def transport_security(*, debug: bool) -> dict:
+    """Switches for deployments behind TLS: DJANGO_SECURE=1 (and, behind a proxy,
+    DJANGO_SECURE_PROXY_SSL_HEADER=1, which gunicorn also reads: musica_kit.gunicorn_conf)."""
+    secure = env_bool("DJANGO_SECURE", default=False) and not debug
+    settings = {
+        "SECURE_CONTENT_TYPE_NOSNIFF": True,
+        "X_FRAME_OPTIONS": "DENY",
+        "CSRF_TRUSTED_ORIGINS": env_list("DJANGO_CSRF_TRUSTED_ORIGINS", ""),
+        "SESSION_COOKIE_SECURE": secure,
+        "CSRF_COOKIE_SECURE": secure,
+        "SECURE_SSL_REDIRECT": secure and env_bool("DJANGO_SSL_REDIRECT", default=True),
+        "SECURE_HSTS_SECONDS": env_int("DJANGO_HSTS_SECONDS", 31536000) if secure else 0,
+        "SECURE_HSTS_INCLUDE_SUBDOMAINS": secure,
+        "SECURE_HSTS_PRELOAD": secure,
+        "SECURE_REDIRECT_EXEMPT": [r"^health/?$", r"^ready/?$"],
+        "SESSION_COOKIE_HTTPONLY": True,
+    }
+    if env_bool("DJANGO_SECURE_PROXY_SSL_HEADER"):
+        settings["SECURE_PROXY_SSL_HEADER"] = ("HTTP_X_FORWARDED_PROTO", "https")
+    return settings
