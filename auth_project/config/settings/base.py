@@ -1,14 +1,10 @@
 """Core Django settings for auth_service."""
 
-from pathlib import Path
-
 from musica_kit.settings import django_defaults
 
-BASE_DIR = Path(__file__).resolve().parent.parent.parent
-
-# DEBUG, the secret key, allowed hosts, language (Spanish), both path forms routed (no APPEND_SLASH),
-# static files, the 1 MiB body limit.
-globals().update(django_defaults(base_dir=BASE_DIR, service="auth"))
+# BASE_DIR, DEBUG, the secret key, allowed hosts, language (Spanish), both path forms routed (no
+# APPEND_SLASH), static files, the 1 MiB body limit.
+globals().update(django_defaults(settings_file=__file__, service="auth"))
 
 INSTALLED_APPS = [
     "musica_kit",  # first: its templates (CSP nonces, offline ReDoc) override the libraries'
@@ -19,6 +15,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI and ReDoc assets, served locally (no CDN)
     "rest_framework_simplejwt.token_blacklist",
     "config.apps.ConfigAppConfig",  # deployment checks for our own secrets
     "accounts",

@@ -9,23 +9,20 @@ entrypoint, the tests) creates it. The default alias is the shared one, so any t
 use added later is shared too.
 """
 
-from musica_kit.env import env_str
-from musica_kit.settings.cache import redis_cache
+from musica_kit.settings.cache import cache_settings
 
-REDIS_URL = env_str("REDIS_URL")
 DATABASE_CACHE_TABLE = "musica_cache"  # must match config/migrations/0001_cache_table.py
 
-if REDIS_URL:
-    CACHES = {"default": redis_cache(url=REDIS_URL, default_prefix="auth")}
-    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
-else:
-    CACHES = {
-        "default": {
+globals().update(
+    cache_settings(
+        default_prefix="auth",
+        without_redis={
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": DATABASE_CACHE_TABLE,
             "KEY_PREFIX": "auth",
             # Past MAX_ENTRIES Django culls a third of the rows, live windows included: keep it
             # far above the number of clients and users counted at once (default 300).
             "OPTIONS": {"MAX_ENTRIES": 10_000},
-        }
-    }
+        },
+    )
+)

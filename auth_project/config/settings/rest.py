@@ -7,6 +7,7 @@ from musica_kit.env import env_int, env_rate, env_required, env_str
 from .base import DEBUG
 
 REST_FRAMEWORK = {
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "config.authentication.JWTAuthentication",  # SimpleJWT's, 401 (not 500) on a bad user id
         "rest_framework.authentication.SessionAuthentication",

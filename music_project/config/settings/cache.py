@@ -1,21 +1,19 @@
-"""Django's cache: local memory by default, Redis when REDIS_URL is set (shared by all replicas)."""
+"""Django's cache: Redis when REDIS_URL is set (shared by all replicas), else local memory."""
 
-from musica_kit.env import env_int, env_str
-from musica_kit.settings.cache import redis_cache
+from musica_kit.env import env_int
+from musica_kit.settings.cache import cache_settings
 
-REDIS_URL = env_str("REDIS_URL")
-
-if REDIS_URL:
-    CACHES = {"default": redis_cache(url=REDIS_URL, default_prefix="music")}
-    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
-else:
-    CACHES = {
-        "default": {
+# Without Redis, the process's memory: music runs one worker then (gunicorn.conf.py).
+globals().update(
+    cache_settings(
+        default_prefix="music",
+        without_redis={
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": "music",
             "OPTIONS": {"MAX_ENTRIES": 10_000},
-        }
-    }
+        },
+    )
+)
 
 SEARCH_CACHE_TTL = env_int("SEARCH_CACHE_TTL", 24 * 60 * 60)
 SEARCH_CACHE_EMPTY_TTL = env_int("SEARCH_CACHE_EMPTY_TTL", 10 * 60)

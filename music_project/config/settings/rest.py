@@ -1,6 +1,7 @@
 """DRF without contrib.auth: no user model, no ContentType, only the service-token check."""
 
 REST_FRAMEWORK = {
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "UNAUTHENTICATED_USER": None,
     "UNAUTHENTICATED_TOKEN": None,
     "DEFAULT_AUTHENTICATION_CLASSES": ["search.service_token.ServiceTokenAuthentication"],

@@ -5,10 +5,13 @@ from pathlib import Path
 from musica_kit.env import env_bool, env_int, env_list, env_required, env_str
 
 
-def django_defaults(*, base_dir: Path, service: str) -> dict:
-    """DEBUG, the secret key, allowed hosts, language, routing, static files and body limits."""
+def django_defaults(*, settings_file: str, service: str) -> dict:
+    """BASE_DIR (the project folder, from its ``config/settings/base.py``), DEBUG, the secret key,
+    allowed hosts, language, routing, static files and body limits."""
+    base_dir = Path(settings_file).resolve().parents[2]
     debug = env_bool("DJANGO_DEBUG")
     return {
+        "BASE_DIR": base_dir,
         "DEBUG": debug,
         # Each service has its own key (music's is MUSIC_DJANGO_SECRET_KEY in .env and compose).
         "SECRET_KEY": env_required(

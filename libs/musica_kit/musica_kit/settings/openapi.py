@@ -3,29 +3,21 @@
 Swagger UI and ReDoc load their JavaScript from drf-spectacular-sidecar's static files (served by
 whitenoise), never from a CDN, so the pages render on a machine without internet. The kit's
 template drf_spectacular/redoc.html drops the Google Fonts links of the stock ReDoc page (the kit
-is an installed app, so its templates are found).
+is the first installed app, so its templates win).
 """
 
+import tomllib
+from pathlib import Path
 
-def spectacular(
-    *,
-    installed_apps: list,
-    rest_framework: dict,
-    title: str,
-    description: str,
-    tags: list[dict],
-    authentication: list[str],
-    **extra,
-) -> dict:
-    """Adds drf-spectacular to the given app list and DRF settings (in place); returns its settings."""
-    # The kit first: its drf_spectacular/redoc.html must win over drf-spectacular's own.
-    for app in ("musica_kit", "drf_spectacular", "drf_spectacular_sidecar"):
-        if app not in installed_apps:
-            installed_apps.append(app)
-    rest_framework["DEFAULT_SCHEMA_CLASS"] = "drf_spectacular.openapi.AutoSchema"
+
+def spectacular(description_file: Path, *, authentication: list[str], **extra) -> dict:
+    """SPECTACULAR_SETTINGS: the title, description and tags a service writes for its users (a TOML
+    file: text is easier to keep there than in Python strings), with what both services share."""
+    text = tomllib.loads(description_file.read_text(encoding="utf-8"))
     return {
-        "TITLE": title,
-        "DESCRIPTION": description,
+        "TITLE": text["title"],
+        "DESCRIPTION": text["description"],
+        "TAGS": text["tags"],
         "VERSION": "1.0.0",
         # 3.1: a nullable nested object is oneOf [ref, null], which validators read unambiguously
         # (3.0's allOf + nullable is read as "not nullable" by some).
@@ -47,6 +39,5 @@ def spectacular(
             "musica_kit.schema.drop_unreferenced_schemas",
             "musica_kit.schema.add_request_id_header",
         ],
-        "TAGS": tags,
         **extra,
     }
