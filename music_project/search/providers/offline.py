@@ -1,6 +1,8 @@
 """Built-in offline catalog: lets the service answer searches with no keys and no internet.
 
-The songs live as data in ``search/catalog/songs.json`` (titulo, artista, album, anio).
+The songs live as data in ``search/catalog/songs.json`` (titulo, artista, album, anio,
+idioma). ``idioma`` is a language code (ISO 639-1 such as ``es`` or ``en``; ``zxx`` for
+instrumentals): it describes the catalog, is not a search key and is not part of a track.
 Offline there are no Spotify ids, durations or previews, so those fields are ``None``;
 ``spotify_url`` is a Spotify *search* link and ``foto`` is a generated SVG cover
 embedded as a ``data:`` URI, so a browser can show it without any network access.
@@ -54,6 +56,7 @@ class CatalogSong:
     artista: str
     album: str
     anio: int
+    idioma: str
     title_norm: str
     title_tokens: tuple[str, ...]
     artist_tokens: tuple[str, ...]
@@ -70,6 +73,7 @@ class CatalogSong:
             artista=artista,
             album=album,
             anio=int(raw["anio"]),
+            idioma=str(raw.get("idioma", "")).strip(),
             title_norm=title_norm,
             title_tokens=tuple(title_norm.split()),
             artist_tokens=tuple(normalize(artista).split()),

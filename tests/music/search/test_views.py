@@ -1,4 +1,8 @@
+import base64
+
 import pytest
+
+from tests.support.famous_songs import FAMOUS_SONGS
 
 
 @pytest.mark.parametrize(
@@ -39,6 +43,19 @@ def test_offline_search_without_keys(client):
         "preview_url",
         "duracion_ms",
     }
+
+
+def test_famous_songs_resolve_offline_over_http(client):
+    for title, artist in FAMOUS_SONGS:
+        response = client.get("/search", {"q": title, "limit": 1})
+        assert response.status_code == 200, title
+        body = response.json()
+        assert body["source"] == "offline"
+        (track,) = body["results"]
+        assert (track["titulo"].casefold(), track["artista"]) == (title.casefold(), artist)
+        prefix = "data:image/svg+xml;base64,"
+        assert track["foto"].startswith(prefix), title
+        assert base64.b64decode(track["foto"][len(prefix) :]).startswith(b"<svg"), title
 
 
 def test_limit_defaults_to_one(client):

@@ -1,6 +1,7 @@
 """The offline catalog provider: data quality, covers, matching and ranking."""
 
 import base64
+import datetime
 import json
 import os
 import subprocess
@@ -21,9 +22,12 @@ from search.providers.offline import (
     spotify_search_url,
     to_track,
 )
+from tests.support.famous_songs import FAMOUS_SONGS
 
 SVG_NS = "{http://www.w3.org/2000/svg}"
 DATA_PREFIX = "data:image/svg+xml;base64,"
+# ISO 639-1 codes, plus ISO 639-2's "zxx" (no linguistic content) for instrumentals.
+LANGUAGES = {"es", "en", "pt", "fr", "de", "it", "ko", "zxx"}
 
 
 @pytest.fixture(scope="module")
@@ -50,12 +54,37 @@ def titles(tracks):
 
 def test_catalog_has_enough_complete_songs(raw_catalog):
     assert len(raw_catalog) >= 120
+    this_year = datetime.date.today().year
     for song in raw_catalog:
-        assert set(song) == {"titulo", "artista", "album", "anio"}, song
+        assert set(song) == {"titulo", "artista", "album", "anio", "idioma"}, song
         for field in ("titulo", "artista", "album"):
             assert isinstance(song[field], str) and song[field].strip(), song
             assert song[field] == song[field].strip(), song
-        assert isinstance(song["anio"], int) and 1950 <= song["anio"] <= 2030, song
+        assert isinstance(song["anio"], int) and 1930 <= song["anio"] <= this_year, song
+        assert song["idioma"] in LANGUAGES, song
+
+
+def test_catalog_size_languages_and_decades(raw_catalog):
+    unique = {(normalize(s["titulo"]), normalize(s["artista"])) for s in raw_catalog}
+    assert len(unique) >= 600
+    spanish = {(normalize(s["titulo"]), normalize(s["artista"])) for s in raw_catalog if s["idioma"] == "es"}
+    assert len(spanish) >= 150
+    assert {s["idioma"] for s in raw_catalog} >= {"es", "en"}
+    decades = {s["anio"] // 10 * 10 for s in raw_catalog}
+    assert decades >= set(range(1930, 2030, 10)), sorted(decades)
+    # Both languages span the decades, not only one era.
+    for language in ("es", "en"):
+        spread = {s["anio"] // 10 * 10 for s in raw_catalog if s["idioma"] == language}
+        assert len(spread) >= 7, (language, sorted(spread))
+    # The loaded catalog carries the language too.
+    assert sum(song.idioma == "es" for song in load_catalog()) == len(
+        [s for s in raw_catalog if s["idioma"] == "es"]
+    )
+
+
+def test_famous_list_is_half_spanish():
+    assert len(FAMOUS_SONGS) == 50
+    assert len({normalize(title) for title, _ in FAMOUS_SONGS}) == 50
 
 
 def test_catalog_has_no_duplicates(raw_catalog):
@@ -220,6 +249,34 @@ def test_cover_is_stable_across_processes():
 
 
 # --- searching ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("title", "artist"), FAMOUS_SONGS)
+def test_famous_songs_resolve_with_a_cover(provider, title, artist):
+    (track,) = provider.search(title, 1)
+    assert normalize(track.titulo) == normalize(title)
+    assert track.artista == artist
+    assert track.album
+    root = decode_svg(track.foto)
+    assert root.tag == f"{SVG_NS}svg"
+    texts = [el.text for el in root.iter(f"{SVG_NS}text")]
+    assert artist in texts
+    if len(track.titulo) <= 22:  # longer titles are shortened on the cover
+        assert track.titulo in texts
+
+
+def test_famous_spanish_songs_are_marked_spanish():
+    by_key = {(s.titulo, s.artista): s for s in load_catalog()}
+    spanish = FAMOUS_SONGS[25:]
+    for title, artist in spanish:
+        song = next(s for (t, a), s in by_key.items() if normalize(t) == normalize(title) and a == artist)
+        assert song.idioma == "es", song
+
+
+def test_language_is_not_a_search_key(provider):
+    assert provider.search("zxx", 10) == []
+    (track,) = provider.search("Take Five", 1)
+    assert not hasattr(track, "idioma")
 
 
 def test_provider_basics(provider):
