@@ -1,22 +1,18 @@
 """Core Django settings for auth_service."""
 
-from musica_kit.settings import django_defaults
+from musica_kit.settings import SHARED_APPS, django_defaults
 
 # BASE_DIR, DEBUG, the secret key, allowed hosts, language (Spanish), both path forms routed (no
 # APPEND_SLASH), static files, the 1 MiB body limit.
 globals().update(django_defaults(settings_file=__file__, service="auth"))
 
 INSTALLED_APPS = [
-    "musica_kit",  # first: its templates (CSP nonces, offline ReDoc) override the libraries'
+    *SHARED_APPS,  # the kit, static files, DRF, drf-spectacular
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
-    "django.contrib.staticfiles",
-    "rest_framework",
-    "drf_spectacular",
-    "drf_spectacular_sidecar",  # Swagger UI and ReDoc assets, served locally (no CDN)
     "rest_framework_simplejwt.token_blacklist",
     "config.apps.ConfigAppConfig",  # deployment checks for our own secrets
     "accounts",

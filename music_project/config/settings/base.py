@@ -1,17 +1,13 @@
 """Core Django settings. music_service has no database at all: it is stateless by construction."""
 
-from musica_kit.settings import django_defaults
+from musica_kit.settings import SHARED_APPS, django_defaults
 
 # BASE_DIR, DEBUG, the secret key, allowed hosts, language (Spanish), both path forms routed (no
 # APPEND_SLASH), static files, the 1 MiB body limit.
 globals().update(django_defaults(settings_file=__file__, service="music"))
 
 INSTALLED_APPS = [
-    "musica_kit",  # first: its templates (CSP nonces, offline ReDoc) override the libraries'
-    "django.contrib.staticfiles",
-    "rest_framework",
-    "drf_spectacular",
-    "drf_spectacular_sidecar",  # Swagger UI and ReDoc assets, served locally (no CDN)
+    *SHARED_APPS,  # the kit, static files, DRF, drf-spectacular
     "config.apps.ConfigAppConfig",  # deployment checks for our own secrets
     "search",
 ]

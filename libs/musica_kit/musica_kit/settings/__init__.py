@@ -6,7 +6,7 @@ Each function reads the environment only through musica_kit.env; what differs be
 services is an argument, so a reader of either project sees every value that varies.
 """
 
-from .common import django_defaults, transport_security
+from .common import SHARED_APPS, django_defaults, transport_security
 from .openapi import spectacular
 
-__all__ = ["django_defaults", "spectacular", "transport_security"]
+__all__ = ["SHARED_APPS", "django_defaults", "spectacular", "transport_security"]

@@ -4,6 +4,15 @@ from pathlib import Path
 
 from musica_kit.env import env_bool, env_int, env_list, env_required, env_str
 
+# The apps both services install; each adds its own after these.
+SHARED_APPS = [
+    "musica_kit",  # first: its templates (CSP nonces, offline ReDoc) override the libraries'
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI and ReDoc assets, served locally (no CDN)
+]
+
 
 def django_defaults(*, settings_file: str, service: str) -> dict:
     """BASE_DIR (the project folder, from its ``config/settings/base.py``), DEBUG, the secret key,
