@@ -16,6 +16,7 @@ from django.conf import settings
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
+from musica_kit.breaker import CircuitBreaker
 from musica_kit.request_context import REQUEST_ID_HEADER, get_request_id
 
 from .track import SONG_FIELDS, SONG_TEXT_FIELDS, Song
@@ -25,45 +26,6 @@ logger = logging.getLogger(__name__)
 
 class MusicUnavailable(Exception):
     """music_service did not give a usable answer (down, slow, error, breaker open)."""
-
-
-class CircuitBreaker:
-    """Closed → open after ``threshold`` consecutive failures → one probe after ``cooldown``."""
-
-    def __init__(self, *, threshold: int, cooldown: float):
-        self.threshold = threshold
-        self.cooldown = cooldown
-        self._failures = 0
-        self._opened_at: float | None = None
-        self._probing = False
-        self._lock = threading.Lock()
-
-    def allow(self) -> bool:
-        with self._lock:
-            if self._opened_at is None:
-                return True
-            if self._probing or time.monotonic() - self._opened_at < self.cooldown:
-                return False
-            self._probing = True  # this caller is the probe; everyone else still fails fast
-            return True
-
-    def record_success(self) -> None:
-        with self._lock:
-            self._failures, self._opened_at, self._probing = 0, None, False
-
-    def record_failure(self) -> None:
-        with self._lock:
-            self._failures += 1
-            if self._probing or self._failures >= self.threshold:
-                if self._opened_at is None or self._probing:
-                    logger.warning("music breaker open", extra={"failures": self._failures})
-                self._opened_at = time.monotonic()
-                self._probing = False
-
-    @property
-    def is_open(self) -> bool:
-        with self._lock:
-            return self._opened_at is not None
 
 
 _breaker = CircuitBreaker(

@@ -29,6 +29,7 @@ def spotify(double, settings):
     settings.SPOTIFY_CLIENT_SECRET = double.client_secret
     settings.SPOTIFY_API_URL = double.api_url
     settings.SPOTIFY_AUTH_URL = double.auth_url
+    settings.MUSIC_PROVIDERS = ["spotify"]  # Spotify alone: its failures must show, not fail over
     get_provider.cache_clear()
     return double
 
