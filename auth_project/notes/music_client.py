@@ -19,13 +19,18 @@ from urllib3.util.retry import Retry
 from musica_kit.breaker import CircuitBreaker
 from musica_kit.request_context import REQUEST_ID_HEADER, get_request_id
 
-from .track import SONG_FIELDS, SONG_TEXT_FIELDS, Song
+from .track import SONG_FIELDS, SONG_TEXT_FIELDS, SOURCES, Song
 
 logger = logging.getLogger(__name__)
 
 
 class MusicUnavailable(Exception):
     """music_service did not give a usable answer (down, slow, error, breaker open)."""
+
+
+class MusicIncomplete(MusicUnavailable):
+    """music_service is healthy, but a better provider failed and the ones that answered had no match:
+    not a final "no results" (the note stays pendiente), and no failure of music for the breaker."""
 
 
 _breaker = CircuitBreaker(
@@ -73,8 +78,9 @@ def _safe_url(value) -> str | None:
     return None
 
 
-def _song_from(track: dict) -> Song:
-    """A TRACK from music, cleaned: text cut to its column, links only if they are safe links."""
+def _song_from(track: dict, source) -> Song:
+    """A TRACK from music, cleaned: text cut to its column, links only if they are safe links,
+    the source only if it is one music_service has."""
     values = {}
     for name in SONG_FIELDS:
         raw = track.get(name)
@@ -82,9 +88,19 @@ def _song_from(track: dict) -> Song:
             values[name] = str(raw or "")[:300]
         elif name == "spotify_id":
             values[name] = str(raw)[:64] if raw else None
+        elif name == "fuente":
+            values[name] = source if source in SOURCES else None
         else:
             values[name] = _safe_url(raw)
     return Song(**values)
+
+
+def _incomplete(response) -> bool:
+    """music's 503 that says "no match among the providers that answered; a better one failed"."""
+    try:
+        return response.status_code == 503 and response.json()["detalle"]["incompleta"] is True
+    except (ValueError, KeyError, TypeError):
+        return False
 
 
 def find_song(query: str) -> Song | None:
@@ -107,11 +123,20 @@ def find_song(query: str) -> Song | None:
             headers=headers,
             timeout=(settings.MUSIC_CONNECT_TIMEOUT, settings.MUSIC_READ_TIMEOUT),
         )
+        if _incomplete(response):
+            _breaker.record_success()  # music itself answered; one of its providers did not
+            logger.info(
+                "music answer incomplete", extra={"detail": response.json()["detalle"].get("fallaron")}
+            )
+            raise MusicIncomplete("a better provider failed and the others had no match")
         if response.status_code != 200:
             raise MusicUnavailable(f"music answered {response.status_code}")
-        results = response.json()["results"]
+        body = response.json()
+        results = body["results"]
         if not isinstance(results, list):
             raise MusicUnavailable("music answered an unexpected body")
+    except MusicIncomplete:
+        raise
     except (requests.RequestException, ValueError, KeyError, TypeError, MusicUnavailable) as exc:
         _breaker.record_failure()
         logger.warning(
@@ -124,4 +149,4 @@ def find_song(query: str) -> Song | None:
         )
         raise MusicUnavailable(str(exc)) from None
     _breaker.record_success()
-    return _song_from(results[0]) if results else None
+    return _song_from(results[0], body.get("source")) if results else None

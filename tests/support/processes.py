@@ -139,8 +139,12 @@ class ServiceProcess:
 def music_process(
     log_dir: Path, *, spotify=None, port: int | None = None, name: str = "music", **env
 ) -> ServiceProcess:
-    """music_service; pointed at a Spotify double when one is given, else the offline catalog."""
-    settings = {"MUSIC_SERVICE_TOKEN": "", **env}
+    """music_service; pointed at a Spotify double when one is given, else the offline catalog.
+
+    The chain is pinned (spotify alone, or offline alone) so no test reaches the real Deezer or
+    iTunes; a test that wants them passes MUSIC_PROVIDERS and DEEZER_API_URL/ITUNES_API_URL (doubles).
+    """
+    settings = {"MUSIC_SERVICE_TOKEN": "", "MUSIC_PROVIDERS": "spotify" if spotify else "offline", **env}
     if spotify is not None:
         settings.update(
             SPOTIFY_CLIENT_ID=spotify.client_id,
