@@ -37,3 +37,23 @@ def spotify(double, settings):
 @pytest.fixture
 def client():
     return APIClient()
+
+
+@pytest.fixture(scope="session")
+def keyless_double():
+    from tests.keyless_double.server import KeylessDouble
+
+    with KeylessDouble().start() as server:
+        yield server
+
+
+@pytest.fixture
+def keyless(keyless_double, settings):
+    """No Spotify keys; chain deezer → itunes → offline, Deezer and iTunes pointed at the doubles."""
+    keyless_double.reset()
+    keyless_double.synthesize = False
+    settings.MUSIC_PROVIDERS = ["deezer", "itunes", "offline"]
+    settings.DEEZER_API_URL = keyless_double.deezer_url
+    settings.ITUNES_API_URL = keyless_double.itunes_url
+    get_provider.cache_clear()
+    return keyless_double

@@ -20,8 +20,9 @@ PROVIDER_READ_TIMEOUT = env_float("PROVIDER_READ_TIMEOUT", 1.5)
 # still asked): auth_service's MUSIC_READ_TIMEOUT (3 s) must not run out while we walk the chain.
 PROVIDER_CHAIN_BUDGET = env_float("PROVIDER_CHAIN_BUDGET", 2.0)
 
-# One breaker per provider: open after this many consecutive failures, for this many seconds.
-PROVIDER_BREAKER_THRESHOLD = env_int("PROVIDER_BREAKER_THRESHOLD", 2)
+# One breaker per provider: open after this many consecutive failures (1: the first failure opens
+# it, the next provider answers meanwhile), for this many seconds; then one search probes it.
+PROVIDER_BREAKER_THRESHOLD = env_int("PROVIDER_BREAKER_THRESHOLD", 1)
 PROVIDER_BREAKER_COOLDOWN = env_float("PROVIDER_BREAKER_COOLDOWN", 30.0)
 
 # Published limits, shared by every worker and (with REDIS_URL) every replica: "requests/seconds".
