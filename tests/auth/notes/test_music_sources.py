@@ -65,4 +65,4 @@ def test_the_admin_shows_and_filters_by_fuente(client, django_user_model, make_u
     Note.objects.create(user=ana, cancion="Despacito", fuente="offline", enriquecimiento=Enrichment.OK)
     page = client.get("/admin/notes/note/?fuente__exact=deezer").content.decode()
     assert "Too much" in page and "Despacito" not in page
-    assert 'class="column-fuente"' in page
+    assert "column-fuente" in page
