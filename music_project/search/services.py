@@ -2,10 +2,10 @@
 
 Results are cached by provider chain, normalized query (case and spaces folded) and limit; empty
 results for less time, since a song missing today may be added tomorrow, and an answer given
-because a better provider failed (a failover match, or a miss that is not final) only for
-SEARCH_CACHE_FAILOVER_TTL. Identical concurrent misses ask the chain once: threads of one process
-queue on a local lock, and processes sharing a cache (Redis) on a short lock key, waiting for the
-first caller's answer.
+because a better provider failed only for SEARCH_CACHE_FAILOVER_TTL (a miss that is not final: no
+longer than the breaker's cooldown, when the failed provider may be probed again). Identical
+concurrent misses ask the chain once: threads of one process queue on a local lock, and processes
+sharing a cache (Redis) on a short lock key, waiting for the first caller's answer.
 """
 
 import hashlib
@@ -85,6 +85,9 @@ def _wait_for_other_process(key: str, seconds: float) -> SearchResult | None:
 
 
 def _ttl(answer) -> int:
+    if answer.failed and not answer.tracks:
+        # A miss that is not final: until the failed provider may be probed again, no sooner.
+        return max(1, int(min(settings.SEARCH_CACHE_FAILOVER_TTL, settings.PROVIDER_BREAKER_COOLDOWN)))
     if answer.failed:
         return min(settings.SEARCH_CACHE_FAILOVER_TTL, settings.SEARCH_CACHE_TTL)
     return settings.SEARCH_CACHE_TTL if answer.tracks else settings.SEARCH_CACHE_EMPTY_TTL
