@@ -7,9 +7,9 @@ from .models import Note
 
 @admin.register(Note)
 class NoteAdmin(admin.ModelAdmin):
-    list_display = ["id", "user", "cancion", "portada", "enriquecimiento", "creada"]
+    list_display = ["id", "user", "cancion", "portada", "fuente", "enriquecimiento", "creada"]
     list_display_links = ["id", "cancion"]
-    list_filter = ["user", "enriquecimiento", "creada"]
+    list_filter = ["user", "enriquecimiento", "fuente", "creada"]
     search_fields = ["cancion", "texto", "titulo", "artista", "album", "user__username"]
     list_select_related = ["user"]
     date_hierarchy = "creada"

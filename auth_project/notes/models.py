@@ -2,7 +2,7 @@ from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 
-from .track import MUSICA_FIELDS
+from .track import MUSICA_FIELDS, SOURCES
 
 
 class Enrichment(models.TextChoices):
@@ -27,6 +27,11 @@ class Note(models.Model):
     album = models.CharField(max_length=300, blank=True, default="")
     spotify_url = models.URLField(max_length=500, null=True, blank=True)  # noqa: DJ001
     preview_url = models.URLField(max_length=500, null=True, blank=True)  # noqa: DJ001
+    url = models.URLField(max_length=500, null=True, blank=True)  # noqa: DJ001
+    # Which music source found the song and its cover (music_service's ``source``).
+    fuente = models.CharField(  # noqa: DJ001
+        max_length=16, null=True, blank=True, choices=[(name, name) for name in SOURCES]
+    )
 
     enriquecimiento = models.CharField(max_length=16, choices=Enrichment.choices, default=Enrichment.PENDING)
     # Bookkeeping of the re-enrichment runner: attempts made, and when the note may be tried

@@ -16,9 +16,10 @@ from django.conf import settings
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
+from musica_kit.breaker import CircuitBreaker
 from musica_kit.request_context import REQUEST_ID_HEADER, get_request_id
 
-from .track import SONG_FIELDS, SONG_TEXT_FIELDS, Song
+from .track import SONG_FIELDS, SONG_TEXT_FIELDS, SOURCES, Song
 
 logger = logging.getLogger(__name__)
 
@@ -27,43 +28,9 @@ class MusicUnavailable(Exception):
     """music_service did not give a usable answer (down, slow, error, breaker open)."""
 
 
-class CircuitBreaker:
-    """Closed → open after ``threshold`` consecutive failures → one probe after ``cooldown``."""
-
-    def __init__(self, *, threshold: int, cooldown: float):
-        self.threshold = threshold
-        self.cooldown = cooldown
-        self._failures = 0
-        self._opened_at: float | None = None
-        self._probing = False
-        self._lock = threading.Lock()
-
-    def allow(self) -> bool:
-        with self._lock:
-            if self._opened_at is None:
-                return True
-            if self._probing or time.monotonic() - self._opened_at < self.cooldown:
-                return False
-            self._probing = True  # this caller is the probe; everyone else still fails fast
-            return True
-
-    def record_success(self) -> None:
-        with self._lock:
-            self._failures, self._opened_at, self._probing = 0, None, False
-
-    def record_failure(self) -> None:
-        with self._lock:
-            self._failures += 1
-            if self._probing or self._failures >= self.threshold:
-                if self._opened_at is None or self._probing:
-                    logger.warning("music breaker open", extra={"failures": self._failures})
-                self._opened_at = time.monotonic()
-                self._probing = False
-
-    @property
-    def is_open(self) -> bool:
-        with self._lock:
-            return self._opened_at is not None
+class MusicIncomplete(MusicUnavailable):
+    """music_service is healthy, but a better provider failed and the ones that answered had no match:
+    not a final "no results" (the note stays pendiente), and no failure of music for the breaker."""
 
 
 _breaker = CircuitBreaker(
@@ -111,8 +78,9 @@ def _safe_url(value) -> str | None:
     return None
 
 
-def _song_from(track: dict) -> Song:
-    """A TRACK from music, cleaned: text cut to its column, links only if they are safe links."""
+def _song_from(track: dict, source) -> Song:
+    """A TRACK from music, cleaned: text cut to its column, links only if they are safe links,
+    the source only if it is one music_service has."""
     values = {}
     for name in SONG_FIELDS:
         raw = track.get(name)
@@ -120,9 +88,19 @@ def _song_from(track: dict) -> Song:
             values[name] = str(raw or "")[:300]
         elif name == "spotify_id":
             values[name] = str(raw)[:64] if raw else None
+        elif name == "fuente":
+            values[name] = source if source in SOURCES else None
         else:
             values[name] = _safe_url(raw)
     return Song(**values)
+
+
+def _incomplete(response) -> bool:
+    """music's 503 that says "no match among the providers that answered; a better one failed"."""
+    try:
+        return response.status_code == 503 and response.json()["detalle"]["incompleta"] is True
+    except (ValueError, KeyError, TypeError):
+        return False
 
 
 def find_song(query: str) -> Song | None:
@@ -145,11 +123,20 @@ def find_song(query: str) -> Song | None:
             headers=headers,
             timeout=(settings.MUSIC_CONNECT_TIMEOUT, settings.MUSIC_READ_TIMEOUT),
         )
+        if _incomplete(response):
+            _breaker.record_success()  # music itself answered; one of its providers did not
+            logger.info(
+                "music answer incomplete", extra={"detail": response.json()["detalle"].get("fallaron")}
+            )
+            raise MusicIncomplete("a better provider failed and the others had no match")
         if response.status_code != 200:
             raise MusicUnavailable(f"music answered {response.status_code}")
-        results = response.json()["results"]
+        body = response.json()
+        results = body["results"]
         if not isinstance(results, list):
             raise MusicUnavailable("music answered an unexpected body")
+    except MusicIncomplete:
+        raise
     except (requests.RequestException, ValueError, KeyError, TypeError, MusicUnavailable) as exc:
         _breaker.record_failure()
         logger.warning(
@@ -162,4 +149,4 @@ def find_song(query: str) -> Song | None:
         )
         raise MusicUnavailable(str(exc)) from None
     _breaker.record_success()
-    return _song_from(results[0]) if results else None
+    return _song_from(results[0], body.get("source")) if results else None

@@ -1,13 +1,17 @@
+from dataclasses import fields
+
 from rest_framework import serializers
 
 from musica_kit.serializers import dataclass_serializer
 
 from .models import Note
 from .services import note_create, note_update
-from .track import Song
+from .track import NOTE_LEVEL_FIELDS, Song
 
-# The matched song as the API shows it: notes.track.Song but its cover (the note's own ``foto``).
-MusicaSerializer = dataclass_serializer(Song, name="MusicaSerializer", exclude=("foto",))
+# The matched song as the API shows it: notes.track.Song but its cover and source (the note's own
+# ``foto`` and ``fuente``).
+MusicaSerializer = dataclass_serializer(Song, name="MusicaSerializer", exclude=NOTE_LEVEL_FIELDS)
+_SONG_HELP = {spec.name: spec.metadata["help_text"] for spec in fields(Song)}
 
 
 class NoteSerializer(serializers.ModelSerializer):
@@ -32,14 +36,25 @@ class NoteSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Note
-        fields = ["id", "cancion", "texto", "foto", "musica", "enriquecimiento", "creada", "actualizada"]
-        read_only_fields = ["id", "foto", "musica", "enriquecimiento", "creada", "actualizada"]
+        fields = [
+            "id",
+            "cancion",
+            "texto",
+            "foto",
+            "fuente",
+            "musica",
+            "enriquecimiento",
+            "creada",
+            "actualizada",
+        ]
+        read_only_fields = ["id", "foto", "fuente", "musica", "enriquecimiento", "creada", "actualizada"]
         extra_kwargs = {
             "id": {"help_text": "Id de la nota."},
             "foto": {
                 "help_text": "URL de la portada (la imagen más grande del álbum), o una imagen `data:` "
                 "con el catálogo sin conexión; null mientras no se conoce."
             },
+            "fuente": {"help_text": _SONG_HELP["fuente"]},
             "enriquecimiento": {
                 "help_text": "`ok`: foto encontrada; `sin_resultados`: music no encontró la canción; "
                 "`pendiente`: music no estaba disponible, se completará sola más tarde."

@@ -1,8 +1,9 @@
 """What a note keeps of music_service's TRACK: the one definition of that shape in auth_service.
 
-music_client reads a TRACK into a Song, notes.enrichment stores a Song's fields on the note
-(the Note model has a column of the same name for each), and the API shows them as ``foto`` and
-``musica`` (notes.serializers derives MusicaSerializer from this class).
+music_client reads a TRACK (and the answer's ``source``, as ``fuente``) into a Song,
+notes.enrichment stores a Song's fields on the note (the Note model has a column of the same name
+for each), and the API shows them as ``foto``, ``fuente`` and ``musica`` (notes.serializers derives
+MusicaSerializer from this class).
 """
 
 from dataclasses import dataclass, fields
@@ -20,12 +21,22 @@ class Song:
         "URL de la portada (la imagen más grande del álbum), o una imagen `data:` con el catálogo sin "
         "conexión; null mientras no se conoce."
     )
-    spotify_url: str | None = described("Enlace para abrirla en Spotify.")
-    preview_url: str | None = described("Fragmento de 30 s, cuando Spotify lo ofrece; si no, null.")
+    spotify_url: str | None = described("Enlace para abrirla en Spotify; null si vino de Deezer o iTunes.")
+    preview_url: str | None = described("Fragmento de unos 30 s, cuando la fuente lo ofrece; si no, null.")
+    url: str | None = described(
+        "Su página en la fuente que la encontró (Spotify, Deezer, Apple Music); o null."
+    )
+    fuente: str | None = described(
+        "Quién encontró la canción (y la portada): `spotify`, `deezer`, `itunes` u `offline`; null mientras "
+        "no se conoce."
+    )
 
 
 SONG_FIELDS = tuple(spec.name for spec in fields(Song))
 # Text columns are NOT NULL (""), link columns nullable; longer text than a column holds is cut.
 SONG_TEXT_FIELDS = ("titulo", "artista", "album")
-# The API shows the cover as the note's own ``foto`` and the rest as ``musica``.
-MUSICA_FIELDS = tuple(name for name in SONG_FIELDS if name != "foto")
+# Where a song can come from (music_service's ``source``).
+SOURCES = ("spotify", "deezer", "itunes", "offline")
+# The API shows the cover and its source as the note's own ``foto`` and ``fuente``, the rest as ``musica``.
+NOTE_LEVEL_FIELDS = ("foto", "fuente")
+MUSICA_FIELDS = tuple(name for name in SONG_FIELDS if name not in NOTE_LEVEL_FIELDS)

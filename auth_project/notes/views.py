@@ -59,6 +59,7 @@ _NOTE_EXAMPLE = {
     "cancion": "Bohemian Rhapsody",
     "texto": "La escuché en el coche",
     "foto": "https://i.scdn.co/image/ab67616d0000b273ce4f1737bc8a646c8c4bd25a",
+    "fuente": "spotify",
     "musica": {
         "spotify_id": "4u7EnebtmKWzUH433cf5Qv",
         "titulo": "Bohemian Rhapsody - Remastered 2011",
@@ -66,6 +67,7 @@ _NOTE_EXAMPLE = {
         "album": "A Night At The Opera",
         "spotify_url": "https://open.spotify.com/track/4u7EnebtmKWzUH433cf5Qv",
         "preview_url": None,
+        "url": "https://open.spotify.com/track/4u7EnebtmKWzUH433cf5Qv",
     },
     "enriquecimiento": "ok",
     "creada": "2026-11-28T10:00:00Z",

@@ -22,11 +22,28 @@ class SearchParamsSerializer(serializers.Serializer):
 TrackSerializer = dataclass_serializer(Track, name="TrackSerializer")
 
 
+SOURCES = ["spotify", "deezer", "itunes", "offline"]
+
+
 def source_field() -> serializers.ChoiceField:
     return serializers.ChoiceField(
-        choices=["spotify", "offline"],
-        help_text="Quién respondió: `spotify` (con claves) u `offline` (el catálogo incorporado).",
+        choices=SOURCES,
+        help_text="Quién respondió: `spotify` (con claves), `deezer` o `itunes` (sin clave) u `offline` "
+        "(el catálogo incorporado).",
     )
+
+
+class ProviderStateSerializer(serializers.Serializer):
+    """One provider of the chain as /health and /ready show it."""
+
+    name = serializers.CharField(help_text="La fuente: `spotify`, `deezer`, `itunes` u `offline`.")
+    state = serializers.ChoiceField(
+        choices=["closed", "open", "half_open"],
+        help_text="Su cortocircuito: `closed` (se le pregunta), `open` (falló: se salta) o `half_open` (la "
+        "próxima búsqueda la prueba).",
+    )
+    retry_in = serializers.IntegerField(help_text="Segundos hasta que se la vuelva a probar (0 si cerrado).")
+    ready = serializers.BooleanField(required=False, help_text="Solo en /ready: si puede responder ahora.")
 
 
 class SearchResultSerializer(serializers.Serializer):

@@ -1,8 +1,10 @@
-"""Searching through the cache: identical searches reach the provider once per TTL.
+"""Searching through the cache: identical searches reach the providers once per TTL.
 
-Results are cached by normalized query (case and spaces folded) and limit; empty results
-for less time, since a song missing today may be added tomorrow. Identical concurrent
-misses ask the provider once: threads of one process queue on a local lock, and processes
+Results are cached by provider chain, normalized query (case and spaces folded) and limit; empty
+results for less time, since a song missing today may be added tomorrow, and an answer given
+because a better provider failed only for SEARCH_CACHE_FAILOVER_TTL (a miss that is not final: no
+longer than the breaker's cooldown, when the failed provider may be probed again). Identical
+concurrent misses ask the chain once: threads of one process queue on a local lock, and processes
 sharing a cache (Redis) on a short lock key, waiting for the first caller's answer.
 """
 
@@ -14,7 +16,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.cache import cache
 
-from .providers import Track, get_provider
+from .providers import ProviderUnavailable, Track, get_chain
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,6 +24,17 @@ class SearchResult:
     source: str
     tracks: list[Track]
     cached: bool
+    failed: tuple[str, ...] = ()  # better providers that failed before ``source`` answered
+
+
+class IncompleteMiss(ProviderUnavailable):
+    """No provider that answered had a match, but some failed: the miss is not final (503)."""
+
+    def __init__(self, source: str, failed: tuple[str, ...], *, cached: bool):
+        super().__init__(f"sin coincidencias, pero no respondieron: {', '.join(failed)}", kind="incomplete")
+        self.source = source
+        self.failed = failed
+        self.cached = cached
 
 
 _inflight_guard = threading.Lock()
@@ -33,9 +46,9 @@ def normalize_query(query: str) -> str:
     return " ".join(query.casefold().split())
 
 
-def _cache_key(source: str, query: str, limit: int) -> str:
+def _cache_key(chain: str, query: str, limit: int) -> str:
     digest = hashlib.sha256(normalize_query(query).encode()).hexdigest()[:32]
-    return f"search:v1:{source}:{limit}:{digest}"
+    return f"search:v2:{chain}:{limit}:{digest}"
 
 
 def _key_lock(key: str) -> threading.Lock:
@@ -43,50 +56,72 @@ def _key_lock(key: str) -> threading.Lock:
         return _inflight.setdefault(key, threading.Lock())
 
 
-def _cached(source: str, key: str) -> SearchResult | None:
-    tracks = cache.get(key)
-    if tracks is None:
+def _result(source: str, tracks: list[Track], failed: tuple[str, ...], *, cached: bool) -> SearchResult:
+    if failed and not tracks:
+        raise IncompleteMiss(source, failed, cached=cached)
+    return SearchResult(source, tracks, cached=cached, failed=failed)
+
+
+def _cached(key: str) -> SearchResult | None:
+    entry = cache.get(key)
+    if entry is None:
         return None
-    return SearchResult(source, [Track(**track) for track in tracks], cached=True)
+    tracks = [Track(**track) for track in entry["tracks"]]
+    return _result(entry["source"], tracks, tuple(entry["failed"]), cached=True)
 
 
-def _wait_for_other_process(source: str, key: str) -> SearchResult | None:
-    """Another process is asking the provider for this key: wait (bounded) for its answer."""
-    deadline = time.monotonic() + settings.SPOTIFY_CONNECT_TIMEOUT + settings.SPOTIFY_READ_TIMEOUT
+def _wait_for_other_process(key: str, seconds: float) -> SearchResult | None:
+    """Another process is asking the chain for this key: wait (bounded) for its answer."""
+    deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         time.sleep(_POLL_SECONDS)
-        if (hit := _cached(source, key)) is not None:
+        if (hit := _cached(key)) is not None:
             return hit
         if cache.get(f"{key}:lock") is None:
             # It finished (its answer was cached just before it let go of the lock) or gave up:
             # look once more, so an answer landing between the two reads is not asked for again.
-            return _cached(source, key)
+            return _cached(key)
     return None
 
 
+def _ttl(answer) -> int:
+    if answer.failed and not answer.tracks:
+        # A miss that is not final: until the failed provider may be probed again, no sooner.
+        return max(1, int(min(settings.SEARCH_CACHE_FAILOVER_TTL, settings.PROVIDER_BREAKER_COOLDOWN)))
+    if answer.failed:
+        return min(settings.SEARCH_CACHE_FAILOVER_TTL, settings.SEARCH_CACHE_TTL)
+    return settings.SEARCH_CACHE_TTL if answer.tracks else settings.SEARCH_CACHE_EMPTY_TTL
+
+
 def search_tracks(*, query: str, limit: int) -> SearchResult:
-    """Raises ProviderUnavailable when the source cannot answer and nothing is cached."""
-    provider = get_provider()
-    key = _cache_key(provider.name, query, limit)
-    if (hit := _cached(provider.name, key)) is not None:
+    """Raises ProviderUnavailable when no provider could answer and nothing is cached, and
+    IncompleteMiss (a ProviderUnavailable) when none matched but some failed."""
+    chain = get_chain()
+    key = _cache_key(chain.key, query, limit)
+    if (hit := _cached(key)) is not None:
         return hit
     with _key_lock(key):
-        if (hit := _cached(provider.name, key)) is not None:
+        if (hit := _cached(key)) is not None:
             return hit
         lock_key = f"{key}:lock"
-        owner = cache.add(lock_key, 1, timeout=int(settings.SPOTIFY_READ_TIMEOUT) + 2)
+        seconds = chain.max_seconds()
+        owner = cache.add(lock_key, 1, timeout=int(seconds) + 2)
         try:
-            if not owner and (hit := _wait_for_other_process(provider.name, key)) is not None:
+            if not owner and (hit := _wait_for_other_process(key, seconds)) is not None:
                 return hit
-            if owner and (hit := _cached(provider.name, key)) is not None:
+            if owner and (hit := _cached(key)) is not None:
                 return hit  # another process answered between our first look and taking the lock
-            tracks = provider.search(query, limit)
-            ttl = settings.SEARCH_CACHE_TTL if tracks else settings.SEARCH_CACHE_EMPTY_TTL
-            cache.set(key, [track.as_dict() for track in tracks], timeout=ttl)
+            answer = chain.search(query, limit)
+            entry = {
+                "source": answer.source,
+                "tracks": [track.as_dict() for track in answer.tracks],
+                "failed": list(answer.failed),
+            }
+            cache.set(key, entry, timeout=_ttl(answer))
         finally:
             if owner:
                 cache.delete(lock_key)
             # Only after the cache holds the answer may a newcomer create a fresh local lock.
             with _inflight_guard:
                 _inflight.pop(key, None)
-        return SearchResult(provider.name, tracks, cached=False)
+        return _result(answer.source, answer.tracks, answer.failed, cached=False)

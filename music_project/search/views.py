@@ -10,19 +10,23 @@ from config.schema import UNAUTHORIZED
 from musica_kit.errors import error_body
 from musica_kit.schema import error_response
 
-from .providers import ProviderUnavailable, get_provider
-from .serializers import SearchParamsSerializer, SearchResultSerializer, source_field
-from .services import search_tracks
+from .providers import ProviderUnavailable, get_chain
+from .serializers import ProviderStateSerializer, SearchParamsSerializer, SearchResultSerializer, source_field
+from .services import IncompleteMiss, search_tracks
 
 _UNAVAILABLE = (
-    "La fuente no puede responder ahora (Spotify caído, lento o limitando): nunca se espera más que el "
-    "tiempo configurado. Con `Retry-After` cuando Spotify dijo cuánto esperar."
+    "Ninguna fuente pudo responder ahora (caídas, lentas o limitando): nunca se espera más que el "
+    "tiempo configurado. Con `Retry-After` cuando la fuente dijo cuánto esperar. También 503, con "
+    "`detalle.incompleta: true` y `detalle.fallaron`, cuando las fuentes que respondieron no tenían la "
+    "canción pero una mejor falló: no es un «sin resultados» definitivo (auth_service guarda la nota "
+    "`pendiente` y lo vuelve a intentar)."
 )
 _Ready = inline_serializer(
     "Ready",
     fields={
         "status": serializers.ChoiceField(choices=["ok", "unavailable"], help_text="`ok` o `unavailable`."),
         "source": source_field(),
+        "providers": ProviderStateSerializer(many=True, help_text="La cadena, en orden."),
     },
 )
 
@@ -30,8 +34,9 @@ _Ready = inline_serializer(
 @extend_schema(
     tags=["búsqueda"],
     summary="Buscar canciones",
-    description="Las mejores coincidencias primero. Sin coincidencias: 200 con `results: []`. Los "
-    "resultados se guardan en caché (24 h; los vacíos, 10 min).",
+    description="Las mejores coincidencias primero, de la primera fuente de `MUSIC_PROVIDERS` que tenga "
+    "la canción. Sin coincidencias en ninguna (y todas sanas): 200 con `results: []`. Los resultados se "
+    "guardan en caché (24 h; los vacíos, 10 min; los que dio una fuente peor porque falló una mejor, 5 min).",
     parameters=[SearchParamsSerializer],
     responses={
         200: SearchResultSerializer,
@@ -44,7 +49,7 @@ _Ready = inline_serializer(
             ),
         ),
         401: UNAUTHORIZED,
-        502: error_response("Spotify respondió algo inservible (error o respuesta rara). " + _UNAVAILABLE),
+        502: error_response("La fuente respondió algo inservible (error o respuesta rara). " + _UNAVAILABLE),
         503: error_response(
             _UNAVAILABLE,
             OpenApiExample(
@@ -52,6 +57,18 @@ _Ready = inline_serializer(
                 value={
                     "error": "El servicio de música no está disponible ahora.",
                     "detalle": {"motivo": "Spotify rate limited"},
+                },
+                response_only=True,
+            ),
+            OpenApiExample(
+                "sin coincidencias, pero Deezer falló",
+                value={
+                    "error": "El servicio de música no está disponible ahora.",
+                    "detalle": {
+                        "motivo": "sin coincidencias, pero no respondieron: deezer",
+                        "incompleta": True,
+                        "fallaron": ["deezer"],
+                    },
                 },
                 response_only=True,
             ),
@@ -65,6 +82,14 @@ class SearchView(APIView):
         query, limit = params.validated_data["q"], params.validated_data["limit"]
         try:
             result = search_tracks(query=query, limit=limit)
+        except IncompleteMiss as exc:
+            detail = {"motivo": str(exc), "incompleta": True, "fallaron": list(exc.failed)}
+            response = Response(
+                error_body("El servicio de música no está disponible ahora.", detail), status=exc.status
+            )
+            response.music_source = exc.source
+            response.music_cache = "hit" if exc.cached else "miss"
+            return response
         except ProviderUnavailable as exc:
             response = Response(
                 error_body("El servicio de música no está disponible ahora.", {"motivo": str(exc)}),
@@ -72,7 +97,7 @@ class SearchView(APIView):
             )
             if exc.retry_after:
                 response["Retry-After"] = str(exc.retry_after)
-            response.music_source = get_provider().name
+            response.music_source = get_chain().name
             return response
         response = Response(
             SearchResultSerializer({"query": query, "source": result.source, "tracks": result.tracks}).data
@@ -85,7 +110,8 @@ class SearchView(APIView):
 @extend_schema(
     tags=["salud"],
     summary="Vida del proceso",
-    description="200 mientras el proceso responde; no consulta la fuente. Nunca pide token.",
+    description="200 mientras el proceso responde; no consulta ninguna fuente. Nunca pide token. Dice la "
+    "cadena de fuentes (`MUSIC_PROVIDERS`) y el estado del cortocircuito de cada una.",
     auth=[],
     responses={
         200: inline_serializer(
@@ -93,6 +119,7 @@ class SearchView(APIView):
             fields={
                 "status": serializers.ChoiceField(choices=["ok"], help_text="Siempre `ok`."),
                 "source": source_field(),
+                "providers": ProviderStateSerializer(many=True, help_text="La cadena, en orden."),
             },
         )
     },
@@ -102,13 +129,15 @@ class HealthView(APIView):
     permission_classes = [AllowAny]
 
     def get(self, request):
-        return Response({"status": "ok", "source": get_provider().name})
+        chain = get_chain()
+        return Response({"status": "ok", "source": chain.name, "providers": chain.status()})
 
 
 @extend_schema(
     tags=["salud"],
     summary="Disponibilidad de la fuente",
-    description="200 cuando la fuente puede responder una búsqueda; si no, 503.",
+    description="200 cuando alguna fuente de la cadena puede responder una búsqueda; si no, 503. Las fuentes "
+    "sin clave (Deezer, iTunes) no se consultan: están listas mientras su cortocircuito no esté abierto.",
     responses={
         200: _Ready,
         401: UNAUTHORIZED,
@@ -117,7 +146,12 @@ class HealthView(APIView):
 )
 class ReadyView(APIView):
     def get(self, request):
-        provider = get_provider()
-        if provider.is_ready():
-            return Response({"status": "ok", "source": provider.name})
-        return Response({"status": "unavailable", "source": provider.name}, status=503)
+        chain = get_chain()
+        providers = chain.status(check_ready=True)
+        ready = next((row["name"] for row in providers if row["ready"]), None)
+        body = {
+            "status": "ok" if ready else "unavailable",
+            "source": ready or chain.name,
+            "providers": providers,
+        }
+        return Response(body, status=200 if ready else 503)

@@ -34,7 +34,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from tests.spotify_double.server import synthesize_track  # noqa: E402 (stdlib-only module)
+from tests.keyless_double.server import recorded, synthesize_deezer  # noqa: E402 (stdlib-only module)
 
 COMPOSE_FILES = ("docker-compose.yml", "docker-compose.test.yml")
 SCALE = 5
@@ -178,8 +178,8 @@ class Stack:
         return run(["docker", "exec", container, "python3", "-c", code], quiet=True).stdout
 
     def double_control(self, path: str, body: dict | None = None) -> dict:
-        """GET (or POST ``body`` to) the Spotify double's /_control/<path>, from inside its container."""
-        (double,) = self.containers("spotify-double")
+        """GET (or POST ``body`` to) the Deezer/iTunes double's /_control/<path>, from its container."""
+        (double,) = self.containers("keyless-double")
         code = (
             "import sys, urllib.request\n"
             "data = sys.argv[2].encode() if sys.argv[2] != '-' else None\n"
@@ -192,7 +192,8 @@ class Stack:
         return json.loads(out)
 
     def double_stats(self) -> dict:
-        return self.double_control("stats")
+        """The Deezer double's counters: the keyless stack asks Deezer first."""
+        return self.double_control("stats")["deezer"]
 
     def logs(self, container: str) -> str:
         result = run(["docker", "logs", container], quiet=True)
@@ -289,7 +290,7 @@ class Checks:
 
     # -- checks ---------------------------------------------------------------
     def services_healthy(self) -> None:
-        for service in ("spotify-double", "music_service", "auth_service"):
+        for service in ("keyless-double", "music_service", "auth_service"):
             self.stack.wait_healthy(service, 1)
         wait_http_ok(f"{self.api}/health")
 
@@ -314,12 +315,12 @@ class Checks:
         stats = self.stack.double_stats()
         expect(
             stats["search_calls"] > before,
-            f"the Spotify double saw no search (music used another source?): {stats!r}",
+            f"the Deezer double saw no search (music used another source?): {stats!r}",
         )
         query = next((q for q in reversed(stats["queries"]) if song.lower() in q.lower()), None)
         expect(query is not None, f"the double never saw {song!r}; its queries: {stats['queries'][-5:]}")
-        images = synthesize_track(query)["album"]["images"]
-        expected = max(images, key=lambda image: image["height"])["url"]
+        template = recorded()["deezer"]["search"]["answer"]["data"][0]
+        expected = synthesize_deezer(query, template)["album"]["cover_xl"]
         expect(
             nota.get("foto") == expected,
             f"foto should be the double's photo {expected!r}, got {nota.get('foto')!r}",
@@ -328,19 +329,23 @@ class Checks:
         expect(self.note_count() == self.notes_created, "GET /notas does not list the new note")
 
     def enrich_runner_completes_pending(self) -> None:
-        """Spotify down: the note is saved "pendiente"; back up: the runner container enriches it."""
+        """Deezer and iTunes down: the note is saved "pendiente"; back up: the runner enriches it."""
         song = f"Zumbido pendiente {secrets.token_hex(3)}"
-        self.stack.double_control("config", {"mode": "503"})
+        for api in ("deezer", "itunes"):
+            self.stack.double_control("config", {"api": api, "mode": "503"})
         try:
             status, body, _ = http("POST", f"{self.api}/notas", token=self.token, body={"cancion": song})
         finally:
-            self.stack.double_control("config", {"mode": "ok"})
-        expect(status == 201, f"POST /notas while Spotify is down: wanted 201, got {status}: {body!r}")
+            for api in ("deezer", "itunes"):
+                self.stack.double_control("config", {"api": api, "mode": "ok"})
+        expect(
+            status == 201, f"POST /notas while Deezer and iTunes are down: wanted 201, got {status}: {body!r}"
+        )
         self.notes_created += 1
         nota = body["nota"]
         expect(
             nota.get("enriquecimiento") == "pendiente" and body.get("aviso"),
-            f"with Spotify down the note should be saved pendiente with an aviso: {body!r}",
+            f"with Deezer and iTunes down the note should be saved pendiente with an aviso: {body!r}",
         )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -657,7 +662,7 @@ def main() -> int:
             fatal=True,
         )
         step(
-            "enrich_runner enriches a note saved while Spotify was down",
+            "enrich_runner enriches a note saved while Deezer and iTunes were down",
             checks.enrich_runner_completes_pending,
         )
         step("static files served by whitenoise", checks.static_files_served)

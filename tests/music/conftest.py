@@ -47,6 +47,7 @@ def spotify(double, settings):
     settings.SPOTIFY_CLIENT_SECRET = double.client_secret
     settings.SPOTIFY_API_URL = double.api_url
     settings.SPOTIFY_AUTH_URL = double.auth_url
+    settings.MUSIC_PROVIDERS = ["spotify"]  # Spotify alone: its failures must show, not fail over
     get_provider.cache_clear()
     return double
 
@@ -54,3 +55,23 @@ def spotify(double, settings):
 @pytest.fixture
 def client():
     return APIClient()
+
+
+@pytest.fixture(scope="session")
+def keyless_double():
+    from tests.keyless_double.server import KeylessDouble
+
+    with KeylessDouble().start() as server:
+        yield server
+
+
+@pytest.fixture
+def keyless(keyless_double, settings):
+    """No Spotify keys; chain deezer → itunes → offline, Deezer and iTunes pointed at the doubles."""
+    keyless_double.reset()
+    keyless_double.synthesize = False
+    settings.MUSIC_PROVIDERS = ["deezer", "itunes", "offline"]
+    settings.DEEZER_API_URL = keyless_double.deezer_url
+    settings.ITUNES_API_URL = keyless_double.itunes_url
+    get_provider.cache_clear()
+    return keyless_double

@@ -23,6 +23,10 @@ if TEST_REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests"}}
 SPOTIFY_CLIENT_ID = ""
+# Never the real Deezer or iTunes: tests that want them point DEEZER_API_URL/ITUNES_API_URL at the doubles.
+MUSIC_PROVIDERS = ["offline"]
+DEEZER_API_URL = "http://127.0.0.1:9/deezer"
+ITUNES_API_URL = "http://127.0.0.1:9/itunes"
 SPOTIFY_CLIENT_SECRET = ""
 MUSIC_SERVICE_TOKEN = ""  # the open mode of DJANGO_DEBUG=1 runs; tests of the token set their own
 SPOTIFY_READ_TIMEOUT = 1.0

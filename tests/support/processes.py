@@ -160,8 +160,17 @@ class ServiceProcess:
 def music_process(
     log_dir: Path, *, spotify=None, port: int | None = None, name: str = "music", **env
 ) -> ServiceProcess:
-    """music_service; pointed at a Spotify double when one is given, else the offline catalog."""
-    settings = {"DJANGO_SECRET_KEY": MUSIC_SECRET_KEY, "JWT_SIGNING_KEY": None, **env}
+    """music_service; pointed at a Spotify double when one is given, else the offline catalog.
+
+    The chain is pinned (spotify alone, or offline alone) so no test reaches the real Deezer or
+    iTunes; a test that wants them passes MUSIC_PROVIDERS and DEEZER_API_URL/ITUNES_API_URL (doubles).
+    """
+    settings = {
+        "DJANGO_SECRET_KEY": MUSIC_SECRET_KEY,
+        "JWT_SIGNING_KEY": None,
+        "MUSIC_PROVIDERS": "spotify" if spotify else "offline",
+        **env,
+    }
     if spotify is not None:
         settings.update(
             SPOTIFY_CLIENT_ID=spotify.client_id,

@@ -1,20 +1,56 @@
-"""Chooses the music source: Spotify when its keys are set, else the offline catalog."""
+"""The provider seam: which music sources answer, in which order (MUSIC_PROVIDERS).
 
+Default chain: spotify first when its keys are set, then deezer, itunes and the offline catalog.
+Each provider module is imported only when the chain uses it.
+"""
+
+import logging
 from functools import cache
 
 from django.conf import settings
 
 from .base import Provider, ProviderUnavailable, Track
+from .chain import ChainAnswer, ProviderChain
 
-__all__ = ["Provider", "ProviderUnavailable", "Track", "get_provider"]
+__all__ = ["ChainAnswer", "Provider", "ProviderChain", "ProviderUnavailable", "Track", "get_chain"]
+
+logger = logging.getLogger(__name__)
+
+KEYLESS_CHAIN = ("deezer", "itunes", "offline")
 
 
-@cache
-def get_provider() -> Provider:
-    if settings.SPOTIFY_CLIENT_ID and settings.SPOTIFY_CLIENT_SECRET:
+def chain_names() -> tuple[str, ...]:
+    has_keys = bool(settings.SPOTIFY_CLIENT_ID and settings.SPOTIFY_CLIENT_SECRET)
+    if not settings.MUSIC_PROVIDERS:
+        return (("spotify",) if has_keys else ()) + KEYLESS_CHAIN
+    names = tuple(name for name in settings.MUSIC_PROVIDERS if name != "spotify" or has_keys)
+    if len(names) < len(settings.MUSIC_PROVIDERS):
+        logger.warning("MUSIC_PROVIDERS names spotify but its keys are not set: spotify left out")
+    return names or ("offline",)
+
+
+def _build(name: str) -> Provider:
+    if name == "spotify":
         from .spotify import SpotifyProvider
 
         return SpotifyProvider()
+    if name == "deezer":
+        from .deezer import DeezerProvider
+
+        return DeezerProvider()
+    if name == "itunes":
+        from .itunes import ITunesProvider
+
+        return ITunesProvider()
     from .offline import OfflineProvider
 
     return OfflineProvider()
+
+
+@cache
+def get_chain() -> ProviderChain:
+    return ProviderChain([_build(name) for name in chain_names()])
+
+
+# The name this seam had when it held one provider; tests clear it between settings changes.
+get_provider = get_chain

@@ -216,6 +216,7 @@ def to_track(song: CatalogSong) -> Track:
         spotify_url=spotify_search_url(song.titulo, song.artista),
         preview_url=None,
         duracion_ms=None,
+        url=None,
     )
 
 
@@ -223,6 +224,7 @@ class OfflineProvider:
     """Searches the built-in catalog; needs no keys and no network."""
 
     name = "offline"
+    local = True
 
     def __init__(self, catalog_path: Path | str = CATALOG_PATH):
         self.catalog_path = Path(catalog_path)

@@ -102,6 +102,7 @@ def track_from_spotify(item: dict) -> Track:
         spotify_url=(item.get("external_urls") or {}).get("spotify"),
         preview_url=item.get("preview_url"),
         duracion_ms=item.get("duration_ms"),
+        url=(item.get("external_urls") or {}).get("spotify"),
     )
 
 
@@ -114,6 +115,7 @@ def _retry_after(headers) -> int:
 
 class SpotifyProvider:
     name = "spotify"
+    local = False
 
     def __init__(self):
         session = requests.Session()
@@ -144,7 +146,10 @@ class SpotifyProvider:
         blocked_until = cache.get(BLOCKED_UNTIL_KEY)
         if blocked_until and blocked_until > time.time():
             raise ProviderUnavailable(
-                "Spotify rate limit in force", status=503, retry_after=int(blocked_until - time.time()) + 1
+                "Spotify rate limit in force",
+                status=503,
+                retry_after=int(blocked_until - time.time()) + 1,
+                kind="rate_limited",
             )
 
     def _block(self, seconds: int) -> None:
@@ -162,22 +167,28 @@ class SpotifyProvider:
                 seconds = _retry_after(exc.headers)
                 self._block(seconds)
                 logger.warning("spotify rate limited", extra={"retry_after": seconds})
-                raise ProviderUnavailable("Spotify rate limited", status=503, retry_after=seconds) from None
+                raise ProviderUnavailable(
+                    "Spotify rate limited", status=503, retry_after=seconds, kind="rate_limited"
+                ) from None
             logger.warning("spotify error", extra={"upstream_status": exc.http_status})
             status = 503 if exc.http_status in (502, 503, 504) else 502
-            raise ProviderUnavailable("Spotify answered an error", status=status) from None
+            raise ProviderUnavailable(
+                "Spotify answered an error", status=status, kind="server_error"
+            ) from None
         except SpotifyOauthError:
             logger.error("spotify token request refused (check SPOTIFY_CLIENT_ID/SECRET)")
-            raise ProviderUnavailable("Spotify refused the credentials", status=502) from None
+            raise ProviderUnavailable(
+                "Spotify refused the credentials", status=502, kind="error_answer"
+            ) from None
         except requests.Timeout:
             logger.warning("spotify timed out")
-            raise ProviderUnavailable("Spotify too slow", status=503) from None
+            raise ProviderUnavailable("Spotify too slow", status=503, kind="timeout") from None
         except (requests.RequestException, ValueError, KeyError, TypeError):
             logger.warning("spotify unreachable or answered garbage")
-            raise ProviderUnavailable("Spotify unreachable", status=503) from None
+            raise ProviderUnavailable("Spotify unreachable", status=503, kind="unreachable") from None
         if not isinstance(payload, dict):
             logger.warning("spotify answered a body that is not JSON")
-            raise ProviderUnavailable("Spotify answered garbage", status=502)
+            raise ProviderUnavailable("Spotify answered garbage", status=502, kind="garbage")
         items = (payload.get("tracks") or {}).get("items") or []
         return [track_from_spotify(item) for item in items if item][:limit]
 

@@ -82,6 +82,7 @@ def test_search_documents_its_parameters_and_every_answer(schema):
         "spotify_url",
         "preview_url",
         "duracion_ms",
+        "url",
     }
 
 

@@ -57,18 +57,18 @@ def test_a_miss_being_fetched_by_another_process_is_waited_for(spotify):
 
     key = _cache_key("spotify", "Queen", 1)
     cache.set(f"{key}:lock", 1, timeout=5)
-    answer = [
-        {
-            "spotify_id": "x" * 22,
-            "titulo": "Respuesta de otra réplica",
-            "artista": "Queen",
-            "album": "A",
-            "foto": None,
-            "spotify_url": None,
-            "preview_url": None,
-            "duracion_ms": 1,
-        }
-    ]
+    track = {
+        "spotify_id": "x" * 22,
+        "titulo": "Respuesta de otra réplica",
+        "artista": "Queen",
+        "album": "A",
+        "foto": None,
+        "spotify_url": None,
+        "preview_url": None,
+        "duracion_ms": 1,
+        "url": None,
+    }
+    answer = {"source": "spotify", "tracks": [track], "failed": []}
     threading.Timer(0.2, lambda: cache.set(key, answer, timeout=60)).start()
     result = search_tracks(query="queen", limit=1)
     assert result.tracks[0].titulo == "Respuesta de otra réplica"

@@ -42,6 +42,7 @@ def test_offline_search_without_keys(client):
         "spotify_url",
         "preview_url",
         "duracion_ms",
+        "url",
     }
 
 
@@ -129,7 +130,9 @@ def test_wrong_spotify_keys_are_502_and_the_secret_is_not_in_the_body(client, sp
 
 
 def test_health_and_ready(client, spotify):
-    assert client.get("/health").json() == {"status": "ok", "source": "spotify"}
+    health = client.get("/health").json()
+    assert {"status": health["status"], "source": health["source"]} == {"status": "ok", "source": "spotify"}
+    assert health["providers"] == [{"name": "spotify", "state": "closed", "retry_in": 0}]
     assert client.get("/ready").status_code == 200
 
 

@@ -1,0 +1,74 @@
+"""A circuit breaker: auth_service keeps one in front of music_service, music_service one per provider.
+
+Closed → open after ``threshold`` consecutive failures (or at once with ``trip``, e.g. for a 429's
+``Retry-After``) → after the cooldown one caller is let through as the probe, everyone else still
+fails fast → the probe's success closes it, its failure opens it again. State lives in the process
+(no cache round trip on the hot path); each replica learns on its own, within ``threshold`` calls.
+"""
+
+import logging
+import threading
+import time
+
+logger = logging.getLogger(__name__)
+
+
+class CircuitBreaker:
+    def __init__(self, *, threshold: int, cooldown: float, name: str = "music"):
+        self.name = name
+        self.threshold = max(1, threshold)
+        self.cooldown = cooldown
+        self._failures = 0
+        self._retry_at: float | None = None  # monotonic time the probe may go; None: closed
+        self._probing = False
+        self._lock = threading.Lock()
+
+    def allow(self) -> bool:
+        with self._lock:
+            if self._retry_at is None:
+                return True
+            if self._probing or time.monotonic() < self._retry_at:
+                return False
+            self._probing = True  # this caller is the probe; everyone else still fails fast
+            return True
+
+    def record_success(self) -> None:
+        with self._lock:
+            self._failures, self._retry_at, self._probing = 0, None, False
+
+    def record_failure(self) -> None:
+        with self._lock:
+            self._failures += 1
+            if self._probing or self._failures >= self.threshold:
+                if self._retry_at is None or self._probing:
+                    logger.warning(f"{self.name} breaker open", extra={"failures": self._failures})
+                self._retry_at = time.monotonic() + self.cooldown
+                self._probing = False
+
+    def trip(self, seconds: float) -> None:
+        """Open now for ``seconds`` (a 429's Retry-After, an exhausted rate limit)."""
+        with self._lock:
+            self._failures = max(self._failures + 1, self.threshold)
+            self._retry_at = time.monotonic() + max(seconds, 0)
+            self._probing = False
+        logger.warning(f"{self.name} breaker open", extra={"retry_after": round(seconds, 1)})
+
+    @property
+    def is_open(self) -> bool:
+        with self._lock:
+            return self._retry_at is not None
+
+    @property
+    def state(self) -> str:
+        """``closed``, ``open`` (failing fast) or ``half_open`` (the next call is the probe)."""
+        with self._lock:
+            if self._retry_at is None:
+                return "closed"
+            if self._probing or time.monotonic() < self._retry_at:
+                return "open"
+            return "half_open"
+
+    def retry_in(self) -> float:
+        """Seconds until a probe may go (0 when closed or due)."""
+        with self._lock:
+            return 0.0 if self._retry_at is None else max(self._retry_at - time.monotonic(), 0.0)

@@ -1,0 +1,44 @@
+"""The provider chain: who music_service asks, in which order, and how politely.
+
+MUSIC_PROVIDERS is an ordered list of spotify, deezer, itunes and offline; empty means the default,
+decided when the chain is built (search.providers.get_chain): spotify first when its keys are set,
+then deezer, itunes, offline. Deezer and iTunes need no key.
+"""
+
+from musica_kit.env import env_float, env_int, env_list, env_str
+
+MUSIC_PROVIDERS = env_list("MUSIC_PROVIDERS", "")
+DEEZER_API_URL = env_str("DEEZER_API_URL", "https://api.deezer.com")
+ITUNES_API_URL = env_str("ITUNES_API_URL", "https://itunes.apple.com")
+# iTunes Search API storefront (two letters; Apple's default is US).
+ITUNES_COUNTRY = env_str("ITUNES_COUNTRY", "US")
+
+# Deezer and iTunes calls: short, since another provider is ready to answer.
+PROVIDER_CONNECT_TIMEOUT = env_float("PROVIDER_CONNECT_TIMEOUT", 0.5)
+PROVIDER_READ_TIMEOUT = env_float("PROVIDER_READ_TIMEOUT", 1.5)
+# Once a search has spent this long, the network providers left are skipped (the offline catalog is
+# still asked): auth_service's MUSIC_READ_TIMEOUT (3 s) must not run out while we walk the chain.
+PROVIDER_CHAIN_BUDGET = env_float("PROVIDER_CHAIN_BUDGET", 2.0)
+
+# One breaker per provider: open after this many consecutive failures (1: the first failure opens
+# it, the next provider answers meanwhile), for this many seconds; then one search probes it.
+PROVIDER_BREAKER_THRESHOLD = env_int("PROVIDER_BREAKER_THRESHOLD", 1)
+PROVIDER_BREAKER_COOLDOWN = env_float("PROVIDER_BREAKER_COOLDOWN", 30.0)
+
+# Published limits, shared by every worker and (with REDIS_URL) every replica: "requests/seconds".
+DEEZER_RATE_LIMIT = env_str("DEEZER_RATE_LIMIT", "50/5")
+ITUNES_RATE_LIMIT = env_str("ITUNES_RATE_LIMIT", "20/60")
+
+# An answer given because a better provider failed is kept this long only (seconds).
+SEARCH_CACHE_FAILOVER_TTL = env_int("SEARCH_CACHE_FAILOVER_TTL", 5 * 60)
+
+_KNOWN_PROVIDERS = ("spotify", "deezer", "itunes", "offline")
+if bad := [name for name in MUSIC_PROVIDERS if name not in _KNOWN_PROVIDERS] or (
+    len(set(MUSIC_PROVIDERS)) != len(MUSIC_PROVIDERS) and ["(repeated)"]
+):
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(
+        f"MUSIC_PROVIDERS: {', '.join(bad)} not allowed; "
+        f"use each of {', '.join(_KNOWN_PROVIDERS)} at most once"
+    )

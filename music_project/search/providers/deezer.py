@@ -1,0 +1,68 @@
+"""Deezer's public search (no key): ``GET {DEEZER_API_URL}/search?q=…&limit=…``.
+
+Deezer answers errors inside a 200 — ``{"error": {"type", "message", "code"}}`` (code 4 is its quota,
+50 requests per 5 seconds) — so a 200 is only a success when it has no ``error`` and a ``data`` list.
+Mapping: ``title``, ``artist.name``, ``album.title``, ``album.cover_xl`` (the largest cover) as foto,
+``duration`` (seconds) × 1000, ``preview``, ``link`` as url.
+"""
+
+from django.conf import settings
+
+from .base import ProviderUnavailable, Track
+from .keyless import RateLimiter, get_json, new_session
+
+QUOTA_ERROR_CODE = 4
+
+
+def _https(value) -> str | None:
+    return value if isinstance(value, str) and value.startswith(("https://", "http://")) else None
+
+
+def track_from_deezer(item: dict) -> Track:
+    album = item.get("album") or {}
+    artist = item.get("artist") or {}
+    duration = item.get("duration")
+    return Track(
+        spotify_id=None,
+        titulo=str(item.get("title") or ""),
+        artista=str(artist.get("name") or ""),
+        album=str(album.get("title") or ""),
+        foto=_https(album.get("cover_xl")) or _https(album.get("cover_big")),
+        spotify_url=None,
+        preview_url=_https(item.get("preview")),
+        duracion_ms=int(duration) * 1000 if isinstance(duration, int | float) else None,
+        url=_https(item.get("link")),
+    )
+
+
+class DeezerProvider:
+    name = "deezer"
+    local = False
+
+    def __init__(self):
+        self._session = new_session()
+        self._limiter = RateLimiter(self.name, settings.DEEZER_RATE_LIMIT)
+
+    def search(self, query: str, limit: int) -> list[Track]:
+        self._limiter.acquire()
+        status, body = get_json(
+            self._session,
+            name=self.name,
+            url=settings.DEEZER_API_URL.rstrip("/") + "/search",
+            params={"q": query, "limit": limit},
+        )
+        if not isinstance(body, dict):
+            raise ProviderUnavailable("deezer answered garbage", status=502, kind="garbage")
+        if isinstance(error := body.get("error"), dict):
+            code = error.get("code")
+            if code == QUOTA_ERROR_CODE:
+                raise ProviderUnavailable("deezer quota exceeded", retry_after=5, kind="rate_limited")
+            raise ProviderUnavailable(f"deezer answered error {code}", status=502, kind="error_answer")
+        data = body.get("data")
+        if status != 200 or not isinstance(data, list):
+            raise ProviderUnavailable(f"deezer answered {status} without data", status=502, kind="garbage")
+        tracks = [track_from_deezer(item) for item in data if isinstance(item, dict)]
+        return [track for track in tracks if track.titulo][:limit]
+
+    def is_ready(self) -> bool:
+        return True  # no key to check; the chain's breaker says whether it has been failing

@@ -1,0 +1,111 @@
+"""What Deezer and iTunes share: one HTTP GET for JSON that fails fast, and a limiter shared by replicas.
+
+Every way a keyless API can fail becomes a ``ProviderUnavailable`` whose ``kind`` says which
+(timeout, unreachable, server_error, rate_limited, limiter, garbage); the provider itself turns an
+error reported inside a 200 into ``error_answer``. The chain (``chain.py``) then skips the
+provider for this request and feeds its breaker.
+"""
+
+import logging
+import time
+
+import requests
+from django.conf import settings
+from django.core.cache import cache
+from requests.adapters import HTTPAdapter
+
+from .base import ProviderUnavailable
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_RETRY_AFTER = 30
+
+
+def new_session() -> requests.Session:
+    session = requests.Session()
+    # No retries: the next provider in the chain is the retry.
+    adapter = HTTPAdapter(pool_connections=1, pool_maxsize=16, max_retries=0)
+    session.mount("http://", adapter)
+    session.mount("https://", adapter)
+    session.headers["Accept"] = "application/json"
+    return session
+
+
+def _retry_after(headers) -> int:
+    try:
+        return max(int(headers.get("Retry-After", DEFAULT_RETRY_AFTER)), 1)
+    except (TypeError, ValueError):
+        return DEFAULT_RETRY_AFTER
+
+
+def get_json(session: requests.Session, *, name: str, url: str, params: dict):
+    """GET ``url`` and parse JSON; ``(status, body)`` for a 2xx/4xx answer that is JSON.
+
+    Raises ProviderUnavailable for a timeout, a refused or failed connection, a 5xx, a 429 and a
+    body that is not JSON.
+    """
+    timeout = (settings.PROVIDER_CONNECT_TIMEOUT, settings.PROVIDER_READ_TIMEOUT)
+    try:
+        response = session.get(url, params=params, timeout=timeout)
+    except requests.Timeout:
+        logger.warning("provider timed out", extra={"provider": name})
+        raise ProviderUnavailable(f"{name} too slow", kind="timeout") from None
+    except requests.RequestException:
+        logger.warning("provider unreachable", extra={"provider": name})
+        raise ProviderUnavailable(f"{name} unreachable", kind="unreachable") from None
+    if response.status_code == 429:
+        seconds = _retry_after(response.headers)
+        logger.warning("provider rate limited", extra={"provider": name, "retry_after": seconds})
+        raise ProviderUnavailable(f"{name} rate limited", retry_after=seconds, kind="rate_limited")
+    if response.status_code >= 500:
+        logger.warning("provider error", extra={"provider": name, "upstream_status": response.status_code})
+        status = 503 if response.status_code in (502, 503, 504) else 502
+        raise ProviderUnavailable(
+            f"{name} answered {response.status_code}", status=status, kind="server_error"
+        )
+    try:
+        body = response.json()
+    except ValueError:
+        logger.warning("provider answered a body that is not JSON", extra={"provider": name})
+        raise ProviderUnavailable(f"{name} answered garbage", status=502, kind="garbage") from None
+    return response.status_code, body
+
+
+def parse_rate(rate: str) -> tuple[int, int]:
+    """``"50/5"`` → (50 requests, 5 seconds)."""
+    count, _, seconds = rate.partition("/")
+    return max(int(count), 1), max(int(seconds or 1), 1)
+
+
+class RateLimiter:
+    """At most ``count`` requests per ``seconds`` window, counted in Django's cache.
+
+    With REDIS_URL the count is shared by every worker and replica (Redis INCR is atomic); without
+    it, by the threads of one process. A cache that cannot count lets the request through: a Redis
+    outage must not silence every provider.
+    """
+
+    def __init__(self, name: str, rate: str):
+        self.name = name
+        self.count, self.seconds = parse_rate(rate)
+
+    def acquire(self) -> None:
+        """Count one request, or raise ProviderUnavailable(kind="limiter") when the window is full."""
+        now = time.time()
+        window = int(now // self.seconds)
+        key = f"ratelimit:{self.name}:{window}"
+        try:
+            cache.add(key, 0, timeout=self.seconds + 1)
+            used = cache.incr(key)
+        except ValueError:  # the key expired between add and incr, or the cache is down
+            return
+        if used is None:
+            return
+        if used > self.count:
+            retry_after = max(int((window + 1) * self.seconds - now) + 1, 1)
+            logger.warning("provider rate limit reached", extra={"provider": self.name})
+            raise ProviderUnavailable(
+                f"{self.name} rate limit reached ({self.count}/{self.seconds}s)",
+                retry_after=retry_after,
+                kind="limiter",
+            )

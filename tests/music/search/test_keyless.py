@@ -1,0 +1,224 @@
+"""Deezer and iTunes behind the provider seam, against the doubles (tests/keyless_double) only."""
+
+import socket
+
+import pytest
+
+from search.providers import get_chain
+from search.providers.base import ProviderUnavailable
+from search.providers.keyless import RateLimiter
+from tests.keyless_double.server import recorded
+
+RECORDED = recorded()
+DEEZER_TRACK = RECORDED["deezer"]["search"]["answer"]["data"][0]
+ITUNES_ITEM = RECORDED["itunes"]["search"]["answer"]["results"][0]
+
+
+def _closed_port_url() -> str:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return f"http://127.0.0.1:{sock.getsockname()[1]}"
+
+
+def _chain(settings, *names):
+    settings.MUSIC_PROVIDERS = list(names)
+    get_chain.cache_clear()
+
+
+def test_a_recorded_deezer_answer_comes_out_of_search_exactly(client, keyless):
+    response = client.get("/search", {"q": "Too much Lou Doillon"})
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["source"] == "deezer"
+    assert body["results"] == [
+        {
+            "spotify_id": None,
+            "titulo": DEEZER_TRACK["title"],
+            "artista": DEEZER_TRACK["artist"]["name"],
+            "album": DEEZER_TRACK["album"]["title"],
+            "foto": DEEZER_TRACK["album"]["cover_xl"],
+            "spotify_url": None,
+            "preview_url": DEEZER_TRACK["preview"],
+            "duracion_ms": DEEZER_TRACK["duration"] * 1000,
+            "url": DEEZER_TRACK["link"],
+        }
+    ]
+    assert body["results"][0]["foto"].endswith("/1000x1000-000000-80-0-0.jpg")
+    assert keyless.stats("deezer")["queries"] == ["Too much Lou Doillon"]
+    assert keyless.stats("itunes")["search_calls"] == 0
+
+
+def test_a_recorded_itunes_answer_with_the_artwork_at_600px(client, keyless, settings):
+    _chain(settings, "itunes", "offline")
+    body = client.get("/search", {"q": "Jack Johnson This Bike Is a Pipe Bomb"}).json()
+    assert body["source"] == "itunes"
+    assert body["results"] == [
+        {
+            "spotify_id": None,
+            "titulo": ITUNES_ITEM["trackName"],
+            "artista": ITUNES_ITEM["artistName"],
+            "album": ITUNES_ITEM["collectionName"],
+            "foto": ITUNES_ITEM["artworkUrl100"].replace("/100x100bb.jpg", "/600x600bb.jpg"),
+            "spotify_url": None,
+            "preview_url": ITUNES_ITEM["previewUrl"],
+            "duracion_ms": ITUNES_ITEM["trackTimeMillis"],
+            "url": ITUNES_ITEM["trackViewUrl"],
+        }
+    ]
+
+
+def test_the_same_song_asked_twice_reaches_the_provider_once(client, keyless):
+    first = client.get("/search", {"q": "Too much Lou Doillon"})
+    second = client.get("/search", {"q": "  too MUCH   lou doillon "})
+    assert first.json()["results"] == second.json()["results"]
+    assert keyless.stats("deezer")["search_calls"] == 1
+
+
+# -- failover: each kind of failure, for each provider ---------------------------------------------
+
+FAILURES = ["timeout", "refused", "500", "503", "429", "limiter", "error", "quota", "garbage"]
+
+
+def _break(kind: str, api: str, double, settings) -> None:
+    url_setting = "DEEZER_API_URL" if api == "deezer" else "ITUNES_API_URL"
+    if kind == "timeout":
+        settings.PROVIDER_READ_TIMEOUT = 0.3
+        double.configure(api, latency_ms=1500)
+    elif kind == "refused":
+        setattr(settings, url_setting, _closed_port_url())
+    elif kind == "limiter":
+        setattr(settings, f"{api.upper()}_RATE_LIMIT", "1/3600")
+    else:
+        double.configure(api, mode=kind, retry_after=120)
+    get_chain.cache_clear()
+    if kind == "limiter":  # the one request the window allows, spent by another worker or replica
+        RateLimiter(api, "1/3600").acquire()
+
+
+@pytest.mark.parametrize("kind", FAILURES)
+@pytest.mark.parametrize(("failing", "next_one"), [("deezer", "itunes"), ("itunes", "deezer")])
+def test_a_failing_provider_is_skipped_and_its_breaker_opens(
+    client, keyless, settings, failing, next_one, kind
+):
+    _chain(settings, failing, next_one, "offline")
+    keyless.synthesize = True
+    _break(kind, failing, keyless, settings)
+
+    response = client.get("/search", {"q": f"Canción de prueba {kind}"})
+
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["source"] == next_one
+    assert body["results"][0]["titulo"] == f"Canción de prueba {kind}"
+    states = {row["name"]: row for row in client.get("/health").json()["providers"]}
+    assert states[failing]["state"] == "open"
+    assert states[next_one]["state"] == "closed"
+    if kind in ("429", "limiter"):
+        assert states[failing]["retry_in"] > 60  # the provider's (or the window's) wait, not the cooldown
+    asked = keyless.stats(failing)["search_calls"]
+    # While its breaker is open, the failing provider is not asked at all.
+    assert client.get("/search", {"q": "Otra canción"}).json()["source"] == next_one
+    assert keyless.stats(failing)["search_calls"] == asked
+
+
+def test_a_miss_is_final_only_when_every_provider_answered_in_good_health(client, keyless, settings):
+    _chain(settings, "deezer", "itunes", "offline")
+    healthy = client.get("/search", {"q": "zzzz qqqq no existe"})
+    assert healthy.status_code == 200
+    assert healthy.json()["results"] == []
+    assert [keyless.stats(api)["search_calls"] for api in ("deezer", "itunes")] == [1, 1]
+
+    keyless.configure("deezer", mode="503")
+    incomplete = client.get("/search", {"q": "wwww kkkk tampoco"})
+    assert incomplete.status_code == 503
+    assert incomplete.json()["detalle"]["incompleta"] is True
+    assert incomplete.json()["detalle"]["fallaron"] == ["deezer"]
+
+
+def test_every_provider_failing_is_503(client, keyless, settings):
+    _chain(settings, "deezer", "itunes")
+    keyless.configure("deezer", mode="500")
+    keyless.configure("itunes", mode="503")
+    response = client.get("/search", {"q": "Too much Lou Doillon"})
+    assert response.status_code in (502, 503)
+    assert response.json()["error"]
+
+
+def test_a_failover_answer_is_cached_only_briefly(client, keyless, settings):
+    """Deezer down: iTunes answers, kept SEARCH_CACHE_FAILOVER_TTL; then Deezer, healthy, answers again."""
+    import time
+
+    settings.SEARCH_CACHE_FAILOVER_TTL = 1
+    settings.PROVIDER_BREAKER_COOLDOWN = 0.5
+    keyless.synthesize = True
+    keyless.configure("deezer", mode="503")
+    get_chain.cache_clear()
+    assert client.get("/search", {"q": "Cancion efimera"}).json()["source"] == "itunes"
+    keyless.configure("deezer", mode="ok")
+    assert client.get("/search", {"q": "Cancion efimera"}).json()["source"] == "itunes"  # cached
+    time.sleep(1.2)
+    assert client.get("/search", {"q": "Cancion efimera"}).json()["source"] == "deezer"
+
+
+def test_a_healthy_answer_keeps_the_full_ttl(keyless, settings):
+    from django.core.cache import cache
+
+    from search.services import _cache_key, search_tracks
+
+    settings.SEARCH_CACHE_TTL = 3600
+    search_tracks(query="Too much Lou Doillon", limit=1)
+    key = _cache_key(get_chain().key, "Too much Lou Doillon", 1)
+    if hasattr(cache, "ttl"):  # django-redis
+        assert cache.ttl(key) > 3000
+    else:
+        assert cache._expire_info[cache.make_and_validate_key(key)] - __import__("time").time() > 3000
+
+
+def test_unreachable_providers_trip_their_breakers_at_once(client, keyless, settings):
+    """An offline machine: nothing listens at either URL; the first search opens both breakers,
+    the next ones go straight to the catalog without trying to connect."""
+    settings.DEEZER_API_URL = _closed_port_url()
+    settings.ITUNES_API_URL = _closed_port_url()
+    get_chain.cache_clear()
+    first = client.get("/search", {"q": "Bohemian Rhapsody"})
+    assert first.status_code == 200 and first.json()["source"] == "offline"
+    chain = get_chain()
+    assert [chain.breakers[name].state for name in ("deezer", "itunes")] == ["open", "open"]
+
+
+def test_health_and_ready_report_the_chain(client, keyless):
+    keyless.configure("deezer", mode="500")
+    client.get("/search", {"q": "Too much Lou Doillon"})
+    health = client.get("/health").json()
+    assert health["status"] == "ok"
+    assert [row["name"] for row in health["providers"]] == ["deezer", "itunes", "offline"]
+    assert [row["state"] for row in health["providers"]] == ["open", "closed", "closed"]
+    assert health["source"] == "itunes"  # the first provider that would be asked now
+    ready = client.get("/ready")
+    assert ready.status_code == 200
+    assert [row["ready"] for row in ready.json()["providers"]] == [False, True, True]
+
+
+def test_the_rate_limiter_is_shared_through_the_cache(settings):
+    """Two limiters (two workers or replicas) count in the same cache window."""
+    one, other = RateLimiter("deezer", "3/3600"), RateLimiter("deezer", "3/3600")
+    one.acquire()
+    other.acquire()
+    one.acquire()
+    with pytest.raises(ProviderUnavailable) as exc:
+        other.acquire()
+    assert exc.value.kind == "limiter" and exc.value.retry_after > 0
+
+
+def test_unknown_provider_names_are_refused_at_start(monkeypatch):
+    import importlib
+
+    from django.core.exceptions import ImproperlyConfigured
+
+    import config.settings.providers as providers_settings
+
+    monkeypatch.setenv("MUSIC_PROVIDERS", "deezer,napster")
+    with pytest.raises(ImproperlyConfigured, match="napster"):
+        importlib.reload(providers_settings)
+    monkeypatch.delenv("MUSIC_PROVIDERS")
+    importlib.reload(providers_settings)
