@@ -31,7 +31,7 @@ from musica_kit.request_context import request_id_scope
 from . import music_client
 from .models import Enrichment, Note
 from .selectors import notes_due_for_enrichment
-from .track import SONG_FIELDS, SONG_TEXT_FIELDS, Song
+from .track import SONG_TEXT_FIELDS, STORED_FIELDS, Song
 
 logger = logging.getLogger(__name__)
 
@@ -49,7 +49,7 @@ def song_look_up(cancion: str) -> tuple[str, Song | None]:
 
 def enrichment_fields(status: str, song: Song | None) -> dict:
     """The note's columns for a lookup's result (a new song clears what the old one had)."""
-    fields = {name: getattr(song, name) if song else None for name in SONG_FIELDS}
+    fields = {name: getattr(song, name) if song else None for name in STORED_FIELDS}
     for name in SONG_TEXT_FIELDS:
         fields[name] = fields[name] or ""
     fields["enriquecimiento"] = status

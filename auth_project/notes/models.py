@@ -2,7 +2,9 @@ from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 
-from .track import MUSICA_FIELDS, SOURCES
+from musica_kit.track import SOURCES
+
+from .track import MUSICA_FIELDS
 
 
 class Enrichment(models.TextChoices):

@@ -18,8 +18,9 @@ from urllib3.util.retry import Retry
 
 from musica_kit.breaker import CircuitBreaker
 from musica_kit.request_context import REQUEST_ID_HEADER, get_request_id
+from musica_kit.track import SOURCES
 
-from .track import SONG_FIELDS, SONG_TEXT_FIELDS, SOURCES, Song
+from .track import SONG_FIELDS, SONG_TEXT_FIELDS, Song
 
 logger = logging.getLogger(__name__)
 
@@ -90,6 +91,8 @@ def _song_from(track: dict, source) -> Song:
             values[name] = str(raw)[:64] if raw else None
         elif name == "fuente":
             values[name] = source if source in SOURCES else None
+        elif name == "duracion_ms":
+            values[name] = raw if isinstance(raw, int) and not isinstance(raw, bool) and raw >= 0 else None
         else:
             values[name] = _safe_url(raw)
     return Song(**values)

@@ -10,7 +10,9 @@ from .track import NOTE_LEVEL_FIELDS, Song
 
 # The matched song as the API shows it: notes.track.Song but its cover and source (the note's own
 # ``foto`` and ``fuente``).
-MusicaSerializer = dataclass_serializer(Song, name="MusicaSerializer", exclude=NOTE_LEVEL_FIELDS)
+MusicaSerializer = dataclass_serializer(
+    Song, name="MusicaSerializer", exclude=(*NOTE_LEVEL_FIELDS, "duracion_ms")
+)
 _SONG_HELP = {spec.name: spec.metadata["help_text"] for spec in fields(Song)}
 
 

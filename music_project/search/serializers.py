@@ -1,8 +1,7 @@
 from rest_framework import serializers
 
 from musica_kit.serializers import dataclass_serializer
-
-from .providers.base import Track
+from musica_kit.track import SOURCES, Track
 
 
 class SearchParamsSerializer(serializers.Serializer):
@@ -18,11 +17,10 @@ class SearchParamsSerializer(serializers.Serializer):
     )
 
 
-# The contract's TRACK, derived field by field from its one definition (providers.base.Track).
+# The contract's TRACK, derived field by field from its one definition (musica_kit.track.Track).
 TrackSerializer = dataclass_serializer(Track, name="TrackSerializer")
 
 
-SOURCES = ["spotify", "deezer", "itunes", "offline"]
 
 
 def source_field() -> serializers.ChoiceField:

@@ -16,7 +16,9 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.cache import cache
 
-from .providers import ProviderUnavailable, Track, get_chain
+from musica_kit.track import Track
+
+from .providers import ProviderUnavailable, get_chain
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,10 +9,10 @@ from functools import cache
 
 from django.conf import settings
 
-from .base import Provider, ProviderUnavailable, Track
+from .base import Provider, ProviderUnavailable
 from .chain import ChainAnswer, ProviderChain
 
-__all__ = ["ChainAnswer", "Provider", "ProviderChain", "ProviderUnavailable", "Track", "get_chain"]
+__all__ = ["ChainAnswer", "Provider", "ProviderChain", "ProviderUnavailable", "get_chain"]
 
 logger = logging.getLogger(__name__)
 

@@ -1,35 +1,8 @@
 """What every music source returns, and how it says it cannot answer."""
 
-from dataclasses import asdict, dataclass
 from typing import Protocol
 
-from musica_kit.serializers import described
-
-
-@dataclass(frozen=True, slots=True)
-class Track:
-    """One song, shaped as the contract's TRACK: the one definition of that shape in music_service."""
-
-    spotify_id: str | None = described("Id de Spotify; null si la canción viene de otra fuente.")
-    titulo: str = described("Título de la canción.")
-    artista: str = described("Artista o artistas, separados por comas.")
-    album: str = described("Álbum.")
-    foto: str | None = described(
-        "URL de la imagen más grande del álbum (null si no tiene); sin conexión, una portada SVG generada "
-        "como `data:image/svg+xml;base64,…`."
-    )
-    spotify_url: str | None = described(
-        "Enlace a la canción en Spotify; null con Deezer o iTunes (sin conexión, a una búsqueda en Spotify)."
-    )
-    preview_url: str | None = described("Fragmento de unos 30 s cuando la fuente lo ofrece; si no, null.")
-    duracion_ms: int | None = described("Duración en milisegundos; null sin conexión.")
-    url: str | None = described(
-        "La página de la canción en la fuente que respondió (Spotify, Deezer o Apple Music); "
-        "null sin conexión."
-    )
-
-    def as_dict(self) -> dict:
-        return asdict(self)
+from musica_kit.track import Track
 
 
 class ProviderUnavailable(Exception):

@@ -20,8 +20,9 @@ from dataclasses import dataclass
 from django.conf import settings
 
 from musica_kit.breaker import CircuitBreaker
+from musica_kit.track import Track
 
-from .base import Provider, ProviderUnavailable, Track
+from .base import Provider, ProviderUnavailable
 
 logger = logging.getLogger(__name__)
 

@@ -8,7 +8,9 @@ Mapping: ``title``, ``artist.name``, ``album.title``, ``album.cover_xl`` (the la
 
 from django.conf import settings
 
-from .base import ProviderUnavailable, Track
+from musica_kit.track import Track
+
+from .base import ProviderUnavailable
 from .keyless import RateLimiter, get_json, new_session
 
 QUOTA_ERROR_CODE = 4

@@ -9,7 +9,9 @@ segment, so ``100x100bb`` becomes ``600x600bb`` (when the URL has no such segmen
 
 from django.conf import settings
 
-from .base import ProviderUnavailable, Track
+from musica_kit.track import Track
+
+from .base import ProviderUnavailable
 from .keyless import RateLimiter, get_json, new_session
 
 ARTWORK_SIZE = "600x600bb"

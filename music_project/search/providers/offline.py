@@ -21,7 +21,9 @@ from pathlib import Path
 from urllib.parse import quote
 from xml.sax.saxutils import escape
 
-from .base import ProviderUnavailable, Track
+from musica_kit.track import Track
+
+from .base import ProviderUnavailable
 
 CATALOG_PATH = Path(__file__).resolve().parent.parent / "catalog" / "songs.json"
 

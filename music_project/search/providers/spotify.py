@@ -22,7 +22,9 @@ from requests.adapters import HTTPAdapter
 from spotipy.cache_handler import CacheHandler
 from spotipy.oauth2 import SpotifyClientCredentials, SpotifyOauthError
 
-from .base import ProviderUnavailable, Track
+from musica_kit.track import Track
+
+from .base import ProviderUnavailable
 
 logger = logging.getLogger(__name__)
 

@@ -11,7 +11,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from search.providers.base import Track
+from musica_kit.track import Track
 from search.providers.offline import (
     CATALOG_PATH,
     OfflineProvider,

@@ -1,0 +1,40 @@
+"""TRACK: the song music_service answers with and auth_service reads (docs/api-contract.md).
+
+The one definition of that wire shape for both services: music's providers build Tracks and its
+TrackSerializer is derived from this class; auth reads a TRACK into a Song (a Track plus where it
+came from) and derives its stored columns and its API's ``musica`` from it.
+"""
+
+from dataclasses import asdict, dataclass, fields
+
+from .serializers import described
+
+# Who can answer a search (music_service's ``source``; auth_service's ``fuente``).
+SOURCES = ("spotify", "deezer", "itunes", "offline")
+
+
+@dataclass(frozen=True, slots=True)
+class Track:
+    spotify_id: str | None = described("Id de la canción en Spotify; null si vino de otra fuente.")
+    titulo: str = described("Título de la canción.")
+    artista: str = described("Artista o artistas, separados por comas.")
+    album: str = described("Álbum.")
+    foto: str | None = described(
+        "URL de la imagen más grande del álbum (null si no tiene); con el catálogo sin conexión, una "
+        "portada SVG generada como `data:image/svg+xml;base64,…`."
+    )
+    spotify_url: str | None = described(
+        "Enlace a la canción en Spotify; null con Deezer o iTunes (sin conexión, a una búsqueda en Spotify)."
+    )
+    preview_url: str | None = described("Fragmento de unos 30 s cuando la fuente lo ofrece; si no, null.")
+    duracion_ms: int | None = described("Duración en milisegundos; null sin conexión.")
+    url: str | None = described(
+        "La página de la canción en la fuente que respondió (Spotify, Deezer o Apple Music); "
+        "null sin conexión."
+    )
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+TRACK_FIELDS = tuple(spec.name for spec in fields(Track))
