@@ -59,6 +59,7 @@ _Ready = inline_serializer(
     },
 )
 class SearchView(APIView):
+    name = "Buscar canciones"
     def get(self, request):
         params = SearchParamsSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
@@ -98,6 +99,7 @@ class SearchView(APIView):
     },
 )
 class HealthView(APIView):
+    name = "Vida del proceso"
     authentication_classes = []
     permission_classes = [AllowAny]
 
@@ -116,6 +118,7 @@ class HealthView(APIView):
     },
 )
 class ReadyView(APIView):
+    name = "Disponibilidad de la fuente"
     def get(self, request):
         provider = get_provider()
         if provider.is_ready():

@@ -21,6 +21,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
+    # Installed for its translations (its Spanish catalogue is only loaded for an installed app);
+    # musica_kit's catalogue completes it.
+    "rest_framework_simplejwt",
     "rest_framework_simplejwt.token_blacklist",
     "config.apps.ConfigAppConfig",  # deployment checks for our own secrets
     "accounts",
@@ -33,7 +36,6 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "config.throttling.LoginFormThrottleMiddleware",  # before CSRF: every attempt counts
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -2,12 +2,22 @@
 
 from pathlib import Path
 
+import musica_kit
 from musica_kit.env import env_str
+
+# The kit's own Spanish catalogue (musica_kit/locale): the texts DRF and SimpleJWT leave in English.
+KIT_LOCALE = Path(musica_kit.__file__).resolve().parent / "locale"
 
 
 def django_defaults(*, base_dir: Path, debug: bool) -> dict:
     return {
+        # The contract is Spanish, whatever Accept-Language says: no LocaleMiddleware (every request
+        # is in LANGUAGE_CODE), and Spanish is the only language, so nothing (a middleware added
+        # later, a language cookie) can switch a page or a message to another one.
         "LANGUAGE_CODE": "es",
+        "LANGUAGES": [("es", "Español")],
+        # LOCALE_PATHS wins over every app's catalogue (apps only over Django's own).
+        "LOCALE_PATHS": [KIT_LOCALE],
         "TIME_ZONE": "UTC",
         "USE_I18N": True,
         "USE_TZ": True,

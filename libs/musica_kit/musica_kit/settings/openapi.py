@@ -18,8 +18,12 @@ def spectacular(
     **extra,
 ) -> dict:
     """Adds drf-spectacular to the given app list and DRF settings (in place); returns its settings."""
-    # The kit first: its drf_spectacular/redoc.html must win over drf-spectacular's own.
-    for app in ("musica_kit", "drf_spectacular", "drf_spectacular_sidecar"):
+    # The kit before DRF and drf-spectacular: its templates (rest_framework/*.html in Spanish,
+    # drf_spectacular/redoc.html) must win over theirs.
+    if "musica_kit" not in installed_apps:
+        before = installed_apps.index("rest_framework") if "rest_framework" in installed_apps else len(installed_apps)
+        installed_apps.insert(before, "musica_kit")
+    for app in ("drf_spectacular", "drf_spectacular_sidecar"):
         if app not in installed_apps:
             installed_apps.append(app)
     rest_framework["DEFAULT_SCHEMA_CLASS"] = "drf_spectacular.openapi.AutoSchema"
