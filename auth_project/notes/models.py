@@ -86,7 +86,9 @@ class IdempotencyKey(models.Model):
         Note, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="nota"
     )
     response_status = models.PositiveSmallIntegerField("estado de la respuesta", null=True, blank=True)
-    response_body = models.JSONField("cuerpo de la respuesta", null=True, blank=True, encoder=DjangoJSONEncoder)
+    response_body = models.JSONField(
+        "cuerpo de la respuesta", null=True, blank=True, encoder=DjangoJSONEncoder
+    )
     # When the key was taken (in_progress) or completed (done): start of its lease and of its TTL.
     created_at = models.DateTimeField("creada")
 

@@ -60,6 +60,7 @@ _Ready = inline_serializer(
 )
 class SearchView(APIView):
     name = "Buscar canciones"
+
     def get(self, request):
         params = SearchParamsSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
@@ -119,6 +120,7 @@ class HealthView(APIView):
 )
 class ReadyView(APIView):
     name = "Disponibilidad de la fuente"
+
     def get(self, request):
         provider = get_provider()
         if provider.is_ready():

@@ -21,7 +21,11 @@ def spectacular(
     # The kit before DRF and drf-spectacular: its templates (rest_framework/*.html in Spanish,
     # drf_spectacular/redoc.html) must win over theirs.
     if "musica_kit" not in installed_apps:
-        before = installed_apps.index("rest_framework") if "rest_framework" in installed_apps else len(installed_apps)
+        before = (
+            installed_apps.index("rest_framework")
+            if "rest_framework" in installed_apps
+            else len(installed_apps)
+        )
         installed_apps.insert(before, "musica_kit")
     for app in ("drf_spectacular", "drf_spectacular_sidecar"):
         if app not in installed_apps:
