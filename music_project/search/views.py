@@ -51,7 +51,7 @@ _Ready = inline_serializer(
                 "Spotify limita",
                 value={
                     "error": "El servicio de música no está disponible ahora.",
-                    "detalle": {"motivo": "Spotify rate limited"},
+                    "detalle": {"motivo": "Spotify limita las peticiones: espera antes de reintentar."},
                 },
                 response_only=True,
             ),
