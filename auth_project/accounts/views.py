@@ -35,6 +35,7 @@ _TokenPair = inline_serializer(
     responses={201: UserSerializer, 400: validation_error("username"), 429: THROTTLED},
 )
 class RegisterView(generics.CreateAPIView):
+    name = "Crear una cuenta"
     serializer_class = RegisterSerializer
     permission_classes = [AllowAny]
     authentication_classes = []
@@ -64,6 +65,7 @@ class RegisterView(generics.CreateAPIView):
     },
 )
 class LoginView(TokenObtainPairView):
+    name = "Iniciar sesión"
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "login"
 
@@ -83,7 +85,7 @@ class LoginView(TokenObtainPairView):
     },
 )
 class RefreshView(TokenRefreshView):
-    pass
+    name = "Refrescar el token"
 
 
 @extend_schema(
@@ -99,6 +101,7 @@ class RefreshView(TokenRefreshView):
     },
 )
 class LogoutView(APIView):
+    name = "Cerrar sesión"
     permission_classes = [IsAuthenticated]
     serializer_class = LogoutSerializer
 
@@ -116,6 +119,7 @@ class LogoutView(APIView):
     tags=["cuentas"], summary="El usuario autenticado", responses={200: UserSerializer, 401: UNAUTHORIZED}
 )
 class MeView(generics.RetrieveAPIView):
+    name = "Tu cuenta"
     serializer_class = UserSerializer
     permission_classes = [IsAuthenticated]
 

@@ -30,6 +30,7 @@ _Ready = inline_serializer(
     },
 )
 class HealthView(APIView):
+    name = "Vida del proceso"
     authentication_classes = []
     permission_classes = [AllowAny]
 
@@ -48,6 +49,7 @@ class HealthView(APIView):
     },
 )
 class ReadyView(APIView):
+    name = "Disponibilidad"
     authentication_classes = []
     permission_classes = [AllowAny]
 

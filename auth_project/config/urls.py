@@ -10,6 +10,11 @@ from .health import HealthView, ReadyView
 
 # "/?" routes both /notas and /notas/ for every method: no redirect ever eats a POST.
 # (DRF's constructor only takes a bool, so the pattern is set on the instance.)
+# The admin's own header and titles (Django's are "Administración de Django", "Sitio de administración").
+admin.site.site_header = "Música · administración"
+admin.site.site_title = "Música · administración"
+admin.site.index_title = "Cuentas, notas y sesiones"
+
 router = SimpleRouter()
 router.trailing_slash = "/?"
 router.register("notas", NoteViewSet, basename="nota")

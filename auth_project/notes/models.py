@@ -16,33 +16,37 @@ class Enrichment(models.TextChoices):
 class Note(models.Model):
     """A person's note about a song, with what music_service found for it."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notes")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notes", verbose_name="usuario"
+    )
     cancion = models.CharField("canción", max_length=200)
-    texto = models.TextField(blank=True, default="", max_length=5000)
+    texto = models.TextField("texto", blank=True, default="", max_length=5000)
 
     # What music_service answered: the cover photo and the matched track. NULL means
     # "nothing known" and is what the API shows as null (DJ001 is deliberate here).
-    foto = models.TextField(null=True, blank=True)  # noqa: DJ001
-    spotify_id = models.CharField(max_length=64, null=True, blank=True)  # noqa: DJ001
-    titulo = models.CharField(max_length=300, blank=True, default="")
-    artista = models.CharField(max_length=300, blank=True, default="")
-    album = models.CharField(max_length=300, blank=True, default="")
-    spotify_url = models.URLField(max_length=500, null=True, blank=True)  # noqa: DJ001
-    preview_url = models.URLField(max_length=500, null=True, blank=True)  # noqa: DJ001
-    url = models.URLField(max_length=500, null=True, blank=True)  # noqa: DJ001
+    foto = models.TextField("foto", null=True, blank=True)  # noqa: DJ001
+    spotify_id = models.CharField("id en Spotify", max_length=64, null=True, blank=True)  # noqa: DJ001
+    titulo = models.CharField("título", max_length=300, blank=True, default="")
+    artista = models.CharField("artista", max_length=300, blank=True, default="")
+    album = models.CharField("álbum", max_length=300, blank=True, default="")
+    spotify_url = models.URLField("URL en Spotify", max_length=500, null=True, blank=True)  # noqa: DJ001
+    preview_url = models.URLField("URL de la muestra", max_length=500, null=True, blank=True)  # noqa: DJ001
+    url = models.URLField("página en la fuente", max_length=500, null=True, blank=True)  # noqa: DJ001
     # Which music source found the song and its cover (music_service's ``source``).
     fuente = models.CharField(  # noqa: DJ001
-        max_length=16, null=True, blank=True, choices=[(name, name) for name in SOURCES]
+        "fuente", max_length=16, null=True, blank=True, choices=[(name, name) for name in SOURCES]
     )
 
-    enriquecimiento = models.CharField(max_length=16, choices=Enrichment.choices, default=Enrichment.PENDING)
+    enriquecimiento = models.CharField(
+        "enriquecimiento", max_length=16, choices=Enrichment.choices, default=Enrichment.PENDING
+    )
     # Bookkeeping of the re-enrichment runner: attempts made, and when the note may be tried
     # next (a backoff after a failure, or a short lease while one runner works on it).
-    enrich_attempts = models.PositiveIntegerField(default=0)
-    next_enrich_at = models.DateTimeField(null=True, blank=True)
+    enrich_attempts = models.PositiveIntegerField("intentos de enriquecimiento", default=0)
+    next_enrich_at = models.DateTimeField("próximo enriquecimiento", null=True, blank=True)
 
-    creada = models.DateTimeField(auto_now_add=True)
-    actualizada = models.DateTimeField(auto_now=True)
+    creada = models.DateTimeField("creada", auto_now_add=True)
+    actualizada = models.DateTimeField("actualizada", auto_now=True)
 
     class Meta:
         ordering = ["-creada", "-id"]
@@ -73,21 +77,31 @@ class IdempotencyKey(models.Model):
     IN_PROGRESS = "in_progress"
     DONE = "done"
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    key = models.CharField(max_length=255)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name="usuario"
+    )
+    key = models.CharField("clave", max_length=255)
     # sha256 of the parsed body as canonical JSON: a retry must send the same request.
-    fingerprint = models.CharField(max_length=64)
-    status = models.CharField(max_length=16, choices=[(IN_PROGRESS, IN_PROGRESS), (DONE, DONE)])
+    fingerprint = models.CharField("huella del cuerpo", max_length=64)
+    status = models.CharField(
+        "estado", max_length=16, choices=[(IN_PROGRESS, "en curso"), (DONE, "completada")]
+    )
     # Which request holds an in_progress key: only that one may complete (or release) it.
-    claim = models.CharField(max_length=32)
+    claim = models.CharField("reserva", max_length=32)
     # The note stays deletable; the 201 is replayed from response_* either way.
-    note = models.ForeignKey(Note, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    response_status = models.PositiveSmallIntegerField(null=True, blank=True)
-    response_body = models.JSONField(null=True, blank=True, encoder=DjangoJSONEncoder)
+    note = models.ForeignKey(
+        Note, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="nota"
+    )
+    response_status = models.PositiveSmallIntegerField("estado de la respuesta", null=True, blank=True)
+    response_body = models.JSONField(
+        "cuerpo de la respuesta", null=True, blank=True, encoder=DjangoJSONEncoder
+    )
     # When the key was taken (in_progress) or completed (done): start of its lease and of its TTL.
-    created_at = models.DateTimeField()
+    created_at = models.DateTimeField("creada")
 
     class Meta:
+        verbose_name = "clave de idempotencia"
+        verbose_name_plural = "claves de idempotencia"
         constraints = [models.UniqueConstraint(fields=["user", "key"], name="idempotency_key_per_user")]
         indexes = [models.Index(fields=["created_at"], name="idempotency_key_created")]
 

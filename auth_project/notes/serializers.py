@@ -20,6 +20,7 @@ class NoteSerializer(serializers.ModelSerializer):
     """Input and output shape of a note. Ownership and enrichment never come from the body."""
 
     cancion = serializers.CharField(
+        label="Canción",
         max_length=200,
         trim_whitespace=True,
         help_text="La canción, como la escribirías al buscarla (1–200 caracteres sin los espacios de los "

@@ -198,6 +198,7 @@ _PENDING_EXAMPLE = {
 )
 @extend_schema(tags=["notas"])
 class NoteViewSet(viewsets.ModelViewSet):
+    names = {"List": "Tus notas", "Instance": "Nota"}  # page titles (musica_kit.views.view_name)
     serializer_class = NoteSerializer
     permission_classes = [IsAuthenticated]
     # Only ids that fit the id column reach a view; anything else is the JSON 404 of the URL resolver.

@@ -56,7 +56,7 @@ _Ready = inline_serializer(
                 "Spotify limita",
                 value={
                     "error": "El servicio de música no está disponible ahora.",
-                    "detalle": {"motivo": "Spotify rate limited"},
+                    "detalle": {"motivo": "Spotify limita las peticiones: espera antes de reintentar."},
                 },
                 response_only=True,
             ),
@@ -76,6 +76,8 @@ _Ready = inline_serializer(
     },
 )
 class SearchView(APIView):
+    name = "Buscar canciones"
+
     def get(self, request):
         params = SearchParamsSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
@@ -125,6 +127,7 @@ class SearchView(APIView):
     },
 )
 class HealthView(APIView):
+    name = "Vida del proceso"
     authentication_classes = []
     permission_classes = [AllowAny]
 
@@ -145,6 +148,8 @@ class HealthView(APIView):
     },
 )
 class ReadyView(APIView):
+    name = "Disponibilidad de la fuente"
+
     def get(self, request):
         chain = get_chain()
         providers = chain.status(check_ready=True)

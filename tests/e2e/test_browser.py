@@ -256,7 +256,7 @@ def test_browsable_api_lists_my_notes_with_its_css(page):
     page.page.click("[type=submit]")
     page.page.wait_for_url("**/notas")
 
-    assert page.page.title() == "Note List – Django REST framework"
+    assert page.page.title() == "Tus notas – API de Música"
     body = page.page.locator(".response-info pre").inner_text()
     for song in SONGS["ana"]:
         assert song in body

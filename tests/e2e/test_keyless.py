@@ -37,7 +37,7 @@ def keyless_stack(log_dir, tmp_path_factory, doubles):
 def test_a_recorded_deezer_answer_reaches_search_and_the_note(keyless_stack, doubles):
     music, auth = keyless_stack
     doubles.reset()
-    found = Api(music.url).get("/search?q=Too+much+Lou+Doillon")
+    found = Api(music.url).get("/search?q=Too+much+Lou+Doillon", headers=music.service_auth)
     assert found.status_code == 200, found.text
     assert found.json()["source"] == "deezer"
     track = found.json()["results"][0]

@@ -13,6 +13,9 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    # Installed for its translations (its Spanish catalogue is only loaded for an installed app);
+    # musica_kit's catalogue completes it.
+    "rest_framework_simplejwt",
     "rest_framework_simplejwt.token_blacklist",
     "config.apps.ConfigAppConfig",  # deployment checks for our own secrets
     "accounts",
@@ -25,7 +28,6 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "config.throttling.LoginFormThrottleMiddleware",  # before CSRF: every attempt counts
     "django.middleware.csrf.CsrfViewMiddleware",

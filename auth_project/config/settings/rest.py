@@ -20,10 +20,13 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": [
         "musica_kit.parsers.JSONParser",
         "rest_framework.parsers.FormParser",
-        "rest_framework.parsers.MultiPartParser",
+        "musica_kit.parsers.MultiPartParser",
     ],
     "DEFAULT_PAGINATION_CLASS": "notes.pagination.NotePagination",
     "EXCEPTION_HANDLER": "musica_kit.errors.api_exception_handler",
+    # Views are named in Spanish (their `name`/`names`), never after their class or docstring.
+    "VIEW_NAME_FUNCTION": "musica_kit.views.view_name",
+    "VIEW_DESCRIPTION_FUNCTION": "musica_kit.views.view_description",
     "DEFAULT_THROTTLE_RATES": {
         "login": env_str("THROTTLE_LOGIN", "10/min"),
         "register": env_str("THROTTLE_REGISTER", "20/hour"),

@@ -5,6 +5,7 @@ import logging
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.http import JsonResponse
+from django.middleware import csrf
 from rest_framework import exceptions
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
@@ -22,6 +23,35 @@ def payload_too_large_body() -> dict:
     return error_body(
         f"El cuerpo de la petición es demasiado grande (máximo {limit} bytes).", {"max_bytes": limit}
     )
+
+
+# DRF refuses a session request that fails the CSRF check with "CSRF Failed: <Django's reason>":
+# English, and not translatable (DRF writes it as is). The refusal in Spanish, by reason.
+CSRF_FAILED_PREFIX = "CSRF Failed: "
+CSRF_REFUSED = (
+    "Comprobación CSRF fallida: {reason} Recarga la página y vuelve a intentarlo "
+    "(o usa un token JWT: Authorization: Bearer <access>)."
+)
+CSRF_REASONS = {
+    csrf.REASON_NO_CSRF_COOKIE: "no hay cookie CSRF.",
+    csrf.REASON_CSRF_TOKEN_MISSING: "falta el token CSRF.",
+    csrf.REASON_NO_REFERER: "falta la cabecera Referer.",
+    csrf.REASON_MALFORMED_REFERER: "la cabecera Referer está mal formada.",
+    csrf.REASON_INSECURE_REFERER: "la cabecera Referer no es segura (HTTP) y este sitio es HTTPS.",
+}
+
+
+def csrf_refusal(detail: str) -> str:
+    reason = detail.removeprefix(CSRF_FAILED_PREFIX)
+    if reason in CSRF_REASONS:
+        spanish = CSRF_REASONS[reason]
+    elif reason.startswith("Origin checking failed"):
+        spanish = "el origen (Origin) no es de confianza."
+    elif reason.startswith("Referer checking failed"):
+        spanish = "el Referer no es de un origen de confianza."
+    else:  # "CSRF token from POST has incorrect length." and the like
+        spanish = "el token CSRF no es válido."
+    return CSRF_REFUSED.format(reason=spanish)
 
 
 def _render_errors_as_json(context) -> None:
@@ -54,8 +84,10 @@ def api_exception_handler(exc, context):
         response.data = error_body("Datos no válidos.", detalle)
     else:
         data = response.data
-        detail = data.get("detail", data) if isinstance(data, dict) else data
-        response.data = error_body(str(detail))
+        detail = str(data.get("detail", data) if isinstance(data, dict) else data)
+        if isinstance(exc, exceptions.PermissionDenied) and detail.startswith(CSRF_FAILED_PREFIX):
+            detail = csrf_refusal(detail)
+        response.data = error_body(detail)
     return response
 
 

@@ -1,7 +1,22 @@
-"""DRF's JSON parser, hardened: a body nested too deep is a 400 like any other bad JSON, not a 500."""
+"""DRF's parsers, hardened and in Spanish.
+
+A body nested too deep is a 400 like any other bad JSON, not a 500. DRF's own parse errors
+("JSON parse error - Expecting value: line 1 column 1 (char 0)") are English and not
+translatable (DRF does not mark them for gettext): these parsers raise Spanish ones instead.
+"""
+
+import json
 
 from rest_framework import parsers
 from rest_framework.exceptions import ParseError
+
+
+def _json_error(exc: Exception | None) -> str:
+    if isinstance(exc, json.JSONDecodeError):
+        return f"JSON no válido (línea {exc.lineno}, columna {exc.colno})."
+    if isinstance(exc, UnicodeDecodeError):
+        return "JSON no válido: el cuerpo no está codificado en UTF-8."
+    return "JSON no válido."
 
 
 class JSONParser(parsers.JSONParser):
@@ -11,3 +26,14 @@ class JSONParser(parsers.JSONParser):
         except RecursionError:
             # json.loads recurses once per nesting level: "[[[[…" within 1 MiB blows the stack.
             raise ParseError("JSON no válido: anidamiento demasiado profundo.") from None
+        except ParseError as exc:
+            # DRF raises it while handling the ValueError from json (its __context__).
+            raise ParseError(_json_error(exc.__context__)) from None
+
+
+class MultiPartParser(parsers.MultiPartParser):
+    def parse(self, stream, media_type=None, parser_context=None):
+        try:
+            return super().parse(stream, media_type, parser_context)
+        except ParseError:
+            raise ParseError("Formulario multipart no válido.") from None

@@ -235,7 +235,7 @@ class OfflineProvider:
         try:
             return load_catalog(self.catalog_path)
         except (OSError, ValueError, KeyError, TypeError) as exc:
-            raise ProviderUnavailable(f"offline catalog unavailable: {exc}") from exc
+            raise ProviderUnavailable("El catálogo sin conexión no está disponible.") from exc
 
     def search(self, query: str, limit: int) -> list[Track]:
         query_norm = normalize(query)

@@ -32,6 +32,8 @@ TOKEN_KEY = "spotify:token"  # noqa: S105 (a cache key, not a secret)
 TOKEN_LOCK_KEY = "spotify:token:lock"  # noqa: S105
 BLOCKED_UNTIL_KEY = "spotify:blocked-until"
 DEFAULT_RETRY_AFTER = 30
+# What the answer says (detalle.motivo) when Spotify rate-limits: user-facing, so Spanish.
+RATE_LIMITED = "Spotify limita las peticiones: espera antes de reintentar."
 
 
 class DjangoCacheTokenHandler(CacheHandler):
@@ -148,7 +150,7 @@ class SpotifyProvider:
         blocked_until = cache.get(BLOCKED_UNTIL_KEY)
         if blocked_until and blocked_until > time.time():
             raise ProviderUnavailable(
-                "Spotify rate limit in force",
+                RATE_LIMITED,
                 status=503,
                 retry_after=int(blocked_until - time.time()) + 1,
                 kind="rate_limited",
@@ -170,27 +172,33 @@ class SpotifyProvider:
                 self._block(seconds)
                 logger.warning("spotify rate limited", extra={"retry_after": seconds})
                 raise ProviderUnavailable(
-                    "Spotify rate limited", status=503, retry_after=seconds, kind="rate_limited"
+                    RATE_LIMITED, status=503, retry_after=seconds, kind="rate_limited"
                 ) from None
             logger.warning("spotify error", extra={"upstream_status": exc.http_status})
             status = 503 if exc.http_status in (502, 503, 504) else 502
             raise ProviderUnavailable(
-                "Spotify answered an error", status=status, kind="server_error"
+                "Spotify respondió con un error.", status=status, kind="server_error"
             ) from None
         except SpotifyOauthError:
             logger.error("spotify token request refused (check SPOTIFY_CLIENT_ID/SECRET)")
             raise ProviderUnavailable(
-                "Spotify refused the credentials", status=502, kind="error_answer"
+                "Spotify rechazó las credenciales del servicio.", status=502, kind="error_answer"
             ) from None
         except requests.Timeout:
             logger.warning("spotify timed out")
-            raise ProviderUnavailable("Spotify too slow", status=503, kind="timeout") from None
+            raise ProviderUnavailable(
+                "Spotify tardó demasiado en responder.", status=503, kind="timeout"
+            ) from None
         except (requests.RequestException, ValueError, KeyError, TypeError):
             logger.warning("spotify unreachable or answered garbage")
-            raise ProviderUnavailable("Spotify unreachable", status=503, kind="unreachable") from None
+            raise ProviderUnavailable(
+                "No se pudo contactar con Spotify.", status=503, kind="unreachable"
+            ) from None
         if not isinstance(payload, dict):
             logger.warning("spotify answered a body that is not JSON")
-            raise ProviderUnavailable("Spotify answered garbage", status=502, kind="garbage")
+            raise ProviderUnavailable(
+                "Spotify respondió algo que no se entiende.", status=502, kind="garbage"
+            )
         items = (payload.get("tracks") or {}).get("items") or []
         return [track_from_spotify(item) for item in items if item][:limit]
 

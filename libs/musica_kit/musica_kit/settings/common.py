@@ -2,17 +2,20 @@
 
 from pathlib import Path
 
+import musica_kit
 from musica_kit.env import env_bool, env_int, env_list, env_required, env_str
+
+# The kit's own Spanish catalogue (musica_kit/locale): the texts DRF and SimpleJWT leave in English.
+KIT_LOCALE = Path(musica_kit.__file__).resolve().parent / "locale"
 
 # The apps both services install; each adds its own after these.
 SHARED_APPS = [
-    "musica_kit",  # first: its templates (CSP nonces, offline ReDoc) override the libraries'
+    "musica_kit",  # first: its templates (Spanish DRF pages, CSP nonces, offline ReDoc) win
     "django.contrib.staticfiles",
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI and ReDoc assets, served locally (no CDN)
 ]
-
 
 def django_defaults(*, settings_file: str, service: str) -> dict:
     """BASE_DIR (the project folder, from its ``config/settings/base.py``), DEBUG, the secret key,
@@ -27,7 +30,13 @@ def django_defaults(*, settings_file: str, service: str) -> dict:
             "DJANGO_SECRET_KEY", dev_default=f"dev-only-{service}-secret-key-not-for-production", debug=debug
         ),
         "ALLOWED_HOSTS": env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1"),
+        # The contract is Spanish, whatever Accept-Language says: no LocaleMiddleware (every request
+        # is in LANGUAGE_CODE), and Spanish is the only language, so nothing (a middleware added
+        # later, a language cookie) can switch a page or a message to another one.
         "LANGUAGE_CODE": "es",
+        "LANGUAGES": [("es", "Español")],
+        # LOCALE_PATHS wins over every app's catalogue (apps only over Django's own).
+        "LOCALE_PATHS": [KIT_LOCALE],
         "TIME_ZONE": "UTC",
         "USE_I18N": True,
         "USE_TZ": True,

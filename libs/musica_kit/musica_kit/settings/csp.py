@@ -2,8 +2,8 @@
 
 Scripts: this origin, or inline with the per-request nonce (``request.csp_nonce``, used by the
 kit's Swagger UI, ReDoc and browsable API templates). No ``'unsafe-eval'``, no inline script
-without the nonce; the fixed style attributes of DRF's templates (and a service's own inline
-handlers) are allowed by hash. ReDoc alone also allows inline styles and a blob: worker
+without the nonce; the fixed style attributes of DRF's templates are allowed by hash; no inline
+event handler is. ReDoc alone also allows inline styles and a blob: worker
 (musica_kit.urls). 'report-sample' puts the first characters of anything blocked in the
 browser's violation event (the browser tests print it); no report is sent anywhere.
 """
@@ -33,13 +33,11 @@ def _sha256(source: str) -> str:
     return "'sha256-" + base64.b64encode(hashlib.sha256(source.encode()).digest()).decode() + "'"
 
 
-def content_security_policy(
-    *, installed_apps: list, middleware: list, img_src: tuple[str, ...] = (), script_attributes=()
-) -> dict:
+def content_security_policy(*, installed_apps: list, middleware: list, img_src: tuple[str, ...] = ()) -> dict:
     """Adds django-csp to the app list and middleware (in place); returns CONTENT_SECURITY_POLICY.
 
-    ``img_src``: image hosts beyond this origin and data: URIs; ``script_attributes``: inline event
-    handlers the service's pages need, allowed by hash.
+    ``img_src``: image hosts beyond this origin and data: URIs. No inline event handler is allowed:
+    the kit's templates have none (its base.html logs out with a plain form).
     """
     if "csp" not in installed_apps:
         installed_apps.append("csp")
@@ -60,6 +58,4 @@ def content_security_policy(
         "form-action": [SELF],
         "frame-ancestors": [NONE],
     }
-    if script_attributes:
-        directives["script-src-attr"] = ["'unsafe-hashes'", *map(_sha256, script_attributes)]
     return {"DIRECTIVES": directives}

@@ -1,0 +1,46 @@
+"""Template helpers for the Spanish browsable API (templates/rest_framework/)."""
+
+from django import template
+from django.urls import NoReverseMatch, reverse
+
+register = template.Library()
+
+# The browsable API shows "HTTP 404 Not Found": the reason phrases, in Spanish.
+STATUS_TEXT = {
+    200: "Correcto",
+    201: "Creado",
+    202: "Aceptado",
+    204: "Sin contenido",
+    301: "Movido permanentemente",
+    302: "Encontrado",
+    304: "No modificado",
+    400: "Petición no válida",
+    401: "No autenticado",
+    403: "Prohibido",
+    404: "No encontrado",
+    405: "Método no permitido",
+    406: "No aceptable",
+    409: "Conflicto",
+    413: "Cuerpo demasiado grande",
+    415: "Tipo de contenido no soportado",
+    422: "Entidad no procesable",
+    429: "Demasiadas peticiones",
+    500: "Error interno del servidor",
+    502: "Puerta de enlace incorrecta",
+    503: "Servicio no disponible",
+    504: "Tiempo de espera agotado en la puerta de enlace",
+}
+
+
+@register.filter
+def status_text_es(status_code) -> str:
+    return STATUS_TEXT.get(status_code, "")
+
+
+@register.simple_tag
+def url_or_empty(name: str) -> str:
+    """The URL of a named route, or "" where the project has none (music_service has no login)."""
+    try:
+        return reverse(name)
+    except NoReverseMatch:
+        return ""
