@@ -4,6 +4,7 @@ from rest_framework.routers import SimpleRouter
 
 from accounts import views as accounts
 from musica_kit.urls import openapi_urlpatterns
+from notes.pages import HomeView
 from notes.views import NoteViewSet
 
 from .health import HealthView, ReadyView
@@ -15,6 +16,7 @@ router.trailing_slash = "/?"
 router.register("notas", NoteViewSet, basename="nota")
 
 urlpatterns = [
+    re_path(r"^$", HomeView.as_view(), name="inicio"),  # the landing page (HTML)
     re_path(r"^register/?$", accounts.RegisterView.as_view(), name="register"),
     re_path(r"^login/?$", accounts.LoginView.as_view(), name="login"),
     re_path(r"^token/refresh/?$", accounts.RefreshView.as_view(), name="token-refresh"),
