@@ -191,3 +191,20 @@ def test_form_and_api_share_one_write_window(session, ana, client_for, settings)
     assert api.post("/notas", {"cancion": "Tres"}, format="json").status_code == 429
     assert session.post("/", {"cancion": "Cuatro"}).status_code == 429
     assert Note.objects.filter(user=ana).count() == 2
+
+
+@pytest.mark.parametrize(
+    ("content_type", "body"),
+    [
+        ("multipart/form-data; boundary=x", b"--x\r\nbroken"),
+        ("multipart/form-data", b"zzz"),
+        ("application/json", b'{"cancion": "Queen"}'),
+        ("text/plain", b"\xff\xfe"),
+    ],
+)
+def test_odd_bodies_are_400_never_500_and_save_nothing(ana, content_type, body):
+    client = Client(raise_request_exception=False)
+    client.force_login(ana)
+    response = client.generic("POST", "/", body, content_type=content_type)
+    assert response.status_code == 400
+    assert Note.objects.count() == 0
