@@ -4,22 +4,19 @@ from rest_framework.routers import SimpleRouter
 
 from accounts import views as accounts
 from musica_kit.urls import openapi_urlpatterns
+from notes.pages import HomeView
 from notes.views import NoteViewSet
 
 from .health import HealthView, ReadyView
 
 # "/?" routes both /notas and /notas/ for every method: no redirect ever eats a POST.
 # (DRF's constructor only takes a bool, so the pattern is set on the instance.)
-# The admin's own header and titles (Django's are "Administración de Django", "Sitio de administración").
-admin.site.site_header = "Música · administración"
-admin.site.site_title = "Música · administración"
-admin.site.index_title = "Cuentas, notas y sesiones"
-
 router = SimpleRouter()
 router.trailing_slash = "/?"
 router.register("notas", NoteViewSet, basename="nota")
 
 urlpatterns = [
+    re_path(r"^$", HomeView.as_view(), name="inicio"),  # the landing page (HTML)
     re_path(r"^register/?$", accounts.RegisterView.as_view(), name="register"),
     re_path(r"^login/?$", accounts.LoginView.as_view(), name="login"),
     re_path(r"^token/refresh/?$", accounts.RefreshView.as_view(), name="token-refresh"),

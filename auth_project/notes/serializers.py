@@ -32,6 +32,7 @@ class NoteSerializer(serializers.ModelSerializer):
         allow_blank=True,
         trim_whitespace=False,
         help_text="Tu nota (opcional, hasta 5000 caracteres).",
+        style={"base_template": "textarea.html", "rows": 6},  # the browsable API's form
     )
     musica = MusicaSerializer(
         read_only=True, allow_null=True, help_text="La canción encontrada; null si no hubo (aún) resultado."

@@ -31,7 +31,7 @@ ensure_venv() {
     fi
     stamp="$VENV/.installed-$(basename "$requirements")"
     # The shared kit (libs/) is installed from its folder: a change to its files reinstalls it too.
-    digest="$(cd "$ROOT" && find requirements libs -type f \( -name '*.txt' -o -name '*.py' -o -name '*.toml' -o -name '*.html' -o -name '*.po' -o -name '*.mo' \) \
+    digest="$(cd "$ROOT" && find requirements libs -type f \( -name '*.txt' -o -name '*.py' -o -name '*.toml' -o -name '*.html' -o -name '*.po' -o -name '*.mo' -o -name '*.js' -o -name '*.css' \) \
         -not -path '*/build/*' -not -path '*.egg-info*' | sort | xargs cat | sha256sum | cut -d' ' -f1)"
     if [ "$(cat "$stamp" 2>/dev/null)" != "$digest" ]; then
         echo "==> installing $requirements"

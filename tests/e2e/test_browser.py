@@ -11,13 +11,16 @@ violation of it (``securitypolicyviolation`` events, CSP console messages, uncau
 blocked eval) while the page loads and renders. music_service's Swagger UI, ReDoc and browsable API
 are checked the same way (with its service token set, as deployed).
 
-Screenshots go to test-artifacts/ (git-ignored). With UPDATE_DOCS_SCREENSHOTS=1 the admin list is
-also written to docs/img/admin-notas.png, the picture the README shows.
+Screenshots go to test-artifacts/ (git-ignored). With UPDATE_DOCS_SCREENSHOTS=1 the admin list and
+the landing page are also written to docs/img/admin-notas.png and docs/img/inicio.png, the pictures
+the README shows.
 """
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import secrets
 import shutil
 import subprocess
@@ -33,6 +36,7 @@ from tests.support.tools import CHROMIUM_ARGS, find_chromium
 
 ARTIFACTS = ROOT / "test-artifacts"
 DOCS_SCREENSHOT = ROOT / "docs" / "img" / "admin-notas.png"
+LANDING_SCREENSHOT = ROOT / "docs" / "img" / "inicio.png"
 ADMIN_USER, ADMIN_PASSWORD = "admin", "Admin-Canciones-2026"
 SONGS = {
     "ana": ["Bohemian Rhapsody", "Corazón partío", "Smells Like Teen Spirit"],
@@ -272,11 +276,10 @@ def test_browsable_api_lists_my_notes_with_its_css(page):
     page.assert_no_csp_violation()
     page.screenshot("api-notas.png")
 
-    # DRF's "Log out" link is an inline onclick handler, allowed by its hash: it must still work.
-    page.page.click(".navbar .dropdown-toggle")
+    # "Cerrar sesión" is a plain form (the kit's base.html, no inline handler): it must still work.
     with page.page.expect_navigation(timeout=10_000):
-        page.page.click("text=Log out")
-    assert page.page.locator(".navbar").get_by_text("Log in").count() == 1
+        page.page.click(".navbar button:has-text('Cerrar sesión')")
+    assert page.page.locator(".navbar").get_by_text("Iniciar sesión").count() == 1
     page.assert_no_csp_violation()
 
 
@@ -333,8 +336,139 @@ def test_music_redoc_renders_under_its_policy(music_page):
 
 def test_music_browsable_api_renders_under_its_policy(music_page):
     music_page.goto("/search?q=Malamente")
-    assert "Django REST framework" in music_page.page.title()
+    assert "API de Música" in music_page.page.title()
     assert "Malamente" in music_page.page.locator(".response-info pre").inner_text()
     assert _css(music_page, ".navbar", "background-color") not in TRANSPARENT
     assert music_page.elsewhere == [], music_page.elsewhere
     music_page.assert_no_csp_violation()
+
+
+def _images_loaded(page, selector: str) -> list:
+    return page.page.eval_on_selector_all(
+        selector, "imgs => imgs.map(i => [i.complete, i.naturalWidth, i.naturalHeight])"
+    )
+
+
+def test_browsable_api_shows_each_cover_as_an_image_and_texto_as_a_textarea(page, site):
+    page.goto("/api-auth/login/?next=/notas")
+    page.page.fill("#id_username", "bruno")
+    page.page.fill("#id_password", "Canciones-2026")
+    page.page.click("[type=submit]")
+    page.page.wait_for_url("**/notas")
+
+    covers = _images_loaded(page, ".response-info pre .portada img")
+    assert len(covers) == len(SONGS["bruno"])
+    assert all(complete and width > 0 and height > 0 for complete, width, height in covers), covers
+    # Nothing runs off the page: the response panel has no horizontal scroll.
+    scroll, client = page.page.eval_on_selector(".response-info pre", "p => [p.scrollWidth, p.clientWidth]")
+    assert scroll <= client, (scroll, client)
+    # The JSON is still highlighted and still whole (each data: URI only cut on screen).
+    assert page.page.locator(".response-info pre span.str").count() > 0
+    text = page.page.eval_on_selector(".response-info pre", "p => p.textContent")
+    shown = json.loads(text.split("\n\n", 1)[1])
+    tokens = Api(site.url).post("/login", json={"username": "bruno", "password": "Canciones-2026"}).json()
+    listed = Api(site.url, token=tokens["access"]).get("/notas").json()
+    assert [n["foto"] for n in shown["results"]] == [n["foto"] for n in listed["results"]]
+    assert all(n["foto"].startswith("data:image/svg+xml;base64,") for n in shown["results"])
+
+    assert page.page.locator("#post-object-form textarea[name=texto]").count() == 1
+    assert page.page.locator("#post-object-form [name=foto]").count() == 0
+    statuses = page.static_statuses("/static/musica_kit/")
+    assert len(statuses) == 2 and set(statuses.values()) == {200}, statuses
+    assert page.elsewhere == []
+    page.assert_no_csp_violation()
+    page.screenshot("api-notas-portadas.png")
+
+
+def test_admin_change_page_previews_the_cover_and_dates_fit_on_one_line(page):
+    page.goto("/admin/login/?next=/admin/notes/note/")
+    page.page.fill("#id_username", ADMIN_USER)
+    page.page.fill("#id_password", ADMIN_PASSWORD)
+    page.page.click("input[type=submit]")
+    page.page.wait_for_url("**/admin/notes/note/")
+    assert page.page.locator("#site-name").inner_text() == "Música · administración"
+
+    dates = page.page.eval_on_selector_all(
+        "td.field-creada_corta",
+        """cells => cells.map(c => {
+            const range = document.createRange();
+            range.selectNodeContents(c);
+            return [c.textContent, range.getClientRects().length, c.scrollWidth <= c.clientWidth];
+        })""",
+    )
+    assert len(dates) == sum(len(songs) for songs in SONGS.values())
+    for text, lines, fits in dates:
+        assert re.fullmatch(r"\d{2}/\d{2}/\d{4} \d{2}:\d{2}", text), text
+        assert lines == 1 and fits, (text, lines, fits)
+
+    page.page.locator("#result_list tbody tr th a").first.click()
+    page.page.wait_for_url("**/change/")
+    preview = _images_loaded(page, ".field-portada_grande img")
+    assert len(preview) == 1 and preview[0][0] and preview[0][1] > 0, preview
+    assert page.page.locator("[name=foto]").count() == 0  # no raw data: URI in a text box
+    assert page.elsewhere == []
+    page.assert_no_csp_violation()
+    page.screenshot("admin-nota.png")
+
+
+def test_landing_page_logs_in_adds_a_note_through_the_form_and_shows_its_cover(page, site):
+    carla = Api(site.url).register_and_login("carla")
+    try:
+        for song in ("Bohemian Rhapsody", "Malamente"):
+            created = carla.post("/notas", json={"cancion": song, "texto": f"Nota sobre {song}"})
+            assert created.status_code == 201, created.text
+        _check_landing_page(page, site)
+    finally:  # the other tests count every note of the site
+        for note in carla.get("/notas").json()["results"]:
+            carla.request("DELETE", f"/notas/{note['id']}")
+
+
+def _check_landing_page(page, site):
+    page.goto("/")
+    assert page.page.title() == "Música · notas sobre canciones"
+    links = page.page.eval_on_selector_all(".enlaces a", "links => links.map(a => a.getAttribute('href'))")
+    assert links == ["/notas", "/api/docs", "/api/redoc", "/admin/"]
+    assert _css(page, ".cabecera", "display") == "flex"  # its own stylesheet is applied
+    assert page.page.locator("#id_cancion").count() == 0
+    page.assert_no_csp_violation()
+
+    page.page.click(".sesion a")  # "Iniciar sesión": DRF's session login, back to /
+    page.page.wait_for_url("**/api-auth/login/?next=/")
+    page.page.fill("#id_username", "carla")
+    page.page.fill("#id_password", "Canciones-2026")
+    page.page.click("[type=submit]")
+    page.page.wait_for_url(site.url + "/")
+    assert "Hola, carla" in page.page.locator(".sesion").inner_text()
+    assert page.page.locator(".lista-notas .nota").count() == 2
+
+    page.page.fill("#id_cancion", "La Bamba")
+    page.page.fill("#id_texto", "Para bailar la bamba se necesita una poca de gracia.")
+    with page.page.expect_navigation(timeout=15_000):
+        page.page.click(".formulario button[type=submit]")
+    assert page.page.url == site.url + "/"
+    assert page.page.locator(".aviso-success").inner_text() == "Guardado con éxito"
+    notes = page.page.locator(".lista-notas .nota")
+    assert notes.count() == 3
+    newest = notes.first
+    assert newest.locator("h3").inner_text() == "La Bamba"
+    assert "Ritchie Valens" in newest.locator(".encontrada").inner_text()
+    covers = _images_loaded(page, ".lista-notas img.portada")
+    assert len(covers) == 3
+    assert all(complete and width > 0 and height > 0 for complete, width, height in covers), covers
+    statuses = page.static_statuses("/static/notes/")
+    assert statuses and set(statuses.values()) == {200}, statuses
+    assert page.elsewhere == []
+    page.assert_no_csp_violation()
+    assert [m for m in page.console if m.startswith("error")] == [], page.console
+
+    shot = page.screenshot("inicio.png")
+    assert shot.stat().st_size > 10_000
+    if os.environ.get("UPDATE_DOCS_SCREENSHOTS") == "1":
+        LANDING_SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(shot, LANDING_SCREENSHOT)
+
+    with page.page.expect_navigation(timeout=10_000):
+        page.page.click(".sesion button")  # "Cerrar sesión": a POST with the CSRF token
+    assert page.page.url == site.url + "/"
+    assert page.page.locator(".sesion a").inner_text() == "Iniciar sesión"
+    page.assert_no_csp_violation()
