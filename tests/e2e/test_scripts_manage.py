@@ -1,4 +1,5 @@
-"""scripts/manage auth|music <command>: manage.py with the venv and .env, as a user runs it.
+"""scripts/manage auth|music <command>: manage.py with the venv and .env, as a user runs it; and
+scripts/env, the Docker quick start's .env step.
 
 Every run works in a temporary copy of the repository (tests/support/repo_copy.py, as
 test_scripts_run.py does), so the repository's .env and notas.db are never touched. And no doc
@@ -8,11 +9,13 @@ tells people to run manage.py by hand on the host any more (it does not read .en
 from __future__ import annotations
 
 import re
+import shutil
 import stat
 import subprocess
 from pathlib import Path
 
 import pytest
+import yaml
 
 from tests.support.repo_copy import ROOT, copy_repo, script_env
 
@@ -108,6 +111,16 @@ def test_music_gets_its_own_key_and_never_auths(repo):
     assert manage(repo, "music", "check").returncode == 0
 
 
+def test_the_documented_checks_pass(repo):
+    """README: the schema check, and check --deploy with the deployment's DJANGO_SECURE=1."""
+    schema = manage(repo, "auth", "spectacular", "--validate", "--fail-on-warn", "--file", "schema.yaml")
+    assert schema.returncode == 0, schema.stderr
+    assert (repo / "auth_project" / "schema.yaml").read_text().startswith("openapi: 3.1")
+    for project in ("auth", "music"):
+        deploy = manage(repo, project, "check", "--deploy", "--fail-level", "WARNING", DJANGO_SECURE="1")
+        assert deploy.returncode == 0, deploy.stderr
+
+
 def test_a_failing_command_keeps_its_exit_status(repo):
     result = manage(repo, "auth", "no_such_command")
     assert result.returncode == 1
@@ -146,3 +159,62 @@ def test_scripts_run_banner_uses_scripts_manage():
     banner = (ROOT / "scripts" / "run").read_text().split("MUSICA_BANNER=", 1)[1]
     assert "scripts/manage auth createsuperuser" in banner
     assert "manage.py" not in banner
+
+
+# ------------------------------------------------------------------------ scripts/env (Docker)
+
+
+def env_script(repo: Path, python_only: bool = False) -> subprocess.CompletedProcess:
+    env = script_env()
+    if python_only:  # the Docker quick start: no venv yet, python3 only
+        env["VENV"] = str(repo / ".venv-not-made")
+    return subprocess.run(
+        ["bash", str(repo / "scripts" / "env")], cwd=repo, env=env, capture_output=True, text=True, timeout=60
+    )
+
+
+def test_scripts_env_writes_fresh_secrets_without_a_venv(tmp_path):
+    repo = copy_repo(tmp_path / "repo")
+    result = env_script(repo, python_only=True)
+    assert result.returncode == 0, result.stderr
+    assert not (repo / ".venv-not-made").exists()
+    env_file = repo / ".env"
+    assert stat.S_IMODE(env_file.stat().st_mode) == 0o600
+    keys = dict(line.split("=", 1) for line in env_file.read_text().splitlines() if "=" in line)
+    for name in ("DJANGO_SECRET_KEY", "MUSIC_DJANGO_SECRET_KEY", "JWT_SIGNING_KEY"):
+        assert len(keys[name]) >= 50, name
+    assert len(keys["MUSIC_SERVICE_TOKEN"]) >= 32
+    # Run again: kept as it is.
+    before = env_file.read_text()
+    assert env_script(repo).returncode == 0
+    assert env_file.read_text() == before
+
+
+def test_scripts_env_refuses_a_copied_example_naming_the_placeholders(tmp_path):
+    repo = copy_repo(tmp_path / "repo")
+    (repo / ".env").write_text((repo / ".env.example").read_text())
+    result = env_script(repo)
+    assert result.returncode == 1
+    assert result.stderr.startswith("error: ") and result.stderr.count("\n") == 1, result.stderr
+    for name in ("DJANGO_SECRET_KEY", "JWT_SIGNING_KEY", "MUSIC_DJANGO_SECRET_KEY", "MUSIC_SERVICE_TOKEN"):
+        assert name in result.stderr
+    assert (repo / ".env").read_text() == (repo / ".env.example").read_text()  # left alone
+
+
+@pytest.mark.skipif(not shutil.which("docker-compose"), reason="docker-compose (v1) is not installed")
+def test_compose_reads_the_env_scripts_env_writes(tmp_path):
+    """What the README's Docker quick start runs, up to `config` (no engine needed)."""
+    repo = copy_repo(tmp_path / "repo")
+    assert env_script(repo).returncode == 0
+    keys = dict(line.split("=", 1) for line in (repo / ".env").read_text().splitlines() if "=" in line)
+    env = {k: v for k, v in script_env().items() if k not in ("PYTHON_IMAGE", "COMPOSE_FILE", "AUTH_PORT")}
+    env["PYTHON_IMAGE"] = "musica/python-base:bookworm"  # what scripts/docker-base prints
+    result = subprocess.run(
+        ["docker-compose", "config"], cwd=repo, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    config = yaml.safe_load(result.stdout)
+    services = config["services"]
+    assert services["auth_service"]["environment"]["DJANGO_SECRET_KEY"] == keys["DJANGO_SECRET_KEY"]
+    assert services["music_service"]["environment"]["DJANGO_SECRET_KEY"] == keys["MUSIC_DJANGO_SECRET_KEY"]
+    assert services["auth_service"]["build"]["args"]["PYTHON_IMAGE"] == "musica/python-base:bookworm"
