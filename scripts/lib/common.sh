@@ -45,10 +45,12 @@ ensure_venv() {
 # service has its own Django key (MUSIC_DJANGO_SECRET_KEY is music's); a .env from before that
 # split gets the missing one appended. Readable by its owner only.
 ensure_env_file() {
-    local env_file="$ROOT/.env"
+    local env_file="$ROOT/.env" python="$VENV/bin/python"
+    # Only the standard library is needed: scripts/env runs it before any venv exists.
+    [ -x "$python" ] || python="$(pick_python)"
     if [ ! -f "$env_file" ]; then
         echo "==> writing $env_file with fresh local secrets (git-ignored)"
-        (umask 077 && "$VENV/bin/python" - "$env_file" <<'PY'
+        (umask 077 && "$python" - "$env_file" <<'PY'
 import secrets, sys
 lines = [
     "# Local secrets made by scripts/run. Never commit this file.",
@@ -66,7 +68,7 @@ PY
         )
     elif ! grep -q '^MUSIC_DJANGO_SECRET_KEY=' "$env_file"; then
         echo "==> adding music's own MUSIC_DJANGO_SECRET_KEY to $env_file"
-        "$VENV/bin/python" -c 'import secrets; print("MUSIC_DJANGO_SECRET_KEY=" + secrets.token_urlsafe(50))' >>"$env_file"
+        "$python" -c 'import secrets; print("MUSIC_DJANGO_SECRET_KEY=" + secrets.token_urlsafe(50))' >>"$env_file"
     fi
     chmod 600 "$env_file"
     set -a

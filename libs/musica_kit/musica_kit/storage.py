@@ -9,11 +9,23 @@ logger = logging.getLogger(__name__)
 
 
 class StaticFilesStorage(CompressedManifestStaticFilesStorage):
+    _warned_not_collected = False
+
     def url(self, name, force=False):
         try:
             return super().url(name, force)
         except ValueError:
-            # No manifest entry (collectstatic not run): the page renders without its CSS rather
-            # than failing; `manage.py collectstatic` fixes it.
-            logger.warning("static file not collected", extra={"static_name": name})
+            if self.hashed_files:
+                # Collected, but there is no such file. whitenoise asks this at every start for each
+                # collected name that looks hashed ("bootstrap.min.css" -> "bootstrap.css") to find
+                # the immutable files: an expected miss, so no warning (it was 46 lines per start).
+                logger.debug("static file not in the manifest", extra={"static_name": name})
+            elif not StaticFilesStorage._warned_not_collected:
+                # No manifest at all (collectstatic not run): the pages render without their CSS
+                # rather than failing. Said once per process, not once per file.
+                StaticFilesStorage._warned_not_collected = True
+                logger.warning(
+                    "static files not collected: run `manage.py collectstatic`",
+                    extra={"static_root": str(self.location)},
+                )
             return FileSystemStorage.url(self, name)

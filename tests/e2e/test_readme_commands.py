@@ -1,0 +1,142 @@
+"""Every command block of README.md and README.es.md runs as written, against live services.
+
+A block is a fenced ```bash / ```sh / ```shell block, or any fenced block with a curl command. Each
+one runs with `bash -euo pipefail` (its own timeout) in a folder holding a .env like scripts/run's,
+against real gunicorn processes: auth (a fresh database per README: both register the same user)
+and music with its offline catalog, as a newcomer without Spotify keys has them. The only change
+made to a block is the port: `localhost:5000` / `localhost:5001` become the test's free ports.
+
+It passes when the block exits 0 and every request it made got a 2xx/3xx answer, read from the
+services' own access logs, so even a `curl -s` that hides a 400 fails it. A block that cannot run
+here (scripts/run itself, Docker, an interactive prompt) says so on the line before its fence:
+`<!-- not-run: reason -->`; it is reported as skipped with its reason, never silently left out.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import re
+import subprocess
+from dataclasses import dataclass
+
+import pytest
+
+from tests.support.processes import SERVICE_TOKEN, auth_process, music_process
+from tests.support.repo_copy import ROOT, script_env
+
+READMES = ("README.md", "README.es.md")
+SHELL_LANGUAGES = {"bash", "sh", "shell", "console", "zsh"}
+FENCE = re.compile(r"^(\s*)```(\S*)")
+NOT_RUN = re.compile(r"^\s*<!--\s*not-run:\s*(.*?)\s*-->\s*$")
+# curl as a command (a line's first word, after ; && | or inside $( )), not the word in a diagram.
+CURL_COMMAND = re.compile(r"(^|[;&|]|\$\()\s*curl\s", re.MULTILINE)
+BLOCK_TIMEOUT = 120
+
+
+@dataclass(frozen=True)
+class Block:
+    readme: str
+    line: int  # of the opening fence, 1-based
+    language: str
+    code: str
+    not_run: str | None  # the reason, when marked
+
+    @property
+    def id(self) -> str:
+        first = next((s for s in self.code.splitlines() if s.strip()), "")[:40]
+        return f"{self.readme}:{self.line}:{first}"
+
+
+def command_blocks(readme: str) -> list[Block]:
+    lines = (ROOT / readme).read_text().splitlines()
+    blocks, index = [], 0
+    while index < len(lines):
+        opening = FENCE.match(lines[index])
+        if not opening:
+            index += 1
+            continue
+        closing = (j for j in range(index + 1, len(lines)) if lines[j].strip().startswith("```"))
+        end = next(closing, len(lines))
+        code = "\n".join(lines[index + 1 : end]) + "\n"
+        language = opening.group(2).lower()
+        if language in SHELL_LANGUAGES or CURL_COMMAND.search(code):
+            previous = next((lines[j] for j in range(index - 1, -1, -1) if lines[j].strip()), "")
+            marker = NOT_RUN.match(previous)
+            blocks.append(Block(readme, index + 1, language, code, marker.group(1) if marker else None))
+        index = end + 1
+    return blocks
+
+
+ALL_BLOCKS = [block for readme in READMES for block in command_blocks(readme)]
+
+
+def test_the_readmes_have_runnable_blocks_covering_the_whole_flow():
+    for readme in READMES:
+        runnable = "".join(b.code for b in ALL_BLOCKS if b.readme == readme and b.not_run is None)
+        for step in ("/register", "/login", "/notas", "/token/refresh", "/logout", "/search"):
+            assert step in runnable, f"{readme}: no runnable block calls {step}"
+    for block in ALL_BLOCKS:
+        if block.not_run is not None:
+            assert len(block.not_run) >= 10, f"{block.id}: say why it is not run"
+
+
+@pytest.fixture(scope="module")
+def services(tmp_path_factory):
+    """music (offline catalog) and one auth per README, started on first use."""
+    logs = tmp_path_factory.mktemp("readme-logs")
+    with contextlib.ExitStack() as stack:
+        music = stack.enter_context(music_process(logs, name="readme-music"))
+        auths = {}
+
+        def auth_for(readme: str):
+            if readme not in auths:
+                database = tmp_path_factory.mktemp("readme-db") / "notas.db"
+                name = "readme-auth-" + readme.replace(".", "-")
+                auths[readme] = stack.enter_context(
+                    auth_process(logs, name=name, database_url=f"sqlite:///{database}", music_url=music.url)
+                )
+            return auths[readme]
+
+        yield music, auth_for
+
+
+def statuses(log_text: str) -> list[tuple[str, str, int]]:
+    found = []
+    for line in log_text.splitlines():
+        with contextlib.suppress(ValueError):
+            record = json.loads(line)
+            if isinstance(record, dict) and "status" in record and "path" in record:
+                found.append((record.get("method", "?"), record["path"], int(record["status"])))
+    return found
+
+
+@pytest.mark.timeout(BLOCK_TIMEOUT + 60)
+@pytest.mark.parametrize("block", ALL_BLOCKS, ids=[b.id for b in ALL_BLOCKS])
+def test_block_runs_as_written(block, services, tmp_path):
+    if block.not_run is not None:
+        pytest.skip(f"{block.readme}:{block.line}: not-run: {block.not_run}")
+    music, auth_for = services
+    auth = auth_for(block.readme)
+    script = block.code
+    for host in ("localhost", "127.0.0.1"):
+        script = script.replace(f"{host}:5000", f"{host}:{auth.port}")
+        script = script.replace(f"{host}:5001", f"{host}:{music.port}")
+    # The folder the README's commands run in: the repository's, with the .env scripts/run writes.
+    (tmp_path / ".env").write_text(f"MUSIC_SERVICE_TOKEN={SERVICE_TOKEN}\n")
+    (tmp_path / "block.sh").write_text(script)
+    before = {s: len(s.logs()) for s in (auth, music)}
+    result = subprocess.run(
+        ["bash", "-euo", "pipefail", "block.sh"],
+        cwd=tmp_path,
+        env=script_env(),
+        capture_output=True,
+        text=True,
+        timeout=BLOCK_TIMEOUT,
+    )
+    shown = f"{block.id}\n--- stdout\n{result.stdout[-3000:]}\n--- stderr\n{result.stderr[-3000:]}"
+    assert result.returncode == 0, shown
+    answered = [status for s in (auth, music) for status in statuses(s.logs()[before[s] :])]
+    assert answered or "curl" not in script, f"no request reached the services\n{shown}"
+    failed = [a for a in answered if a[2] >= 400]
+    assert not failed, f"HTTP errors: {failed}\n{shown}"
