@@ -17,6 +17,7 @@ Any number of runner processes can run side by side.
 """
 
 import logging
+import uuid
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -63,6 +64,9 @@ class _Claim:
     cancion: str
     enrich_attempts: int
     lease: datetime
+    # One id per note's attempt, forwarded to music and on the runner's lines: the attempt can be
+    # grepped in both services' logs.
+    request_id: str
 
     def still_mine(self) -> QuerySet[Note]:
         return Note.objects.filter(
@@ -81,7 +85,10 @@ def _notes_claim(due: QuerySet[Note], *, limit: int) -> list[_Claim]:
             Note.objects.filter(pk__in=Subquery(due.values("pk")[:limit])).update(next_enrich_at=lease)
             mine = Note.objects.filter(enriquecimiento=Enrichment.PENDING, next_enrich_at=lease)
         rows = mine.order_by("creada", "id").values_list("pk", "cancion", "enrich_attempts")
-        return [_Claim(pk, cancion, attempts, lease) for pk, cancion, attempts in rows]
+        return [
+            _Claim(pk, cancion, attempts, lease, request_id=f"enrich-{pk}-{uuid.uuid4().hex[:12]}")
+            for pk, cancion, attempts in rows
+        ]
 
 
 def _backoff(attempts: int) -> timedelta:
@@ -98,13 +105,13 @@ def _write_back(claim: _Claim, status: str, song: Song | None) -> str | None:
         written = claim.still_mine().update(**enrichment_fields(status, song), actualizada=now)
     if not written:
         return None
-    logger.info("note enrichment", extra={"note_id": claim.pk, "enrichment": status})
+    with request_id_scope("enrich", request_id=claim.request_id):
+        logger.info("note enrichment", extra={"note_id": claim.pk, "enrichment": status})
     return status
 
 
 def _look_up(claim: _Claim) -> tuple[str, Song | None]:
-    # One id per note's attempt, forwarded to music: the attempt can be grepped in both logs.
-    with request_id_scope(f"enrich-{claim.pk}"):
+    with request_id_scope("enrich", request_id=claim.request_id):
         return song_look_up(claim.cancion)
 
 

@@ -62,6 +62,7 @@ def stack(tmp_path_factory):
         bad_keys = music_process(
             logs,
             name="music-bad-keys",
+            MUSIC_PROVIDERS="spotify",  # Spotify alone: its refusal must not be hidden by another source
             SPOTIFY_CLIENT_ID=SPOTIFY_ID,
             SPOTIFY_CLIENT_SECRET=WRONG_SPOTIFY_SECRET,
             SPOTIFY_API_URL=double.api_url,

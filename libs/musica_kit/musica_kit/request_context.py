@@ -28,17 +28,18 @@ def get_request_id() -> str | None:
 
 
 @contextlib.contextmanager
-def request_id_scope(prefix: str):
+def request_id_scope(prefix: str, *, request_id: str | None = None):
     """An id for work done outside an HTTP request (a background runner), like a request's own.
 
-    Inside a request the request's id is kept. Otherwise ``<prefix>-<random>`` is set for the
-    block: its log lines carry it and outgoing calls forward it, so the work can be grepped in
-    both services' logs like any request.
+    Inside a request the request's id is kept. Otherwise ``<prefix>-<random>`` (or the given
+    ``request_id``, to carry one piece of work's id to another thread) is set for the block: its log
+    lines carry it and outgoing calls forward it, so the work can be grepped in both services' logs
+    like any request.
     """
     if _request_id.get() is not None:
         yield _request_id.get()
         return
-    token = _request_id.set(f"{prefix}-{uuid.uuid4().hex[:12]}")
+    token = _request_id.set(request_id or f"{prefix}-{uuid.uuid4().hex[:12]}")
     try:
         yield _request_id.get()
     finally:
