@@ -11,9 +11,10 @@ violation of it (``securitypolicyviolation`` events, CSP console messages, uncau
 blocked eval) while the page loads and renders. music_service's Swagger UI, ReDoc and browsable API
 are checked the same way (with its service token set, as deployed).
 
-Screenshots go to test-artifacts/ (git-ignored). With UPDATE_DOCS_SCREENSHOTS=1 the admin list and
-the landing page are also written to docs/img/admin-notas.png and docs/img/inicio.png, the pictures
-the README shows.
+Screenshots go to test-artifacts/ (git-ignored). With UPDATE_DOCS_SCREENSHOTS=1 the admin list, the
+landing page and a note whose cover came from Deezer (the keyless double) are also written to
+docs/img/admin-notas.png, docs/img/inicio.png and docs/img/nota-deezer.png, the pictures the README
+shows.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from tests.keyless_double.server import KeylessDouble, recorded
 from tests.support.csp import assert_strict_policy
 from tests.support.http import Api
 from tests.support.processes import ROOT, auth_process, music_process
@@ -37,6 +39,8 @@ from tests.support.tools import CHROMIUM_ARGS, find_chromium
 ARTIFACTS = ROOT / "test-artifacts"
 DOCS_SCREENSHOT = ROOT / "docs" / "img" / "admin-notas.png"
 LANDING_SCREENSHOT = ROOT / "docs" / "img" / "inicio.png"
+DEEZER_SCREENSHOT = ROOT / "docs" / "img" / "nota-deezer.png"
+DEEZER_TRACK = recorded()["deezer"]["search"]["answer"]["data"][0]
 ADMIN_USER, ADMIN_PASSWORD = "admin", "Admin-Canciones-2026"
 SONGS = {
     "ana": ["Bohemian Rhapsody", "Corazón partío", "Smells Like Teen Spirit"],
@@ -472,3 +476,81 @@ def _check_landing_page(page, site):
     assert page.page.url == site.url + "/"
     assert page.page.locator(".sesion a").inner_text() == "Iniciar sesión"
     page.assert_no_csp_violation()
+
+
+@pytest.fixture(scope="module")
+def keyless_site(tmp_path_factory):
+    """No Spotify keys: music's chain is deezer,itunes,offline, with Deezer and iTunes played by doubles."""
+    logs = tmp_path_factory.mktemp("browser-keyless-logs")
+    static_root = tmp_path_factory.mktemp("keyless-static")
+    database = tmp_path_factory.mktemp("browser-keyless-db") / "notas.db"
+    with KeylessDouble().start() as doubles:
+        music = music_process(
+            logs,
+            name="music-keyless-browser",
+            MUSIC_PROVIDERS="deezer,itunes,offline",
+            DEEZER_API_URL=doubles.deezer_url,
+            ITUNES_API_URL=doubles.itunes_url,
+        )
+        with music:
+            auth = auth_process(
+                logs,
+                name="auth-keyless-browser",
+                database_url=f"sqlite:///{database}",
+                music_url=music.url,
+                DJANGO_STATIC_ROOT=str(static_root),
+            )
+            auth.manage("collectstatic", "--noinput", "-v", "0")
+            with auth:
+                yield auth
+
+
+# What the browser gets for a cover on Deezer's CDN, which this machine cannot reach: a picture of our
+# own, answered for that very URL, so the page is checked (and photographed) as it is with the real one.
+STAND_IN_COVER = """<svg xmlns="http://www.w3.org/2000/svg" width="500" height="500" viewBox="0 0 500 500">
+<defs><linearGradient id="g" x1="0" y1="0" x2="1" y2="1"><stop offset="0" stop-color="#a23b72"/>
+<stop offset="1" stop-color="#2e86ab"/></linearGradient></defs><rect width="500" height="500" fill="url(#g)"/>
+<circle cx="250" cy="230" r="120" fill="none" stroke="#fff" stroke-width="14" opacity=".8"/>
+<text x="250" y="440" font-family="Helvetica,Arial,sans-serif" font-size="40" fill="#fff"
+text-anchor="middle">Lou Doillon</text></svg>"""
+
+
+def test_a_cover_from_deezer_shows_on_the_landing_page(browser, keyless_site):
+    Api(keyless_site.url).register_and_login("dora")
+    page = Page(browser, keyless_site.url)
+    covers_asked: list[str] = []
+
+    def deezer_cdn(route):
+        covers_asked.append(route.request.url)
+        route.fulfill(status=200, content_type="image/svg+xml", body=STAND_IN_COVER)
+
+    page.context.route("https://*.dzcdn.net/**", deezer_cdn)  # runs before the catch-all (newer first)
+    try:
+        page.goto("/api-auth/login/?next=/")
+        page.page.fill("#id_username", "dora")
+        page.page.fill("#id_password", "Canciones-2026")
+        page.page.click("[type=submit]")
+        page.page.wait_for_url(keyless_site.url + "/")
+        page.page.fill("#id_cancion", "Too much Lou Doillon")
+        page.page.fill("#id_texto", "Sin claves de Spotify: la portada llega de Deezer.")
+        with page.page.expect_navigation(timeout=15_000):
+            page.page.click(".formulario button[type=submit]")
+
+        newest = page.page.locator(".lista-notas .nota").first
+        assert newest.locator("img.portada").get_attribute("src") == DEEZER_TRACK["album"]["cover_xl"]
+        assert newest.locator(".fuente").inner_text() == "deezer"
+        assert DEEZER_TRACK["artist"]["name"] in newest.locator(".encontrada").inner_text()
+        loaded = _images_loaded(page, ".lista-notas img.portada")
+        assert loaded == [[True, 500, 500]], loaded
+        assert covers_asked == [DEEZER_TRACK["album"]["cover_xl"]]  # the policy let the browser ask for it
+        assert page.elsewhere == []
+        page.assert_no_csp_violation()
+
+        ARTIFACTS.mkdir(exist_ok=True)
+        shot = ARTIFACTS / "nota-deezer.png"
+        page.page.locator(".lista-notas").first.locator("xpath=..").screenshot(path=str(shot))
+        if os.environ.get("UPDATE_DOCS_SCREENSHOTS") == "1":
+            DEEZER_SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(shot, DEEZER_SCREENSHOT)
+    finally:
+        page.close()

@@ -1,5 +1,4 @@
-"""Content-Security-Policy on every HTML page (musica_kit.settings.csp); what is auth's own:
-Spotify's cover host for images."""
+"""Content-Security-Policy on every HTML page of auth_service (musica_kit.settings.csp)."""
 
 from musica_kit.settings.csp import content_security_policy
 
@@ -7,8 +6,4 @@ from .base import INSTALLED_APPS, MIDDLEWARE
 
 __all__ = ["CONTENT_SECURITY_POLICY"]
 
-CONTENT_SECURITY_POLICY = content_security_policy(
-    installed_apps=INSTALLED_APPS,
-    middleware=MIDDLEWARE,
-    img_src=("https://i.scdn.co",),
-)
+CONTENT_SECURITY_POLICY = content_security_policy(installed_apps=INSTALLED_APPS, middleware=MIDDLEWARE)

@@ -65,9 +65,12 @@ def test_only_redoc_allows_inline_styles_and_a_blob_worker():
         assert "'unsafe-inline'" not in found["style-src"] and "worker-src" not in found, path
 
 
-def test_images_are_limited_to_this_server_data_uris_and_spotify_covers():
+def test_images_are_limited_to_this_server_data_uris_and_the_music_sources_cover_hosts():
     found, _ = page(Client(), "/admin/login/")
-    assert found["img-src"] == ["'self'", "data:", "https://i.scdn.co"]
+    # Spotify's, Deezer's and Apple's cover hosts; the offline catalog's covers are data: URIs.
+    assert found["img-src"] == [
+        "'self'", "data:", "https://i.scdn.co", "https://*.dzcdn.net", "https://*.mzstatic.com"
+    ]
 
 
 @pytest.mark.parametrize(

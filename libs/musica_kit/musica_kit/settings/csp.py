@@ -13,6 +13,8 @@ import hashlib
 
 from csp.constants import NONCE, NONE, SELF
 
+from musica_kit.track import COVER_HOSTS
+
 # Every style="..." in rest_framework/templates (DRF 3.18): the browsable API and its login page.
 DRF_STYLE_ATTRIBUTES = [
     "float: right; margin-right: 10px",
@@ -33,11 +35,12 @@ def _sha256(source: str) -> str:
     return "'sha256-" + base64.b64encode(hashlib.sha256(source.encode()).digest()).decode() + "'"
 
 
-def content_security_policy(*, installed_apps: list, middleware: list, img_src: tuple[str, ...] = ()) -> dict:
+def content_security_policy(*, installed_apps: list, middleware: list) -> dict:
     """Adds django-csp to the app list and middleware (in place); returns CONTENT_SECURITY_POLICY.
 
-    ``img_src``: image hosts beyond this origin and data: URIs. No inline event handler is allowed:
-    the kit's templates have none (its base.html logs out with a plain form).
+    Images: this origin, data: URIs (the offline catalog's covers, admin icons) and the music
+    sources' cover hosts (musica_kit.track.COVER_HOSTS). No inline event handler is allowed: the
+    kit's templates have none (its base.html logs out with a plain form).
     """
     if "csp" not in installed_apps:
         installed_apps.append("csp")
@@ -50,7 +53,7 @@ def content_security_policy(*, installed_apps: list, middleware: list, img_src: 
         "script-src": [SELF, NONCE, "'report-sample'"],
         "style-src": [SELF, NONCE, "'report-sample'"],
         "style-src-attr": ["'unsafe-hashes'", *map(_sha256, DRF_STYLE_ATTRIBUTES)],
-        "img-src": [SELF, "data:", *img_src],
+        "img-src": [SELF, "data:", *COVER_HOSTS],
         "font-src": [SELF, "data:"],
         "connect-src": [SELF],
         "object-src": [NONE],
