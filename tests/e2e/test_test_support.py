@@ -84,6 +84,7 @@ def test_tests_wait_only_through_wait_until():
     allowed = {
         "tests/support/waiting.py",  # the one poll loop, with its deadline
         "tests/spotify_double/server.py",  # the double's simulated latency, not a wait
+        "tests/keyless_double/server.py",  # the Deezer/iTunes double's simulated latency, not a wait
         "tests/spotify_double/test_contract.py",  # a token that expires in 0 s, then used (one sleep)
     }
     sleepers = sorted(
