@@ -90,7 +90,6 @@ def test_tests_wait_only_through_wait_until():
     sleepers = sorted(
         str(path.relative_to(ROOT))
         for path in _sources(TESTS)
-        # tests/docker is converted to pytest elsewhere; its waits follow the same rule there.
-        if "docker" not in path.relative_to(TESTS).parts[:1] and "time." + "sleep(" in path.read_text()
+        if "time." + "sleep(" in path.read_text()
     )
     assert set(sleepers) <= allowed, sorted(set(sleepers) - allowed)
