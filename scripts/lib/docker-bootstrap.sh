@@ -81,6 +81,8 @@ ensure_packages() {
   command -v debootstrap >/dev/null 2>&1 || missing+=(debootstrap)
   command -v curl >/dev/null 2>&1 || missing+=(curl)
   command -v python3 >/dev/null 2>&1 || missing+=(python3)
+  # scripts/test-docker runs pytest from the project's .venv (python3 -m venv needs ensurepip).
+  python3 -c 'import ensurepip' >/dev/null 2>&1 || missing+=(python3-venv)
   if [ "${#missing[@]}" -eq 0 ]; then
     log "packages present: dockerd, docker-compose, debootstrap"
     return 0

@@ -16,6 +16,7 @@ import requests
 
 from tests.support.http import Api
 from tests.support.processes import auth_process, music_process
+from tests.support.waiting import wait_until
 
 LEASE_SECONDS = 8  # long enough for a killed auth to restart within it, even on a loaded machine
 _users = iter(range(1_000_000))
@@ -185,9 +186,12 @@ def test_a_key_left_in_progress_by_a_killed_worker_is_taken_over_after_its_lease
     spotify.configure(latency_ms=2000)
     lost = threading.Thread(target=lambda: _ignore_errors(create, user, key, {"cancion": "Queen"}))
     lost.start()
-    deadline = time.monotonic() + 10
-    while spotify.stats()["search_calls"] < 1 and time.monotonic() < deadline:
-        time.sleep(0.02)
+    wait_until(
+        lambda: spotify.stats()["search_calls"] >= 1,
+        timeout=10,
+        interval=0.02,
+        message="the first request never reached music",
+    )
     assert spotify.stats()["search_calls"] == 1, "the first request never reached music"
     claimed = time.monotonic()  # the key was taken just before the lookup began
     stack.kill()
@@ -196,8 +200,16 @@ def test_a_key_left_in_progress_by_a_killed_worker_is_taken_over_after_its_lease
     spotify.configure(latency_ms=0)
     try:
         assert create(user, key, {"cancion": "Queen"}).status_code == 409  # it might still be running
-        time.sleep(max(0.0, claimed + LEASE_SECONDS + 0.5 - time.monotonic()))
-        retry = create(user, key, {"cancion": "Queen"})
+        # The retry keeps answering 409 until the lease has run out, then takes the key over.
+        retry = wait_until(
+            lambda: (answer := create(user, key, {"cancion": "Queen"})).status_code != 409 and answer,
+            timeout=max(0.0, claimed + LEASE_SECONDS - time.monotonic()) + 10,
+            interval=0.5,
+            message=f"the key stayed in progress (409) past its {LEASE_SECONDS} s lease",
+        )
+        # (claimed is a little after the claim itself: the music call took some time to reach the double)
+        early = claimed + LEASE_SECONDS - 3 - time.monotonic()
+        assert early <= 0, f"the key was taken over {early:.1f} s before its lease ran out"
         assert retry.status_code == 201, retry.text
         assert "Idempotent-Replayed" not in retry.headers
         assert create(user, key, {"cancion": "Queen"}).json()["nota"]["id"] == retry.json()["nota"]["id"]

@@ -25,6 +25,7 @@ import pytest
 from tests.support.http import Api
 from tests.support.processes import free_port
 from tests.support.repo_copy import copy_repo, script_env
+from tests.support.waiting import wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 START_TIMEOUT = 180  # venv check + migrate + collectstatic + three processes, on a busy machine
@@ -41,12 +42,7 @@ def http_status(url: str, timeout: float = 2.0) -> int | None:
 
 
 def wait_for(predicate, timeout: float, what: str, interval: float = 0.3):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if result := predicate():
-            return result
-        time.sleep(interval)
-    raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+    return wait_until(predicate, timeout=timeout, interval=interval, message=f"waiting for {what}")
 
 
 def proc_children(pid: int) -> list[int]:
@@ -204,7 +200,8 @@ def test_a_start_and_the_first_pages_log_no_warning(running):
         assert css, f"{path} links no stylesheet"
         for href in css:
             assert http_status(running.auth_url + href) == 200, href
-    time.sleep(1)  # the access log lines of those requests
+    # The access log lines of those requests (the last page asked for is /api/docs).
+    wait_for(lambda: '"path": "/api/docs"' in running.output(), 10, "the access log line of /api/docs")
     # From the start on: pip's own notes when scripts/run (re)installs the venv depend on the
     # machine's pip configuration, not on this project.
     output = running.output().split("==> preparing the database and static files", 1)[1]
@@ -225,17 +222,22 @@ def test_a_killed_service_comes_back_while_the_others_keep_serving(running, serv
         "enrich_runner": [running.auth_url, running.music_url],
     }[service]
     os.kill(victim, signal.SIGKILL)
-    deadline = time.monotonic() + 60
-    while True:
+
+    def restarted() -> bool:
         # The services that were not killed answer all along.
         for url in others:
             assert http_status(f"{url}/health") == 200, f"{url} stopped answering after {service} was killed"
         assert running.proc.poll() is None, f"scripts/run exited:\n{running.output()}"
         with contextlib.suppress(AssertionError):
-            if running.service_pid(marker) != victim:
-                break
-        assert time.monotonic() < deadline, f"{service} was not restarted:\n{running.output()}"
-        time.sleep(0.3)
+            return running.service_pid(marker) != victim
+        return False
+
+    wait_until(
+        restarted,
+        timeout=60,
+        interval=0.3,
+        message=lambda: f"{service} was not restarted:\n{running.output()}",
+    )
     assert f"{service} exited unexpectedly (signal 9); restarting it" in running.output()
     if service != "enrich_runner":
         url = running.music_url if service == "music_service" else running.auth_url

@@ -9,13 +9,13 @@ still run with the placeholders, and ``check --deploy`` warns about them with th
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import secrets
 import signal
 import subprocess
 import sys
-import time
 
 import pytest
 
@@ -29,6 +29,7 @@ from tests.support.processes import (
     enrich_runner,
     free_port,
 )
+from tests.support.waiting import wait_until
 
 DEADLINE = 30  # seconds a refused start may take on a loaded machine (typically 1-2)
 GENERATE_HINT = "secrets.token_urlsafe(50)"
@@ -192,12 +193,15 @@ def test_strong_random_secrets_start_every_process(service, kind, tmp_path, log_
             log_dir, database_url=f"sqlite:///{tmp_path / 'n.db'}", music_url="http://127.0.0.1:9"
         )
         with enrich_runner(auth) as runner:
-            deadline = time.monotonic() + DEADLINE
-            while "enrich runner started" not in runner.logs():
+
+            def started() -> bool:
                 assert runner.proc.poll() is None, runner.logs()[-2000:]
-                assert time.monotonic() < deadline, runner.logs()[-2000:]
-                time.sleep(0.1)
-            time.sleep(1)
+                return "enrich runner started" in runner.logs()
+
+            wait_until(started, timeout=DEADLINE, message=lambda: runner.logs()[-2000:])
+            # ... and it keeps running: still alive a second later.
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                runner.proc.wait(timeout=1)
             assert runner.proc.poll() is None, runner.logs()[-2000:]
         return
     env = environment(service, tmp_path, PORT=str(port))

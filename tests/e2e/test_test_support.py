@@ -84,12 +84,12 @@ def test_tests_wait_only_through_wait_until():
     allowed = {
         "tests/support/waiting.py",  # the one poll loop, with its deadline
         "tests/spotify_double/server.py",  # the double's simulated latency, not a wait
+        "tests/keyless_double/server.py",  # the Deezer/iTunes double's simulated latency, not a wait
         "tests/spotify_double/test_contract.py",  # a token that expires in 0 s, then used (one sleep)
     }
     sleepers = sorted(
         str(path.relative_to(ROOT))
         for path in _sources(TESTS)
-        # tests/docker is converted to pytest elsewhere; its waits follow the same rule there.
-        if "docker" not in path.relative_to(TESTS).parts[:1] and "time." + "sleep(" in path.read_text()
+        if "time." + "sleep(" in path.read_text()
     )
     assert set(sleepers) <= allowed, sorted(set(sleepers) - allowed)
