@@ -110,6 +110,16 @@ _PENDING_EXAMPLE = {
 }
 
 
+# PUT and PATCH answer the same.
+_NOTE_CHANGED = {
+    200: NoteSerializer,
+    400: validation_error("cancion"),
+    401: UNAUTHORIZED,
+    404: NOT_FOUND,
+    429: _THROTTLED,
+}
+
+
 @extend_schema_view(
     list=extend_schema(
         summary="Mis notas",
@@ -166,25 +176,13 @@ _PENDING_EXAMPLE = {
         summary="Reemplazar una nota",
         description="Si cambia `cancion`, la nota se vuelve a enriquecer (foto y música nuevas).",
         parameters=[_NOTE_ID],
-        responses={
-            200: NoteSerializer,
-            400: validation_error("cancion"),
-            401: UNAUTHORIZED,
-            404: NOT_FOUND,
-            429: _THROTTLED,
-        },
+        responses=_NOTE_CHANGED,
     ),
     partial_update=extend_schema(
         summary="Cambiar parte de una nota",
         description="Solo los campos enviados. Si cambia `cancion`, la nota se vuelve a enriquecer.",
         parameters=[_NOTE_ID],
-        responses={
-            200: NoteSerializer,
-            400: validation_error("cancion"),
-            401: UNAUTHORIZED,
-            404: NOT_FOUND,
-            429: _THROTTLED,
-        },
+        responses=_NOTE_CHANGED,
     ),
     destroy=extend_schema(
         summary="Borrar una nota",
