@@ -20,6 +20,11 @@ local songs = os.getenv("BENCH_SONGS") or "none"
 local prefix = os.getenv("BENCH_PREFIX") or "bench"
 local pool = tonumber(os.getenv("BENCH_POOL") or "1")
 local where = os.getenv("BENCH_WHERE") or "body"
+-- songs == "list": real titles, "|"-separated (e.g. offline-catalog songs that must match)
+local list = {}
+for name in string.gmatch(os.getenv("BENCH_LIST") or "", "[^|]+") do
+    table.insert(list, name)
+end
 
 local headers = { ["Accept"] = "application/json" }
 if token and token ~= "" then
@@ -47,6 +52,8 @@ local function song()
         return string.format("%s t%d n%d", prefix, thread_id, counter)
     elseif songs == "pool" then
         return string.format("%s %d", prefix, (counter * 7 + thread_id) % pool)
+    elseif songs == "list" then
+        return list[(counter * 7 + thread_id) % #list + 1]
     end
     return nil
 end
@@ -57,7 +64,8 @@ function request()
         return wrk.format(method, path, headers, nil)
     end
     if where == "query" then
-        return wrk.format(method, path .. "?limit=1&q=" .. (name:gsub(" ", "+")), headers, nil)
+        local encoded = name:gsub("[^%w%-%._~ ]", function(c) return string.format("%%%02X", string.byte(c)) end)
+        return wrk.format(method, path .. "?limit=1&q=" .. (encoded:gsub(" ", "+")), headers, nil)
     end
     return wrk.format(method, path, headers, '{"cancion": "' .. name .. '"}')
 end

@@ -159,8 +159,10 @@ def wrk(
     prefix: str = "bench",
     pool: int = 1,
     where: str = "body",
+    titles: tuple[str, ...] = (),
 ) -> dict:
     env = {
+        "BENCH_LIST": "|".join(titles),
         **os.environ,
         "BENCH_METHOD": method,
         "BENCH_PATH": path,
@@ -365,6 +367,7 @@ class Stack:
     tokens: dict[str, str]
     reader_token: str
     pool: list[str]
+    music_env: dict
 
     notes_post = {"method": "POST", "path": "/notas"}
 
@@ -522,6 +525,53 @@ def scenario_4(bench: Bench, st: Stack) -> None:
     bench.check(set(states) == {"pendiente"}, f"4: music stopped, every note saved pendiente {states}")
 
 
+# Offline-catalog songs the keyless scenarios search for (each must match, or the chain's answer is
+# an incomplete 503 while Deezer and iTunes are unreachable).
+CATALOG_TITLES = (
+    "Bohemian Rhapsody", "Imagine", "Bésame mucho", "La Bamba", "Despacito", "Hotel California",
+    "Billie Jean", "Malamente", "Gracias a la vida", "Smells Like Teen Spirit", "Here Comes the Sun",
+    "Corazón partío", "Ojalá que llueva café", "La vida es un carnaval", "Hey Jude", "Wonderwall",
+)  # fmt: skip
+
+
+def keyless_scenario(bench: Bench, st: Stack, key: str, title: str, providers: str) -> None:
+    """music /search with the result cache off, so every search walks the provider chain."""
+    say(f"{key}: {title}")
+    unreachable = "http://127.0.0.1:9"  # the discard port: nothing listens, the connection is refused
+    music = music_process(
+        st.music.log_path.parent,
+        name=f"music-{key}",
+        MUSIC_PROVIDERS=providers,
+        DEEZER_API_URL=unreachable,
+        ITUNES_API_URL=unreachable,
+        SEARCH_CACHE_TTL="0",
+        **st.music_env,
+    )
+    with music:
+        measure(
+            bench,
+            key,
+            title,
+            music.url,
+            counts_searches=False,
+            cpu=(None, music),
+            token=music.env["MUSIC_SERVICE_TOKEN"],
+            path="/search",
+            songs="list",
+            titles=CATALOG_TITLES,
+            where="query",
+        )
+
+
+def scenario_7(bench: Bench, st: Stack) -> None:
+    keyless_scenario(bench, st, "7", "music GET /search, no cache, offline catalog alone", "offline")
+
+
+def scenario_7k(bench: Bench, st: Stack) -> None:
+    title = "music GET /search, no cache, deezer,itunes unreachable → offline"
+    keyless_scenario(bench, st, "7k", title, "deezer,itunes,offline")
+
+
 # In this order: scenario 4 stops music, so it comes last.
 SCENARIOS = {
     "6": scenario_6,
@@ -531,6 +581,8 @@ SCENARIOS = {
     "5": scenario_5,
     "1a": scenario_1a,
     "2a": scenario_2a,
+    "7": scenario_7,
+    "7k": scenario_7k,
     "4": scenario_4,
 }
 
@@ -610,6 +662,7 @@ def run_all(bench: Bench, config: dict, only: list[str]) -> None:
             tokens=tokens,
             reader_token=reader.token,
             pool=pool,
+            music_env=music_env,
         )
         for key, scenario in SCENARIOS.items():
             if not only or key in only:
