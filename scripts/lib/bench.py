@@ -1245,10 +1245,14 @@ def main(argv: list[str] | None = None) -> int:
         chart_out = args.chart_out or (None if args.quick else CHART)
         section = ["### Before and after", ""]
         if chart_out:
-            draw_chart(before_run, data, chart_out, labels=labels, only=chart_only)
-            say(f"wrote {chart_out}")
-            where = os.path.relpath(Path(chart_out).resolve(), (out or DOC).resolve().parent)
-            section += [f"![req/s and p99 per scenario, before vs after]({where})", ""]
+            try:
+                draw_chart(before_run, data, chart_out, labels=labels, only=chart_only)
+            except ChartError as exc:  # e.g. --only and --chart-only share no scenario: keep the run
+                print(f"  no chart: {exc}", file=sys.stderr)
+            else:
+                say(f"wrote {chart_out}")
+                where = os.path.relpath(Path(chart_out).resolve(), (out or DOC).resolve().parent)
+                section += [f"![req/s and p99 per scenario, before vs after]({where})", ""]
         body += "\n" + "\n".join([*section, *comparison(before_run, data, labels), ""])
     print()
     print(body)
