@@ -1105,7 +1105,7 @@ def comparison(before: dict, after: dict, labels: tuple[str, str]) -> list[str]:
     lines = [
         f"before = {labels[0]}, after = {labels[1]}. CPU ms/req: auth + music.",
         "",
-        "| # | conns | req/s before | req/s after | after / before | p99 ms before | p99 ms after "
+        "| scenario | conns | req/s before | req/s after | after / before | p99 ms before | p99 ms after "
         "| CPU ms/req before | CPU ms/req after |",
         "|---|--:|--:|--:|--:|--:|--:|--:|--:|",
     ]
@@ -1113,7 +1113,8 @@ def comparison(before: dict, after: dict, labels: tuple[str, str]) -> list[str]:
         old = by_before.get((new["key"], new["conns"]))
         ratio = f"×{new['rps'] / old['rps']:.2f}" if old and old["rps"] else "—"
         lines.append(
-            f"| {new['key']} | {new['conns']} | {num(old, 'rps')} | {num(new, 'rps')} | {ratio} | "
+            f"| {SHORT_TITLES.get(new['key'], new['key'])} | {new['conns']} | {num(old, 'rps')} | "
+            f"{num(new, 'rps')} | {ratio} | "
             f"{num(old, 'p99', 1)} | {num(new, 'p99', 1)} | {cpu(old)} | {cpu(new)} |"
         )
     return lines

@@ -68,11 +68,12 @@ def test_chart_writes_a_png_from_two_json_files(tmp_path):
     assert 20_000 < out.stat().st_size < 2_000_000, out.stat().st_size  # bars and text, not a blank
     # The same numbers as a table: the ratio per scenario and level, and CPU ms of both services.
     assert "before = before (main 42bc8f2), after = after (p-chart abc1234)" in done.stdout, output
-    row_1_at_32 = next(line for line in done.stdout.splitlines() if line.startswith("| 1 | 32 |"))
+    row_1_at_32 = next(line for line in done.stdout.splitlines() if line.startswith("| 1 note, warm | 32 |"))
     assert "×1.60" in row_1_at_32, row_1_at_32
     cpu = next(run["cpu_ms"] for run in before["runs"] if run["key"] == "1" and run["conns"] == 32)
     assert f"{cpu[0]:.1f} + {cpu[1]:.1f}" in row_1_at_32, row_1_at_32
-    assert any(line.startswith("| 4 | 32 | — |") for line in done.stdout.splitlines()), output  # new one
+    lines = done.stdout.splitlines()
+    assert any(line.startswith("| 4 music stopped | 32 | — |") for line in lines), output  # only after
 
 
 def test_chart_labels_and_scenarios_can_be_chosen(tmp_path):

@@ -78,5 +78,5 @@ def test_bench_quick_runs_every_scenario_cleanly(tmp_path):
     assert chart.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and chart.stat().st_size > 20_000
     markdown = out.read_text()
     assert "### Before and after" in markdown and "](bench.png)" in markdown, markdown[-3000:]
-    assert "\n| 1 | 8 | " in markdown.split("### Before and after", 1)[1]
+    assert "\n| 1 note, warm | 8 | " in markdown.split("### Before and after", 1)[1]
     assert report["git"]["commit"], report["git"]
