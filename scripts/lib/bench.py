@@ -883,7 +883,17 @@ def results(bench: Bench, config: dict, command: str, started: datetime, elapsed
         "profile": dataclasses.asdict(bench.profile),
         "config": config,
         "machine": machine_info,
-        "runs": [{**dataclasses.asdict(run), "rps": run.rps} for run in bench.runs],
+        "git": git_info(),
+        "runs": [
+            {
+                **dataclasses.asdict(run),
+                "rps": run.rps,
+                # cpu_ms by name: CPU ms per answered request of each service (None: not sampled)
+                "cpu_ms_auth": run.cpu_ms[0] if run.cpu_ms else None,
+                "cpu_ms_music": run.cpu_ms[1] if len(run.cpu_ms) > 1 else None,
+            }
+            for run in bench.runs
+        ],
         "drains": bench.drains,
         "totals": bench.totals,
         "targets": target_rows(bench),
@@ -899,6 +909,218 @@ def write_doc(path: Path, body: str) -> None:
     head, rest = text.split(DOC_START, 1)
     tail = rest.split(DOC_END, 1)[1] if DOC_END in rest else ""
     path.write_text(head + DOC_START + "\n\n" + body + "\n" + DOC_END + tail)
+
+
+# -- the before/after chart ----------------------------------------------------------------------
+
+CHART = ROOT / "docs" / "img" / "bench.png"
+SHORT_TITLES = {  # x-axis labels: the scenario tables' titles are too long for a chart
+    "6": "6 music search",
+    "1": "1 note, warm",
+    "2": "2 note, Spotify 80 ms",
+    "3": "3 enrichment off",
+    "5": "5 GET /notas",
+    "1a": "1a warm (async)",
+    "2a": "2a cold (async)",
+    "7": "7 search, catalog",
+    "7k": "7k search, keyless",
+    "4": "4 music stopped",
+}
+BEFORE_COLOUR, AFTER_COLOUR = "#9e9e9e", "#1f77b4"
+# The chart's default: the notes scenarios (auth_service). Music's search alone (6, 7, 7k) answers
+# several times faster and would flatten every other bar; `--chart-only all` draws it too.
+CHART_SCENARIOS = ("1", "2", "3", "4", "5", "1a", "2a")
+
+
+class ChartError(Exception):
+    """A results file the chart cannot use: said in one line, never a traceback."""
+
+
+def git_info() -> dict[str, str]:
+    """Branch and short commit of this checkout (``+dirty`` when it has uncommitted changes)."""
+
+    def git(*args: str) -> str:
+        try:
+            done = subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, timeout=10)
+        except (OSError, subprocess.TimeoutExpired):  # no git (e.g. a container): no label
+            return ""
+        return done.stdout.strip() if done.returncode == 0 else ""
+
+    commit = git("rev-parse", "--short", "HEAD")
+    if commit and git("status", "--porcelain", "--untracked-files=no"):
+        commit += "+dirty"
+    return {"branch": git("rev-parse", "--abbrev-ref", "HEAD"), "commit": commit}
+
+
+def load_results(path: Path) -> dict:
+    """A ``--json`` file, checked enough to draw it: runs with key, conns, rps (or requests/seconds), p99."""
+    try:
+        data = json.loads(Path(path).read_text())
+    except OSError as exc:
+        raise ChartError(f"{path}: cannot read it ({exc.strerror or exc})") from exc
+    except ValueError as exc:
+        raise ChartError(f"{path}: not JSON ({exc})") from exc
+    runs = data.get("runs") if isinstance(data, dict) else None
+    if not isinstance(runs, list) or not runs:
+        raise ChartError(f"{path}: no runs (expected the file `scripts/bench --json PATH` writes)")
+    for run in runs:
+        if not isinstance(run, dict) or not {"key", "conns", "p99"} <= run.keys():
+            raise ChartError(f"{path}: a run without key/conns/p99: {str(run)[:120]}")
+        if "rps" not in run:
+            seconds = run.get("seconds") or 0
+            run["rps"] = run.get("requests", 0) / seconds if seconds else 0.0
+    return data
+
+
+def run_label(data: dict, default: str) -> str:
+    """The legend of a results file: e.g. "before (main 42bc8f2)" when the run recorded its commit."""
+    git = data.get("git") or {}
+    where = " ".join(part for part in (git.get("branch"), git.get("commit")) if part)
+    return f"{default} ({where})" if where else default
+
+
+def draw_chart(
+    before: dict,
+    after: dict,
+    out: Path,
+    *,
+    labels: tuple[str, str] | None = None,
+    only: tuple[str, ...] | None = CHART_SCENARIOS,
+) -> Path:
+    """Two panels of grouped bars, before vs after, per scenario × connections: req/s (notes/s for
+    the POST /notas scenarios) and p99 latency (log scale, from ~2 ms to seconds). PNG, Agg backend.
+    ``only``: the scenarios to draw, in that order (None: every scenario of either run)."""
+    import matplotlib
+
+    matplotlib.use("Agg")  # no display: a file only
+    import matplotlib.pyplot as plt
+
+    labels = labels or (run_label(before, "before"), run_label(after, "after"))
+    by_before = {(run["key"], run["conns"]): run for run in before["runs"]}
+    by_after = {(run["key"], run["conns"]): run for run in after["runs"]}
+    order: list[str] = []  # scenarios in the after-run's order, then any only the before-run has
+    for run in [*after["runs"], *before["runs"]]:
+        if run["key"] not in order:
+            order.append(run["key"])
+    if only is not None:
+        order = [key for key in only if key in order]
+    if not order:
+        raise ChartError(f"no scenario to draw: none of {', '.join(only or ())} is in either run")
+    titles = {run["key"]: run.get("title", run["key"]) for run in [*before["runs"], *after["runs"]]}
+    slots: list[tuple[str, int, float]] = []  # (scenario, conns, x) with a gap between scenarios
+    spans: list[tuple[str, float, float]] = []
+    x = 0.0
+    for key in order:
+        levels = sorted({conns for (k, conns) in [*by_before, *by_after] if k == key})
+        first = x
+        for conns in levels:
+            slots.append((key, conns, x))
+            x += 1.0
+        spans.append((key, first, x - 1.0))
+        x += 0.7
+
+    width = 0.4
+    figure, (top, bottom) = plt.subplots(
+        2, 1, figsize=(max(10.0, 0.42 * len(slots) + 2.0), 8.5), sharex=True, constrained_layout=True
+    )
+    panels = (
+        (top, "rps", "requests/s (notes/s for POST /notas)", False),
+        (bottom, "p99", "p99 latency, ms (log scale)", True),
+    )
+    for axis, field_name, ylabel, log in panels:
+        for offset, runs, colour, label in (
+            (-width / 2, by_before, BEFORE_COLOUR, labels[0]),
+            (width / 2, by_after, AFTER_COLOUR, labels[1]),
+        ):
+            present = [(x, runs[(key, conns)]) for key, conns, x in slots if (key, conns) in runs]
+            xs = [x + offset for x, _ in present]
+            ys = [max(float(run[field_name]), 0.01) for _, run in present]  # > 0 for the log scale
+            axis.bar(xs, ys, width, color=colour, label=label, zorder=2)
+        if field_name == "rps":  # the ratio after / before over each pair: what changed, at a glance
+            for key, conns, x in slots:
+                old, new = by_before.get((key, conns)), by_after.get((key, conns))
+                if old and new and old["rps"]:
+                    height = max(old["rps"], new["rps"])
+                    axis.annotate(
+                        f"×{new['rps'] / old['rps']:.2f}", (x, height), textcoords="offset points",
+                        xytext=(0, 2), ha="center", va="bottom", fontsize=6.5, color="#333333",
+                    )  # fmt: skip
+        if log:
+            axis.set_yscale("log")
+        axis.set_ylabel(ylabel)
+        axis.grid(axis="y", color="#dddddd", zorder=0)
+        axis.margins(y=0.12)
+        for _, first, _last in spans[1:]:
+            axis.axvline(first - 0.85, color="#cccccc", linewidth=0.8, zorder=1)
+    def when(data: dict) -> str:
+        config = data.get("config") or {}
+        started = str(data.get("started", ""))[:16].replace("T", " ")
+        threads = f"auth {config.get('auth_workers')}×{config.get('auth_threads')}" if config else ""
+        parts = [part for part in (started, threads) if part]
+        return f" [{', '.join(parts)}]" if parts else ""
+
+    handles = top.get_legend_handles_labels()[0]
+    figure.legend(
+        handles,
+        [labels[0] + when(before), labels[1] + when(after)],
+        loc="outside upper center",
+        ncol=2,
+        fontsize=9,
+        frameon=False,
+    )
+    top.set_title("Throughput per scenario and connection count (higher is better)", fontsize=10)
+    bottom.set_title("p99 latency per scenario and connection count (lower is better)", fontsize=10)
+    bottom.set_xticks([x for _, _, x in slots], [f"c{conns}" for _, conns, _ in slots], fontsize=7.5)
+    scenarios = bottom.secondary_xaxis("bottom")  # a second row of labels, one per scenario
+    scenarios.set_xticks(
+        [(first + last) / 2 for _, first, last in spans],
+        [SHORT_TITLES.get(key, f"{key} {titles[key]}") for key, _, _ in spans],
+        fontsize=8.5,
+    )
+    scenarios.tick_params(length=0, pad=18)
+    scenarios.spines["bottom"].set_visible(False)
+    figure.supxlabel(
+        "scripts/bench; c = wrk connections (closed loop). 2 shared cores: absolute numbers move ±50 % "
+        "between runs, CPU ms per request (docs/benchmarks.md) much less.",
+        fontsize=8,
+        color="#555555",
+    )
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    figure.savefig(out, format="png", dpi=110)
+    plt.close(figure)
+    return out
+
+
+def comparison(before: dict, after: dict, labels: tuple[str, str]) -> list[str]:
+    """The chart's numbers as a Markdown table, with CPU ms per request per service."""
+
+    def cpu(run: dict | None) -> str:
+        if not run:
+            return "—"
+        values = run.get("cpu_ms") or []
+        return " + ".join("—" if ms is None else f"{ms:.1f}" for ms in values) or "—"
+
+    def num(run: dict | None, name: str, digits: int = 0) -> str:
+        return "—" if not run else f"{run[name]:.{digits}f}"
+
+    by_before = {(run["key"], run["conns"]): run for run in before["runs"]}
+    lines = [
+        f"before = {labels[0]}, after = {labels[1]}. CPU ms/req: auth + music.",
+        "",
+        "| scenario | conns | req/s before | req/s after | after / before | p99 ms before | p99 ms after "
+        "| CPU ms/req before | CPU ms/req after |",
+        "|---|--:|--:|--:|--:|--:|--:|--:|--:|",
+    ]
+    for new in after["runs"]:
+        old = by_before.get((new["key"], new["conns"]))
+        ratio = f"×{new['rps'] / old['rps']:.2f}" if old and old["rps"] else "—"
+        lines.append(
+            f"| {SHORT_TITLES.get(new['key'], new['key'])} | {new['conns']} | {num(old, 'rps')} | "
+            f"{num(new, 'rps')} | {ratio} | "
+            f"{num(old, 'p99', 1)} | {num(new, 'p99', 1)} | {cpu(old)} | {cpu(new)} |"
+        )
+    return lines
 
 
 machine_info: dict[str, str] = {}
@@ -928,7 +1150,53 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--json", type=Path, help="also write the results as JSON (named fields) to this file"
     )
+    chart = parser.add_argument_group("before/after chart (PNG: req/s and p99 per scenario and connections)")
+    chart.add_argument(
+        "--chart",
+        nargs=2,
+        type=Path,
+        metavar=("BEFORE.json", "AFTER.json"),
+        help="draw the chart from two --json files and exit (no run, no wrk needed)",
+    )
+    chart.add_argument(
+        "--before",
+        type=Path,
+        metavar="BEFORE.json",
+        help="after this run, draw it against an earlier --json file (and add a before/after table)",
+    )
+    chart.add_argument(
+        "--chart-out",
+        type=Path,
+        help=f"PNG to write (default: {CHART.relative_to(ROOT)}; with --quick, only when given)",
+    )
+    chart.add_argument(
+        "--chart-only",
+        default=",".join(CHART_SCENARIOS),
+        help="comma-separated scenarios to draw, in that order, or `all` (default: %(default)s, the notes)",
+    )
+    chart.add_argument("--before-label", help='legend of the earlier run (default: "before (BRANCH COMMIT)")')
+    chart.add_argument("--after-label", help='legend of the new run (default: "after (BRANCH COMMIT)")')
     args = parser.parse_args(argv)
+    chart_only = None if args.chart_only == "all" else tuple(k for k in args.chart_only.split(",") if k)
+    if args.chart:
+        try:
+            before, after = (load_results(path) for path in args.chart)
+            labels = (
+                args.before_label or run_label(before, "before"),
+                args.after_label or run_label(after, "after"),
+            )
+            written = draw_chart(before, after, args.chart_out or CHART, labels=labels, only=chart_only)
+        except ChartError as exc:
+            parser.error(str(exc))
+        say(f"wrote {written}")
+        print("\n".join(comparison(before, after, labels)))
+        return 0
+    before_run = None
+    if args.before:
+        try:
+            before_run = load_results(args.before)  # checked now, not after a ten-minute run
+        except ChartError as exc:
+            parser.error(str(exc))
     profile = QUICK if args.quick else FULL
     overrides = {}
     if args.latency_ms is not None:
@@ -971,14 +1239,32 @@ def main(argv: list[str] | None = None) -> int:
             raise
     elapsed = time.monotonic() - began
     body = report(bench, config, command, started, elapsed)
+    out = args.out or (None if args.quick else DOC)
+    data = results(bench, config, command, started, elapsed)
+    if before_run is not None:
+        labels = (
+            args.before_label or run_label(before_run, "before"),
+            args.after_label or run_label(data, "after"),
+        )
+        chart_out = args.chart_out or (None if args.quick else CHART)
+        section = ["### Before and after", ""]
+        if chart_out:
+            try:
+                draw_chart(before_run, data, chart_out, labels=labels, only=chart_only)
+            except ChartError as exc:  # e.g. --only and --chart-only share no scenario: keep the run
+                print(f"  no chart: {exc}", file=sys.stderr)
+            else:
+                say(f"wrote {chart_out}")
+                where = os.path.relpath(Path(chart_out).resolve(), (out or DOC).resolve().parent)
+                section += [f"![req/s and p99 per scenario, before vs after]({where})", ""]
+        body += "\n" + "\n".join([*section, *comparison(before_run, data, labels), ""])
     print()
     print(body)
-    out = args.out or (None if args.quick else DOC)
     if out:
         write_doc(out, body)
         say(f"wrote {out}")
     if args.json:
-        args.json.write_text(json.dumps(results(bench, config, command, started, elapsed), indent=2) + "\n")
+        args.json.write_text(json.dumps(data, indent=2) + "\n")
         say(f"wrote {args.json}")
     if bench.failures:
         print(f"{profile.name}: FAILED ({len(bench.failures)} checks)", file=sys.stderr)

@@ -23,9 +23,12 @@ SCENARIOS = ("6", "1", "2", "3", "5", "1a", "2a", "4")
 @pytest.mark.timeout(420)  # scripts/bench --quick is given 300 s
 def test_bench_quick_runs_every_scenario_cleanly(tmp_path):
     find_program("wrk")  # installed by scripts/test before pytest; a missing one fails here, clearly
-    out, results = tmp_path / "bench.md", tmp_path / "bench.json"
+    out, results, chart = tmp_path / "bench.md", tmp_path / "bench.json", tmp_path / "bench.png"
+    before = ROOT / "tests" / "bench" / "data" / "bench-before.json"  # a trimmed full run of main
+    command = [str(ROOT / "scripts" / "bench"), "--quick", "--out", str(out), "--json", str(results)]
+    command += ["--before", str(before), "--chart-out", str(chart)]
     done = subprocess.run(
-        [str(ROOT / "scripts" / "bench"), "--quick", "--out", str(out), "--json", str(results)],
+        command,
         cwd=ROOT,
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
         capture_output=True,
@@ -63,3 +66,17 @@ def test_bench_quick_runs_every_scenario_cleanly(tmp_path):
     assert any("the runner filled them in" in note for note in report["notes"]), report["notes"]
     # The Markdown for docs is still written, with the same runs.
     assert out.read_text().count("\n| 2a | ") == len(report["profile"]["levels"])
+    # CPU ms per request, by service, in the JSON: auth's for every notes scenario, music's where
+    # it is reached (its own search, and notes that ask it).
+    for run in runs:
+        assert run["cpu_ms_auth"] == run["cpu_ms"][0] and run["cpu_ms_music"] == run["cpu_ms"][1], run
+        if run["key"] in ("1", "2", "3", "5", "1a", "2a", "4"):
+            assert run["cpu_ms_auth"] > 0, run
+        if run["key"] in ("6", "1", "2"):
+            assert run["cpu_ms_music"] > 0, run
+    # --before: the chart against the fixture run, and the before/after table under it.
+    assert chart.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and chart.stat().st_size > 20_000
+    markdown = out.read_text()
+    assert "### Before and after" in markdown and "](bench.png)" in markdown, markdown[-3000:]
+    assert "\n| 1 note, warm | 8 | " in markdown.split("### Before and after", 1)[1]
+    assert report["git"]["commit"], report["git"]
