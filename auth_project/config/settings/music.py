@@ -9,6 +9,8 @@ MUSIC_READ_TIMEOUT = env_float("MUSIC_READ_TIMEOUT", 3.0)
 MUSIC_POOL_SIZE = env_int("MUSIC_POOL_SIZE", 16)
 # Renew the keep-alive pool after this many requests, so new music replicas get connections.
 MUSIC_SESSION_MAX_REQUESTS = env_int("MUSIC_SESSION_MAX_REQUESTS", 10)
+# music's answers reused as its Cache-Control allows: at most this many per process (0: none).
+MUSIC_HTTP_CACHE_ENTRIES = env_int("MUSIC_HTTP_CACHE_ENTRIES", 1000)
 # After this many consecutive failures, stop waiting on music for MUSIC_BREAKER_COOLDOWN seconds.
 MUSIC_BREAKER_THRESHOLD = env_int("MUSIC_BREAKER_THRESHOLD", 3)
 MUSIC_BREAKER_COOLDOWN = env_float("MUSIC_BREAKER_COOLDOWN", 5.0)
