@@ -21,6 +21,8 @@ class SearchParamsSerializer(serializers.Serializer):
 TrackSerializer = dataclass_serializer(Track, name="TrackSerializer")
 
 
+
+
 def source_field() -> serializers.ChoiceField:
     return serializers.ChoiceField(
         choices=SOURCES,
