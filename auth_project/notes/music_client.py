@@ -5,14 +5,24 @@ share the load); connect/read timeouts; one retry on a
 refused/failed connection only; the caller's ``X-Request-ID`` forwarded; the shared
 service token; and a circuit breaker, so while music is down notes are saved
 ``pendiente`` at once instead of each request waiting out the timeouts.
+
+music's answers are reused as its ``Cache-Control`` allows (CacheControl, an HTTP cache for
+requests): a 200 for ``max-age`` seconds, nothing that is ``no-store`` (errors, "incompleta"
+answers). The cache lives in this process's memory, at most MUSIC_HTTP_CACHE_ENTRIES answers; a
+fresh answer is served without asking music, even while the breaker is open.
 """
 
+import hashlib
 import logging
 import threading
 import time
+from datetime import datetime
 
 import requests
+from cachecontrol import CacheControlAdapter
+from cachecontrol.cache import BaseCache
 from django.conf import settings
+from django.core.cache.backends.locmem import LocMemCache
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
@@ -34,6 +44,10 @@ class MusicIncomplete(MusicUnavailable):
     not a final "no results" (the note stays pendiente), and no failure of music for the breaker."""
 
 
+class _CircuitOpen(MusicUnavailable):
+    """The breaker refused a call that would have reached music (not a failure of music)."""
+
+
 _breaker = CircuitBreaker(
     threshold=settings.MUSIC_BREAKER_THRESHOLD, cooldown=settings.MUSIC_BREAKER_COOLDOWN
 )
@@ -42,11 +56,69 @@ _session: requests.Session | None = None
 _session_uses = 0
 
 
+class _ProcessMemoryCache(BaseCache):
+    """CacheControl's store: this process's memory, bounded. Django's local-memory cache does the
+    bookkeeping (thread-safe, least recently used culled when full, entries dropped when expired).
+
+    In-memory rather than the Django cache: a hit must cost no network round trip (with REDIS_URL
+    the Django cache is Redis), and music's answers are not a secret but not auth's data either."""
+
+    def __init__(self, max_entries: int):
+        self._store = LocMemCache(
+            f"music-http-{id(self)}", {"TIMEOUT": None, "OPTIONS": {"MAX_ENTRIES": max_entries}}
+        )
+
+    @staticmethod
+    def _key(url: str) -> str:  # URLs may pass 250 characters (Django's portable key limit)
+        return hashlib.sha256(url.encode()).hexdigest()
+
+    def get(self, key: str) -> bytes | None:
+        return self._store.get(self._key(key))
+
+    def set(self, key: str, value: bytes, expires: int | datetime | None = None) -> None:
+        if isinstance(expires, datetime):
+            expires = int(expires.timestamp() - time.time())
+        self._store.set(self._key(key), value, timeout=expires if expires and expires > 0 else None)
+
+    def delete(self, key: str) -> None:
+        self._store.delete(self._key(key))
+
+    def clear(self) -> None:
+        self._store.clear()
+
+
+_http_cache = _ProcessMemoryCache(max(1, settings.MUSIC_HTTP_CACHE_ENTRIES))
+
+
+class _GuardedAdapter(HTTPAdapter):
+    """Below the cache: only a call that goes over the network asks the breaker."""
+
+    def send(self, request, *args, **kwargs):
+        if not _breaker.allow():
+            raise _CircuitOpen("circuit open")
+        return super().send(request, *args, **kwargs)
+
+
+class _MusicAdapter(CacheControlAdapter, _GuardedAdapter):
+    """CacheControl first (a fresh answer never reaches the breaker or music), then the guard."""
+
+
+def clear_cache() -> None:
+    """Forget every answer of music kept in this process (tests)."""
+    _http_cache.clear()
+
+
 def _new_session() -> requests.Session:
     session = requests.Session()
     # Retry a failed connect once (nothing reached music); never a read: music may be busy.
     retry = Retry(total=1, connect=1, read=0, status=0, other=0, backoff_factor=0)
-    adapter = HTTPAdapter(pool_connections=1, pool_maxsize=settings.MUSIC_POOL_SIZE, max_retries=retry)
+    pool = {"pool_connections": 1, "pool_maxsize": settings.MUSIC_POOL_SIZE, "max_retries": retry}
+    if settings.MUSIC_HTTP_CACHE_ENTRIES > 0:
+        # Only 200s, only as long as music's max-age says (no heuristics, no ETag revalidation).
+        adapter = _MusicAdapter(cache=_http_cache, cache_etags=False, **pool)
+        adapter.controller.cacheable_status_codes = (200,)
+    else:
+        adapter = _GuardedAdapter(**pool)
     session.mount("http://", adapter)
     session.mount("https://", adapter)
     # music is an internal service: over plain HTTP, skip requests' scan of the environment for
@@ -109,16 +181,16 @@ def _incomplete(response) -> bool:
 def find_song(query: str) -> Song | None:
     """The best match for ``query``; None when music answered that nothing matched.
 
-    Raises MusicUnavailable when music could not answer, without waiting if the breaker is open.
+    Raises MusicUnavailable when music could not answer, without waiting if the breaker is open
+    (a fresh cached answer is still used then).
     """
-    if not _breaker.allow():
-        raise MusicUnavailable("circuit open")
     headers = {"Accept": "application/json"}
     if request_id := get_request_id():
         headers[REQUEST_ID_HEADER] = request_id
     if settings.MUSIC_SERVICE_TOKEN:
         headers["Authorization"] = f"Bearer {settings.MUSIC_SERVICE_TOKEN}"
     started = time.perf_counter()
+    from_cache = False
     try:
         response = _get_session().get(
             f"{settings.MUSIC_SERVICE_URL}/search",
@@ -126,6 +198,8 @@ def find_song(query: str) -> Song | None:
             headers=headers,
             timeout=(settings.MUSIC_CONNECT_TIMEOUT, settings.MUSIC_READ_TIMEOUT),
         )
+        # A stored 200 of music's, still fresh: it says nothing about music's health now.
+        from_cache = getattr(response, "from_cache", False)
         if _incomplete(response):
             _breaker.record_success()  # music itself answered; one of its providers did not
             logger.info(
@@ -138,10 +212,13 @@ def find_song(query: str) -> Song | None:
         results = body["results"]
         if not isinstance(results, list):
             raise MusicUnavailable("music answered an unexpected body")
+    except _CircuitOpen:
+        raise MusicUnavailable("circuit open") from None
     except MusicIncomplete:
         raise
     except (requests.RequestException, ValueError, KeyError, TypeError, MusicUnavailable) as exc:
-        _breaker.record_failure()
+        if not from_cache:
+            _breaker.record_failure()
         logger.warning(
             "music unavailable",
             extra={
@@ -151,5 +228,6 @@ def find_song(query: str) -> Song | None:
             },
         )
         raise MusicUnavailable(str(exc)) from None
-    _breaker.record_success()
+    if not from_cache:
+        _breaker.record_success()
     return _song_from(results[0], body.get("source")) if results else None

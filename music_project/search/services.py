@@ -6,6 +6,9 @@ because a better provider failed only for SEARCH_CACHE_FAILOVER_TTL (a miss that
 longer than the breaker's cooldown, when the failed provider may be probed again). Identical
 concurrent misses ask the chain once: threads of one process queue on a local lock, and processes
 sharing a cache (Redis) on a short lock key, waiting for the first caller's answer.
+
+Each result says how long it stays in the cache (``fresh_for``): the view turns it into the answer's
+Cache-Control max-age, so a client may reuse the answer exactly as long as music itself would.
 """
 
 import hashlib
@@ -27,6 +30,7 @@ class SearchResult:
     tracks: list[Track]
     cached: bool
     failed: tuple[str, ...] = ()  # better providers that failed before ``source`` answered
+    fresh_for: int = 0  # seconds left in the result cache: how long a client may reuse the answer
 
 
 class IncompleteMiss(ProviderUnavailable):
@@ -58,10 +62,12 @@ def _key_lock(key: str) -> threading.Lock:
         return _inflight.setdefault(key, threading.Lock())
 
 
-def _result(source: str, tracks: list[Track], failed: tuple[str, ...], *, cached: bool) -> SearchResult:
+def _result(
+    source: str, tracks: list[Track], failed: tuple[str, ...], *, cached: bool, fresh_for: int
+) -> SearchResult:
     if failed and not tracks:
         raise IncompleteMiss(source, failed, cached=cached)
-    return SearchResult(source, tracks, cached=cached, failed=failed)
+    return SearchResult(source, tracks, cached=cached, failed=failed, fresh_for=max(0, fresh_for))
 
 
 def _cached(key: str) -> SearchResult | None:
@@ -69,7 +75,9 @@ def _cached(key: str) -> SearchResult | None:
     if entry is None:
         return None
     tracks = [Track(**track) for track in entry["tracks"]]
-    return _result(entry["source"], tracks, tuple(entry["failed"]), cached=True)
+    # An entry written before "expires" was stored: no promise about how long it stays (0).
+    fresh_for = int(entry["expires"] - time.time()) if "expires" in entry else 0
+    return _result(entry["source"], tracks, tuple(entry["failed"]), cached=True, fresh_for=fresh_for)
 
 
 def _wait_for_other_process(key: str, seconds: float) -> SearchResult | None:
@@ -114,16 +122,18 @@ def search_tracks(*, query: str, limit: int) -> SearchResult:
             if owner and (hit := _cached(key)) is not None:
                 return hit  # another process answered between our first look and taking the lock
             answer = chain.search(query, limit)
+            ttl = _ttl(answer)
             entry = {
                 "source": answer.source,
                 "tracks": [track.as_dict() for track in answer.tracks],
                 "failed": list(answer.failed),
+                "expires": time.time() + ttl,  # wall clock: replicas sharing Redis read it too
             }
-            cache.set(key, entry, timeout=_ttl(answer))
+            cache.set(key, entry, timeout=ttl)
         finally:
             if owner:
                 cache.delete(lock_key)
             # Only after the cache holds the answer may a newcomer create a fresh local lock.
             with _inflight_guard:
                 _inflight.pop(key, None)
-        return _result(answer.source, answer.tracks, answer.failed, cached=False)
+        return _result(answer.source, answer.tracks, answer.failed, cached=False, fresh_for=ttl)

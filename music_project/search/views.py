@@ -1,5 +1,7 @@
 """HTTP edge of music_service: validation and shaping only."""
 
+from django.conf import settings
+from django.utils.cache import patch_vary_headers
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
@@ -36,7 +38,9 @@ _Ready = inline_serializer(
     summary="Buscar canciones",
     description="Las mejores coincidencias primero, de la primera fuente de `MUSIC_PROVIDERS` que tenga "
     "la canción. Sin coincidencias en ninguna (y todas sanas): 200 con `results: []`. Los resultados se "
-    "guardan en caché (24 h; los vacíos, 10 min; los que dio una fuente peor porque falló una mejor, 5 min).",
+    "guardan en caché (24 h; los vacíos, 10 min; los que dio una fuente peor porque falló una mejor, 5 min). "
+    "Un 200 dice con `Cache-Control: private, max-age=N` cuánto puede reutilizarlo quien llama (lo que le "
+    "queda en la caché, como mucho `SEARCH_HTTP_MAX_AGE`); cualquier otra respuesta, `no-store`.",
     parameters=[SearchParamsSerializer],
     responses={
         200: SearchResultSerializer,
@@ -78,6 +82,20 @@ _Ready = inline_serializer(
 class SearchView(APIView):
     name = "Buscar canciones"
 
+    def finalize_response(self, request, response, *args, **kwargs):
+        """HTTP caching: a 200 may be reused as long as it stays in the result cache (at most
+        SEARCH_HTTP_MAX_AGE); everything else (400, 401, 429, 502, 503: errors, "incompleta") is
+        no-store. ``private``: no shared cache may keep it (every caller must show the token), and
+        ``Vary: Authorization``: a private cache reuses it only for the same token."""
+        response = super().finalize_response(request, response, *args, **kwargs)
+        max_age = min(getattr(response, "fresh_for", 0), settings.SEARCH_HTTP_MAX_AGE)
+        if response.status_code == 200 and max_age > 0:
+            response["Cache-Control"] = f"private, max-age={max_age}"
+        else:
+            response["Cache-Control"] = "no-store"
+        patch_vary_headers(response, ["Authorization"])
+        return response
+
     def get(self, request):
         params = SearchParamsSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
@@ -106,6 +124,7 @@ class SearchView(APIView):
         )
         response.music_source = result.source
         response.music_cache = "hit" if result.cached else "miss"
+        response.fresh_for = result.fresh_for
         return response
 
 

@@ -36,6 +36,7 @@ def _clear_cache():
     from django.core.cache import cache
 
     cache.clear()
+    music_client.clear_cache()  # music's answers kept by HTTP caching: each test asks music afresh
 
 
 @pytest.fixture

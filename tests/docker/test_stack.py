@@ -148,6 +148,8 @@ def test_scaled_out_music_replicas_all_serve_searches(stack, account):
     calls_before = stack.double_stats()["search_calls"]
     tag = secrets.token_hex(3)
     songs = [f"Cancion escalada {tag} numero {i:03d}" for i in range(NOTES_WHEN_SCALED)]
+    # Distinct songs: auth reuses music's answers within their max-age (HTTP caching), so a repeated
+    # song would never reach any replica; every one of these is a miss that must go to music.
     # One after the other, like one person saving notes: the verdict must not depend on luck.
     # (One user, 100 notes: docker-compose.test.yml turns the per-user write limit off.)
     # Docker's DNS answers every replica in a random order, so a fresh connection per search

@@ -6,9 +6,13 @@ MUSIC_SERVICE_URL = env_str("MUSIC_SERVICE_URL", "http://localhost:5001").rstrip
 MUSIC_SERVICE_TOKEN = env_str("MUSIC_SERVICE_TOKEN")
 MUSIC_CONNECT_TIMEOUT = env_float("MUSIC_CONNECT_TIMEOUT", 1.0)
 MUSIC_READ_TIMEOUT = env_float("MUSIC_READ_TIMEOUT", 3.0)
-MUSIC_POOL_SIZE = env_int("MUSIC_POOL_SIZE", 16)
+# Keep-alive connections to music per process: one per gunicorn thread (32), so no thread opens
+# (and throws away) a connection of its own while the others wait on music.
+MUSIC_POOL_SIZE = env_int("MUSIC_POOL_SIZE", 32)
 # Renew the keep-alive pool after this many requests, so new music replicas get connections.
 MUSIC_SESSION_MAX_REQUESTS = env_int("MUSIC_SESSION_MAX_REQUESTS", 10)
+# music's answers reused as its Cache-Control allows: at most this many per process (0: none).
+MUSIC_HTTP_CACHE_ENTRIES = env_int("MUSIC_HTTP_CACHE_ENTRIES", 1000)
 # After this many consecutive failures, stop waiting on music for MUSIC_BREAKER_COOLDOWN seconds.
 MUSIC_BREAKER_THRESHOLD = env_int("MUSIC_BREAKER_THRESHOLD", 3)
 MUSIC_BREAKER_COOLDOWN = env_float("MUSIC_BREAKER_COOLDOWN", 5.0)
@@ -16,8 +20,8 @@ MUSIC_BREAKER_COOLDOWN = env_float("MUSIC_BREAKER_COOLDOWN", 5.0)
 # sync: the 201 carries the photo; async: save "pendiente" and let the runner enrich; off: never call.
 ENRICHMENT_MODE = env_str("ENRICHMENT_MODE", "sync").lower()
 ENRICH_BATCH_SIZE = env_int("ENRICH_BATCH_SIZE", 50)
-# Notes the runner looks up at once: half of music's default 8 threads, so a runner catching up
-# never takes every thread from the sync notes' searches.
+# Notes the runner looks up at once: a few of music's 64 threads, so a runner catching up never
+# takes every thread from the sync notes' searches.
 ENRICH_CONCURRENCY = env_int("ENRICH_CONCURRENCY", 4)
 ENRICH_INTERVAL = env_float("ENRICH_INTERVAL", 2.0)
 ENRICH_MAX_BACKOFF = env_int("ENRICH_MAX_BACKOFF", 30)

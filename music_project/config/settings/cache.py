@@ -17,3 +17,6 @@ globals().update(
 
 SEARCH_CACHE_TTL = env_int("SEARCH_CACHE_TTL", 24 * 60 * 60)
 SEARCH_CACHE_EMPTY_TTL = env_int("SEARCH_CACHE_EMPTY_TTL", 10 * 60)
+# The longest max-age a /search answer tells its client (auth_service) to reuse it for, in seconds:
+# never longer than the answer stays in the result cache above; 0: every answer is no-store.
+SEARCH_HTTP_MAX_AGE = env_int("SEARCH_HTTP_MAX_AGE", 60 * 60)

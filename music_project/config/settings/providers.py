@@ -13,6 +13,10 @@ ITUNES_API_URL = env_str("ITUNES_API_URL", "https://itunes.apple.com")
 # iTunes Search API storefront (two letters; Apple's default is US).
 ITUNES_COUNTRY = env_str("ITUNES_COUNTRY", "US")
 
+# Keep-alive connections to each provider per process: one per gunicorn thread (64), so that a
+# thread waiting on Spotify never opens (and then throws away) a connection of its own.
+PROVIDER_POOL_SIZE = env_int("PROVIDER_POOL_SIZE", 64)
+
 # Deezer and iTunes calls: short, since another provider is ready to answer.
 PROVIDER_CONNECT_TIMEOUT = env_float("PROVIDER_CONNECT_TIMEOUT", 0.5)
 PROVIDER_READ_TIMEOUT = env_float("PROVIDER_READ_TIMEOUT", 1.5)

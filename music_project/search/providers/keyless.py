@@ -24,7 +24,7 @@ DEFAULT_RETRY_AFTER = 30
 def new_session() -> requests.Session:
     session = requests.Session()
     # No retries: the next provider in the chain is the retry.
-    adapter = HTTPAdapter(pool_connections=1, pool_maxsize=16, max_retries=0)
+    adapter = HTTPAdapter(pool_connections=1, pool_maxsize=settings.PROVIDER_POOL_SIZE, max_retries=0)
     session.mount("http://", adapter)
     session.mount("https://", adapter)
     session.headers["Accept"] = "application/json"

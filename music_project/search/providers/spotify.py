@@ -124,7 +124,7 @@ class SpotifyProvider:
     def __init__(self):
         session = requests.Session()
         # No retries at all: failing fast is the caller's cue to answer 503 now.
-        adapter = HTTPAdapter(pool_connections=2, pool_maxsize=16, max_retries=0)
+        adapter = HTTPAdapter(pool_connections=2, pool_maxsize=settings.PROVIDER_POOL_SIZE, max_retries=0)
         session.mount("http://", adapter)
         session.mount("https://", adapter)
         timeout = (settings.SPOTIFY_CONNECT_TIMEOUT, settings.SPOTIFY_READ_TIMEOUT)

@@ -123,3 +123,115 @@ def test_the_pool_is_renewed_so_new_replicas_get_connections(music_up, settings,
         sessions.append(music_client._session)
     assert len({id(session) for session in sessions}) == 3  # requests 1-3, 4-6, 7
     assert sessions[0] is sessions[2] and sessions[2] is not sessions[3]
+
+
+# --------------------------------------------------------------------------- HTTP caching
+
+
+def _searches_seen_by(music) -> int:
+    return music.logs().count('"path": "/search"')
+
+
+def test_a_fresh_answer_is_reused_without_asking_music_again(music_up):
+    first = music_client.find_song("Hotel California")
+    seen = _searches_seen_by(music_up)
+    assert seen >= 1
+    for _ in range(3):
+        assert music_client.find_song("Hotel California") == first
+    assert _searches_seen_by(music_up) == seen  # music's max-age covers them: no request at all
+
+
+def test_a_fresh_answer_is_used_even_while_the_breaker_is_open(music_up, fresh_breaker):
+    known = music_client.find_song("Billie Jean")
+    for _ in range(fresh_breaker.threshold):
+        fresh_breaker.record_failure()
+    assert fresh_breaker.is_open
+    assert music_client.find_song("Billie Jean") == known
+    with pytest.raises(music_client.MusicUnavailable, match="circuit open"):
+        music_client.find_song("Hey Jude")  # not known: music is not asked while the breaker is open
+
+
+class ScriptedMusic:
+    """A real HTTP server standing in for music: answers GET /search with the status and
+    Cache-Control it is given, and counts the requests that reach it."""
+
+    def __init__(self):
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        outer = self
+        self.status, self.cache_control, self.requests = 200, "private, max-age=60", 0
+        self.body = {"query": "q", "source": "offline", "results": []}
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):
+                import json
+
+                outer.requests += 1
+                payload = json.dumps(outer.body).encode()
+                self.send_response(outer.status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(payload)))
+                self.send_header("Cache-Control", outer.cache_control)
+                self.end_headers()
+                self.wfile.write(payload)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    @property
+    def url(self):
+        return f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def scripted_music(settings):
+    server = ScriptedMusic()
+    settings.MUSIC_SERVICE_URL = server.url
+    settings.MUSIC_READ_TIMEOUT = 2
+    yield server
+    server.close()
+
+
+def test_max_age_is_honoured_and_no_store_is_never_kept(scripted_music):
+    assert music_client.find_song("Una") is None
+    assert music_client.find_song("Una") is None
+    assert scripted_music.requests == 1  # max-age=60: the second came from the cache
+
+    scripted_music.cache_control = "no-store"
+    for _ in range(2):
+        music_client.find_song("Otra")
+    assert scripted_music.requests == 3  # no-store: each one asked music
+
+
+@pytest.mark.parametrize("status", [503, 502, 500, 429, 404])
+def test_a_failed_answer_is_never_kept_even_with_a_max_age(scripted_music, status):
+    scripted_music.status = status  # a music that (wrongly) lets its error be cached
+    scripted_music.body = {"error": "x", "detalle": {"incompleta": True, "fallaron": ["deezer"]}}
+    for _ in range(2):
+        with pytest.raises(music_client.MusicUnavailable):
+            music_client.find_song("Fallida")
+    assert scripted_music.requests == 2
+    scripted_music.status = 200
+    scripted_music.body = {"query": "q", "source": "offline", "results": []}
+    assert music_client.find_song("Fallida") is None  # the first healthy answer is used at once
+    assert scripted_music.requests == 3
+
+
+def test_the_cache_is_bounded(scripted_music, monkeypatch):
+    small = music_client._ProcessMemoryCache(max_entries=5)
+    monkeypatch.setattr(music_client, "_http_cache", small)
+    monkeypatch.setattr(music_client, "_session", None)
+    for i in range(40):
+        music_client.find_song(f"Cancion {i}")
+    assert len(small._store._cache) <= 5
+    assert scripted_music.requests == 40
+    music_client.find_song("Cancion 39")  # the latest ones are still there
+    assert scripted_music.requests == 40

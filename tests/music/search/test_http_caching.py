@@ -1,0 +1,103 @@
+"""GET /search says how long its answer may be reused (Cache-Control), from the result cache's TTL."""
+
+import re
+
+import pytest
+
+from search.providers import get_chain
+from tests.support.waiting import wait_until
+
+
+def _max_age(response) -> int:
+    match = re.fullmatch(r"private, max-age=(\d+)", response["Cache-Control"])
+    assert match, f"wanted 'private, max-age=N', got {response['Cache-Control']!r}"
+    return int(match.group(1))
+
+
+def _varies_on_authorization(response) -> bool:
+    return "authorization" in [v.strip().lower() for v in response.get("Vary", "").split(",")]
+
+
+def test_a_found_song_may_be_reused_as_long_as_music_keeps_it(client, settings):
+    settings.SEARCH_CACHE_TTL = 600
+    settings.SEARCH_HTTP_MAX_AGE = 3600
+    first = client.get("/search", {"q": "Bohemian Rhapsody"})
+    assert first.status_code == 200 and first.json()["results"]
+    assert _max_age(first) == 600
+    assert _varies_on_authorization(first)
+
+    def aged():  # the cached copy has less left: the max-age says what is left, not the full TTL
+        response = client.get("/search", {"q": "Bohemian Rhapsody"})
+        return response if _max_age(response) < 600 else None
+
+    again = wait_until(
+        aged, timeout=5, interval=0.2, message="the max-age of a cached answer never went down"
+    )
+    assert 590 <= _max_age(again) < 600
+
+
+def test_the_max_age_is_capped_by_search_http_max_age(client, settings):
+    settings.SEARCH_CACHE_TTL = 24 * 3600
+    settings.SEARCH_HTTP_MAX_AGE = 2
+    assert _max_age(client.get("/search", {"q": "Despacito"})) == 2
+
+
+def test_an_empty_answer_is_reused_for_the_empty_ttl_only(client, settings):
+    settings.SEARCH_CACHE_EMPTY_TTL = 30
+    response = client.get("/search", {"q": "zzzz qqqq no existe"})
+    assert response.status_code == 200 and response.json()["results"] == []
+    assert _max_age(response) == 30
+
+
+@pytest.mark.parametrize("setting", ["SEARCH_CACHE_TTL", "SEARCH_HTTP_MAX_AGE"])
+def test_no_cache_time_means_no_store(client, settings, setting):
+    setattr(settings, setting, 0)
+    response = client.get("/search", {"q": "Imagine"})
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "no-store"
+
+
+def test_a_failover_answer_gets_the_short_failover_max_age(client, keyless, settings):
+    settings.SEARCH_CACHE_FAILOVER_TTL = 7
+    keyless.synthesize = True
+    keyless.configure("deezer", mode="503")
+    get_chain.cache_clear()
+    response = client.get("/search", {"q": "Cancion de respaldo"})
+    assert response.status_code == 200 and response.json()["source"] == "itunes"
+    assert _max_age(response) == 7
+
+
+def test_an_incomplete_miss_is_no_store(client, keyless, settings):
+    settings.MUSIC_PROVIDERS = ["deezer", "itunes", "offline"]
+    keyless.configure("deezer", mode="503")
+    get_chain.cache_clear()
+    response = client.get("/search", {"q": "wwww kkkk tampoco"})
+    assert response.status_code == 503 and response.json()["detalle"]["incompleta"] is True
+    assert response["Cache-Control"] == "no-store"
+    again = client.get("/search", {"q": "wwww kkkk tampoco"})  # the music cache's copy: still no-store
+    assert again.status_code == 503 and again["Cache-Control"] == "no-store"
+
+
+def test_every_provider_failing_is_no_store(client, keyless, settings):
+    settings.MUSIC_PROVIDERS = ["deezer", "itunes"]
+    keyless.configure("deezer", mode="500")
+    keyless.configure("itunes", mode="503")
+    get_chain.cache_clear()
+    response = client.get("/search", {"q": "Too much Lou Doillon"})
+    assert response.status_code in (502, 503)
+    assert response["Cache-Control"] == "no-store"
+    assert _varies_on_authorization(response)
+
+
+def test_a_bad_query_is_no_store(client):
+    response = client.get("/search", {"q": "x" * 201})
+    assert response.status_code == 400
+    assert response["Cache-Control"] == "no-store"
+
+
+def test_a_refused_token_is_no_store(client, settings):
+    settings.MUSIC_SERVICE_TOKEN = "a-service-token-long-enough-0123456789"
+    refused = client.get("/search", {"q": "Queen"}, HTTP_AUTHORIZATION="Bearer wrong")
+    missing = client.get("/search", {"q": "Queen"})
+    assert (refused.status_code, missing.status_code) == (401, 401)
+    assert refused["Cache-Control"] == missing["Cache-Control"] == "no-store"
