@@ -1,3 +1,4 @@
+import copy
 from dataclasses import fields
 
 from rest_framework import serializers
@@ -16,7 +17,22 @@ MusicaSerializer = dataclass_serializer(
 _SONG_HELP = {spec.name: spec.metadata["help_text"] for spec in fields(Song)}
 
 
-class NoteSerializer(serializers.ModelSerializer):
+class FieldsBuiltOnceMixin:
+    """ModelSerializer derives its fields from the model again for every instance (a third of a
+    note's CPU in scripts/lib/profile_note.py). They depend only on the class (its Meta and
+    declared fields), so they are built once per class; each instance gets its own copy, made the
+    way DRF copies declared fields (a fresh field from the same arguments), then bound to it."""
+
+    def get_fields(self):
+        cls = type(self)
+        built = cls.__dict__.get("_fields_built_once")
+        if built is None:
+            built = super().get_fields()  # two threads racing both build the same, harmless
+            cls._fields_built_once = built
+        return copy.deepcopy(built)
+
+
+class NoteSerializer(FieldsBuiltOnceMixin, serializers.ModelSerializer):
     """Input and output shape of a note. Ownership and enrichment never come from the body."""
 
     cancion = serializers.CharField(
