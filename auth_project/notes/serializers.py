@@ -17,11 +17,21 @@ MusicaSerializer = dataclass_serializer(
 _SONG_HELP = {spec.name: spec.metadata["help_text"] for spec in fields(Song)}
 
 
+def _fresh(field: serializers.Field) -> serializers.Field:
+    """A new field from the arguments ``field`` was made with (what DRF's deepcopy of a field does),
+    without deep-copying arguments that are plain settings (texts, numbers, choices, styles): only a
+    field given another field (a list's ``child``) is deep-copied, so no two serializers share one."""
+    arguments = (*field._args, *field._kwargs.values())
+    if any(isinstance(value, serializers.Field) for value in arguments):
+        return copy.deepcopy(field)
+    return field.__class__(*field._args, **field._kwargs)
+
+
 class FieldsBuiltOnceMixin:
     """ModelSerializer derives its fields from the model again for every instance (a third of a
     note's CPU in scripts/lib/profile_note.py). They depend only on the class (its Meta and
-    declared fields), so they are built once per class; each instance gets its own copy, made the
-    way DRF copies declared fields (a fresh field from the same arguments), then bound to it."""
+    declared fields), so they are built once per class; each instance gets fresh fields made from
+    the same arguments (as DRF copies declared fields), bound to it alone."""
 
     def get_fields(self):
         cls = type(self)
@@ -29,7 +39,7 @@ class FieldsBuiltOnceMixin:
         if built is None:
             built = super().get_fields()  # two threads racing both build the same, harmless
             cls._fields_built_once = built
-        return copy.deepcopy(built)
+        return {name: _fresh(field) for name, field in built.items()}
 
 
 class NoteSerializer(FieldsBuiltOnceMixin, serializers.ModelSerializer):
