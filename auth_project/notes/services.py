@@ -8,7 +8,7 @@ other writer). The runner that retries pending notes is notes.enrichment too.
 import logging
 import threading
 from collections.abc import Callable
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -34,19 +34,23 @@ _sqlite_writer = threading.Lock()
 
 
 @contextmanager
-def _write_transaction():
+def _write_transaction(*, atomic: bool = True):
     """An atomic block for a write; on SQLite a process's threads first queue for their turn.
 
     SQLite has one writer at a time, and a writer that finds the lock taken retries with sleeps
     growing to 100 ms, in no order: with 16 threads writing, some waited over a second
     (scripts/bench p99). Queued here they wait only for the write in front of them, and SQLite
     arbitrates just between processes.
+
+    ``atomic=False`` is for a write of one statement (one INSERT), atomic by itself: no
+    BEGIN/COMMIT around it, two statements fewer (docs/benchmarks.md).
     """
+    block = transaction.atomic() if atomic else nullcontext()
     if connection.vendor == "sqlite":
-        with _sqlite_writer, transaction.atomic():
+        with _sqlite_writer, block:
             yield
     else:
-        with transaction.atomic():
+        with block:
             yield
 
 
@@ -54,7 +58,8 @@ def note_create(
     *, user, cancion: str, texto: str = "", idempotency_claim: idempotency.Claim | None = None
 ) -> Note:
     note = Note(user=user, cancion=cancion, texto=texto, **_resolve(cancion))
-    with _write_transaction():
+    # Without a key the note is one INSERT; with one, the note and its key are saved together.
+    with _write_transaction(atomic=idempotency_claim is not None):
         note.save()
         if idempotency_claim is not None:
             # The same transaction: the note and its completed key are saved together or not at all.

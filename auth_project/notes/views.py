@@ -215,12 +215,13 @@ class NoteViewSet(viewsets.ModelViewSet):
             key_header=request.headers.get(IDEMPOTENCY_HEADER),
             data=request.data,
             save=lambda claim: serializer.save(idempotency_claim=claim),
-            render=self._created_body,
+            # The same serializer shows the saved note: its fields are already built.
+            render=lambda note: self._created_body(serializer, note),
         )
         return Response(outcome.body, status=outcome.status, headers=outcome.headers)
 
-    def _created_body(self, note) -> dict:
-        body = {"mensaje": SAVED, "nota": NoteSerializer(note, context=self.get_serializer_context()).data}
+    def _created_body(self, serializer: NoteSerializer, note) -> dict:
+        body = {"mensaje": SAVED, "nota": serializer.to_representation(note)}
         if note.enriquecimiento == Enrichment.PENDING:
             body["aviso"] = PENDING_NOTICE
         return body

@@ -8,6 +8,7 @@ whose values must never reach a log in ``LOG_REDACT_SETTINGS``.
 
 import contextlib
 import contextvars
+import functools
 import json
 import logging
 import re
@@ -97,16 +98,29 @@ def _configured_secrets() -> list[str]:
     return values + (list(import_string(hook)()) if hook else [])
 
 
+@functools.lru_cache(maxsize=8)
+def _secrets_pattern(secrets: tuple[str, ...]) -> re.Pattern | None:
+    """One pattern for every configured secret, as written and as inside a JSON string, longest
+    first (a secret containing another is masked whole). Compiled once per set of values: the
+    values are read for every line (a test or a hook may change them), the regex is not rebuilt."""
+    forms = set()
+    for secret in secrets:
+        if len(secret) >= MIN_SECRET_LENGTH:
+            forms.add(secret)
+            forms.add(json.dumps(secret, ensure_ascii=False)[1:-1])
+    if not forms:
+        return None
+    return re.compile("|".join(re.escape(form) for form in sorted(forms, key=len, reverse=True)))
+
+
 def redact(text: str) -> str:
     try:
-        configured = [s for s in _configured_secrets() if len(s) >= MIN_SECRET_LENGTH]
+        configured = tuple(_configured_secrets())
     except Exception:  # settings not importable: still mask the patterns
-        configured = []
-    for secret in sorted(configured, key=len, reverse=True):
-        text = text.replace(secret, "[redacted]")
-        escaped = json.dumps(secret, ensure_ascii=False)[1:-1]  # as it appears inside a JSON string
-        if escaped != secret:
-            text = text.replace(escaped, "[redacted]")
+        configured = ()
+    pattern = _secrets_pattern(configured)
+    if pattern is not None:
+        text = pattern.sub("[redacted]", text)
     for pattern, replacement in _MASKS:
         text = pattern.sub(replacement, text)
     return text

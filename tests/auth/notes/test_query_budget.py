@@ -1,0 +1,76 @@
+"""The SQL a note costs, pinned (issue 14): a query added to the hot path fails here, not in a bench.
+
+Real JWT authentication (not force_authenticate), as scripts/bench's scenario 3 (POST /notas with
+ENRICHMENT_MODE=off) and scenario 5 (GET /notas) send it. Counts hold on SQLite and PostgreSQL.
+"""
+
+import pytest
+from rest_framework.test import APIClient
+from rest_framework_simplejwt.tokens import AccessToken
+
+from notes.models import Note
+from notes.serializers import NoteSerializer
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def bearer(make_user, settings):
+    settings.ENRICHMENT_MODE = "off"
+    user = make_user("budget")
+    return user, APIClient(HTTP_AUTHORIZATION=f"Bearer {AccessToken.for_user(user)}")
+
+
+def test_post_notas_is_the_user_and_one_insert(bearer, django_assert_num_queries):
+    user, client = bearer
+    client.post("/notas", {"cancion": "calentar"}, format="json")  # first request: nothing lazy left
+    with django_assert_num_queries(2) as captured:
+        response = client.post("/notas", {"cancion": "Bohemian Rhapsody"}, format="json")
+    assert response.status_code == 201, response.content
+    first, second = (query["sql"] for query in captured.captured_queries)
+    assert first.startswith("SELECT") and "accounts_user" in first  # the user: deleted/inactive → 401
+    assert second.startswith("INSERT") and "notes_note" in second  # no BEGIN/COMMIT or savepoint
+    assert response.json()["nota"]["enriquecimiento"] == "pendiente"
+    assert Note.objects.filter(user=user).count() == 2
+
+
+def test_post_notas_with_an_idempotency_key_stays_within_its_budget(bearer, django_assert_num_queries):
+    _, client = bearer
+    # The user; the claim's transaction (purge expired keys, look the key up, insert it inside a
+    # savepoint that settles a race); then the note and the completed key in one transaction.
+    # (Inside the test's own transaction each BEGIN/COMMIT is a SAVEPOINT/RELEASE.)
+    with django_assert_num_queries(12):
+        response = client.post("/notas", {"cancion": "Queen"}, format="json", HTTP_IDEMPOTENCY_KEY="k-1")
+    assert response.status_code == 201, response.content
+
+
+def test_get_notas_is_the_user_the_count_and_the_page(bearer, django_assert_num_queries):
+    user, client = bearer
+    Note.objects.bulk_create(
+        [Note(user=user, cancion=f"song {i}", enriquecimiento="pendiente") for i in range(30)]
+    )
+    with django_assert_num_queries(3):
+        response = client.get("/notas")
+    assert response.status_code == 200 and len(response.json()["results"]) == 20
+
+
+def test_each_serializer_gets_its_own_fields_though_they_are_built_once():
+    one, two = NoteSerializer(), NoteSerializer()
+    assert (
+        set(one.fields)
+        == set(two.fields)
+        == {
+            "id",
+            "cancion",
+            "texto",
+            "foto",
+            "fuente",
+            "musica",
+            "enriquecimiento",
+            "creada",
+            "actualizada",
+        }
+    )
+    assert one.fields["cancion"] is not two.fields["cancion"]
+    assert one.fields["cancion"].parent is one and two.fields["cancion"].parent is two
+    assert one.fields["musica"] is not two.fields["musica"]
