@@ -25,7 +25,13 @@ def stack(tmp_path_factory, spotify):
     music = music_process(logs, spotify=spotify, name="music-traced")
     with music:
         auth = auth_process(
-            logs, name="auth-traced", database_url=f"sqlite:///{database}", music_url=music.url
+            logs,
+            name="auth-traced",
+            database_url=f"sqlite:///{database}",
+            music_url=music.url,
+            # Every note must reach music to be traced there: no reuse of music's earlier answers
+            # (tests/e2e/test_http_cache.py covers that reuse).
+            MUSIC_HTTP_CACHE_ENTRIES="0",
         )
         with auth:
             yield auth, music
