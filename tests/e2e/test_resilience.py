@@ -233,7 +233,7 @@ def _redis_or_skip():
 
 def test_three_music_replicas_share_one_cache_and_one_token(log_dir, double, figures):
     client = _redis_or_skip()
-    prefix = unique_prefix("music-replicas")  # a cache of their own, empty at start: no FLUSHDB
+    prefix = unique_prefix("music-replicas")  # a cache of their own, empty at start
     replicas = []
     try:
         for i in range(3):

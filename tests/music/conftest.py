@@ -9,7 +9,8 @@ from tests.support.redis_keys import delete_prefixed
 
 
 def _empty_cache() -> None:
-    """Empty the test cache. On Redis only this run's keys go: django-redis' clear() is a FLUSHDB."""
+    """Empty the test cache. On Redis only this run's keys go (django-redis' clear() would empty the
+    whole shared database)."""
     if settings.CACHES["default"]["BACKEND"].startswith("django_redis."):
         from django_redis import get_redis_connection
 

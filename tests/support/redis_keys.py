@@ -1,4 +1,4 @@
-"""Redis in tests: a unique key prefix per run, and cleanup of only those keys (never FLUSHDB).
+"""Redis in tests: a unique key prefix per run, and cleanup of only those keys.
 
 The Redis a test uses may be shared with other runs, other suites or a developer's own data, so a
 test never empties a database. Services under test get ``REDIS_KEY_PREFIX=unique_prefix(...)`` (the
