@@ -31,6 +31,14 @@ SECRETS = {
 }
 COMPOSE_OWN = {"COMPOSE_FILE", "COMPOSE_PROFILES", "COMPOSE_PROJECT_NAME"}
 COMPUTED = object()  # a default the code computes (a path, another variable, ...)
+# The variables musica_kit.settings.http_client reads, by its keyword arguments.
+HTTP_CLIENT_VARIABLES = {
+    "connect": "CONNECT_TIMEOUT",
+    "read": "READ_TIMEOUT",
+    "pool": "POOL_SIZE",
+    "breaker_threshold": "BREAKER_THRESHOLD",
+    "breaker_cooldown": "BREAKER_COOLDOWN",
+}
 ENV_HELPERS = {"env_str", "env_int", "env_float", "env_bool", "env_list", "env_required", "env_rate"}
 SHELL_DEFAULT = re.compile(r"\$\{([A-Z_][A-Z0-9_]*)(?::?-([^}]*))?\}")
 
@@ -57,6 +65,11 @@ def python_defaults(paths: list[Path]) -> dict[str, object]:
             for keyword in node.keywords:
                 if keyword.arg == "default":
                     default_node = keyword.value
+            if isinstance(func, ast.Name) and func.id == "http_client":
+                # musica_kit.settings.http_client("MUSIC", connect=1.0, …): <PREFIX>_<NAME> variables.
+                for keyword in node.keywords:
+                    found[f"{name}_{HTTP_CLIENT_VARIABLES[keyword.arg]}"] = _constant(keyword.value)
+                continue
             if isinstance(func, ast.Name) and func.id in ENV_HELPERS:
                 if func.id == "env_required":
                     found[name] = None
