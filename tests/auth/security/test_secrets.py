@@ -1,8 +1,6 @@
 """musica_kit.secrets: the rule a production process starts with, and check --deploy warns with."""
 
-import re
 import secrets
-from pathlib import Path
 
 import pytest
 from django.core.checks import run_checks
@@ -16,20 +14,11 @@ from musica_kit.secrets import (
     secret_problem,
     weak_secret_problems,
 )
+from tests.support.project_settings import env_example_secrets
 
-ROOT = Path(__file__).resolve().parents[3]
 VARIABLES = ["DJANGO_SECRET_KEY", "JWT_SIGNING_KEY", "MUSIC_SERVICE_TOKEN"]
 CODES = {"DJANGO_SECRET_KEY": "auth.W004", "JWT_SIGNING_KEY": "auth.W001", "MUSIC_SERVICE_TOKEN": "auth.W003"}
 
-
-def env_example_secrets() -> list[str]:
-    values = set()
-    for line in (ROOT / ".env.example").read_text().splitlines():
-        match = re.match(r"^#?\s*([A-Z][A-Z0-9_]*)=(\S+)", line)
-        if match and re.search(r"SECRET|KEY|TOKEN|PASSWORD", match[1]) and "://" not in match[2]:
-            values.add(match[2])
-    assert len(values) >= 3, values
-    return sorted(values)
 
 
 def strong() -> dict:

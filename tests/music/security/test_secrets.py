@@ -1,27 +1,16 @@
 """musica_kit.secrets for music_service: the same rule as auth_service's, for its two secrets."""
 
-import re
 import secrets
-from pathlib import Path
 
 import pytest
 from django.core.checks import run_checks
 from django.test import override_settings
 
 from musica_kit.secrets import GENERATE, is_placeholder, secret_problem, weak_secret_problems
+from tests.support.project_settings import env_example_secrets
 
-ROOT = Path(__file__).resolve().parents[3]
 VARIABLES = ["DJANGO_SECRET_KEY", "MUSIC_SERVICE_TOKEN"]
 
-
-def env_example_secrets() -> list[str]:
-    values = set()
-    for line in (ROOT / ".env.example").read_text().splitlines():
-        match = re.match(r"^#?\s*([A-Z][A-Z0-9_]*)=(\S+)", line)
-        if match and re.search(r"SECRET|KEY|TOKEN|PASSWORD", match[1]) and "://" not in match[2]:
-            values.add(match[2])
-    assert len(values) >= 3, values
-    return sorted(values)
 
 
 def strong() -> dict:
