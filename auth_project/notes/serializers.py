@@ -1,9 +1,8 @@
-import copy
 from dataclasses import fields
 
 from rest_framework import serializers
 
-from musica_kit.serializers import dataclass_serializer
+from musica_kit.serializers import FieldsBuiltOnceMixin, dataclass_serializer
 
 from .models import Note
 from .services import note_create, note_update
@@ -15,31 +14,6 @@ MusicaSerializer = dataclass_serializer(
     Song, name="MusicaSerializer", exclude=(*NOTE_LEVEL_FIELDS, "duracion_ms")
 )
 _SONG_HELP = {spec.name: spec.metadata["help_text"] for spec in fields(Song)}
-
-
-def _fresh(field: serializers.Field) -> serializers.Field:
-    """A new field from the arguments ``field`` was made with (what DRF's deepcopy of a field does),
-    without deep-copying arguments that are plain settings (texts, numbers, choices, styles): only a
-    field given another field (a list's ``child``) is deep-copied, so no two serializers share one."""
-    arguments = (*field._args, *field._kwargs.values())
-    if any(isinstance(value, serializers.Field) for value in arguments):
-        return copy.deepcopy(field)
-    return field.__class__(*field._args, **field._kwargs)
-
-
-class FieldsBuiltOnceMixin:
-    """ModelSerializer derives its fields from the model again for every instance (a third of a
-    note's CPU in scripts/lib/profile_note.py). They depend only on the class (its Meta and
-    declared fields), so they are built once per class; each instance gets fresh fields made from
-    the same arguments (as DRF copies declared fields), bound to it alone."""
-
-    def get_fields(self):
-        cls = type(self)
-        built = cls.__dict__.get("_fields_built_once")
-        if built is None:
-            built = super().get_fields()  # two threads racing both build the same, harmless
-            cls._fields_built_once = built
-        return {name: _fresh(field) for name, field in built.items()}
 
 
 class NoteSerializer(FieldsBuiltOnceMixin, serializers.ModelSerializer):

@@ -16,6 +16,7 @@ Usage: .venv/bin/python scripts/lib/profile_note.py [--requests 2000] [--profile
 from __future__ import annotations
 
 import argparse
+import contextlib
 import cProfile
 import io
 import logging
@@ -147,6 +148,12 @@ class Driver:
     def get(self) -> None:
         self._call(environ("GET", "/notas", self.reader), 200)
 
+    def post_warm(self) -> None:
+        """Scenario 1's note (run under ``sync_mode``): a song of a 50-song pool music already answered."""
+        self.n += 1
+        body = f'{{"cancion": "warm song {self.n % 50}"}}'.encode()
+        self._call(environ("POST", "/notas", self.writer, body), 201)
+
 
 def cpu_per_request(call, count: int, rounds: int = 5) -> tuple[float, float]:
     """CPU milliseconds per request (process time: user + system of this process), the best and
@@ -209,10 +216,20 @@ def main() -> None:
         "--profile", action="store_true", help="also run them under cProfile and print the top"
     )
     parser.add_argument("--top", type=int, default=30, help="functions printed per cProfile table")
-    parser.add_argument("--only", choices=("post", "get"), help="one kind of request only")
+    parser.add_argument("--only", choices=("post", "get", "warm"), help="one kind of request only")
     args = parser.parse_args()
 
-    with tempfile.TemporaryDirectory(prefix="profile-note-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="profile-note-") as tmp, contextlib.ExitStack() as stack:
+        if args.only in (None, "warm"):
+            # Scenario 1: a real music_service (gunicorn) in front of the Spotify double, as in
+            # scripts/bench; once warm, auth answers the pool from its HTTP cache without music.
+            sys.path.insert(0, str(ROOT))
+            from tests.spotify_double.server import SpotifyDouble
+            from tests.support.processes import SERVICE_TOKEN, music_process
+
+            double = stack.enter_context(SpotifyDouble(synthesize=True))
+            music = stack.enter_context(music_process(Path(tmp), spotify=double, REDIS_URL=""))
+            os.environ.update(MUSIC_SERVICE_URL=music.url, MUSIC_SERVICE_TOKEN=SERVICE_TOKEN)
         setup_django(Path(tmp))
         from django.core.wsgi import get_wsgi_application
 
@@ -223,30 +240,37 @@ def main() -> None:
         for handler in logging.getLogger().handlers:
             if isinstance(handler, logging.StreamHandler):
                 handler.setStream(devnull)
-        kinds = {
-            "post": ("POST /notas (enrichment off)", driver.post),
-            "get": ("GET /notas (20 of 1,000)", driver.get),
+        from django.test import override_settings
+
+        off, sync = override_settings(ENRICHMENT_MODE="off"), override_settings(ENRICHMENT_MODE="sync")
+        kinds = {  # each kind runs whole under its settings (switching per request would cost CPU)
+            "post": ("POST /notas (enrichment off)", driver.post, off),
+            "get": ("GET /notas (20 of 1,000)", driver.get, off),
+            "warm": ("POST /notas (sync, music's answer cached)", driver.post_warm, sync),
         }
         if args.only:
             kinds = {args.only: kinds[args.only]}
-        for _title, call in kinds.values():  # warm-up: imports, connections, caches
-            for _ in range(50):
-                call()
-        for title, call in kinds.values():
-            sql = queries_of(call)
+        for _title, call, mode in kinds.values():  # warm-up: imports, connections, caches
+            with mode:
+                for _ in range(50):
+                    call()
+        for title, call, mode in kinds.values():
+            with mode:
+                sql = queries_of(call)
             print(f"{title}: {len(sql)} SQL queries per request")
             for statement in sql:
                 print(f"    {statement[:150]}")
-        for title, call in kinds.values():
-            best, median = cpu_per_request(call, args.requests)
+        for title, call, mode in kinds.values():
+            with mode:
+                best, median = cpu_per_request(call, args.requests)
             print(
                 f"{title}: {best:.3f} CPU ms per request "
                 f"(best of 5 rounds; median {median:.3f}; {args.requests} requests)"
             )
         if args.profile:
-            for title, call in kinds.values():
-                profile(call, args.requests, args.top, title)
-
+            for title, call, mode in kinds.values():
+                with mode:
+                    profile(call, args.requests, args.top, title)
 
 if __name__ == "__main__":
     main()

@@ -4,12 +4,39 @@ Each dataclass field carries its API description as ``field(metadata={"help_text
 ``str``/``int`` map to CharField/IntegerField, and ``X | None`` allows null.
 """
 
+import copy
 from dataclasses import Field, field, fields
 from typing import get_args
 
 from rest_framework import serializers
 
 _FIELD_CLASSES = {str: serializers.CharField, int: serializers.IntegerField}
+
+
+def _fresh(field: serializers.Field) -> serializers.Field:
+    """A new field from the arguments ``field`` was made with (what DRF's deepcopy of a field does),
+    without deep-copying arguments that are plain settings (texts, numbers, choices, styles): only a
+    field given another field (a list's ``child``) is deep-copied, so no two serializers share one."""
+    arguments = (*field._args, *field._kwargs.values())
+    if any(isinstance(value, serializers.Field) for value in arguments):
+        return copy.deepcopy(field)
+    return field.__class__(*field._args, **field._kwargs)
+
+
+class FieldsBuiltOnceMixin:
+    """DRF builds a serializer's fields again for every instance (a ModelSerializer derives them
+    from the model; any serializer deep-copies its declared ones): a third of a note's CPU in
+    scripts/lib/profile_note.py. They depend only on the class (its Meta and declared fields), so
+    they are built once per class; each instance gets fresh fields made from the same arguments
+    (as DRF copies declared fields), bound to it alone."""
+
+    def get_fields(self):
+        cls = type(self)
+        built = cls.__dict__.get("_fields_built_once")
+        if built is None:
+            built = super().get_fields()  # two threads racing both build the same, harmless
+            cls._fields_built_once = built
+        return {name: _fresh(field) for name, field in built.items()}
 
 
 def described(help_text: str):
@@ -28,4 +55,4 @@ def dataclass_serializer(
 ) -> type[serializers.Serializer]:
     """A read-only description of ``dataclass`` (its fields, in order, but ``exclude``)."""
     declared = {spec.name: _serializer_field(spec) for spec in fields(dataclass) if spec.name not in exclude}
-    return type(name, (serializers.Serializer,), declared)
+    return type(name, (FieldsBuiltOnceMixin, serializers.Serializer), declared)

@@ -118,8 +118,8 @@ def test_the_pool_is_renewed_so_new_replicas_get_connections(music_up, settings,
     monkeypatch.setattr(music_client, "_session", None)
     settings.MUSIC_SESSION_MAX_REQUESTS = 3
     sessions = []
-    for _ in range(7):
-        music_client.find_song("Despacito")
+    for n in range(7):  # seven songs: calls that reach music (a cached answer needs no connection)
+        music_client.find_song(f"Despacito {n}")
         sessions.append(music_client._session)
     assert len({id(session) for session in sessions}) == 3  # requests 1-3, 4-6, 7
     assert sessions[0] is sessions[2] and sessions[2] is not sessions[3]
@@ -160,13 +160,16 @@ class ScriptedMusic:
 
         outer = self
         self.status, self.cache_control, self.requests = 200, "private, max-age=60", 0
+        self.queries: list[str] = []
         self.body = {"query": "q", "source": "offline", "results": []}
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self):
                 import json
+                from urllib.parse import parse_qs, urlsplit
 
                 outer.requests += 1
+                outer.queries.append(parse_qs(urlsplit(self.path).query)["q"][0])
                 payload = json.dumps(outer.body).encode()
                 self.send_response(outer.status)
                 self.send_header("Content-Type", "application/json")
@@ -227,11 +230,31 @@ def test_a_failed_answer_is_never_kept_even_with_a_max_age(scripted_music, statu
 
 def test_the_cache_is_bounded(scripted_music, monkeypatch):
     small = music_client._ProcessMemoryCache(max_entries=5)
-    monkeypatch.setattr(music_client, "_http_cache", small)
+    monkeypatch.setattr(music_client._cache_controller, "cache", small)
     monkeypatch.setattr(music_client, "_session", None)
     for i in range(40):
         music_client.find_song(f"Cancion {i}")
-    assert len(small._store._cache) <= 5
+    assert 1 <= len(small._store._cache) <= 5
     assert scripted_music.requests == 40
     music_client.find_song("Cancion 39")  # the latest ones are still there
     assert scripted_music.requests == 40
+
+
+def test_a_cached_answer_needs_no_session(scripted_music, settings, monkeypatch):
+    settings.MUSIC_SESSION_MAX_REQUESTS = 1  # as in compose: a fresh connection per call to music
+    assert music_client.find_song("Sin sesión") is None
+
+    def no_session():
+        raise AssertionError("a fresh cached answer must not open a session")
+
+    monkeypatch.setattr(music_client, "_get_session", no_session)
+    for _ in range(3):
+        assert music_client.find_song("Sin sesión") is None
+    assert scripted_music.requests == 1
+
+
+@pytest.mark.parametrize("song", ["Canción & Más + 100% ¿sí?", "Ñandú/😀 #1", "  a=b;c  "])
+def test_any_song_reaches_music_as_written_and_is_then_reused(scripted_music, song):
+    for _ in range(2):
+        assert music_client.find_song(song) is None
+    assert scripted_music.queries == [song]  # one request, carrying the song exactly

@@ -1,0 +1,54 @@
+"""Fields built once per serializer class (musica_kit.serializers.FieldsBuiltOnceMixin): the same
+output as DRF's own per-instance build, and no field object shared between two serializers."""
+
+from rest_framework import serializers
+
+from notes.models import Enrichment, Note
+from notes.serializers import MusicaSerializer, NoteSerializer
+
+ENRICHED = {
+    "spotify_id": "4uLU6hMCjMI75M1A2tKUQC",
+    "titulo": "Never Gonna Give You Up",
+    "artista": "Rick Astley",
+    "album": "Whenever You Need Somebody",
+    "foto": "https://i.scdn.co/image/ab67616d0000b273baf89eb11ec7c657805d2da0",
+    "spotify_url": "https://open.spotify.com/track/4uLU6hMCjMI75M1A2tKUQC",
+    "preview_url": None,
+    "url": "https://open.spotify.com/track/4uLU6hMCjMI75M1A2tKUQC",
+    "fuente": "spotify",
+}
+
+
+def test_two_serializers_never_share_a_field():
+    first, second = NoteSerializer(), NoteSerializer()
+    for name in first.fields:
+        assert first.fields[name] is not second.fields[name]
+        assert first.fields[name].parent is first and second.fields[name].parent is second
+    first_musica, second_musica = first.fields["musica"], second.fields["musica"]
+    for name in first_musica.fields:
+        assert first_musica.fields[name] is not second_musica.fields[name]
+        assert first_musica.fields[name].parent is first_musica
+
+
+def test_the_model_is_read_once_per_class(monkeypatch):
+    calls = []
+    original = serializers.ModelSerializer.get_fields
+
+    def counting(self):
+        calls.append(type(self))
+        return original(self)
+
+    monkeypatch.setattr(serializers.ModelSerializer, "get_fields", counting)
+    monkeypatch.delattr(NoteSerializer, "_fields_built_once", raising=False)
+    for _ in range(3):
+        assert "musica" in NoteSerializer().fields
+    assert calls == [NoteSerializer]
+
+
+def test_output_is_what_drf_builds_for_each_instance():
+    note = Note(id=7, cancion="Never Gonna Give You Up", texto="", enriquecimiento=Enrichment.OK, **ENRICHED)
+    plain_musica = type("PlainMusica", (serializers.Serializer,), dict(MusicaSerializer._declared_fields))
+    expected_musica = plain_musica(note.musica).data
+    shown = NoteSerializer().to_representation(note)
+    assert shown["musica"] == expected_musica == MusicaSerializer(note.musica).data
+    assert shown["musica"]["titulo"] == "Never Gonna Give You Up" and shown["foto"] == ENRICHED["foto"]
