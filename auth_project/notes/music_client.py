@@ -240,10 +240,15 @@ def find_song(query: str) -> Song | None:
     started = time.perf_counter()
     try:
         session = _get_session()
-        # What Session.request would add: the environment's CA bundle and proxies over https.
+        # What Session.request would add: the session's cookie jar (requests reads it on any 3xx),
+        # and the environment's CA bundle and proxies over https.
+        request.prepare_cookies(session.cookies)
         options = session.merge_environment_settings(request.url, {}, None, None, None)
         response = session.send(
-            request, timeout=(settings.MUSIC_CONNECT_TIMEOUT, settings.MUSIC_READ_TIMEOUT), **options
+            request,
+            timeout=(settings.MUSIC_CONNECT_TIMEOUT, settings.MUSIC_READ_TIMEOUT),
+            allow_redirects=False,  # music never redirects /search; its token goes nowhere else
+            **options,
         )
         if _incomplete(response):
             _breaker.record_success()  # music itself answered; one of its providers did not

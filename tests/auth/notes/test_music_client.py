@@ -161,6 +161,7 @@ class ScriptedMusic:
         outer = self
         self.status, self.cache_control, self.requests = 200, "private, max-age=60", 0
         self.queries: list[str] = []
+        self.location: str | None = None
         self.body = {"query": "q", "source": "offline", "results": []}
 
         class Handler(BaseHTTPRequestHandler):
@@ -175,6 +176,8 @@ class ScriptedMusic:
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(payload)))
                 self.send_header("Cache-Control", outer.cache_control)
+                if outer.location:
+                    self.send_header("Location", outer.location)
                 self.end_headers()
                 self.wfile.write(payload)
 
@@ -258,3 +261,11 @@ def test_any_song_reaches_music_as_written_and_is_then_reused(scripted_music, so
     for _ in range(2):
         assert music_client.find_song(song) is None
     assert scripted_music.queries == [song]  # one request, carrying the song exactly
+
+
+def test_a_redirect_is_not_followed(scripted_music):
+    scripted_music.status = 302
+    scripted_music.location = f"{scripted_music.url}/elsewhere"  # would be asked with the token
+    with pytest.raises(music_client.MusicUnavailable, match="302"):
+        music_client.find_song("Redirigida")
+    assert scripted_music.requests == 1
