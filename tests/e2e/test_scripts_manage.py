@@ -9,13 +9,11 @@ tells people to run manage.py by hand on the host any more (it does not read .en
 from __future__ import annotations
 
 import re
-import shutil
 import stat
 import subprocess
 from pathlib import Path
 
 import pytest
-import yaml
 
 from tests.support.repo_copy import ROOT, copy_repo, script_env
 
@@ -199,22 +197,3 @@ def test_scripts_env_refuses_a_copied_example_naming_the_placeholders(tmp_path):
     for name in ("DJANGO_SECRET_KEY", "JWT_SIGNING_KEY", "MUSIC_DJANGO_SECRET_KEY", "MUSIC_SERVICE_TOKEN"):
         assert name in result.stderr
     assert (repo / ".env").read_text() == (repo / ".env.example").read_text()  # left alone
-
-
-@pytest.mark.skipif(not shutil.which("docker-compose"), reason="docker-compose (v1) is not installed")
-def test_compose_reads_the_env_scripts_env_writes(tmp_path):
-    """What the README's Docker quick start runs, up to `config` (no engine needed)."""
-    repo = copy_repo(tmp_path / "repo")
-    assert env_script(repo).returncode == 0
-    keys = dict(line.split("=", 1) for line in (repo / ".env").read_text().splitlines() if "=" in line)
-    env = {k: v for k, v in script_env().items() if k not in ("PYTHON_IMAGE", "COMPOSE_FILE", "AUTH_PORT")}
-    env["PYTHON_IMAGE"] = "musica/python-base:bookworm"  # what scripts/docker-base prints
-    result = subprocess.run(
-        ["docker-compose", "config"], cwd=repo, env=env, capture_output=True, text=True, timeout=60
-    )
-    assert result.returncode == 0, result.stderr
-    config = yaml.safe_load(result.stdout)
-    services = config["services"]
-    assert services["auth_service"]["environment"]["DJANGO_SECRET_KEY"] == keys["DJANGO_SECRET_KEY"]
-    assert services["music_service"]["environment"]["DJANGO_SECRET_KEY"] == keys["MUSIC_DJANGO_SECRET_KEY"]
-    assert services["auth_service"]["build"]["args"]["PYTHON_IMAGE"] == "musica/python-base:bookworm"
