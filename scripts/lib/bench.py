@@ -201,22 +201,28 @@ def settle(bench: Bench, quiet: float = 0.3, limit: float = 2.0) -> None:
             seen, calm_since = now, time.monotonic()
 
 
-def cpu_seconds(service) -> float:
-    """CPU time (user + system) used so far by a service's process group: gunicorn and its workers.
-
-    Less sensitive than req/s to other work on a shared machine: what one request costs the server.
-    """
+def group_cpu_ticks(service) -> dict[int, int]:
+    """CPU ticks (user + system) used so far by each process of a service's process group: the
+    gunicorn master (the group's leader) and its workers, by pid."""
+    ticks: dict[int, int] = {}
     if service is None or service.proc is None or service.proc.poll() is not None:
-        return 0.0
-    ticks = 0
+        return ticks
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
             fields = stat.read_text().rsplit(")", 1)[1].split()
         except (OSError, IndexError):
             continue
         if int(fields[2]) == service.proc.pid:  # pgrp: the group's leader is the gunicorn master
-            ticks += int(fields[11]) + int(fields[12])  # utime + stime
-    return ticks / os.sysconf("SC_CLK_TCK")
+            ticks[int(stat.parent.name)] = int(fields[11]) + int(fields[12])  # utime + stime
+    return ticks
+
+
+def cpu_seconds(service) -> float:
+    """CPU time (user + system) used so far by a service's process group: gunicorn and its workers.
+
+    Less sensitive than req/s to other work on a shared machine: what one request costs the server.
+    """
+    return sum(group_cpu_ticks(service).values()) / os.sysconf("SC_CLK_TCK")
 
 
 def measure(
@@ -455,19 +461,8 @@ def scenario_3(bench: Bench, st: Stack) -> None:
 
 
 def worker_cpu_ticks(service) -> dict[int, int]:
-    """CPU ticks (user + system) used so far by each process of a service's group but its master."""
-    ticks = {}
-    if service is None or service.proc is None or service.proc.poll() is not None:
-        return ticks
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except (OSError, IndexError):
-            continue
-        pid = int(stat.parent.name)
-        if int(fields[2]) == service.proc.pid and pid != service.proc.pid:
-            ticks[pid] = int(fields[11]) + int(fields[12])
-    return ticks
+    """CPU ticks used so far by each of a service's workers (its process group but the master)."""
+    return {pid: n for pid, n in group_cpu_ticks(service).items() if pid != service.proc.pid}
 
 
 # A round is "balanced" when every auth worker did at least this share of the busiest one's work.
