@@ -113,7 +113,12 @@ class _GuardedAdapter(HTTPAdapter):
 
 
 class _MusicAdapter(CacheControlAdapter, _GuardedAdapter):
-    """CacheControl first (a fresh answer never reaches the breaker or music), then the guard."""
+    """Stores music's answers as CacheControl decides (its build_response), below the guard. The
+    cache is not asked again here: find_song has just asked the same controller with the same
+    request, and only its misses are sent."""
+
+    def send(self, request, *args, **kwargs):
+        return _GuardedAdapter.send(self, request, *args, **kwargs)
 
 
 def clear_cache() -> None:

@@ -189,6 +189,11 @@ def wrk(
     raise RuntimeError(f"wrk gave no result (exit {done.returncode}):\n{done.stdout}\n{done.stderr}")
 
 
+def wrk_errors(result: dict) -> int:
+    """Non-2xx answers plus socket errors and timeouts of one wrk run."""
+    return sum(result[kind] for kind in ("non2xx", "connect", "read", "write", "timeout"))
+
+
 def settle(bench: Bench, quiet: float = 0.3, limit: float = 2.0) -> None:
     """Wait until the double has seen no new search for ``quiet`` seconds (at most ``limit``)."""
     deadline = time.monotonic() + limit
@@ -246,7 +251,7 @@ def measure(
         settle(bench)  # requests still in flight when wrk stopped belong to this run
         cpu_used = [cpu_seconds(service) - used for service, used in zip(cpu, cpu_before, strict=True)]
         queries = bench.double.stats()["queries"][before:]
-        errors = result["non2xx"] + result["connect"] + result["read"] + result["write"] + result["timeout"]
+        errors = wrk_errors(result)
         detail = ", ".join(
             [f"HTTP {code}: {n}" for code, n in sorted(result["statuses"].items())]
             + [f"{kind}: {result[kind]}" for kind in ("connect", "read", "write", "timeout") if result[kind]]
@@ -515,7 +520,7 @@ def scenario_1v3(bench: Bench, st: Stack) -> None:
                 settle(bench)
                 ticks = worker_cpu_ticks(service)
                 used = [ticks[pid] - ticks_before.get(pid, 0) for pid in ticks]
-                errors += sum(result[k] for k in ("non2xx", "connect", "read", "write", "timeout"))
+                errors += wrk_errors(result)
                 errors += len(bench.double.stats()["queries"]) - searches_before  # none may search
                 this[key] = {
                     "requests": result["requests"],
