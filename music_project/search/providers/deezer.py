@@ -42,7 +42,7 @@ class DeezerProvider:
     local = False
 
     def __init__(self):
-        self._session = new_session()
+        self._session = new_session(settings.DEEZER_API_URL)
         self._limiter = RateLimiter(self.name, settings.DEEZER_RATE_LIMIT)
 
     def search(self, query: str, limit: int) -> list[Track]:

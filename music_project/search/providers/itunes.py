@@ -49,7 +49,7 @@ class ITunesProvider:
     local = False
 
     def __init__(self):
-        self._session = new_session()
+        self._session = new_session(settings.ITUNES_API_URL)
         self._limiter = RateLimiter(self.name, settings.ITUNES_RATE_LIMIT)
 
     def search(self, query: str, limit: int) -> list[Track]:

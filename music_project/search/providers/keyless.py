@@ -14,6 +14,8 @@ from django.conf import settings
 from django.core.cache import cache
 from requests.adapters import HTTPAdapter
 
+from musica_kit.outbound import read_environment_once
+
 from .base import ProviderUnavailable
 
 logger = logging.getLogger(__name__)
@@ -21,14 +23,15 @@ logger = logging.getLogger(__name__)
 DEFAULT_RETRY_AFTER = 30
 
 
-def new_session() -> requests.Session:
+def new_session(base_url: str) -> requests.Session:
+    """A pooled session for one keyless API at ``base_url`` (its proxy settled once)."""
     session = requests.Session()
     # No retries: the next provider in the chain is the retry.
     adapter = HTTPAdapter(pool_connections=1, pool_maxsize=settings.PROVIDER_POOL_SIZE, max_retries=0)
     session.mount("http://", adapter)
     session.mount("https://", adapter)
     session.headers["Accept"] = "application/json"
-    return session
+    return read_environment_once(session, base_url)
 
 
 def _retry_after(headers) -> int:

@@ -3,6 +3,8 @@
 Choices that keep a worker from hanging or writing to disk:
 - our own ``requests.Session`` with no retries: spotipy's default retries 429 inside
   urllib3, sleeping for ``Retry-After`` (which can be an hour) inside the request;
+- the environment's proxy and CA bundle read once, when the session is made, not on
+  every call (musica_kit.outbound);
 - a token cache in Django's cache (shared by every worker and, with Redis, every
   replica) instead of spotipy's default ``.cache`` file;
 - a 429 blocks Spotify calls for ``Retry-After`` seconds, recorded in the shared cache,
@@ -22,6 +24,7 @@ from requests.adapters import HTTPAdapter
 from spotipy.cache_handler import CacheHandler
 from spotipy.oauth2 import SpotifyClientCredentials, SpotifyOauthError
 
+from musica_kit.outbound import read_environment_once
 from musica_kit.track import Track
 
 from .base import ProviderUnavailable
@@ -127,6 +130,7 @@ class SpotifyProvider:
         adapter = HTTPAdapter(pool_connections=2, pool_maxsize=settings.PROVIDER_POOL_SIZE, max_retries=0)
         session.mount("http://", adapter)
         session.mount("https://", adapter)
+        read_environment_once(session, settings.SPOTIFY_API_URL, settings.SPOTIFY_AUTH_URL)
         timeout = (settings.SPOTIFY_CONNECT_TIMEOUT, settings.SPOTIFY_READ_TIMEOUT)
         self._auth = SharedClientCredentials(
             client_id=settings.SPOTIFY_CLIENT_ID,

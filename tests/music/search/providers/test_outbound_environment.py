@@ -1,0 +1,164 @@
+"""The providers' sessions read the environment (proxies, NO_PROXY, CA bundle) once, when made, and
+then behave as requests would have on each call (musica_kit.outbound)."""
+
+import http.server
+import threading
+import urllib.error
+import urllib.request
+
+import pytest
+import requests
+from requests.utils import select_proxy
+
+from musica_kit.outbound import read_environment_once
+from search.providers.keyless import new_session
+from search.providers.spotify import SpotifyProvider
+
+URLS = ["https://api.spotify.com/v1/", "https://accounts.spotify.com/api/token", "http://music:5001/search"]
+ENVIRONMENTS = [
+    {},
+    {"HTTPS_PROXY": "http://proxy.corp:3128"},
+    {"HTTPS_PROXY": "http://proxy.corp:3128", "NO_PROXY": "accounts.spotify.com"},
+    {"ALL_PROXY": "http://all.corp:8080", "no_proxy": "music,localhost"},
+    {"http_proxy": "http://plain.corp:3128", "REQUESTS_CA_BUNDLE": "/etc/corp-ca.pem"},
+    {"CURL_CA_BUNDLE": "/etc/curl-ca.pem"},
+]
+PROXY_VARIABLES = [
+    "HTTP_PROXY",
+    "HTTPS_PROXY",
+    "ALL_PROXY",
+    "NO_PROXY",
+    "REQUESTS_CA_BUNDLE",
+    "CURL_CA_BUNDLE",
+]
+
+
+@pytest.fixture
+def clean_environment(monkeypatch):
+    for name in PROXY_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.lower(), raising=False)
+    return monkeypatch
+
+
+def _effective(session: requests.Session, url: str) -> tuple:
+    """The proxy and verify a call to ``url`` through ``session`` would use."""
+    options = session.merge_environment_settings(url, {}, None, None, None)
+    return select_proxy(url, options["proxies"]), options["verify"]
+
+
+@pytest.mark.parametrize("environment", ENVIRONMENTS, ids=lambda env: ",".join(env) or "none")
+def test_settled_session_uses_what_requests_would_read_on_each_call(clean_environment, environment):
+    for name, value in environment.items():
+        clean_environment.setenv(name, value)
+    per_call = requests.Session()
+    settled = read_environment_once(requests.Session(), *URLS)
+    assert settled.trust_env is False
+    for url in URLS:
+        assert _effective(settled, url) == _effective(per_call, url), url
+
+
+def test_environment_is_not_read_again_after_the_session_is_made(clean_environment):
+    session = read_environment_once(requests.Session(), *URLS)
+    clean_environment.setenv("HTTPS_PROXY", "http://late.corp:3128")
+    assert _effective(session, URLS[0]) == (None, True)
+
+
+def test_a_session_that_already_ignores_the_environment_is_left_alone(clean_environment):
+    clean_environment.setenv("HTTPS_PROXY", "http://proxy.corp:3128")
+    session = requests.Session()
+    session.trust_env = False
+    assert read_environment_once(session, *URLS).proxies == {}
+
+
+def test_every_provider_session_is_settled(clean_environment, settings):
+    clean_environment.setenv("HTTPS_PROXY", "http://proxy.corp:3128")
+    settings.SPOTIFY_CLIENT_ID, settings.SPOTIFY_CLIENT_SECRET = "id", "secret"  # never used: no call
+    settings.SPOTIFY_API_URL = "https://api.spotify.com/v1/"
+    settings.SPOTIFY_AUTH_URL = "https://accounts.spotify.com/api/token"
+    spotify_session = SpotifyProvider()._client._session
+    assert spotify_session.trust_env is False
+    assert spotify_session.proxies == {
+        "https://api.spotify.com": "http://proxy.corp:3128",
+        "https://accounts.spotify.com": "http://proxy.corp:3128",
+    }
+    keyless = new_session("https://api.deezer.com")
+    assert keyless.trust_env is False
+    assert keyless.proxies == {"https://api.deezer.com": "http://proxy.corp:3128"}
+
+
+class _ForwardingProxy(http.server.ThreadingHTTPServer):
+    """A plain-HTTP forward proxy that records the absolute URLs it was asked for."""
+
+    daemon_threads = True
+
+    def __init__(self):
+        self.seen: list[str] = []
+        proxy = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def _forward(self):
+                proxy.seen.append(f"{self.command} {self.path}")
+                length = int(self.headers.get("Content-Length") or 0)
+                request = urllib.request.Request(
+                    self.path,
+                    data=self.rfile.read(length) if length else None,
+                    headers={k: v for k, v in self.headers.items() if k.lower() != "proxy-connection"},
+                    method=self.command,
+                )
+                try:
+                    with urllib.request.urlopen(request, timeout=5) as answer:
+                        status, body, kind = answer.status, answer.read(), answer.headers["Content-Type"]
+                except urllib.error.HTTPError as error:
+                    status, body, kind = error.code, error.read(), error.headers["Content-Type"]
+                self.send_response(status)
+                self.send_header("Content-Type", kind or "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            do_GET = do_POST = _forward
+
+            def log_message(self, *args):
+                pass
+
+        super().__init__(("127.0.0.1", 0), Handler)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}"
+
+
+@pytest.fixture
+def forwarding_proxy():
+    server = _ForwardingProxy()
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server
+    server.shutdown()
+    server.server_close()
+    thread.join(timeout=5)
+
+
+def test_spotify_search_goes_through_the_proxy_of_the_environment(
+    clean_environment, spotify, forwarding_proxy
+):
+    clean_environment.setenv("HTTP_PROXY", forwarding_proxy.url)  # the double listens on plain http
+    provider = SpotifyProvider()
+    clean_environment.delenv("HTTP_PROXY")  # read once: the session keeps it
+    tracks = provider.search("Queen", 1)
+    assert tracks and tracks[0].titulo
+    searches = [
+        seen for seen in forwarding_proxy.seen if seen.startswith(f"GET {spotify.url}") and "/search?" in seen
+    ]
+    assert len(searches) == 1, forwarding_proxy.seen
+    assert f"POST {spotify.auth_url}" in forwarding_proxy.seen  # the token, through the same proxy
+    assert spotify.stats()["search_calls"] == 1
+
+
+def test_no_proxy_host_goes_direct(clean_environment, spotify, forwarding_proxy):
+    clean_environment.setenv("HTTP_PROXY", forwarding_proxy.url)
+    clean_environment.setenv("NO_PROXY", "127.0.0.1")
+    assert SpotifyProvider().search("Queen", 1)
+    assert forwarding_proxy.seen == []
+    assert spotify.stats()["search_calls"] == 1
