@@ -13,7 +13,13 @@ from musica_kit.errors import error_body
 from musica_kit.schema import error_response
 
 from .providers import ProviderUnavailable, get_chain
-from .serializers import ProviderStateSerializer, SearchParamsSerializer, SearchResultSerializer, source_field
+from .serializers import (
+    ProviderStateSerializer,
+    SearchParamsSerializer,
+    SearchResultSerializer,
+    search_result_body,
+    source_field,
+)
 from .services import IncompleteMiss, search_tracks
 
 _UNAVAILABLE = (
@@ -119,9 +125,7 @@ class SearchView(APIView):
                 response["Retry-After"] = str(exc.retry_after)
             response.music_source = get_chain().name
             return response
-        response = Response(
-            SearchResultSerializer({"query": query, "source": result.source, "tracks": result.tracks}).data
-        )
+        response = Response(search_result_body(query=query, source=result.source, tracks=result.tracks))
         response.music_source = result.source
         response.music_cache = "hit" if result.cached else "miss"
         response.fresh_for = result.fresh_for

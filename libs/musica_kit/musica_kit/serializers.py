@@ -46,8 +46,34 @@ def described(help_text: str):
 
 def _serializer_field(spec: Field) -> serializers.Field:
     members = get_args(spec.type) or (spec.type,)
-    base = next(t for t in members if t is not type(None))
-    return _FIELD_CLASSES[base](allow_null=type(None) in members, help_text=spec.metadata.get("help_text"))
+    return _FIELD_CLASSES[_base_type(spec)](
+        allow_null=type(None) in members, help_text=spec.metadata.get("help_text")
+    )
+
+
+def _base_type(spec: Field) -> type:
+    members = get_args(spec.type) or (spec.type,)
+    return next(t for t in members if t is not type(None))
+
+
+def dataclass_representation(dataclass, *, exclude: tuple[str, ...] = ()):
+    """A function giving what ``dataclass_serializer(dataclass, exclude=...)``'s ``.data`` gives for an
+    instance (the same keys in the same order; None stays None, the rest ``str()``/``int()`` as
+    CharField/IntegerField do) without building a serializer and its fields: on a hot path (every
+    search of music_service) that building was about a seventh of the request's CPU. The serializer
+    stays the API's description; tests hold the two equal."""
+    converters = tuple(
+        (spec.name, _base_type(spec)) for spec in fields(dataclass) if spec.name not in exclude
+    )
+
+    def represent(instance) -> dict:
+        values = {}
+        for name, kind in converters:
+            value = getattr(instance, name)
+            values[name] = None if value is None else kind(value)
+        return values
+
+    return represent
 
 
 def dataclass_serializer(
