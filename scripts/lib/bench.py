@@ -98,6 +98,10 @@ class Run:
     searches: int | None = None  # searches the double received during the run
     songs: int | None = None  # distinct songs among them
     cpu_ms: list[float | None] = field(default_factory=list)  # server CPU per request: auth, music
+    # How evenly the auth workers shared this run: the least busy one's CPU over the busiest one's
+    # (1.0 even; under BALANCED_SHARE, wrk's keep-alive connections sat mostly on one worker and the
+    # row measures one process, not the service). None: auth not sampled, or a single worker.
+    worker_share: float | None = None
 
     @property
     def rps(self) -> float:
@@ -247,9 +251,12 @@ def measure(
         if load.get("songs") == "unique":
             load = dict(load, prefix=f"{base_prefix} c{conns}")  # new songs at every level
         cpu_before = [cpu_seconds(service) for service in cpu]
+        workers_before = worker_cpu_ticks(cpu[0]) if cpu[0] else {}
         result = wrk(bench, url, conns=conns, seconds=profile.duration, **load)
         settle(bench)  # requests still in flight when wrk stopped belong to this run
         cpu_used = [cpu_seconds(service) - used for service, used in zip(cpu, cpu_before, strict=True)]
+        workers_after = worker_cpu_ticks(cpu[0]) if cpu[0] else {}
+        worker_used = [ticks - workers_before.get(pid, 0) for pid, ticks in workers_after.items()]
         queries = bench.double.stats()["queries"][before:]
         errors = wrk_errors(result)
         detail = ", ".join(
@@ -273,13 +280,17 @@ def measure(
                 used * 1000 / result["requests"] if service and result["requests"] else None
                 for service, used in zip(cpu, cpu_used, strict=True)
             ],
+            worker_share=min(worker_used) / max(worker_used)
+            if len(worker_used) > 1 and max(worker_used)
+            else None,
         )
         runs.append(run)
         bench.runs.append(run)
         print(
             f"  {key:<3} c={conns:<3} {run.rps:8.1f} req/s  p50 {run.p50:7.1f}  p95 {run.p95:7.1f}  "
             f"p99 {run.p99:7.1f} ms  errors {errors}{' (' + detail + ')' if detail else ''}  "
-            f"searches {run.per_song}  CPU ms/req {run.cpu_text}",
+            f"searches {run.per_song}  CPU ms/req {run.cpu_text}"
+            + (f"  auth workers {run.worker_share:.2f}" if run.worker_share is not None else ""),
             flush=True,
         )
         if bench.profile.name == "quick":
@@ -1187,6 +1198,7 @@ def draw_chart(
         axis.margins(y=0.12)
         for _, first, _last in spans[1:]:
             axis.axvline(first - 0.85, color="#cccccc", linewidth=0.8, zorder=1)
+
     def when(data: dict) -> str:
         config = data.get("config") or {}
         started = str(data.get("started", ""))[:16].replace("T", " ")

@@ -72,6 +72,10 @@ def test_bench_quick_runs_every_scenario_cleanly(tmp_path):
         assert run["cpu_ms_auth"] == run["cpu_ms"][0] and run["cpu_ms_music"] == run["cpu_ms"][1], run
         if run["key"] in ("1", "2", "3", "5", "1a", "2a", "4"):
             assert run["cpu_ms_auth"] > 0, run
+            # auth's two workers: how evenly they shared the row (the less busy over the busier).
+            assert run["worker_share"] is not None and 0 <= run["worker_share"] <= 1, run
+        else:
+            assert run["worker_share"] is None, run  # auth not sampled (music alone)
         if run["key"] in ("6", "1", "2"):
             assert run["cpu_ms_music"] > 0, run
     # --before: the chart against the fixture run, and the before/after table under it.
