@@ -45,9 +45,8 @@ def described(help_text: str):
 
 
 def _serializer_field(spec: Field) -> serializers.Field:
-    members = get_args(spec.type) or (spec.type,)
     return _FIELD_CLASSES[_base_type(spec)](
-        allow_null=type(None) in members, help_text=spec.metadata.get("help_text")
+        allow_null=type(None) in get_args(spec.type), help_text=spec.metadata.get("help_text")
     )
 
 
