@@ -8,12 +8,15 @@ or open another account. Here the claim must be what we issue: a positive intege
 digits is tolerated, as SimpleJWT accepts it) within the primary key's range.
 
 The user is still read on every request (a deactivated or deleted user is refused at once), but
-with one SELECT by primary key written once per database (``Manager.raw``, which applies the
-same column converters as a queryset) instead of a queryset compiled again for every request:
-the ORM's compilation was most of the cost of a note's authentication (docs/benchmarks.md).
+with one SELECT by primary key written once per database, run on the connection's cursor with
+the column converters a queryset applies and the model's ``from_db``, instead of a queryset
+compiled again for every request (most of the cost of a note's authentication) or a
+``Manager.raw`` (which resolves its columns again for every row: 6 % of a note's CPU;
+docs/benchmarks.md).
 """
 
 import re
+import threading
 from functools import cache
 
 from django.core.exceptions import ValidationError
@@ -41,21 +44,52 @@ def user_id_from_claim(value) -> int | None:
 
 
 @cache
-def _user_by_id_sql(model, alias: str, vendor: str) -> str:
-    """SELECT every concrete column of ``model`` WHERE USER_ID_FIELD = %s (built once per database)."""
+def _user_by_id_query(model, alias: str, vendor: str) -> tuple[str, tuple[str, ...], tuple]:
+    """SELECT every concrete column of ``model`` WHERE USER_ID_FIELD = %s, built once per database,
+    with the fields' attribute names and columns (for from_db and the column converters)."""
     quote = connections[alias].ops.quote_name
-    columns = ", ".join(quote(field.column) for field in model._meta.concrete_fields)
+    concrete = model._meta.concrete_fields
+    columns = ", ".join(quote(field.column) for field in concrete)
     key = quote(model._meta.get_field(api_settings.USER_ID_FIELD).column)
     # Only quoted identifiers from the model's metadata; the id is always a query parameter.
-    return f"SELECT {columns} FROM {quote(model._meta.db_table)} WHERE {key} = %s"  # noqa: S608
+    sql = f"SELECT {columns} FROM {quote(model._meta.db_table)} WHERE {key} = %s"  # noqa: S608
+    names = tuple(field.attname for field in concrete)
+    return sql, names, tuple(field.get_col(model._meta.db_table) for field in concrete)
+
+
+_per_thread = threading.local()
+
+
+def _converters(connection, cols: tuple) -> list[tuple[int, list, object]]:
+    """The column converters a queryset applies (a SQLite datetime is text, a boolean 0/1), looked up
+    once per connection object: Django's connections are per thread, and so is this cache."""
+    cached = getattr(_per_thread, "converters", None)
+    if cached is None or cached[0] is not connection or cached[1] is not cols:
+        found = []
+        for position, col in enumerate(cols):
+            converters = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
+            if converters:
+                found.append((position, converters, col))
+        cached = _per_thread.converters = (connection, cols, found)
+    return cached[2]
 
 
 def user_by_id(model, user_id: int):
-    """The user whose USER_ID_FIELD is ``user_id`` (a whole model instance), or None."""
-    manager = model._default_manager
-    alias = manager.db
-    sql = _user_by_id_sql(model, alias, connections[alias].vendor)
-    return next(iter(manager.raw(sql, [user_id])), None)
+    """The user whose USER_ID_FIELD is ``user_id`` (a whole model instance, as ``Manager.raw`` or a
+    queryset gives it: the same converters, ``from_db``), or None."""
+    alias = model._default_manager.db
+    connection = connections[alias]
+    sql, names, cols = _user_by_id_query(model, alias, connection.vendor)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [user_id])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    values = list(row)
+    for position, converters, col in _converters(connection, cols):
+        for converter in converters:
+            values[position] = converter(values[position], col, connection)
+    return model.from_db(alias, names, values)
 
 
 class JWTAuthentication(authentication.JWTAuthentication):

@@ -99,18 +99,31 @@ def _configured_secrets() -> list[str]:
 
 
 @functools.lru_cache(maxsize=8)
-def _secrets_pattern(secrets: tuple[str, ...]) -> re.Pattern | None:
-    """One pattern for every configured secret, as written and as inside a JSON string, longest
-    first (a secret containing another is masked whole). Compiled once per set of values: the
-    values are read for every line (a test or a hook may change them), the regex is not rebuilt."""
+def _secrets_pattern(secrets: tuple[str, ...]) -> tuple[tuple[str, ...], re.Pattern | None]:
+    """Every configured secret as written and as inside a JSON string, and one pattern for all of
+    them, longest first (a secret containing another is masked whole). Built once per set of values:
+    the values are read for every line (a test or a hook may change them), the regex is not rebuilt."""
     forms = set()
     for secret in secrets:
         if len(secret) >= MIN_SECRET_LENGTH:
             forms.add(secret)
             forms.add(json.dumps(secret, ensure_ascii=False)[1:-1])
     if not forms:
-        return None
-    return re.compile("|".join(re.escape(form) for form in sorted(forms, key=len, reverse=True)))
+        return (), None
+    ordered = tuple(sorted(forms, key=len, reverse=True))
+    return ordered, re.compile("|".join(re.escape(form) for form in ordered))
+
+
+# Under re.IGNORECASE "i" also matches these two, which casefold() does not turn into "i".
+_DOTTED_I = str.maketrans({"\u0131": "i", "\u0130": "i"})
+
+
+def _may_match(text: str) -> tuple[bool, bool]:
+    """Whether each of _MASKS can match ``text`` at all, by plain substring tests (a regex scan of
+    every line cost about as much as formatting it). Never false when the pattern would match:
+    every match of the first holds "bearer" or "basic" in any case, every match of the second "eyJ"."""
+    folded = text.translate(_DOTTED_I).casefold()
+    return ("bearer" in folded or "basic" in folded), "eyJ" in text
 
 
 def redact(text: str) -> str:
@@ -118,11 +131,12 @@ def redact(text: str) -> str:
         configured = tuple(_configured_secrets())
     except Exception:  # settings not importable: still mask the patterns
         configured = ()
-    pattern = _secrets_pattern(configured)
-    if pattern is not None:
+    forms, pattern = _secrets_pattern(configured)
+    if pattern is not None and any(form in text for form in forms):
         text = pattern.sub("[redacted]", text)
-    for pattern, replacement in _MASKS:
-        text = pattern.sub(replacement, text)
+    for (pattern, replacement), possible in zip(_MASKS, _may_match(text), strict=True):
+        if possible:
+            text = pattern.sub(replacement, text)
     return text
 
 

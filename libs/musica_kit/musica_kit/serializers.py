@@ -14,13 +14,20 @@ _FIELD_CLASSES = {str: serializers.CharField, int: serializers.IntegerField}
 
 
 def _fresh(field: serializers.Field) -> serializers.Field:
-    """A new field from the arguments ``field`` was made with (what DRF's deepcopy of a field does),
-    without deep-copying arguments that are plain settings (texts, numbers, choices, styles): only a
-    field given another field (a list's ``child``) is deep-copied, so no two serializers share one."""
+    """A new, unbound field equal to ``field`` (what DRF's deepcopy of a field gives) for a serializer
+    of its own. A field given another field (a list's ``child``) or a nested serializer is deep-copied,
+    as DRF does, so no two serializers share one. Any other field is copied attribute by attribute: its
+    settings (texts, numbers, choices, styles, its validators) are only read once built, and binding
+    sets the copy's own name and parent. Calling the field's __init__ again, as DRF's deepcopy does,
+    was about 6 % of a note's CPU (py-spy on scripts/lib/profile_note.py, docs/benchmarks.md)."""
     arguments = (*field._args, *field._kwargs.values())
-    if any(isinstance(value, serializers.Field) for value in arguments):
+    if isinstance(field, serializers.BaseSerializer) or any(
+        isinstance(value, serializers.Field) for value in arguments
+    ):
         return copy.deepcopy(field)
-    return field.__class__(*field._args, **field._kwargs)
+    fresh = object.__new__(type(field))
+    fresh.__dict__.update(field.__dict__)
+    return fresh
 
 
 class FieldsBuiltOnceMixin:

@@ -119,3 +119,42 @@ def test_deploy_checks_flag_weak_or_shared_secrets(settings):
     assert "auth.W002" in _deploy_warnings(SIMPLE_JWT={**jwt, "SIGNING_KEY": strong}, SECRET_KEY=strong)
     assert "auth.W003" in _deploy_warnings(MUSIC_SERVICE_TOKEN="")
     assert "auth.W003" in _deploy_warnings(MUSIC_SERVICE_TOKEN="change-me-shared-internal-token-xxxxxxx")
+
+
+def _redact_by_regex_alone(text: str) -> str:
+    """What redact did before its substring pre-checks: every pattern always run."""
+    from musica_kit import request_context
+
+    _, pattern = request_context._secrets_pattern(tuple(request_context._configured_secrets()))
+    if pattern is not None:
+        text = pattern.sub("[redacted]", text)
+    for mask, replacement in request_context._MASKS:
+        text = mask.sub(replacement, text)
+    return text
+
+
+def test_redaction_skips_no_match_its_patterns_would_make(settings):
+    """redact checks substrings before running a pattern; it must mask exactly what the patterns
+    alone mask, including the spellings re.IGNORECASE accepts (İ and ı match "i")."""
+    import random
+
+    from musica_kit.request_context import redact
+
+    settings.MUSIC_SERVICE_TOKEN = "service-token-sentinel-0123456789"
+    secret = settings.MUSIC_SERVICE_TOKEN
+    pieces = [
+        "Bearer ", "bearer+", "BEARER%20", "BaSiC ", "basıc ", "BASİC ", "Beareṙ ", "Basic", "eyJ", "eyj",
+        "eyJhbGciOiJIUzI1NiJ9", ".", "eyJzdWIiOiIxIn0", "abcdefgh12345678", "Y2xpZW50OnNlY3JldA==", " ",
+        secret, secret[:-1], json.dumps(secret)[1:-1], "\\n", '"', "ſ", "K", "ß", "İ", "ı", "ana", "/notas",
+    ]  # fmt: skip
+    rng = random.Random(14)
+    texts = ["", "request", f"Bearer {secret}", "basıc dXNlcjpwYXNzd29yZA==", "BASİC dXNlcjpwYXNzd29yZA=="]
+    texts += ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 12))) for _ in range(3000)]
+    masked = 0
+    for text in texts:
+        expected = _redact_by_regex_alone(text)
+        assert redact(text) == expected, text
+        masked += expected != text
+    assert masked > 1000  # the generated texts do exercise the masks
+    assert redact("basıc dXNlcjpwYXNzd29yZA==") == "basıc [redacted]"
+    assert redact("BASİC dXNlcjpwYXNzd29yZA==") == "BASİC [redacted]"
