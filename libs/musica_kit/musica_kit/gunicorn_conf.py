@@ -1,8 +1,11 @@
 """gunicorn settings both services share; each project's gunicorn.conf.py imports these and sets its
 port, workers and threads (flags on the command line override both)."""
 
+import errno
 import gc
 import os
+import socket
+import sys
 
 from musica_kit.env import env_bool
 
@@ -10,6 +13,15 @@ worker_class = "gthread"
 timeout = 30
 graceful_timeout = 10
 keepalive = 5
+# Each worker listens on a socket of its own (SO_REUSEPORT; gunicorn then binds in the workers, not
+# the master) and the kernel spreads new connections over them. On one shared socket, whichever
+# worker woke first took a whole burst of keep-alive connections (a benchmark's 8, a proxy's upstream
+# pool) while the other idled on a CPU-bound service: up to half the throughput (docs/benchmarks.md,
+# "auth workers 0.00"). Linux only: other systems do not balance SO_REUSEPORT sockets. The price: a
+# worker that dies drops the connections still queued on its socket, where a shared socket would
+# have handed them to another worker. GUNICORN_REUSE_PORT=0 goes back to one shared socket.
+reuse_port = env_bool("GUNICORN_REUSE_PORT", default=sys.platform.startswith("linux"))
+
 # Each service logs one JSON line per request itself; gunicorn's access log would repeat it.
 accesslog = None
 # Two gunicorns on one host would otherwise fight over ~/.gunicorn/gunicorn.ctl.
@@ -25,11 +37,34 @@ if not env_bool("DJANGO_SECURE_PROXY_SSL_HEADER"):
 
 
 def on_starting(server):
-    """Refuse weak or placeholder secrets (musica_kit.secrets) before any worker starts."""
+    """Refuse weak or placeholder secrets (musica_kit.secrets) before any worker starts, and a port
+    another server already listens on."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     from musica_kit.secrets import require_strong_secrets
 
     require_strong_secrets()
+    if server.cfg.reuse_port:
+        refuse_a_taken_port(server.cfg.address)
+
+
+def refuse_a_taken_port(addresses) -> None:
+    """Exit 1 if a TCP address to bind is already listened on, as gunicorn does on its own with one
+    shared socket. With SO_REUSEPORT a second server of the same user would otherwise join the port
+    silently and take part of its connections (a second `scripts/run`, a stale process)."""
+    for address in addresses:
+        if not isinstance(address, tuple):
+            continue  # a unix socket or an inherited descriptor: gunicorn's own checks apply
+        host, port = address[0], address[1]
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        with socket.socket(family, socket.SOCK_STREAM) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as gunicorn binds
+            try:
+                probe.bind((host, port))
+            except OSError as exc:
+                if exc.errno != errno.EADDRINUSE:
+                    raise
+                print(f"error: {host}:{port} is already in use", file=sys.stderr, flush=True)
+                sys.exit(1)
 
 
 # Python collects its youngest generation every 700 new container objects: dozens of times per
