@@ -104,17 +104,22 @@ def test_keep_alive_connections_opened_together_spread_over_both_workers(auth):
     assert min(held.values()) >= 1, held
 
 
+def _assert_refused(service: ServiceProcess, port: int) -> None:
+    """``service`` exits 1 within the deadline, naming the taken address."""
+    service.start()
+    try:
+        assert service.proc.wait(timeout=DEADLINE) == 1
+    except subprocess.TimeoutExpired:
+        service.stop()
+        pytest.fail(f"gunicorn started on a taken port:\n{service.logs()[-2000:]}")
+    assert f"127.0.0.1:{port} is already in use" in service.logs()
+
+
 def test_a_second_server_on_the_same_port_refuses_to_start_and_the_first_keeps_serving(auth, tmp_path):
     second = ServiceProcess(
         "auth-second", "auth_project", dict(auth.env), tmp_path, port=auth.port, health_path=None
     )
-    second.start()
-    try:
-        assert second.proc.wait(timeout=DEADLINE) == 1
-    except subprocess.TimeoutExpired:
-        second.stop()
-        pytest.fail(f"a second gunicorn started on a taken port:\n{second.logs()[-2000:]}")
-    assert f"127.0.0.1:{auth.port} is already in use" in second.logs()
+    _assert_refused(second, auth.port)
     # No connection was taken by the refused server.
     for connection in _open_kept_alive(auth.port, 8):
         connection.close()
@@ -133,10 +138,4 @@ def test_a_port_taken_by_any_listener_refuses_to_start(tmp_path):
         refused = ServiceProcess(
             "auth-refused", "auth_project", dict(service.env), tmp_path, port=port, health_path=None
         )
-        refused.start()
-        try:
-            assert refused.proc.wait(timeout=DEADLINE) == 1
-        except subprocess.TimeoutExpired:
-            refused.stop()
-            pytest.fail(f"gunicorn started on a taken port:\n{refused.logs()[-2000:]}")
-        assert f"127.0.0.1:{port} is already in use" in refused.logs()
+        _assert_refused(refused, port)
