@@ -395,8 +395,14 @@ class Stack:
     reader_token: str
     pool: list[str]
     music_env: dict
+    runner: object  # the async auth's re-enrichment runner
 
     notes_post = {"method": "POST", "path": "/notas"}
+
+    def runner_running(self) -> None:
+        """Start the runner again if a drain stopped it (an async scenario needs it)."""
+        if self.runner.proc is None or self.runner.proc.poll() is not None:
+            self.runner.start()
 
     def warm_load(self) -> dict:
         return dict(self.notes_post, songs="pool", prefix="warm song", pool=len(self.pool))
@@ -598,6 +604,7 @@ def scenario_5(bench: Bench, st: Stack) -> None:
 def scenario_1a(bench: Bench, st: Stack) -> None:
     # ENRICHMENT_MODE=async: saved "pendiente" at once, the runner fills the notes in.
     say("1a: POST /notas, music cache warm (async)")
+    st.runner_running()
     measure(
         bench,
         "1a",
@@ -608,13 +615,14 @@ def scenario_1a(bench: Bench, st: Stack) -> None:
         token=st.tokens["async"],
         **st.warm_load(),
     )
-    drain(bench, st.asyn, "warm song", "1a")
+    drain(bench, st, "warm song", "1a")
 
 
 def scenario_2a(bench: Bench, st: Stack) -> None:
     latency = bench.profile.latency_ms
     say(f"2a: POST /notas, every song new, double at {latency} ms (async)")
     bench.double.configure(latency_ms=latency)
+    st.runner_running()
     measure(
         bench,
         "2a",
@@ -628,7 +636,7 @@ def scenario_2a(bench: Bench, st: Stack) -> None:
         warm_prefix="cold async warmup",
         **st.notes_post,
     )
-    drain(bench, st.asyn, "cold async", "2a")
+    drain(bench, st, "cold async", "2a")
     bench.double.configure(latency_ms=0)
 
 
@@ -758,7 +766,7 @@ def run_all(bench: Bench, config: dict, only: list[str]) -> None:
             for service in services.values():
                 stack.callback(service.stop)  # a no-op for one that never started
             list(pool.map(lambda service: service.start(), services.values()))
-        stack.enter_context(enrich_runner(services["async"], interval=0.5))
+        runner = stack.enter_context(enrich_runner(services["async"], interval=0.5))
         say("services up; registering users, seeding the reader's notes")
 
         # Users (a password hash each: slow on purpose) and the reader's notes, in parallel.
@@ -790,6 +798,7 @@ def run_all(bench: Bench, config: dict, only: list[str]) -> None:
             reader_token=reader.token,
             pool=pool,
             music_env=music_env,
+            runner=runner,
         )
         for key, scenario in SCENARIOS.items():
             if not only or key in only:
@@ -806,8 +815,13 @@ def run_all(bench: Bench, config: dict, only: list[str]) -> None:
     bench.totals = {"searches": sum(per_song.values()), "songs": len(per_song), "repeated": len(twice)}
 
 
-def drain(bench: Bench, auth, prefix: str, key: str) -> None:
-    """Wait for the async runner to fill every note of this scenario; record how long it took."""
+def drain(bench: Bench, st: Stack, prefix: str, key: str) -> None:
+    """Wait for the async runner to fill every note of this scenario; record how long it took.
+
+    If the bounded wait ends with notes still pending, the runner is stopped (and started again by
+    the next async scenario): left running, it would keep filling them beside the scenarios that
+    follow, on the same cores and the same music_service."""
+    auth = st.asyn
     started = time.monotonic()
     searches_before = len(bench.double.stats()["queries"])
     deadline = started + bench.profile.drain_timeout
@@ -831,9 +845,18 @@ def drain(bench: Bench, auth, prefix: str, key: str) -> None:
         + (f" ({rate:.0f} notes/s)" if rate else "")
         + f"; {len(bench.double.stats()['queries']) - searches_before} Spotify searches while draining"
     )
+    if left:
+        st.runner.stop()
+        message += "; the runner was stopped so that it does not run beside the next scenarios"
     print("  " + message)
     bench.notes.append(message)
-    bench.drains[key] = {"total": total, "pending": pending_at_end, "left": left, "seconds": elapsed}
+    bench.drains[key] = {
+        "total": total,
+        "pending": pending_at_end,
+        "left": left,
+        "seconds": elapsed,
+        "runner_stopped": bool(left),
+    }
     if bench.profile.name == "quick":
         bench.check(left == 0 and set(states) <= {"ok"}, f"{key}: the runner filled every note {states}")
 

@@ -63,6 +63,8 @@ def test_bench_quick_runs_every_scenario_cleanly(tmp_path):
     assert re.fullmatch(r"(\d+) searches for \1 songs", one_each["measured"]), one_each
     drains = report["drains"]
     assert drains and all(d["left"] == 0 for d in drains.values()), drains  # the runner filled them in
+    # Only a drain that ends with notes left stops the runner (so it does not run beside what follows).
+    assert not any(d["runner_stopped"] for d in drains.values()), drains
     assert any("the runner filled them in" in note for note in report["notes"]), report["notes"]
     # The Markdown for docs is still written, with the same runs.
     assert out.read_text().count("\n| 2a | ") == len(report["profile"]["levels"])
