@@ -18,13 +18,14 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.request
 from pathlib import Path
+
+from musica_kit.gunicorn_conf import bind_error  # the check gunicorn's start runs too
 
 READY_TIMEOUT = float(os.environ.get("MUSICA_READY_TIMEOUT", "60"))
 MAX_RESTARTS, RESTART_WINDOW = 5, 60.0
@@ -83,16 +84,6 @@ class Service:
         if self.proc:
             with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.killpg(self.proc.pid, sig)
-
-
-def port_free(host: str, port: int) -> bool:
-    with socket.socket() as sock:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            sock.bind((host, port))
-        except OSError:
-            return False
-    return True
 
 
 def describe(returncode: int) -> str:
@@ -173,7 +164,7 @@ def main() -> int:
     host = os.environ.get("HOST", "127.0.0.1")
     auth_port, music_port = int(os.environ["AUTH_PORT"]), int(os.environ["MUSIC_PORT"])
     for name, port in (("music_service", music_port), ("auth_service", auth_port)):
-        if not port_free(host, port):
+        if bind_error(host, port) is not None:
             print(
                 f"error: port {port} on {host} is taken: {name} cannot start there "
                 f"(set AUTH_PORT / MUSIC_PORT)",

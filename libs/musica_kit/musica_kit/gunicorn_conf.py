@@ -47,24 +47,31 @@ def on_starting(server):
         refuse_a_taken_port(server.cfg.address)
 
 
+def bind_error(host: str, port: int) -> OSError | None:
+    """Why binding ``host:port`` would fail now (as gunicorn binds: SO_REUSEADDR), or None if free."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            return exc
+    return None
+
+
 def refuse_a_taken_port(addresses) -> None:
     """Exit 1 if a TCP address to bind is already listened on, as gunicorn does on its own with one
     shared socket. With SO_REUSEPORT a second server of the same user would otherwise join the port
-    silently and take part of its connections (a second `scripts/run`, a stale process)."""
+    silently and take part of its connections (a second `scripts/run`, a stale process). Any other
+    bind error is left to gunicorn's own bind, which reports it."""
     for address in addresses:
         if not isinstance(address, tuple):
             continue  # a unix socket or an inherited descriptor: gunicorn's own checks apply
         host, port = address[0], address[1]
-        family = socket.AF_INET6 if ":" in host else socket.AF_INET
-        with socket.socket(family, socket.SOCK_STREAM) as probe:
-            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as gunicorn binds
-            try:
-                probe.bind((host, port))
-            except OSError as exc:
-                if exc.errno != errno.EADDRINUSE:
-                    raise
-                print(f"error: {host}:{port} is already in use", file=sys.stderr, flush=True)
-                sys.exit(1)
+        error = bind_error(host, port)
+        if error is not None and error.errno == errno.EADDRINUSE:
+            print(f"error: {host}:{port} is already in use", file=sys.stderr, flush=True)
+            sys.exit(1)
 
 
 # Python collects its youngest generation every 700 new container objects: dozens of times per
