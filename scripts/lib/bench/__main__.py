@@ -38,52 +38,30 @@ TUNABLES = (
 
 def parse(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="scripts/bench", description=__doc__.split(";")[0])
-    parser.add_argument("--quick", action="store_true", help="seconds-long run that only proves it works")
-    for service in ("auth", "music"):
-        for what, variable in (("workers", "WEB_CONCURRENCY"), ("threads", "GUNICORN_THREADS")):
-            parser.add_argument(
-                f"--{service}-{what}",
-                type=int,
-                help=f"{variable} for {service}_service (default: its gunicorn.conf.py's default)",
-            )
-    parser.add_argument("--latency-ms", type=int, help="the double's latency in the cache-cold scenarios")
-    parser.add_argument("--duration", type=int, help="seconds per measured run")
-    parser.add_argument("--wrk-threads", type=int, default=1)
-    parser.add_argument(
-        "--only", default="", help=f"comma-separated scenarios (default all: {','.join(SCENARIOS)})"
+    add = parser.add_argument
+    add("--quick", action="store_true", help="seconds-long run that only proves it works")
+    for service in ("auth", "music"):  # default: the service's gunicorn.conf.py
+        add(f"--{service}-workers", type=int, help=f"WEB_CONCURRENCY of {service}_service")
+        add(f"--{service}-threads", type=int, help=f"GUNICORN_THREADS of {service}_service")
+    add("--latency-ms", type=int, help="the double's latency in the cache-cold scenarios")
+    add("--duration", type=int, help="seconds per measured run")
+    add("--wrk-threads", type=int, default=1)
+    add("--only", default="", help=f"comma-separated scenarios (default all: {','.join(SCENARIOS)})")
+    add("--out", type=Path, help="markdown file to write (default: docs/benchmarks.md; none for --quick)")
+    add("--json", type=Path, help="also write the results as JSON (named fields) to this file")
+    add = parser.add_argument_group("before/after chart (req/s and p99 per scenario)").add_argument
+    add(
+        "--chart", nargs=2, type=Path, metavar=("BEFORE.json", "AFTER.json"), help="only draw two --json runs"
     )
-    parser.add_argument(
-        "--out", type=Path, help="markdown file to write (default: docs/benchmarks.md; none for --quick)"
-    )
-    parser.add_argument(
-        "--json", type=Path, help="also write the results as JSON (named fields) to this file"
-    )
-    group = parser.add_argument_group("before/after chart (PNG: req/s and p99 per scenario and connections)")
-    group.add_argument(
-        "--chart",
-        nargs=2,
-        type=Path,
-        metavar=("BEFORE.json", "AFTER.json"),
-        help="draw the chart from two --json files and exit (no run, no wrk needed)",
-    )
-    group.add_argument(
-        "--before",
-        type=Path,
-        metavar="BEFORE.json",
-        help="after this run, draw it against an earlier --json file (and a table)",
-    )
-    group.add_argument(
-        "--chart-out",
-        type=Path,
-        help="PNG to write (default: docs/img/bench.png; with --quick, only when given)",
-    )
-    group.add_argument(
+    add("--before", type=Path, metavar="BEFORE.json", help="draw this run against an earlier --json run")
+    add("--chart-out", type=Path, help="PNG to write (default: docs/img/bench.png; none for --quick)")
+    add(
         "--chart-only",
         default=",".join(chart.CHART_SCENARIOS),
-        help="comma-separated scenarios to draw, in that order, or `all` (default: %(default)s)",
+        help="scenarios to draw, or `all` (%(default)s)",
     )
-    group.add_argument("--before-label", help='legend of the earlier run (default: "before (BRANCH COMMIT)")')
-    group.add_argument("--after-label", help='legend of the new run (default: "after (BRANCH COMMIT)")')
+    add("--before-label", help='legend of the earlier run (default: "before (BRANCH COMMIT)")')
+    add("--after-label", help='legend of the new run (default: "after (BRANCH COMMIT)")')
     args = parser.parse_args(argv)
     args.chart_only = None if args.chart_only == "all" else tuple(k for k in args.chart_only.split(",") if k)
     try:  # checked now, not after a ten-minute run

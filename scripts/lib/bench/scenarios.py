@@ -76,10 +76,8 @@ def cold(bench: Bench, st, key: str, mode: str) -> None:
 
 
 def drain(bench: Bench, st, prefix: str, key: str) -> None:
-    """Wait for the async runner to fill every note of this scenario; record how long it took.
-
-    A bounded wait that ends with notes still pending stops the runner (the next async scenario
-    starts it again): left running, it would fill them beside the scenarios that follow."""
+    """Wait (bounded) for the async runner to fill every note of this scenario; record how long it
+    took. If notes are still pending, stop the runner (the next async scenario starts it again)."""
     database = st.auth["async"].database
     started = time.monotonic()
     searches_before = len(bench.searches())
@@ -88,26 +86,22 @@ def drain(bench: Bench, st, prefix: str, key: str) -> None:
     while states.get("pendiente", 0) and time.monotonic() < started + bench.profile.drain_timeout:
         time.sleep(0.2)
         states = db_counts(database, prefix)
-    elapsed = time.monotonic() - started
-    left = states.get("pendiente", 0)
-    rate = (pending - left) / elapsed if elapsed > 0.05 and pending > left else None
-    message = (
-        f"{key}: {sum(states.values())} notes saved; {pending} still pendiente when the load stopped; "
-        + (
-            f"{left} still pendiente after {elapsed:.0f} s"
-            if left
-            else f"the runner filled them in {elapsed:.1f} s"
-        )
-        + (f" ({rate:.0f} notes/s)" if rate else "")
-        + f"; {len(bench.searches()) - searches_before} Spotify searches while draining"
+    elapsed, left, total = time.monotonic() - started, states.get("pendiente", 0), sum(states.values())
+    searched = len(bench.searches()) - searches_before
+    filled = (
+        f"{left} still pendiente after {elapsed:.0f} s"
+        if left
+        else f"the runner filled them in {elapsed:.1f} s"
     )
-    if left:
+    message = f"{key}: {total} notes saved; {pending} still pendiente when the load stopped; {filled}"
+    message += f"; {searched} Spotify searches while draining"
+    if left:  # left running, it would fill them beside the scenarios that follow
         st.runner.stop()
         message += "; the runner was stopped so that it does not run beside the next scenarios"
     print("  " + message)
     bench.notes.append(message)
     bench.drains[key] = {
-        "total": sum(states.values()),
+        "total": total,
         "pending": pending,
         "left": left,
         "seconds": elapsed,
@@ -181,7 +175,7 @@ def one_vs_three(bench: Bench, st) -> None:
                 this[key] = {
                     "requests": result["requests"],
                     "seconds": result["duration_us"] / 1e6,
-                    "cpu_s": cpu.seconds({pid: n for pid, n in spent.items() if pid != auth.proc.pid}),
+                    "cpu_s": cpu.seconds(spent),
                     "worker_share": 1.0 if share is None else share,
                 }
             ratio = pair_ratio([{f"scenario_{key}": value for key, value in this.items()}])
