@@ -25,15 +25,9 @@ from .wrk import FULL, QUICK, Bench, say
 # Settings the services read that a caller may set to compare (e.g. DB_CONN_MAX_AGE=0): part of the
 # printed command when set.
 TUNABLES = (
-    "DB_CONN_MAX_AGE",
-    "ENRICH_CONCURRENCY",
-    "ENRICH_BATCH_SIZE",
-    "MUSIC_POOL_SIZE",
-    "MUSIC_SESSION_MAX_REQUESTS",
-    "MUSIC_BREAKER_THRESHOLD",
-    "MUSIC_BREAKER_COOLDOWN",
-    "SEARCH_CACHE_TTL",
-)
+    "DB_CONN_MAX_AGE", "ENRICH_CONCURRENCY", "ENRICH_BATCH_SIZE", "MUSIC_POOL_SIZE",
+    "MUSIC_SESSION_MAX_REQUESTS", "MUSIC_BREAKER_THRESHOLD", "MUSIC_BREAKER_COOLDOWN", "SEARCH_CACHE_TTL",
+)  # fmt: skip
 
 
 def parse(argv: list[str] | None) -> argparse.Namespace:

@@ -20,6 +20,13 @@ SHORT_TITLES = {  # x-axis labels: the scenario tables' titles are too long for 
     "4": "4 music stopped",
 }
 BEFORE_COLOUR, AFTER_COLOUR = "#9e9e9e", "#1f77b4"
+RATIO_STYLE = {
+    "textcoords": "offset points",
+    "ha": "center",
+    "va": "bottom",
+    "fontsize": 6.5,
+    "color": "#333",
+}
 # The default: the notes scenarios. Music's search alone (6, 7, 7k) answers several times faster
 # and would flatten every other bar; `--chart-only all` draws it too.
 CHART_SCENARIOS = ("1", "2", "3", "4", "5", "1a", "2a")
@@ -51,15 +58,6 @@ def run_label(data: dict, default: str) -> str:
     git = data.get("git") or {}
     where = " ".join(part for part in (git.get("branch"), git.get("commit")) if part)
     return f"{default} ({where})" if where else default
-
-
-def _when(data: dict) -> str:
-    config = data.get("config") or {}
-    parts = [str(data.get("started", ""))[:16].replace("T", " ")]
-    if config:
-        parts.append(f"auth {config.get('auth_workers')}×{config.get('auth_threads')}")
-    parts = [part for part in parts if part]
-    return f" [{', '.join(parts)}]" if parts else ""
 
 
 def draw_chart(before: dict, after: dict, out: Path, *, labels: tuple[str, str], only=CHART_SCENARIOS):
@@ -114,25 +112,11 @@ def draw_chart(before: dict, after: dict, out: Path, *, labels: tuple[str, str],
     for key, conns, x in slots:  # the ratio after / before over each pair: what changed, at a glance
         old, new = runs["before"].get((key, conns)), runs["after"].get((key, conns))
         if old and new and old["rps"]:
-            top.annotate(
-                f"×{new['rps'] / old['rps']:.2f}",
-                (x, max(old["rps"], new["rps"])),
-                textcoords="offset points",
-                xytext=(0, 2),
-                ha="center",
-                va="bottom",
-                fontsize=6.5,
-                color="#333333",
-            )
+            ratio = f"×{new['rps'] / old['rps']:.2f}"
+            top.annotate(ratio, (x, max(old["rps"], new["rps"])), xytext=(0, 2), **RATIO_STYLE)
 
-    figure.legend(
-        top.get_legend_handles_labels()[0],
-        [labels[0] + _when(before), labels[1] + _when(after)],
-        loc="outside upper center",
-        ncol=2,
-        fontsize=9,
-        frameon=False,
-    )
+    handles = top.get_legend_handles_labels()[0]
+    figure.legend(handles, labels, loc="outside upper center", ncol=2, fontsize=9, frameon=False)
     top.set_title("Throughput per scenario and connection count (higher is better)", fontsize=10)
     bottom.set_title("p99 latency per scenario and connection count (lower is better)", fontsize=10)
     bottom.set_xticks([x for _, _, x in slots], [f"c{conns}" for _, conns, _ in slots], fontsize=7.5)
