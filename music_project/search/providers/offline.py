@@ -21,8 +21,9 @@ from pathlib import Path
 from urllib.parse import quote
 from xml.sax.saxutils import escape
 
-from musica_kit.track import Track
 from rapidfuzz import fuzz
+
+from musica_kit.track import Track
 
 from .base import ProviderUnavailable
 
@@ -38,17 +39,24 @@ _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _TITLE_MAX = 22
 _ARTIST_MAX = 30
 
-# English and Spanish articles, prepositions, conjunctions and pronouns: alone they name no song.
+# Articles, prepositions, conjunctions and pronouns: alone they name no song. Not "se", which is
+# also "sé" ("No sé tú").
 STOP_WORDS = frozenset(
-    "a al an and at by de del e el en for i in is it la las le lo los me mi my no o of on or su te "
-    "the to tu u un una unas uno unos y yo you your".split()  # not "se": it is also "sé" (No sé tú)
+    {
+        # English
+        "a", "an", "and", "at", "by", "for", "i", "in", "is", "it", "me", "my", "no", "of", "on", "or",
+        "the", "to", "you", "your",
+        # Spanish
+        "al", "de", "del", "e", "el", "en", "la", "las", "le", "lo", "los", "mi", "o", "su", "te", "tu",
+        "u", "un", "una", "unas", "uno", "unos", "y", "yo",
+    }
 )
 # A query word this long also finds the words it starts ("boh rhap"); a shorter one must be a whole
-# word, so "ai" does not find "Ain't No Mountain High Enough" nor "lo" "Lola".
+# word, so "ai" does not find "Ain't No Mountain High Enough" nor "ro" "Roar".
 PREFIX_MIN = 3
 # One song asked for (limit=1, a note's lookup): the best match counts only when the query is this
 # close to its title, its artist, or both (rapidfuzz's token_sort_ratio, 0-100). "bohemian" (64)
-# finds "Bohemian Rhapsody"; "love" (35) does not make "Love Will Tear Us Apart" a note's cover.
+# finds "Bohemian Rhapsody"; "love" (30) does not make "Love Will Tear Us Apart" a note's cover.
 SONG_SIMILARITY_MIN = 60
 
 
