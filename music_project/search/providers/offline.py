@@ -210,15 +210,11 @@ def _names_something(query_tokens: list[str]) -> bool:
     return len("".join(t for t in query_tokens if t not in STOP_WORDS)) >= 2
 
 
-def _word_matches(query_word: str, field_word: str) -> bool:
-    if len(query_word) >= PREFIX_MIN:
-        return field_word.startswith(query_word)
-    return field_word == query_word
-
-
 def _tokens_match(query_tokens: list[str], field_tokens: tuple[str, ...]) -> bool:
-    """Every query token matches some token of the field."""
-    return all(any(_word_matches(q, t) for t in field_tokens) for q in query_tokens)
+    """Every query token starts some token of the field, or equals it when shorter than PREFIX_MIN."""
+    return all(
+        any(t.startswith(q) if len(q) >= PREFIX_MIN else t == q for t in field_tokens) for q in query_tokens
+    )
 
 
 def _similarity(query_norm: str, song: CatalogSong) -> float:
@@ -282,10 +278,8 @@ class OfflineProvider:
 
     def search(self, query: str, limit: int) -> list[Track]:
         query_norm = normalize(query)
-        if not query_norm or limit <= 0:
-            return []
         query_tokens = query_norm.split()
-        if not _names_something(query_tokens):
+        if limit <= 0 or not _names_something(query_tokens):
             return []
         ranked = []
         for position, song in enumerate(self._catalog()):
