@@ -295,10 +295,13 @@ class Stack:
         ).stdout
 
     def logs(self, name: str) -> str:
-        result = run(
-            ["docker", "service", "logs", "--raw", self.service(name)], check=False, quiet=True, timeout=60
-        )
-        return result.stdout + result.stderr
+        """The logs of every container the service ran, those a rolling update stopped included
+        (`docker service logs` can hang on this engine once tasks are gone)."""
+        ids = run(
+            ["docker", "ps", "-aq", "--filter", f"label=com.docker.swarm.service.name={self.service(name)}"],
+            quiet=True,
+        ).stdout.split()
+        return "\n".join(self.container_logs(cid) for cid in ids)
 
     def container_logs(self, cid: str) -> str:
         result = run(["docker", "logs", cid], check=False, quiet=True)

@@ -261,13 +261,16 @@ def test_no_secret_in_service_inspect_container_inspect_or_any_log(stack):
     for name in names:
         texts = {
             "docker service inspect": json.dumps(stack.inspect_service(name)),
-            "docker service logs": stack.logs(name),
+            "the logs of its containers": stack.logs(name),
         }
         for cid in stack.containers(name):
             texts[f"docker inspect {cid[:12]}"] = run(["docker", "inspect", cid], quiet=True).stdout
         for where, text in texts.items():
             found += [
-                f"{variable} in {where} of {name}" for variable, value in values.items() if value in text
+                f"{variable} in {where} of {name}"
+                for variable, value in values.items()
+                # The double stands in for Spotify, which knows its own client's credentials.
+                if value in text and not (name == "spotify-double" and variable.startswith("SPOTIFY_"))
             ]
     assert not found, found
     spec = stack.inspect_service("auth")["Spec"]["TaskTemplate"]["ContainerSpec"]
