@@ -4,18 +4,23 @@ musica-swarm-test) and removed at the end with everything it created; MUSICA_TES
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 import sys
+import time
 
 import pytest
 
-from tests.swarm.swarm import Stack, log, wait_https_ok
+from tests.swarm.swarm import ROOT, Stack, log, wait_https_ok
 
 PASSWORD = "Canciones-2026-swarm"
 SERVICES = ("postgres", "redis", "spotify-double", "music", "auth", "runner", "proxy")
 REPLICAS = {"music": 3, "auth": 2}
 _stacks: list[Stack] = []
+# The rolling updates' figures (test_swarm.py writes them), printed at the end of the run.
+FIGURES = ROOT / "test-artifacts" / "swarm-rolling-updates.json"
+_SESSION_STARTED = time.time()
 
 
 @pytest.fixture(scope="session")
@@ -79,3 +84,10 @@ def pytest_runtest_makereport(item, call):
         except Exception as exc:  # the report must not fail because the logs could not be read
             print(f"could not read the service logs: {exc}", file=sys.stderr)
     return report
+
+
+def pytest_terminal_summary(terminalreporter):
+    if FIGURES.exists() and FIGURES.stat().st_mtime >= _SESSION_STARTED:
+        terminalreporter.section("measured figures")
+        for figures in json.loads(FIGURES.read_text()):
+            terminalreporter.write_line(str(figures))
