@@ -46,6 +46,13 @@ create() {  # create NAME (value on standard input)
     fi
 }
 
+# database_url holds postgres_password: both are made together, or both kept.
+have() { docker secret inspect "${prefix}_$1" >/dev/null 2>&1; }
+if { have postgres_password && ! have database_url; } || { ! have postgres_password && have database_url; }; then
+    echo "error: only one of ${prefix}_postgres_password and ${prefix}_database_url exists; remove it or" \
+        "use another MUSICA_SECRET_PREFIX" >&2
+    exit 1
+fi
 for pair in django_secret_key:DJANGO_SECRET_KEY music_django_secret_key:MUSIC_DJANGO_SECRET_KEY \
             jwt_signing_key:JWT_SIGNING_KEY music_service_token:MUSIC_SERVICE_TOKEN; do
     value="$(from_env "${pair#*:}")"
