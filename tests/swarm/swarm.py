@@ -7,6 +7,8 @@ created at the end: the stack, its secrets and volumes, and the swarm itself if 
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 import os
 import secrets
@@ -174,6 +176,10 @@ class Stack:
             ],
             quiet=True,
         )
+        # Chromium trusts this one certificate by its public key's hash (it takes no CA file).
+        pem = run(["openssl", "x509", "-pubkey", "-noout", "-in", str(cert)], quiet=True).stdout
+        der = base64.b64decode("".join(line for line in pem.splitlines() if "-----" not in line))
+        self.spki = base64.b64encode(hashlib.sha256(der).digest()).decode()
         return cert, key
 
     def create_secrets(self) -> None:

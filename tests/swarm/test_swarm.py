@@ -13,6 +13,7 @@ import threading
 import time
 import uuid
 
+from tests.support.tools import CHROMIUM_ARGS, find_chromium
 from tests.support.waiting import wait_until
 from tests.swarm.conftest import FIGURES, PASSWORD, User
 from tests.swarm.swarm import log, run
@@ -80,6 +81,47 @@ def test_https_only_with_the_local_ca_and_hsts(stack):
         quiet=True,
     )
     assert plain.stdout.startswith("308 https://localhost/notas"), plain.stdout
+
+
+def test_the_admin_login_in_headless_chromium_over_https(stack):
+    """CSRF over HTTPS behind the proxy (CSRF_TRUSTED_ORIGINS, SECURE_PROXY_SSL_HEADER) and secure
+    cookies, in Debian's Chromium trusting only the test certificate."""
+    from playwright.sync_api import sync_playwright
+
+    username, password = f"admin{secrets.token_hex(3)}", secrets.token_urlsafe(16)
+    auth = stack.containers("auth")[0]
+    run(
+        [
+            "docker",
+            "exec",
+            "-e",
+            f"DJANGO_SUPERUSER_USERNAME={username}",
+            "-e",
+            f"DJANGO_SUPERUSER_PASSWORD={password}",
+            auth,
+            "python",
+            "manage.py",
+            "createsuperuser",
+            "--noinput",
+        ],
+        quiet=True,
+    )
+    args = [*CHROMIUM_ARGS, f"--ignore-certificate-errors-spki-list={stack.spki}"]
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=find_chromium(), headless=True, args=args)
+        try:
+            context = browser.new_context(locale="es-ES")
+            page = context.new_page()
+            page.goto(f"{stack.base_url}/admin/login/")
+            page.fill("#id_username", username)
+            page.fill("#id_password", password)
+            page.click("input[type=submit]")
+            page.wait_for_url("**/admin/")
+            assert page.locator("#user-tools").count() == 1, page.content()[:2000]
+            cookies = {cookie["name"]: cookie for cookie in context.cookies()}
+            assert cookies["sessionid"]["secure"] and cookies["csrftoken"]["secure"], cookies
+        finally:
+            browser.close()
 
 
 def test_music_is_not_published_nor_reachable_from_the_proxy(stack):
