@@ -204,6 +204,12 @@ def test_sixty_wrong_passwords_at_once_check_exactly_ten(limited):
             assert_429(answer)
     assert limited.hits(f"login:{attacker}") == BURST  # every attempt counted once, in one window
     assert_429(login(limited, victim, PASSWORD, source=attacker))  # the right one waits too
+    # Inventing a client address in X-Forwarded-For opens no new window (NUM_PROXIES=0).
+    for fake in ("203.0.113.7", "198.51.100.1, 203.0.113.9", str(uuid.uuid4())):
+        guess = {"username": victim, "password": "mala"}
+        assert_429(
+            send(limited, "POST", "/login", source=attacker, body=guess, headers={"X-Forwarded-For": fake})
+        )
     # No lock-out: the account logs in from another address.
     assert login(limited, victim, PASSWORD, source=new_address()).status == 200
 
