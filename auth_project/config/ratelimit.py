@@ -31,6 +31,7 @@ import time
 import redis
 from django.conf import settings
 from django.core.cache import caches
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 from rest_framework.settings import api_settings
 from rest_framework.throttling import BaseThrottle
@@ -69,7 +70,10 @@ _next_warning = 0.0
 
 def rate(scope: str) -> tuple[int, int] | None:
     """(requests, period in seconds) of ``scope``'s rate; None when it is off."""
-    raw = api_settings.DEFAULT_THROTTLE_RATES[scope]
+    rates = api_settings.DEFAULT_THROTTLE_RATES
+    if scope not in rates:
+        raise ImproperlyConfigured(f"No DEFAULT_THROTTLE_RATES entry for scope {scope!r}")
+    raw = rates[scope]
     if raw is None:
         return None
     count, period = raw.split("/")
@@ -86,6 +90,7 @@ def hit(scope: str, ident: str) -> tuple[bool, int]:
     """Count one request of ``ident`` (a client address, a user id) under ``scope``.
 
     Returns (allowed, seconds until the window ends); (True, 0) when the scope's rate is off.
+    Call it outside any transaction: a rollback would take the count back with it.
     """
     limit = rate(scope)
     if limit is None:
