@@ -37,6 +37,9 @@ RATES = {
     "NOTES_WRITE_RATE": f"{WRITES}/min",
     "WEB_CONCURRENCY": "2",
     "GUNICORN_THREADS": None,  # gunicorn.conf.py's default
+    # 30 lookups at once on a loaded machine: none may time out and open the breaker, or the
+    # lookups counted would be fewer than the writes accepted for a reason other than the limit.
+    "MUSIC_READ_TIMEOUT": "30",
 }
 
 _numbers = itertools.count(1)
