@@ -1,4 +1,4 @@
-"""Spotify access. These keys exist in this service only; without them the offline catalog answers."""
+"""Spotify access. These keys exist in this service only; without them Deezer, iTunes and the offline catalog answer (providers.py)."""
 
 from musica_kit.env import env_float, env_str
 
