@@ -1,4 +1,5 @@
-"""Spotify access. These keys exist in this service only; without them Deezer, iTunes and the offline catalog answer (providers.py)."""
+"""Spotify access. These keys exist in this service only; without them the chain is Deezer, iTunes
+and the offline catalog (providers.py)."""
 
 from musica_kit.env import env_float, env_str
 
