@@ -1,5 +1,5 @@
-"""Both READMEs' configuration tables list every environment variable the code reads, with its default,
-and every repository path the READMEs name exists.
+"""Both READMEs' configuration tables (and the API reference's copy) list every environment variable
+the code reads, with its default, and every repository path the READMEs name exists.
 
 The variables are found by running the code, not by reading it: each project's settings are loaded
 as Django loads them (``django.setup()``, then its URLconf) and its ``gunicorn.conf.py`` is run, in a
@@ -39,15 +39,18 @@ ENVIRONMENTS = {
         "REDIS_URL": "redis://127.0.0.1:1/0",  # never connected: settings only name it
     },
 }
-READMES = {
-    "README.md": {
-        "heading": "## Configuration",
-        "services": {"both": {"auth", "music"}, "auth": {"auth"}, "music": {"music"}},
-        "on": "on",
-        "off": "off",
-        "empty": "empty",
-        "required": "required",
-    },
+ENGLISH = {
+    "heading": "## Configuration",
+    "services": {"both": {"auth", "music"}, "auth": {"auth"}, "music": {"music"}},
+    "on": "on",
+    "off": "off",
+    "empty": "empty",
+    "required": "required",
+}
+# The documents with a configuration table (README.md's is repeated in the API reference).
+TABLES = {
+    "README.md": ENGLISH,
+    "docs/api-contract.md": ENGLISH,
     "README.es.md": {
         "heading": "## Configuración",
         "services": {"ambos": {"auth", "music"}, "auth": {"auth"}, "music": {"music"}},
@@ -57,6 +60,7 @@ READMES = {
         "required": "obligatoria",
     },
 }
+READMES = ("README.md", "README.es.md")
 VARIABLE = re.compile(r"`([A-Z][A-Z0-9_]+)`")
 
 
@@ -93,7 +97,7 @@ def code_variables() -> dict[str, dict[str, list[dict]]]:
 
 def table_rows(readme: str) -> list[list[str]]:
     text = (ROOT / readme).read_text()
-    section = text.split("\n" + READMES[readme]["heading"] + "\n", 1)[1].split("\n## ", 1)[0]
+    section = text.split("\n" + TABLES[readme]["heading"] + "\n", 1)[1].split("\n## ", 1)[0]
     rows = [line for line in section.splitlines() if line.startswith("| `")]
     assert rows, f"{readme}: no configuration table"
     return [[cell.strip() for cell in row.strip().strip("|").split(" | ")] for row in rows]
@@ -117,7 +121,7 @@ def documented(readme: str) -> dict[str, tuple[str, str]]:
 
 def stated_forms(readme: str, read: dict) -> list[str]:
     """How a README may write this default (any of them, as a whole word)."""
-    words = READMES[readme]
+    words = TABLES[readme]
     if read["required"]:
         return [words["required"]]
     default = read["default"]
@@ -139,7 +143,7 @@ def states(cell: str, form: str) -> bool:
 
 
 @pytest.mark.timeout(300)
-@pytest.mark.parametrize("readme", READMES)
+@pytest.mark.parametrize("readme", TABLES)
 def test_the_configuration_table_lists_every_variable_with_its_default(readme, code_variables):
     table = documented(readme)
     missing = sorted(set(code_variables) - set(table))
@@ -149,7 +153,7 @@ def test_the_configuration_table_lists_every_variable_with_its_default(readme, c
     wrong = []
     for name, by_project in sorted(code_variables.items()):
         service, cell = table[name]
-        services = READMES[readme]["services"].get(service.split()[0], set())
+        services = TABLES[readme]["services"].get(service.split()[0], set())
         if not set(by_project) <= services:
             wrong.append(f"{name}: read by {sorted(by_project)}, the table says {service!r}")
         for project, project_reads in by_project.items():
