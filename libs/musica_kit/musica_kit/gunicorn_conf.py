@@ -7,6 +7,8 @@ import os
 import socket
 import sys
 
+from gunicorn.glogging import Logger
+
 from musica_kit.env import env_bool
 
 worker_class = "gthread"
@@ -21,6 +23,32 @@ keepalive = 5
 # worker that dies drops the connections still queued on its socket, where a shared socket would
 # have handed them to another worker. GUNICORN_REUSE_PORT=0 goes back to one shared socket.
 reuse_port = env_bool("GUNICORN_REUSE_PORT", default=sys.platform.startswith("linux"))
+
+
+class AddressLogger(Logger):
+    """gunicorn's logger, with a start line that names the addresses: with reuse_port the master
+    binds no socket (the workers do), and gunicorn would print "Listening at:  (pid)"."""
+
+    def info(self, msg, *args, **kwargs):
+        if msg == "Listening at: %s (%s)" and not args[0]:
+            args = (listen_urls(self.cfg), *args[1:])
+        super().info(msg, *args, **kwargs)
+
+
+def listen_urls(cfg) -> str:
+    """The addresses to bind, named as gunicorn names its sockets (http://host:port, unix:path)."""
+    scheme = "https" if cfg.is_ssl else "http"
+    urls = []
+    for address in cfg.address:
+        if isinstance(address, tuple):
+            host = f"[{address[0]}]" if ":" in address[0] else address[0]
+            urls.append(f"{scheme}://{host}:{address[1]}")
+        else:
+            urls.append(f"unix:{address}")
+    return ",".join(urls)
+
+
+logger_class = AddressLogger
 
 # Each service logs one JSON line per request itself; gunicorn's access log would repeat it.
 accesslog = None

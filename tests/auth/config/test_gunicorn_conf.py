@@ -2,6 +2,8 @@
 
 import gc
 
+from gunicorn.config import Config
+
 from musica_kit import gunicorn_conf
 
 
@@ -37,3 +39,9 @@ def test_on_linux_each_worker_listens_on_its_own_socket_unless_turned_off(monkey
     finally:
         monkeypatch.undo()
         importlib.reload(gunicorn_conf)
+
+
+def test_the_start_line_names_ipv6_and_unix_addresses_as_gunicorn_does():
+    cfg = Config()
+    cfg.set("bind", ["0.0.0.0:5000", "[::]:5001", "unix:/run/auth.sock"])
+    assert gunicorn_conf.listen_urls(cfg) == "http://0.0.0.0:5000,http://[::]:5001,unix:/run/auth.sock"
