@@ -1,5 +1,6 @@
 """Transport security, switchable for deployments behind TLS (musica_kit.settings)."""
 
+from musica_kit.env import env_str
 from musica_kit.settings import transport_security
 
 from .base import DEBUG
@@ -12,3 +13,7 @@ REQUIRED_SECRETS = {
     "JWT_SIGNING_KEY": "SIMPLE_JWT.SIGNING_KEY",
     "MUSIC_SERVICE_TOKEN": "MUSIC_SERVICE_TOKEN",
 }
+
+# Optional: /metrics exists only when it is set, and then needs it (musica_kit.metrics); checked
+# at start like REQUIRED_SECRETS when set (musica_kit.secrets).
+METRICS_TOKEN = env_str("METRICS_TOKEN")

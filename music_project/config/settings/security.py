@@ -1,5 +1,6 @@
 """Transport security, switchable for deployments behind TLS (musica_kit.settings, as auth_service)."""
 
+from musica_kit.env import env_str
 from musica_kit.settings import transport_security
 
 from .base import DEBUG
@@ -8,3 +9,7 @@ globals().update(transport_security(debug=DEBUG))
 
 # The secrets a serving process refuses to start without (musica_kit.secrets): variable → setting.
 REQUIRED_SECRETS = {"DJANGO_SECRET_KEY": "SECRET_KEY", "MUSIC_SERVICE_TOKEN": "MUSIC_SERVICE_TOKEN"}
+
+# Optional: /metrics exists only when it is set, and then needs it (musica_kit.metrics); checked
+# at start like REQUIRED_SECRETS when set (musica_kit.secrets).
+METRICS_TOKEN = env_str("METRICS_TOKEN")

@@ -1,0 +1,164 @@
+"""/metrics on both services (musica_kit.metrics): Prometheus' text format, summed over 2 gunicorn
+workers each (prometheus_client's multiprocess mode), only with METRICS_TOKEN, never public.
+
+The note counter must grow by exactly the notes sent, whichever worker took each request and
+whichever answers the scrape; the pending gauge must match the database once its cache time has
+passed (notes/metrics.py, PENDING_CACHE_SECONDS).
+"""
+
+import secrets
+import sqlite3
+import time
+
+import pytest
+import requests
+from prometheus_client.parser import text_string_to_metric_families
+
+from tests.support.http import Api
+from tests.support.processes import auth_process, music_process
+
+METRICS_TOKEN = secrets.token_urlsafe(32)
+PENDING_CACHE_SECONDS = 5.0  # notes/metrics.py
+NOTES = 12
+LOGINS = 4  # the login limit per minute of this module's auth (its first test logs in once)
+# Words that must never be a label: the user, the song, the token.
+USER = "metricsuser"
+SONG = "Bohemian Rhapsody"
+
+
+@pytest.fixture(scope="module")
+def services(log_dir, tmp_path_factory, spotify):
+    """Both services with 2 workers each and METRICS_TOKEN; notes stay pending (no runner)."""
+    database = tmp_path_factory.mktemp("metrics-db") / "notas.db"
+    both = {"METRICS_TOKEN": METRICS_TOKEN, "WEB_CONCURRENCY": "2"}
+    with music_process(log_dir, spotify=spotify, name="music-metrics", **both) as music:
+        auth = auth_process(
+            log_dir,
+            database_url=f"sqlite:///{database}",
+            music_url=music.url,
+            name="auth-metrics",
+            ENRICHMENT_MODE="async",
+            NOTES_WRITE_RATE="off",
+            THROTTLE_LOGIN=f"{LOGINS}/min",
+            **both,
+        )
+        with auth:
+            auth.database = database
+            yield auth, music
+
+
+def scrape(url: str) -> tuple[dict[tuple[str, frozenset], float], str]:
+    """Every sample as {(name, labels): value}, and the raw text. A new connection each time, so
+    the scrape may land on either worker."""
+    response = requests.get(
+        f"{url}/metrics",
+        headers={"Authorization": f"Bearer {METRICS_TOKEN}", "Connection": "close"},
+        timeout=10,
+    )
+    assert response.status_code == 200, response.text
+    assert response.headers["Content-Type"].startswith("text/plain; version=")
+    samples = {}
+    for family in text_string_to_metric_families(response.text):
+        for sample in family.samples:
+            samples[(sample.name, frozenset(sample.labels.items()))] = sample.value
+    return samples, response.text
+
+
+def total(samples: dict, name: str, **labels) -> float:
+    wanted = set(labels.items())
+    return sum(value for (sample, got), value in samples.items() if sample == name and wanted <= got)
+
+
+def pending_in_database(database) -> int:
+    with sqlite3.connect(database) as db:
+        return db.execute("SELECT COUNT(*) FROM notes_note WHERE enriquecimiento = 'pendiente'").fetchone()[0]
+
+
+@pytest.mark.timeout(180)
+def test_note_counter_sums_workers_and_the_pending_gauge_matches_the_database(services):
+    auth, _ = services
+    before, _ = scrape(auth.url)
+    user = Api(auth.url).register_and_login(f"{USER}{secrets.token_hex(3)}")
+    for number in range(NOTES):
+        response = requests.post(
+            f"{auth.url}/notas",
+            json={"cancion": f"{SONG} {number}", "texto": "x"},
+            headers={
+                "Authorization": f"Bearer {user.token}",
+                "Connection": "close",
+            },  # each note free to land on either worker
+            timeout=30,
+        )
+        assert response.status_code == 201, response.text
+    written_at = time.monotonic()
+
+    after, text = scrape(auth.url)
+    grown = total(after, "musica_notes_created_total") - total(before, "musica_notes_created_total")
+    assert grown == NOTES
+    assert total(after, "musica_notes_created_total", enriquecimiento="pendiente") >= NOTES
+    # Requests are labelled by route name: the note list's POSTs, all 201.
+    assert total(after, "musica_http_requests_total", view="nota-list", method="POST", status="201") >= NOTES
+    assert (
+        total(after, "musica_http_request_duration_seconds_count", view="nota-list", method="POST") >= NOTES
+    )
+    # No label carries a user, a song or a token.
+    for word in (USER, SONG, "Bohemian", METRICS_TOKEN, user.token):
+        assert word not in text
+
+    time.sleep(max(0.0, PENDING_CACHE_SECONDS + 0.5 - (time.monotonic() - written_at)))
+    for _ in range(4):  # whichever worker answers, its cached value is no older than the notes
+        samples, _ = scrape(auth.url)
+        assert total(samples, "musica_notes_pending") == pending_in_database(auth.database) >= NOTES
+        assert total(samples, "musica_notes_pending_oldest_age_seconds") > 0
+
+
+def test_music_serves_its_metrics(services):
+    _, music = services
+    samples, _ = scrape(music.url)
+    assert (
+        "musica_http_requests_total",
+        frozenset({("view", "health"), ("method", "GET"), ("status", "200")}),
+    ) in samples
+
+
+@pytest.mark.parametrize(
+    "header", [None, "Bearer wrong-token", f"Basic {METRICS_TOKEN}", f"Bearer {METRICS_TOKEN}x"]
+)
+def test_metrics_without_the_token_is_401(services, header):
+    for service in services:
+        headers = {"Authorization": header} if header else {}
+        response = requests.get(f"{service.url}/metrics", headers=headers, timeout=10)
+        assert response.status_code == 401
+        assert response.headers["Content-Type"] == "application/json"
+        assert "error" in response.json()
+        assert "musica_" not in response.text
+
+
+def test_metrics_do_not_exist_without_metrics_token(auth, music):
+    """The session's services run without METRICS_TOKEN: no route, even with a token."""
+    for service in (auth, music):
+        assert "METRICS_TOKEN" not in service.env
+        response = requests.get(
+            f"{service.url}/metrics", headers={"Authorization": f"Bearer {METRICS_TOKEN}"}, timeout=10
+        )
+        assert response.status_code == 404
+        assert response.headers["Content-Type"] == "application/json"
+
+
+def test_429s_are_counted_by_limit(services):
+    """Last in the module: it spends the login limit. Every 429 seen is counted, under "login"."""
+    auth, _ = services
+    before, _ = scrape(auth.url)
+    statuses = [
+        requests.post(
+            f"{auth.url}/login", json={"username": "nadie", "password": "mala"}, timeout=10
+        ).status_code
+        for _ in range(LOGINS + 3)
+    ]
+    assert set(statuses) <= {401, 429} and statuses[-1] == 429
+    after, _ = scrape(auth.url)
+    counted = total(after, "musica_rate_limited_total", limit="login") - total(
+        before, "musica_rate_limited_total", limit="login"
+    )
+    assert counted == statuses.count(429)
+    assert total(after, "musica_rate_limited_total", limit="notes_write") == 0
