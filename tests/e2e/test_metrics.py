@@ -112,13 +112,41 @@ def test_note_counter_sums_workers_and_the_pending_gauge_matches_the_database(se
         assert total(samples, "musica_notes_pending_oldest_age_seconds") > 0
 
 
-def test_music_serves_its_metrics(services):
+def search(music, query: str) -> requests.Response:
+    return requests.get(
+        f"{music.url}/search",
+        params={"q": query},
+        headers={**music.service_auth, "Connection": "close"},
+        timeout=30,
+    )
+
+
+def test_music_counts_provider_searches_cache_and_breakers(services, spotify):
+    """Searches by provider and outcome, provider latency, result-cache hits and misses, and the
+    breaker's state (a worker's open-until time; the scrape keeps the latest of live workers)."""
     _, music = services
-    samples, _ = scrape(music.url)
+    before, _ = scrape(music.url)
+    assert search(music, SONG).status_code == 200  # asks Spotify: a miss of the result cache
+    assert search(music, SONG).status_code == 200  # the same search: a hit
+    spotify.configure(mode="429", retry_after=120)
+    assert search(music, "Another song entirely").status_code == 503  # Spotify's 429 opens its breaker
+    after, text = scrape(music.url)
+
+    def grown(name, **labels):
+        return total(after, name, **labels) - total(before, name, **labels)
+
+    assert grown("musica_search_cache_total", result="hit") == 1
+    assert grown("musica_search_cache_total", result="miss") == 2
+    assert grown("musica_provider_searches_total", provider="spotify", outcome="match") == 1
+    assert grown("musica_provider_searches_total", provider="spotify", outcome="rate_limited") == 1
+    assert grown("musica_provider_request_duration_seconds_count", provider="spotify") == 2
+    open_until = total(after, "musica_provider_breaker_open_until_seconds", provider="spotify")
+    assert time.time() + 60 < open_until <= time.time() + 121
+    assert "requests" in text and "Bohemian" not in text and "Another" not in text
     assert (
         "musica_http_requests_total",
-        frozenset({("view", "health"), ("method", "GET"), ("status", "200")}),
-    ) in samples
+        frozenset({("view", "search"), ("method", "GET"), ("status", "200")}),
+    ) in after
 
 
 @pytest.mark.parametrize(
