@@ -3,7 +3,6 @@ from django.urls import include, path, re_path
 from rest_framework.routers import SimpleRouter
 
 from accounts import views as accounts
-from musica_kit.metrics import metrics_urlpatterns
 from musica_kit.urls import openapi_urlpatterns
 from notes.pages import HomeView
 from notes.views import NoteViewSet
@@ -26,7 +25,6 @@ urlpatterns = [
     re_path(r"^health/?$", HealthView.as_view(), name="health"),
     re_path(r"^ready/?$", ReadyView.as_view(), name="ready"),
     *openapi_urlpatterns,
-    *metrics_urlpatterns(),
     path("api-auth/", include("rest_framework.urls")),
     path("admin/", admin.site.urls),
     *router.urls,

@@ -1,6 +1,5 @@
 from django.urls import re_path
 
-from musica_kit.metrics import metrics_urlpatterns
 from musica_kit.urls import openapi_urlpatterns
 from search import views
 
@@ -9,7 +8,6 @@ urlpatterns = [
     re_path(r"^health/?$", views.HealthView.as_view(), name="health"),
     re_path(r"^ready/?$", views.ReadyView.as_view(), name="ready"),
     *openapi_urlpatterns,
-    *metrics_urlpatterns(),
 ]
 
 handler400 = "musica_kit.errors.bad_request"

@@ -1,7 +1,9 @@
 """Prometheus metrics (prometheus_client) for both services: ``/metrics``, and the per-view ones.
 
 - ``/metrics`` exists only when METRICS_TOKEN is set, and answers only to
-  ``Authorization: Bearer <METRICS_TOKEN>`` (401 otherwise).
+  ``Authorization: Bearer <METRICS_TOKEN>`` (401 otherwise). The first middleware answers it, before
+  Django's host check: Prometheus scrapes each replica by its IP address, which ALLOWED_HOSTS does
+  not list (and the answer holds no URL built from the Host header).
 - Under gunicorn, every worker writes its samples to files in PROMETHEUS_MULTIPROC_DIR
   (musica_kit.gunicorn_conf sets it) and the worker that is scraped sums them all: prometheus_client's
   multiprocess mode. Outside gunicorn (runserver, tests) the process' own registry is served.
@@ -17,7 +19,6 @@ import time
 
 from django.conf import settings
 from django.http import HttpResponse, JsonResponse
-from django.urls import re_path
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
     REGISTRY,
@@ -43,16 +44,20 @@ LATENCY = Histogram(
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
 )
 METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+METRICS_PATHS = frozenset({"/metrics", "/metrics/"})
 
 
 class RequestMetricsMiddleware:
-    """Counts each request and times it, labelled by its route's name (``nota-detail``), never by
-    its path; requests that resolve to no route are ``sin_ruta``."""
+    """Answers ``/metrics`` (when METRICS_TOKEN is set); counts every other request and times it,
+    labelled by its route's name (``nota-detail``), never by its path; requests that resolve to no
+    route are ``sin_ruta``."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        if request.path_info in METRICS_PATHS and settings.METRICS_TOKEN:
+            return metrics_view(request)
         start = time.perf_counter()
         response = self.get_response(request)
         match = request.resolver_match
@@ -98,9 +103,3 @@ def metrics_view(request):
         )
     return HttpResponse(generate_latest(registry()), content_type=CONTENT_TYPE_LATEST)
 
-
-def metrics_urlpatterns() -> list:
-    """The ``/metrics`` route, only when METRICS_TOKEN is set (else the path is a plain 404)."""
-    if not settings.METRICS_TOKEN:
-        return []
-    return [re_path(r"^metrics/?$", metrics_view, name="metrics")]

@@ -13,7 +13,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "musica_kit.metrics.RequestMetricsMiddleware",  # first: it times everything below
+    "musica_kit.metrics.RequestMetricsMiddleware",  # first: /metrics, and it times everything below
     "config.request_context.RequestContextMiddleware",
     "musica_kit.limits.BodySizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",

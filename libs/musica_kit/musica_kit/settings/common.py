@@ -69,7 +69,7 @@ def transport_security(*, debug: bool) -> dict:
         "SECURE_HSTS_SECONDS": env_int("DJANGO_HSTS_SECONDS", 31536000) if secure else 0,
         "SECURE_HSTS_INCLUDE_SUBDOMAINS": secure,
         "SECURE_HSTS_PRELOAD": secure,
-        "SECURE_REDIRECT_EXEMPT": [r"^health/?$", r"^ready/?$", r"^metrics/?$"],
+        "SECURE_REDIRECT_EXEMPT": [r"^health/?$", r"^ready/?$"],
         "SESSION_COOKIE_HTTPONLY": True,
     }
     if env_bool("DJANGO_SECURE_PROXY_SSL_HEADER"):
