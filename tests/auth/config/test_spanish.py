@@ -258,6 +258,12 @@ def test_options_answers_name_and_describe_views_in_spanish(client, ana):
     assert english_in(response_text(response)) == []
 
 
+def test_the_openapi_schema_shows_no_english(client):
+    """Its examples are what clients see in /api/docs: the errors as the API answers them."""
+    schema = client.get("/api/schema", HTTP_ACCEPT="application/json")
+    assert schema.status_code == 200 and english_in(response_text(schema)) == []
+
+
 def _views(resolver: URLResolver, prefix: str = ""):
     for pattern in resolver.url_patterns:
         if isinstance(pattern, URLResolver):

@@ -74,6 +74,12 @@ def test_spotify_failures_are_spanish(client, spotify, upstream, status):
     assert body["detalle"]["motivo"] in SPANISH_REASONS, body  # was "Spotify rate limited", …
 
 
+def test_the_openapi_schema_shows_no_english(client, settings):
+    settings.MUSIC_SERVICE_TOKEN = TOKEN
+    schema = client.get("/api/schema", HTTP_ACCEPT="application/json", HTTP_AUTHORIZATION=f"Bearer {TOKEN}")
+    assert schema.status_code == 200 and english_in(response_text(schema)) == []
+
+
 def test_every_api_view_has_a_spanish_name():
     from musica_kit.views import FALLBACK_NAME, view_name
 
