@@ -36,6 +36,10 @@ class User(AbstractUser):
         help_text="El nombre en minúsculas y forma Unicode NFKC: decide si dos nombres son la misma cuenta.",
     )
 
+    # Email is optional (AbstractUser's is blank=True): createsuperuser asks only for a username and
+    # a password, so `createsuperuser --noinput` works with DJANGO_SUPERUSER_USERNAME/PASSWORD alone.
+    REQUIRED_FIELDS = []
+
     objects = UserManager()
 
     class Meta(AbstractUser.Meta):

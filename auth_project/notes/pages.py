@@ -2,12 +2,10 @@
 in with a session (DRF's /api-auth/login/), their latest notes with covers and a form to add one.
 
 The form takes the API's own path: NoteSerializer validates it and saves through
-notes.services.note_create; the per-user write throttle (NoteWriteThrottle, NOTES_WRITE_RATE) counts
-each POST in the same window as POST /notas; Django's CSRF middleware guards it, as it guards the
-browsable API's session forms.
+notes.services.note_create; each POST counts in the same per-user write window as POST /notas
+(config/ratelimit.py, scope "notes_write", NOTES_WRITE_RATE); Django's CSRF middleware guards it,
+as it guards the browsable API's session forms.
 """
-
-import math
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
@@ -15,6 +13,8 @@ from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.decorators.cache import never_cache
+
+from config.ratelimit import hit
 
 from .models import Enrichment
 from .selectors import note_list
@@ -36,10 +36,8 @@ class HomeView(View):
     def post(self, request):
         if not request.user.is_authenticated:
             return redirect(reverse("rest_framework:login") + "?next=/")
-        throttle = NoteWriteThrottle()
-        if not throttle.allow_request(request, self):
-            wait = throttle.wait()
-            seconds = max(math.ceil(wait), 1) if wait is not None else 60
+        allowed, seconds = hit(NoteWriteThrottle.scope, str(request.user.pk))
+        if not allowed:
             error = f"{WRITES_THROTTLED} Vuelve a intentarlo en {seconds} segundos."
             response = self._page(request, values=request.POST, error=error, status=429)
             response["Retry-After"] = str(seconds)

@@ -54,7 +54,8 @@ def normalize_query(query: str) -> str:
 
 def _cache_key(chain: str, query: str, limit: int) -> str:
     digest = hashlib.sha256(normalize_query(query).encode()).hexdigest()[:32]
-    return f"search:v2:{chain}:{limit}:{digest}"
+    # v3: the catalog's matching changed (issue 20); answers cached under v2 could name wrong covers.
+    return f"search:v3:{chain}:{limit}:{digest}"
 
 
 def _key_lock(key: str) -> threading.Lock:

@@ -58,7 +58,7 @@ lines = [
     f"MUSIC_DJANGO_SECRET_KEY={secrets.token_urlsafe(50)}",
     f"JWT_SIGNING_KEY={secrets.token_urlsafe(50)}",
     f"MUSIC_SERVICE_TOKEN={secrets.token_urlsafe(32)}",
-    "# Spotify keys (https://developer.spotify.com/dashboard). Empty: the offline catalog answers.",
+    "# Spotify keys (https://developer.spotify.com/dashboard). Empty: Deezer, iTunes, then the offline catalog.",
     "SPOTIFY_CLIENT_ID=",
     "SPOTIFY_CLIENT_SECRET=",
 ]

@@ -84,7 +84,6 @@ def site(tmp_path_factory):
                 **auth.env,
                 "DJANGO_SUPERUSER_USERNAME": ADMIN_USER,
                 "DJANGO_SUPERUSER_PASSWORD": ADMIN_PASSWORD,
-                "DJANGO_SUPERUSER_EMAIL": "admin@example.com",
             },
             check=True,
             capture_output=True,

@@ -1,6 +1,7 @@
 """How auth_service's gunicorn listens (musica_kit.gunicorn_conf): a socket per worker (SO_REUSEPORT),
 so keep-alive connections opened together spread over the workers instead of all landing on the
-worker that woke first; and a port another server already listens on still refuses to start.
+worker that woke first; a port another server already listens on still refuses to start; and the
+start line names the address and port, though the master binds no socket.
 
 Real processes: auth's gunicorn with 2 workers; which worker holds a connection is read from /proc
 (each worker's socket descriptors against the kernel's table of established TCP connections).
@@ -16,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.processes import ServiceProcess, auth_process
+from tests.support.processes import ServiceProcess, auth_process, music_process
 from tests.support.waiting import wait_until
 
 pytestmark = pytest.mark.skipif(not Path("/proc/net/tcp").exists(), reason="reads Linux's /proc")
@@ -139,3 +140,10 @@ def test_a_port_taken_by_any_listener_refuses_to_start(tmp_path):
             "auth-refused", "auth_project", dict(service.env), tmp_path, port=port, health_path=None
         )
         _assert_refused(refused, port)
+
+
+def test_the_start_line_names_the_address_and_port(tmp_path):
+    with music_process(tmp_path) as music:
+        logs = music.logs()
+    assert f"Listening at: http://127.0.0.1:{music.port} (" in logs, logs[:2000]
+    assert "Listening at:  (" not in logs

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import copy
 import json
-import os
 import re
 import socket
 import subprocess
@@ -29,7 +28,6 @@ from spotipy.oauth2 import SpotifyClientCredentials
 
 from tests.spotify_double.server import SpotifyDouble, load_catalog
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
 SERVER_SCRIPT = Path(__file__).with_name("server.py")
 CLIENT_ID = "contract-client-id"
 CLIENT_SECRET = "contract-client-secret"
@@ -76,10 +74,8 @@ ALBUM_FIELDS = {
 ARTIST_FIELDS = {"external_urls", "href", "id", "name", "type", "uri"}
 
 
-def spec_path() -> Path:
-    shared = os.environ.get("MUSICA_SHARED_DIR")
-    base = Path(shared) if shared else REPO_ROOT.parent / "shared"
-    return base / "spotify" / "spotify-openapi.yml"
+# Spotify's published description, vendored with its source and licence (see openapi/README.md).
+SPEC_PATH = Path(__file__).with_name("openapi") / "spotify-openapi.yml"
 
 
 # -- fixtures ---------------------------------------------------------------
@@ -98,10 +94,7 @@ def _fresh_double(request):
 
 @pytest.fixture(scope="module")
 def spec_dict():
-    path = spec_path()
-    if not path.is_file():
-        pytest.skip(f"Spotify OpenAPI file not found at {path} (set MUSICA_SHARED_DIR)")
-    text = path.read_text(encoding="utf-8")
+    text = SPEC_PATH.read_text(encoding="utf-8")
     try:
         return yaml.load(text, Loader=yaml.CSafeLoader)  # libyaml: ~10x faster
     except AttributeError:  # PyYAML built without libyaml
@@ -113,7 +106,7 @@ def openapi(spec_dict, double):
     """Spotify's OpenAPI with ``servers`` pointed at the double."""
     spec = copy.deepcopy(spec_dict)
     spec["servers"] = [{"url": double.url + "/v1"}]
-    return OpenAPI.from_dict(spec, base_uri=spec_path().as_uri())
+    return OpenAPI.from_dict(spec, base_uri=SPEC_PATH.as_uri())
 
 
 @pytest.fixture

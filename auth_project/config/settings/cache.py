@@ -1,12 +1,11 @@
 """Django's cache, shared by every worker and replica: Redis when REDIS_URL is set, else a table
 in the service's own database (DatabaseCache), never local memory.
 
-Throttling is the cache's only user in auth_service (login, register, note writes). A
-local-memory cache would give each gunicorn worker (and each replica) its own counters: login's
-10/min let 20 through with 2 workers. The table is created by a migration
-(config/migrations/0001_cache_table.py), so every ``migrate`` (scripts/run, the container
-entrypoint, the tests) creates it. The default alias is the shared one, so any throttle or cache
-use added later is shared too.
+Nothing in auth_service uses the cache itself today: the rate limiter (config/ratelimit.py) uses
+the Redis connection django-redis keeps for this alias, and its own table without Redis. The
+table is created by a migration (config/migrations/0001_cache_table.py), so every ``migrate``
+(scripts/run, the container entrypoint, the tests) creates it. The default alias is the shared
+one, so any cache use added later is shared by every worker and replica.
 """
 
 from musica_kit.settings.cache import cache_settings

@@ -2,10 +2,11 @@
 port, workers and threads (flags on the command line override both)."""
 
 import errno
-import gc
 import os
 import socket
 import sys
+
+from gunicorn.glogging import Logger
 
 from musica_kit.env import env_bool
 
@@ -21,6 +22,32 @@ keepalive = 5
 # worker that dies drops the connections still queued on its socket, where a shared socket would
 # have handed them to another worker. GUNICORN_REUSE_PORT=0 goes back to one shared socket.
 reuse_port = env_bool("GUNICORN_REUSE_PORT", default=sys.platform.startswith("linux"))
+
+
+class AddressLogger(Logger):
+    """gunicorn's logger, with a start line that names the addresses: with reuse_port the master
+    binds no socket (the workers do), and gunicorn would print "Listening at:  (pid)"."""
+
+    def info(self, msg, *args, **kwargs):
+        if msg == "Listening at: %s (%s)" and not args[0]:
+            args = (listen_urls(self.cfg), *args[1:])
+        super().info(msg, *args, **kwargs)
+
+
+def listen_urls(cfg) -> str:
+    """The addresses to bind, named as gunicorn names its sockets (http://host:port, unix:path)."""
+    scheme = "https" if cfg.is_ssl else "http"
+    urls = []
+    for address in cfg.address:
+        if isinstance(address, tuple):
+            host = f"[{address[0]}]" if ":" in address[0] else address[0]
+            urls.append(f"{scheme}://{host}:{address[1]}")
+        else:
+            urls.append(f"unix:{address}")
+    return ",".join(urls)
+
+
+logger_class = AddressLogger
 
 # Each service logs one JSON line per request itself; gunicorn's access log would repeat it.
 accesslog = None
@@ -72,19 +99,3 @@ def refuse_a_taken_port(addresses) -> None:
         if error is not None and error.errno == errno.EADDRINUSE:
             print(f"error: {host}:{port} is already in use", file=sys.stderr, flush=True)
             sys.exit(1)
-
-
-# Python collects its youngest generation every 700 new container objects: dozens of times per
-# request here (DRF and the ORM make thousands of them, nearly all freed by reference counting).
-# Every 10,000 is a few times per request; cyclic garbage still cannot pile up for long.
-GC_THRESHOLD = (10_000, 10, 10)
-
-
-def post_worker_init(worker):
-    """Take what the worker has loaded (Django, the project, its settings: ~100,000 objects) out of
-    the garbage collector's full collections, which then walk only what requests made since: one
-    such collection took ~100 ms of a worker's CPU, with every thread stopped (docs/benchmarks.md).
-    gc.freeze() is Python's tool for long-lived objects of pre-fork servers. Then collect the young
-    generation less often (GC_THRESHOLD)."""
-    gc.freeze()
-    gc.set_threshold(*GC_THRESHOLD)

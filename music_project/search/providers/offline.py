@@ -21,6 +21,8 @@ from pathlib import Path
 from urllib.parse import quote
 from xml.sax.saxutils import escape
 
+from rapidfuzz import fuzz
+
 from musica_kit.track import Track
 
 from .base import ProviderUnavailable
@@ -36,6 +38,26 @@ _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 _TITLE_MAX = 22
 _ARTIST_MAX = 30
+
+# Articles, prepositions, conjunctions and pronouns: alone they name no song. Not "se", which is
+# also "sé" ("No sé tú").
+STOP_WORDS = frozenset(
+    {
+        # English
+        "a", "an", "and", "at", "by", "for", "i", "in", "is", "it", "me", "my", "no", "of", "on", "or",
+        "the", "to", "you", "your",
+        # Spanish
+        "al", "de", "del", "e", "el", "en", "la", "las", "le", "lo", "los", "mi", "o", "su", "te", "tu",
+        "u", "un", "una", "unas", "uno", "unos", "y", "yo",
+    }
+)
+# A query word this long also finds the words it starts ("boh rhap"); a shorter one must be a whole
+# word, so "ai" does not find "Ain't No Mountain High Enough" nor "ro" "Roar".
+PREFIX_MIN = 3
+# One song asked for (limit=1, a note's lookup): the best match counts only when the query is this
+# close to its title, its artist, or both (rapidfuzz's token_sort_ratio, 0-100). "bohemian" (64)
+# finds "Bohemian Rhapsody"; "love" (30) does not make "Love Will Tear Us Apart" a note's cover.
+SONG_SIMILARITY_MIN = 60
 
 
 def normalize(text: str) -> str:
@@ -183,9 +205,23 @@ def cover_data_uri(titulo: str, artista: str) -> str:
     return "data:image/svg+xml;base64," + payload
 
 
+def _names_something(query_tokens: list[str]) -> bool:
+    """False for a single character or stop words alone ("x", "the", "a la"): they name no song."""
+    return len("".join(t for t in query_tokens if t not in STOP_WORDS)) >= 2
+
+
 def _tokens_match(query_tokens: list[str], field_tokens: tuple[str, ...]) -> bool:
-    """Every query token is a prefix of some token of the field."""
-    return all(any(t.startswith(q) for t in field_tokens) for q in query_tokens)
+    """Every query token starts some token of the field, or equals it when shorter than PREFIX_MIN."""
+    return all(
+        any(t.startswith(q) if len(q) >= PREFIX_MIN else t == q for t in field_tokens) for q in query_tokens
+    )
+
+
+def _similarity(query_norm: str, song: CatalogSong) -> float:
+    """0-100: how close the query is to the song's title, its artist, or both (any word order)."""
+    artist = " ".join(song.artist_tokens)
+    names = (song.title_norm, artist, f"{song.title_norm} {artist}")
+    return max(fuzz.token_sort_ratio(query_norm, name) for name in names)
 
 
 def _rank(song: CatalogSong, query_norm: str, query_tokens: list[str]) -> int | None:
@@ -205,7 +241,10 @@ def _rank(song: CatalogSong, query_norm: str, query_tokens: list[str]) -> int | 
         return 4
     if _tokens_match(query_tokens, song.album_tokens):
         return 5
-    return 6
+    # Title and artist together ("michael jackson thriller") before words found in the album.
+    if _tokens_match(query_tokens, song.title_tokens + song.artist_tokens):
+        return 6
+    return 7
 
 
 def to_track(song: CatalogSong) -> Track:
@@ -239,16 +278,19 @@ class OfflineProvider:
 
     def search(self, query: str, limit: int) -> list[Track]:
         query_norm = normalize(query)
-        if not query_norm or limit <= 0:
-            return []
         query_tokens = query_norm.split()
+        if limit <= 0 or not _names_something(query_tokens):
+            return []
         ranked = []
         for position, song in enumerate(self._catalog()):
             rank = _rank(song, query_norm, query_tokens)
             if rank is not None:
                 ranked.append((rank, position, song))
         ranked.sort(key=lambda item: item[:2])
-        return [to_track(song) for _, _, song in ranked[:limit]]
+        songs = [song for _, _, song in ranked[:limit]]
+        if limit == 1 and songs and _similarity(query_norm, songs[0]) < SONG_SIMILARITY_MIN:
+            return []  # one song asked for (a note's lookup): a loose match is no answer
+        return [to_track(song) for song in songs]
 
     def is_ready(self) -> bool:
         try:

@@ -15,7 +15,6 @@ import pytest
 from django.conf import settings
 from django.urls import URLPattern, URLResolver, get_resolver
 from rest_framework.test import APIClient
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 from rest_framework_simplejwt.tokens import AccessToken, RefreshToken
 
@@ -243,8 +242,9 @@ def test_a_missing_note_and_someone_elses_are_the_same_spanish_404(client, ana, 
     assert (others.cancion, others.texto) == ("Bésame mucho", "mía")
 
 
-def test_throttled_logins_and_registrations_are_spanish_429s(client, monkeypatch):
-    monkeypatch.setattr(ScopedRateThrottle, "THROTTLE_RATES", {"login": "1/min", "register": "1/min"})
+def test_throttled_logins_and_registrations_are_spanish_429s(client, settings):
+    rates = {**settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "login": "1/min", "register": "1/min"}
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": rates}
     client.post("/login", {"username": "x", "password": "y"}, format="json")
     assert_spanish_error(client.post("/login", {"username": "x", "password": "y"}, format="json"), 429)
     client.post("/register", {}, format="json")

@@ -21,6 +21,22 @@ def test_a_note_keeps_the_source_and_the_url(make_user, music_up):
     assert "url" in shown["musica"] and "fuente" not in shown["musica"]
 
 
+@pytest.mark.parametrize(
+    ("cancion", "state"),
+    [
+        ("x", Enrichment.NO_RESULTS),  # was Fix You's cover
+        ("a", Enrichment.NO_RESULTS),  # was Another One Bites the Dust's
+        ("the", Enrichment.NO_RESULTS),  # was The Show Must Go On's
+        ("love", Enrichment.NO_RESULTS),  # one word of a longer title
+        ("9 to 5", Enrichment.OK),  # digits count as letters
+    ],
+)
+def test_the_catalog_covers_only_a_song_the_title_names(make_user, music_up, cancion, state):
+    note = note_create(user=make_user(), cancion=cancion)
+    assert note.enriquecimiento == state
+    assert (note.foto is None) == (state == Enrichment.NO_RESULTS)
+
+
 @pytest.fixture(scope="module")
 def music_with_deezer_down(tmp_path_factory):
     """music_service whose chain starts with a Deezer that refuses connections (nothing listens)."""
@@ -44,7 +60,7 @@ def test_a_miss_after_a_failed_provider_keeps_the_note_pending(
         note = note_create(user=make_user(), cancion=f"zzzz qqqq no existe {attempt}")
         assert note.enriquecimiento == Enrichment.PENDING  # not sin_resultados: Deezer was not asked
     # music itself answered every time: its breaker in auth stays closed.
-    assert not fresh_breaker.is_open
+    assert fresh_breaker.state == "closed"
     # A song the catalog has is still found, from the provider that answered.
     found = note_create(user=make_user(), cancion="Bohemian Rhapsody")
     assert (found.enriquecimiento, found.fuente) == (Enrichment.OK, "offline")

@@ -5,7 +5,7 @@ from musica_kit.env import env_str
 
 def cache_settings(*, default_prefix: str, without_redis: dict) -> dict:
     """CACHES (and django-redis' logging switch). With REDIS_URL: Redis, failing open — an outage
-    degrades to "no cache" (and throttles that do not count), logged, never a 500 — with every key
+    degrades to "no cache", logged, never a 500 (auth's limiter counts in its database then) — with every key
     under REDIS_KEY_PREFIX, so services (and test runs) can share one Redis database. Without it:
     ``without_redis``, the service's own choice."""
     url = env_str("REDIS_URL")

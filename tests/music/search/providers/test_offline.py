@@ -400,7 +400,7 @@ def test_ties_keep_catalog_order(provider):
 
 @pytest.mark.parametrize("limit", [1, 3, 5])
 def test_limit_is_respected(provider, limit):
-    assert len(provider.search("la", limit)) == limit
+    assert len(provider.search("queen", limit)) == limit
 
 
 def test_non_positive_limit(provider):
@@ -414,3 +414,92 @@ def test_no_results(provider, query):
 
 def test_search_is_deterministic(provider):
     assert provider.search("amor", 20) == provider.search("amor", 20)
+
+
+# --- no wrong covers ----------------------------------------------------------------------
+
+# Nonsense or short note titles: before, each got a catalog cover ("x" -> Fix You).
+NO_SONG_QUERIES = [
+    # a single character
+    "x",
+    "a",
+    "b",
+    "c",
+    "y",
+    # stop words alone
+    "the",
+    "la",
+    "el",
+    "los",
+    "de",
+    "you",
+    "a la",
+    # short words that only start a title, artist or album word
+    "ab",
+    "ai",
+    "oh",
+    # one word of a longer title, or of an album
+    "love",
+    "amor",
+    "rock",
+    "hola",
+    "Tres",
+]
+
+
+def test_no_song_queries_are_twenty_distinct():
+    assert len({normalize(q) for q in NO_SONG_QUERIES}) == 20
+
+
+@pytest.mark.parametrize("query", NO_SONG_QUERIES)
+def test_a_nonsense_or_short_query_is_no_song(provider, query):
+    assert provider.search(query, 1) == []
+
+
+@pytest.mark.parametrize("query", ["x", "a", "the", "la", "el", "a la", "the the", "y de"])
+def test_single_characters_and_stop_words_match_nothing_when_browsing(provider, query):
+    assert provider.search(query, 10) == []
+
+
+def test_browsing_still_ranks_candidates_for_a_loose_word(provider):
+    # More than one result asked for (people browsing): no similarity threshold.
+    results = provider.search("love", 10)
+    assert len(results) == 10
+    assert all("love" in normalize(f"{t.titulo} {t.artista} {t.album}") for t in results)
+
+
+def test_short_words_must_be_whole_words(provider):
+    assert provider.search("ro", 10) == [] == provider.search("bo rh", 10)
+    assert titles(provider.search("ain", 3))[0] == "Ain't No Mountain High Enough"  # 3 letters: a prefix
+    assert titles(provider.search("ac dc", 10)) == ["Back in Black"]  # whole words "ac" and "dc"
+
+
+@pytest.mark.parametrize(
+    ("query", "title", "artist"),
+    [
+        ("1999", "1999", "Prince"),
+        ("9 to 5", "9 to 5", "Dolly Parton"),
+        ("U2 one", "One", "U2"),
+        ("boh rhap", "Bohemian Rhapsody", "Queen"),
+        ("bohemian", "Bohemian Rhapsody", "Queen"),
+        ("Queen", "Bohemian Rhapsody", "Queen"),
+        ("No sé tú", "No sé tú", "Luis Miguel"),  # "se" is also "sé": not a stop word
+        ("Michael Jackson thriller", "Thriller", "Michael Jackson"),
+        ("thriller michael", "Thriller", "Michael Jackson"),
+        ("purple rain prince", "Purple Rain", "Prince"),
+    ],
+)
+def test_one_song_is_still_found(provider, query, title, artist):
+    (track,) = provider.search(query, 1)
+    assert (track.titulo, track.artista) == (title, artist)
+
+
+def test_u2_alone_is_a_u2_song(provider):
+    (track,) = provider.search("U2", 1)
+    assert track.artista == "U2"
+
+
+def test_every_title_is_one_songs_answer(provider):
+    for song in load_catalog():
+        (track,) = provider.search(song.titulo, 1)
+        assert normalize(track.titulo) == song.title_norm

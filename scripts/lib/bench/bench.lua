@@ -1,4 +1,4 @@
--- wrk script used by scripts/bench (scripts/lib/bench.py). The request is described by
+-- wrk script of scripts/bench (scripts/lib/bench/wrk.py). The request is described by
 -- environment variables, so one script serves every scenario:
 --   BENCH_METHOD  GET or POST (default GET)
 --   BENCH_PATH    request path, e.g. /notas or /search (default /)
