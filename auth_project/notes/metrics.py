@@ -12,6 +12,8 @@ from .selectors import pending_notes_summary
 NOTES_CREATED = Counter(
     "musica_notes_created_total", "Notes created, by their enrichment state then.", ["enriquecimiento"]
 )
+RUNNER_PASSES = Counter("musica_runner_passes_total", "Passes of the enrichment runner.")
+RUNNER_NOTES = Counter("musica_runner_notes_total", "Notes the runner handled, by outcome.", ["outcome"])
 # The pending gauges read the database when scraped, at most once per this many seconds per worker.
 PENDING_CACHE_SECONDS = 5.0
 
@@ -36,3 +38,10 @@ class PendingNotesCollector:
         yield GaugeMetricFamily(
             "musica_notes_pending_oldest_age_seconds", "Age of the oldest pending note (0: none).", value=age
         )
+
+
+def runner_pass_counted(counts: dict[str, int]) -> None:
+    """One runner pass and its outcomes (ok, sin_resultados, pendiente, skipped)."""
+    RUNNER_PASSES.inc()
+    for outcome, notes in counts.items():
+        RUNNER_NOTES.labels(outcome).inc(notes)

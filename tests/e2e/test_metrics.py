@@ -15,7 +15,7 @@ import requests
 from prometheus_client.parser import text_string_to_metric_families
 
 from tests.support.http import Api
-from tests.support.processes import auth_process, music_process
+from tests.support.processes import auth_process, enrich_runner, free_port, music_process
 from tests.support.waiting import wait_until
 
 METRICS_TOKEN = secrets.token_urlsafe(32)
@@ -115,6 +115,36 @@ def test_note_counter_sums_workers_and_the_pending_gauge_matches_the_database(se
         samples, _ = scrape(auth.url)
         assert total(samples, "musica_notes_pending") == pending_in_database(auth.database) >= NOTES
         assert total(samples, "musica_notes_pending_oldest_age_seconds") > 0
+
+
+def test_the_runner_serves_its_own_metrics_behind_the_token(services):
+    """The runner is a process of its own: its passes and outcomes on a port of its own."""
+    auth, _ = services
+    pending = pending_in_database(auth.database)
+    assert pending >= NOTES  # left by the first test (ENRICHMENT_MODE=async, no runner until now)
+    runner = enrich_runner(auth)
+    port = free_port()
+    runner.env["ENRICH_METRICS_PORT"] = str(port)
+    url = f"http://127.0.0.1:{port}"
+    with runner:
+        wait_until(lambda: pending_in_database(auth.database) == 0, timeout=60, message=runner.logs)
+        samples = wait_until(
+            lambda: (
+                (found := scrape(url)[0])
+                and total(found, "musica_runner_notes_total", outcome="ok")
+                + total(found, "musica_runner_notes_total", outcome="sin_resultados")
+                == pending
+                and found
+            ),
+            timeout=30,
+            message=runner.logs,
+        )
+        assert total(samples, "musica_runner_passes_total") >= 1
+        assert requests.get(f"{url}/metrics", timeout=10).status_code == 401
+        wrong = requests.get(f"{url}/metrics", headers={"Authorization": "Bearer x"}, timeout=10)
+        assert wrong.status_code == 401 and "error" in wrong.json()
+        other = requests.get(f"{url}/notas", headers={"Authorization": f"Bearer {METRICS_TOKEN}"}, timeout=10)
+        assert other.status_code == 404
 
 
 def search(music, query: str, session=requests) -> requests.Response:

@@ -16,7 +16,7 @@ import pytest
 import requests
 
 from tests.support.http import Api
-from tests.support.processes import ROOT, ServiceProcess, auth_process, music_process
+from tests.support.processes import ROOT, ServiceProcess, auth_process, enrich_runner, music_process
 from tests.support.tools import find_prometheus
 from tests.support.waiting import wait_until
 
@@ -38,10 +38,13 @@ def stack(log_dir, tmp_path_factory, spotify):
             music_url=music.url,
             name="auth-prom",
             NOTES_WRITE_RATE="off",
+            ENRICHMENT_MODE="async",  # the runner enriches them: its metrics too
             THROTTLE_LOGIN=f"{LOGINS}/min",
             **both,
         )
-        with auth:
+        runner = enrich_runner(auth)
+        runner.env["ENRICH_METRICS_PORT"] = str(runner.port)
+        with auth, runner:
             token_file = folder / "metrics-token"
             token_file.write_text(METRICS_TOKEN)
             config = folder / "prometheus.yml"
@@ -51,7 +54,7 @@ def stack(log_dir, tmp_path_factory, spotify):
                     "authorization": {"credentials_file": str(token_file)},
                     "static_configs": [{"targets": [f"127.0.0.1:{service.port}"]}],
                 }
-                for name, service in (("auth", auth), ("music", music))
+                for name, service in (("auth", auth), ("music", music), ("runner", runner))
             ]
             config.write_text(json.dumps({"global": {"scrape_interval": "1s"}, "scrape_configs": jobs}))
             prometheus = ServiceProcess(
@@ -92,7 +95,7 @@ def send_notes(auth, count: int) -> None:
 def test_a_promql_query_returns_the_note_count(stack):
     auth, _, prometheus = stack
     assert wait_until(
-        lambda: scalar(prometheus, 'count(up{job=~"auth|music"} == 1)') == 2,
+        lambda: scalar(prometheus, 'count(up{job=~"auth|music|runner"} == 1)') == 3,
         timeout=SCRAPE_DEADLINE,
         message=lambda: f"both services not up in Prometheus:\n{prometheus.logs()[-2000:]}",
     )
@@ -107,7 +110,7 @@ def test_a_promql_query_returns_the_note_count(stack):
 def panel_queries() -> list[str]:
     dashboard = json.loads(DASHBOARD.read_text())
     queries = [target["expr"] for panel in dashboard["panels"] for target in panel["targets"]]
-    assert len(queries) >= 10
+    assert len(queries) >= 12
     return queries
 
 
@@ -141,7 +144,7 @@ def test_the_shipped_scrape_configuration_is_valid(tmp_path):
     shipped = (ROOT / "deploy" / "prometheus" / "prometheus.yml").read_text()
     token = tmp_path / "metrics-token"
     token.write_text(METRICS_TOKEN)
-    assert shipped.count("credentials_file: /tmp/metrics-token") == 2  # auth and music
+    assert shipped.count("credentials_file: /tmp/metrics-token") == 3  # auth, music and the runner
     config = tmp_path / "prometheus.yml"
     config.write_text(shipped.replace("/tmp/metrics-token", str(token)))
     promtool = find_prometheus().with_name("promtool")

@@ -25,6 +25,8 @@ ENRICH_INTERVAL = env_float("ENRICH_INTERVAL", 2.0)
 ENRICH_MAX_BACKOFF = env_int("ENRICH_MAX_BACKOFF", 30)
 # The runner (--loop) touches this file on every pass; healthchecks read its age. Empty: none.
 ENRICH_HEARTBEAT_FILE = env_str("ENRICH_HEARTBEAT_FILE")
+# The runner (--loop) serves its own /metrics on this port when METRICS_TOKEN is set.
+ENRICH_METRICS_PORT = env_int("ENRICH_METRICS_PORT", 5002)
 
 if ENRICHMENT_MODE not in {"sync", "async", "off"}:
     from django.core.exceptions import ImproperlyConfigured

@@ -14,8 +14,11 @@
 from __future__ import annotations
 
 import hmac
+import json
 import os
+import threading
 import time
+from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from django.conf import settings
 from django.http import HttpResponse, JsonResponse
@@ -45,6 +48,7 @@ LATENCY = Histogram(
 )
 METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 METRICS_PATHS = frozenset({"/metrics", "/metrics/"})
+UNAUTHORIZED = "Se necesita el token de métricas: Authorization: Bearer <METRICS_TOKEN>."
 
 
 class RequestMetricsMiddleware:
@@ -97,9 +101,33 @@ def authorized(header: str) -> bool:
 def metrics_view(request):
     if not authorized(request.headers.get("Authorization", "")):
         return JsonResponse(
-            error_body("Se necesita el token de métricas: Authorization: Bearer <METRICS_TOKEN>."),
+            error_body(UNAUTHORIZED),
             status=401,
             headers={"WWW-Authenticate": "Bearer"},
         )
     return HttpResponse(generate_latest(registry()), content_type=CONTENT_TYPE_LATEST)
 
+
+class _QuietHandler(WSGIRequestHandler):
+    def log_message(self, format, *args):  # no stderr line per scrape
+        pass
+
+
+def serve_metrics(port: int, host: str = "0.0.0.0") -> WSGIServer:  # noqa: S104 (containers)
+    """``/metrics`` of a process without gunicorn (auth's runner) on a port of its own, with the same
+    token, from a daemon thread. Anything else there is a 404."""
+
+    def app(environ, start_response):
+        if environ.get("PATH_INFO") not in METRICS_PATHS:
+            status, body = "404 Not Found", error_body("No encontrado.")
+        elif not authorized(environ.get("HTTP_AUTHORIZATION", "")):
+            status, body = "401 Unauthorized", error_body(UNAUTHORIZED)
+        else:
+            start_response("200 OK", [("Content-Type", CONTENT_TYPE_LATEST)])
+            return [generate_latest(registry())]
+        start_response(status, [("Content-Type", "application/json")])
+        return [json.dumps(body, ensure_ascii=False).encode()]
+
+    server = make_server(host, port, app, handler_class=_QuietHandler)
+    threading.Thread(target=server.serve_forever, name="metrics", daemon=True).start()
+    return server
