@@ -16,17 +16,27 @@ MusicaSerializer = dataclass_serializer(
 _SONG_HELP = {spec.name: spec.metadata["help_text"] for spec in fields(Song)}
 
 
+class TextField(serializers.CharField):
+    """Text given as text: DRF's CharField would store a JSON number as its str() ({"cancion": 1e999}
+    became the song "inf"). Form fields are always strings, so forms keep working."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")  # "No es una cadena válida."
+        return super().to_internal_value(data)
+
+
 class NoteSerializer(serializers.ModelSerializer):
     """Input and output shape of a note. Ownership and enrichment never come from the body."""
 
-    cancion = serializers.CharField(
+    cancion = TextField(
         label="Canción",
         max_length=200,
         trim_whitespace=True,
         help_text="La canción, como la escribirías al buscarla (1–200 caracteres sin los espacios de los "
         "extremos). Es lo que se busca en music_service.",
     )
-    texto = serializers.CharField(
+    texto = TextField(
         max_length=5000,
         required=False,
         allow_blank=True,
