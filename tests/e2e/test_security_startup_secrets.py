@@ -53,11 +53,13 @@ def env_example_secrets() -> dict[str, str]:
 
 ENV_EXAMPLE = env_example_secrets()
 PLACEHOLDERS = sorted(set(ENV_EXAMPLE.values()))
-# Weak by the rule, not by name: empty, short, too few distinct characters, Django's own prefix.
+# Weak by the rule, not by name: empty, short, too few distinct characters, a repeated pattern
+# (50 characters, 5 distinct: enough for Django's own rule), Django's own prefix.
 WEAK = {
     "empty": "",
     "short": secrets.token_urlsafe(16),  # 22 characters
     "two_distinct": "ab" * 40,
+    "repeated_pattern": "abcde" * 10,
 }
 WEAK_SECRET_KEY = {
     "under_50": secrets.token_urlsafe(33),  # 44 characters: enough for a token, not for Django

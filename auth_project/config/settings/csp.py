@@ -1,9 +1,14 @@
-"""Content-Security-Policy on every HTML page of auth_service (musica_kit.settings.csp)."""
+"""Content-Security-Policy (django-csp) on every answer of auth_service: the kit's policy for HTML
+pages (musica_kit.settings.csp), a stricter one for the rest (musica_kit.csp.CSPMiddleware)."""
 
-from musica_kit.settings.csp import content_security_policy
+from musica_kit.settings.csp import CONTENT_SECURITY_POLICY
 
 from .base import INSTALLED_APPS, MIDDLEWARE
 
 __all__ = ["CONTENT_SECURITY_POLICY"]
 
-CONTENT_SECURITY_POLICY = content_security_policy(installed_apps=INSTALLED_APPS, middleware=MIDDLEWARE)
+INSTALLED_APPS.append("csp")
+# After whitenoise (static files need no policy), before everything that may answer a page.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1, "musica_kit.csp.CSPMiddleware"
+)

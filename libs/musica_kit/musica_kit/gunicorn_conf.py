@@ -2,7 +2,6 @@
 port, workers and threads (flags on the command line override both)."""
 
 import errno
-import gc
 import os
 import socket
 import sys
@@ -100,19 +99,3 @@ def refuse_a_taken_port(addresses) -> None:
         if error is not None and error.errno == errno.EADDRINUSE:
             print(f"error: {host}:{port} is already in use", file=sys.stderr, flush=True)
             sys.exit(1)
-
-
-# Python collects its youngest generation every 700 new container objects: dozens of times per
-# request here (DRF and the ORM make thousands of them, nearly all freed by reference counting).
-# Every 10,000 is a few times per request; cyclic garbage still cannot pile up for long.
-GC_THRESHOLD = (10_000, 10, 10)
-
-
-def post_worker_init(worker):
-    """Take what the worker has loaded (Django, the project, its settings: ~100,000 objects) out of
-    the garbage collector's full collections, which then walk only what requests made since: one
-    such collection took ~100 ms of a worker's CPU, with every thread stopped (docs/benchmarks.md).
-    gc.freeze() is Python's tool for long-lived objects of pre-fork servers. Then collect the young
-    generation less often (GC_THRESHOLD)."""
-    gc.freeze()
-    gc.set_threshold(*GC_THRESHOLD)

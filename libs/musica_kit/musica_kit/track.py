@@ -5,7 +5,7 @@ TrackSerializer is derived from this class; auth reads a TRACK into a Song (a Tr
 came from) and derives its stored columns and its API's ``musica`` from it.
 """
 
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass
 
 from .serializers import described
 
@@ -40,4 +40,10 @@ class Track:
         return asdict(self)
 
 
-TRACK_FIELDS = tuple(spec.name for spec in fields(Track))
+LINK_SCHEMES = ("https://", "http://")
+
+
+def safe_link(value, schemes: tuple[str, ...] = LINK_SCHEMES) -> str | None:
+    """``value`` when it is a string starting with one of ``schemes`` (http or https unless told), else
+    None: what a source calls a link reaches our pages only as such a link, never ``javascript:``."""
+    return value if isinstance(value, str) and value.startswith(schemes) else None

@@ -35,20 +35,11 @@ def _sha256(source: str) -> str:
     return "'sha256-" + base64.b64encode(hashlib.sha256(source.encode()).digest()).decode() + "'"
 
 
-def content_security_policy(*, installed_apps: list, middleware: list) -> dict:
-    """Adds django-csp to the app list and middleware (in place); returns CONTENT_SECURITY_POLICY.
-
-    Images: this origin, data: URIs (the offline catalog's covers, admin icons) and the music
-    sources' cover hosts (musica_kit.track.COVER_HOSTS). No inline event handler is allowed: the
-    kit's templates have none (its base.html logs out with a plain form).
-    """
-    if "csp" not in installed_apps:
-        installed_apps.append("csp")
-    # After whitenoise (static files need no policy), before everything that may answer a page.
-    if "musica_kit.csp.CSPMiddleware" not in middleware:
-        position = middleware.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1
-        middleware.insert(position, "musica_kit.csp.CSPMiddleware")
-    directives = {
+# Images: this origin, data: URIs (the offline catalog's covers, admin icons) and the music sources'
+# cover hosts. No inline event handler is allowed: the kit's templates have none (its base.html logs
+# out with a plain form).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF, NONCE, "'report-sample'"],
         "style-src": [SELF, NONCE, "'report-sample'"],
@@ -61,4 +52,4 @@ def content_security_policy(*, installed_apps: list, middleware: list) -> dict:
         "form-action": [SELF],
         "frame-ancestors": [NONE],
     }
-    return {"DIRECTIVES": directives}
+}
