@@ -7,12 +7,12 @@ Every form takes the API's own path, and Django's CSRF middleware guards each of
   as POST /notas (config/ratelimit.py, scope "notes_write", NOTES_WRITE_RATE);
 - sign-up (POST /registro): RegisterSerializer and accounts.services.user_create, counted in the
   same per-address window as POST /register (scope "register", THROTTLE_REGISTER), then a session;
-- delete (POST /borrar/<id>): notes.services.note_delete, on the person's own notes only.
+- delete (POST /borrar/<id>): notes.services.note_delete, on the person's own notes only (else 404).
 """
 
 from django.contrib import messages
 from django.contrib.auth import login
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.views import View
@@ -34,7 +34,6 @@ SIGNUPS_THROTTLED = "Demasiadas cuentas creadas desde esta dirección."
 PASSWORDS_DIFFER = "Las dos contraseñas no coinciden."
 SIGNED_UP = "Cuenta creada: ya has iniciado sesión."
 DELETED = "Nota borrada."
-NOTE_NOT_FOUND = "No se encontró esa nota."  # the same for a missing note and someone else's
 
 
 @method_decorator(never_cache, name="dispatch")  # a person's own notes: never from a shared cache
@@ -111,17 +110,19 @@ class SignupView(HomeView):
 
 
 class NoteDeleteView(HomeView):
-    """POST /borrar/<id>: delete one of the person's own notes, as DELETE /notas/<id> does."""
+    """POST /borrar/<id>: delete one of the person's own notes, as DELETE /notas/<id> does. Someone
+    else's note answers the same Spanish 404 as a missing one, for any method."""
+
+    def dispatch(self, request, pk):
+        if not request.user.is_authenticated:
+            return redirect(reverse("rest_framework:login") + "?next=/")
+        self.note = get_object_or_404(note_list(user=request.user), pk=pk)
+        return super().dispatch(request, pk)
 
     def get(self, request, pk):
         return redirect("inicio")
 
     def post(self, request, pk):
-        if not request.user.is_authenticated:
-            return redirect(reverse("rest_framework:login") + "?next=/")
-        note = note_list(user=request.user).filter(pk=pk).first()
-        if note is None:
-            return self._page(request, error=NOTE_NOT_FOUND, status=404)
-        note_delete(note=note)
+        note_delete(note=self.note)
         messages.success(request, DELETED)
         return redirect("inicio")

@@ -156,8 +156,12 @@ def test_an_invalid_page_sign_up_counts_in_the_window_too(settings):
 
 
 def test_get_of_either_form_url_goes_back_to_the_page(ana):
-    assert Client().get("/registro")["Location"] == "/"
-    assert Client().get("/borrar/1")["Location"] == "/"
+    note = Note.objects.create(user=ana, cancion="Malamente")
+    client = Client()
+    client.force_login(ana)
+    assert client.get("/registro")["Location"] == "/"
+    assert client.get(f"/borrar/{note.pk}")["Location"] == "/"
+    assert Note.objects.filter(pk=note.pk).exists()
 
 
 def test_delete_button_removes_my_note_through_the_service(ana, monkeypatch):
@@ -186,16 +190,18 @@ def test_delete_needs_the_csrf_token(ana):
     assert Note.objects.filter(pk=note.pk).exists()
 
 
-def test_someone_elses_note_is_a_404_like_a_missing_one_and_stays(ana, make_user):
+def test_someone_elses_note_is_the_same_spanish_404_as_a_missing_one_and_stays(ana, make_user):
     bruno = make_user("bruno")
     his = Note.objects.create(user=bruno, cancion="Macarena")
     client = Client()
     client.force_login(ana)
-    refused = spanish_page(client.post(f"/borrar/{his.pk}"), 404)
-    missing = spanish_page(client.post(f"/borrar/{his.pk + 1000}"), 404)
-    alerts = [re.findall(r'role="alert">(.*?)</p>', page) for page in (refused, missing)]
-    assert alerts == [[pages.NOTE_NOT_FOUND]] * 2  # nothing tells them apart
-    assert "Macarena" not in refused
+    answers = []
+    for note_id in (his.pk, his.pk + 1000):
+        for method in (client.post, client.get):
+            response = method(f"/borrar/{note_id}")
+            assert response.status_code == 404
+            answers.append((response["Content-Type"], response.json()))
+    assert answers == [("application/json", {"error": "Recurso no encontrado.", "detalle": {}})] * 4
     assert Note.objects.filter(pk=his.pk).exists()
 
 
