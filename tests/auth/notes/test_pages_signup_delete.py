@@ -203,6 +203,9 @@ def test_someone_elses_note_is_the_same_spanish_404_as_a_missing_one_and_stays(a
             answers.append((response["Content-Type"], response.json()))
     assert answers == [("application/json", {"error": "Recurso no encontrado.", "detalle": {}})] * 4
     assert Note.objects.filter(pk=his.pk).exists()
+    mine = Note.objects.create(user=ana, cancion="Malamente")  # the same route deletes ana's own
+    assert client.post(f"/borrar/{mine.pk}").status_code == 302
+    assert not Note.objects.filter(pk=mine.pk).exists()
 
 
 def test_anonymous_delete_goes_to_the_login_page(ana):
