@@ -36,6 +36,9 @@ ensure_venv() {
     if [ "$(cat "$stamp" 2>/dev/null)" != "$digest" ]; then
         echo "==> installing $requirements"
         "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip
+        # setuptools builds the kit in its folder: a build/ left from an older version would put
+        # modules deleted since back into the venv.
+        rm -rf "$ROOT/libs/musica_kit/build" "$ROOT"/libs/musica_kit/*.egg-info
         "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -r "$ROOT/$requirements"
         echo "$digest" >"$stamp"
     fi
