@@ -16,11 +16,10 @@ from django.views.decorators.cache import never_cache
 
 from config.ratelimit import hit
 
-from .models import Enrichment
 from .selectors import note_list
 from .serializers import NoteSerializer
 from .throttling import NoteWriteThrottle
-from .views import PENDING_NOTICE, SAVED, WRITES_THROTTLED
+from .views import SAVED, WRITES_THROTTLED, pending_notice
 
 LATEST = 12  # notes shown; /notas has them all
 
@@ -47,8 +46,8 @@ class HomeView(View):
             return self._page(request, values=request.POST, errors=serializer.errors, status=400)
         note = serializer.save()  # notes.services.note_create
         messages.success(request, SAVED)
-        if note.enriquecimiento == Enrichment.PENDING:
-            messages.info(request, PENDING_NOTICE)
+        if aviso := pending_notice(note):
+            messages.info(request, aviso)
         return redirect("inicio")
 
     def _page(self, request, *, values=None, errors=None, error: str | None = None, status: int = 200):
