@@ -48,8 +48,6 @@ from .track import SONG_TEXT_FIELDS, STORED_FIELDS, Song
 logger = logging.getLogger(__name__)
 
 LEASE = timedelta(seconds=60)
-
-
 GIVE_UP_MIN_ATTEMPTS = 5
 
 
@@ -103,7 +101,7 @@ def looked_up_fields(result: LookUp, *, attempts: int, incomplete_since: datetim
         return {"next_enrich_at": now + _backoff(attempts + 1)}
     attempts, since = attempts + 1, incomplete_since or now
     if attempts >= GIVE_UP_MIN_ATTEMPTS and now - since >= timedelta(seconds=settings.ENRICH_GIVE_UP_AFTER):
-        return enrichment_fields(Enrichment.NO_RESULTS, None)
+        return {**enrichment_fields(Enrichment.NO_RESULTS, None), "enrich_attempts": attempts}
     return {
         "enrich_attempts": attempts,
         "incomplete_since": since,

@@ -82,7 +82,7 @@ def test_a_song_nobody_has_ends_sin_resultados_after_the_give_up_time_and_5_atte
 
     assert counts == {"ok": 0, "sin_resultados": 1, "pendiente": 3, "skipped": 0}
     assert _fresh(enough).enriquecimiento == Enrichment.NO_RESULTS  # 5th attempt, 2 h after the first
-    assert (enough.next_enrich_at, enough.incomplete_since) == (None, None)
+    assert (enough.enrich_attempts, enough.next_enrich_at, enough.incomplete_since) == (5, None, None)
     for note, attempts, since in [(too_few, 4, long_ago), (too_soon, 31, lately)]:
         note = _fresh(note)
         assert note.enriquecimiento == Enrichment.PENDING
