@@ -286,7 +286,7 @@ def test_incompleta_names_the_failed_providers_and_is_no_failure_of_music(script
             music_client.find_song("zzzz qqqq")
         assert caught.value.failed == ("deezer", "itunes")  # only names of music's sources
     assert not isinstance(caught.value, music_client.MusicUnavailable)
-    assert not fresh_breaker.is_open
+    assert fresh_breaker.state == "closed"
 
 
 @pytest.mark.parametrize(
