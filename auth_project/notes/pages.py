@@ -22,12 +22,11 @@ from rest_framework.exceptions import ValidationError
 from accounts.serializers import RegisterSerializer
 from config.ratelimit import client_address, hit
 
-from .models import Enrichment
 from .selectors import note_list
 from .serializers import NoteSerializer
 from .services import note_delete
 from .throttling import NoteWriteThrottle
-from .views import PENDING_NOTICE, SAVED, WRITES_THROTTLED
+from .views import SAVED, WRITES_THROTTLED, pending_notice
 
 LATEST = 12  # notes shown; /notas has them all
 SIGNUPS_THROTTLED = "Demasiadas cuentas creadas desde esta dirección."
@@ -58,8 +57,8 @@ class HomeView(View):
             return self._page(request, values=request.POST, errors=serializer.errors, status=400)
         note = serializer.save()  # notes.services.note_create
         messages.success(request, SAVED)
-        if note.enriquecimiento == Enrichment.PENDING:
-            messages.info(request, PENDING_NOTICE)
+        if aviso := pending_notice(note):
+            messages.info(request, aviso)
         return redirect("inicio")
 
     def _page(self, request, *, values=None, errors=None, error: str | None = None, status: int = 200):

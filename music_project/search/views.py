@@ -115,6 +115,10 @@ class SearchView(APIView):
             )
             response.music_source = exc.source
             response.music_cache = "hit" if exc.cached else "miss"
+            # An expected answer, not a server error: the access line (INFO) names the providers that
+            # failed, and Django's request logger must not add "Service Unavailable" at ERROR.
+            response.music_failed = exc.failed
+            response._has_been_logged = True  # what django.utils.log.log_response checks
             return response
         except ProviderUnavailable as exc:
             response = Response(

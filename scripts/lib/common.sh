@@ -64,6 +64,8 @@ lines = [
     "# Spotify keys (https://developer.spotify.com/dashboard). Empty: Deezer, iTunes, then the offline catalog.",
     "SPOTIFY_CLIENT_ID=",
     "SPOTIFY_CLIENT_SECRET=",
+    "# No internet on this machine? Uncomment: the offline catalog alone answers (README, Quick start).",
+    "# MUSIC_PROVIDERS=offline",
 ]
 with open(sys.argv[1], "w") as fh:
     fh.write("\n".join(lines) + "\n")

@@ -25,6 +25,9 @@ ENRICH_BATCH_SIZE = env_int("ENRICH_BATCH_SIZE", 50)
 ENRICH_CONCURRENCY = env_int("ENRICH_CONCURRENCY", 4)
 ENRICH_INTERVAL = env_float("ENRICH_INTERVAL", 2.0)
 ENRICH_MAX_BACKOFF = env_int("ENRICH_MAX_BACKOFF", 30)
+# A song music keeps answering "incompleta" for (a better provider failing, the others without it)
+# ends "sin_resultados" this many seconds after the first such answer (and 5 such attempts at least).
+ENRICH_GIVE_UP_AFTER = env_int("ENRICH_GIVE_UP_AFTER", 86400)
 # The runner (--loop) touches this file on every pass; healthchecks read its age. Empty: none.
 ENRICH_HEARTBEAT_FILE = env_str("ENRICH_HEARTBEAT_FILE")
 
