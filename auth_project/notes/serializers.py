@@ -71,7 +71,8 @@ class NoteSerializer(serializers.ModelSerializer):
             "fuente": {"help_text": _SONG_HELP["fuente"]},
             "enriquecimiento": {
                 "help_text": "`ok`: foto encontrada; `sin_resultados`: music no encontró la canción; "
-                "`pendiente`: music no estaba disponible, se completará sola más tarde."
+                "`pendiente`: music no estaba disponible, o una fuente falló y las que respondieron no la "
+                "tenían; se completará sola más tarde."
             },
             "creada": {"help_text": "Fecha de creación (UTC, ISO 8601)."},
             "actualizada": {"help_text": "Fecha del último cambio (UTC, ISO 8601)."},

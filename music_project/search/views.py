@@ -117,6 +117,10 @@ class SearchView(APIView):
             response.music_source = exc.source
             response.music_cache = "hit" if exc.cached else "miss"
             SEARCH_CACHE.labels(response.music_cache).inc()
+            # An expected answer, not a server error: the access line (INFO) names the providers that
+            # failed, and Django's request logger must not add "Service Unavailable" at ERROR.
+            response.music_failed = exc.failed
+            response._has_been_logged = True  # what django.utils.log.log_response checks
             return response
         except ProviderUnavailable as exc:
             SEARCH_CACHE.labels("miss").inc()  # nothing cached, and no provider answered

@@ -4,7 +4,8 @@ the code reads, with its default, and every repository path the READMEs name exi
 The variables are found by running the code, not by reading it: each project's settings are loaded
 as Django loads them (``django.setup()``, then its URLconf) and its ``gunicorn.conf.py`` is run, in a
 subprocess with a clean environment, while musica_kit.env's helpers and ``os.environ`` record what
-they are asked for (``record_environment_reads.py``). Two environments — a development run and a
+they are asked for (``tests/support/record_environment_reads.py``). Two environments — a development
+run and a
 production-like one (secrets, ``DJANGO_SECURE=1``, ``REDIS_URL``) — reach the reads behind a switch.
 
 A table row names its variables in backticks; its default cell gives one default per variable, in
@@ -16,29 +17,14 @@ required/obligatoria.
 
 from __future__ import annotations
 
-import json
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests.support.project_settings import PROJECTS, READ_ENVIRONMENTS, environment_reads
+
 ROOT = Path(__file__).resolve().parents[2]
-RECORDER = Path(__file__).with_name("record_environment_reads.py")
-PROJECTS = {"auth": ROOT / "auth_project", "music": ROOT / "music_project"}
-SECRET = "x" * 20 + "-production-like-value-for-reading-settings-only-" + "y" * 10
-ENVIRONMENTS = {
-    "development": {"DJANGO_DEBUG": "1"},
-    "production": {
-        "DJANGO_SECRET_KEY": SECRET,
-        "JWT_SIGNING_KEY": SECRET[::-1],
-        "MUSIC_SERVICE_TOKEN": SECRET.upper(),
-        "DJANGO_SECURE": "1",
-        "DJANGO_SECURE_PROXY_SSL_HEADER": "1",
-        "REDIS_URL": "redis://127.0.0.1:1/0",  # never connected: settings only name it
-    },
-}
 ENGLISH = {
     "heading": "## Configuration",
     "services": {"both": {"auth", "music"}, "auth": {"auth"}, "music": {"music"}},
@@ -67,27 +53,13 @@ VARIABLE = re.compile(r"`([A-Z][A-Z0-9_]+)`")
 # --------------------------------------------------------------------------- what the code reads
 
 
-def reads(project: str, environment: dict[str, str]) -> list[dict]:
-    clean = {"PATH": "/usr/bin:/bin", **environment}
-    result = subprocess.run(
-        [sys.executable, str(RECORDER)],
-        cwd=PROJECTS[project],
-        env=clean,
-        capture_output=True,
-        text=True,
-        timeout=90,
-    )
-    assert result.returncode == 0, f"{project} ({environment}):\n{result.stderr[-3000:]}"
-    return json.loads(result.stdout)
-
-
 @pytest.fixture(scope="module")
 def code_variables() -> dict[str, dict[str, list[dict]]]:
     """NAME -> project -> its reads (helper, default), over both environments."""
     found: dict[str, dict[str, list[dict]]] = {}
     for project in PROJECTS:
-        for environment in ENVIRONMENTS.values():
-            for read in reads(project, environment):
+        for environment in READ_ENVIRONMENTS.values():
+            for read in environment_reads(project, environment):
                 found.setdefault(read["name"], {}).setdefault(project, []).append(read)
     return found
 

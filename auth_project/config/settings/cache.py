@@ -8,20 +8,32 @@ table is created by a migration (config/migrations/0001_cache_table.py), so ever
 one, so any cache use added later is shared by every worker and replica.
 """
 
-from musica_kit.settings.cache import cache_settings
+from musica_kit.env import env_str
 
 DATABASE_CACHE_TABLE = "musica_cache"  # must match config/migrations/0001_cache_table.py
 
-globals().update(
-    cache_settings(
-        default_prefix="auth",
-        without_redis={
+REDIS_URL = env_str("REDIS_URL")
+if REDIS_URL:
+    # Redis fails open: an outage degrades to "no cache", logged, never a 500 (the limiter counts in
+    # its database then). Every key goes under REDIS_KEY_PREFIX, so services (and test runs) can
+    # share one Redis database.
+    CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": env_str("REDIS_KEY_PREFIX", "auth"),
+            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 1, "SOCKET_TIMEOUT": 1, "IGNORE_EXCEPTIONS": True},
+        }
+    }
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+else:
+    CACHES = {
+        "default": {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": DATABASE_CACHE_TABLE,
             "KEY_PREFIX": "auth",
             # Past MAX_ENTRIES Django culls a third of the rows, live windows included: keep it
             # far above the number of clients and users counted at once (default 300).
             "OPTIONS": {"MAX_ENTRIES": 10_000},
-        },
-    )
-)
+        }
+    }

@@ -169,10 +169,10 @@ class JsonFormatter(_LibraryJsonFormatter):
         message_dict = {k: v for k, v in message_dict.items() if k not in ("exc_info", "stack_info")}
         super().add_fields(log_data, record, message_dict)
         log_data["time"] = log_data["time"].isoformat(timespec="milliseconds")
-        log_data["request_id"] = get_request_id()
+        log_data["request_id"] = get_request_id()  # outside a request: None, left out below
         if record.exc_info and record.exc_info[0]:
             log_data["exc_type"] = record.exc_info[0].__name__
-        for key in [k for k, v in log_data.items() if v is None and k != "request_id"]:
+        for key in [k for k, v in log_data.items() if v is None]:
             del log_data[key]
 
     def serialize_log_record(self, log_data) -> str:

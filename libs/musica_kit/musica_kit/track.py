@@ -12,7 +12,7 @@ from .serializers import described
 # Who can answer a search (music_service's ``source``; auth_service's ``fuente``).
 SOURCES = ("spotify", "deezer", "itunes", "offline")
 # Where the covers (``foto``) of those sources are served from; the offline catalog's are data: URIs.
-# The pages' Content-Security-Policy lets images load from these hosts (musica_kit.settings.csp).
+# The pages' Content-Security-Policy lets images load from these hosts (config/settings/csp.py).
 COVER_HOSTS = ("https://i.scdn.co", "https://*.dzcdn.net", "https://*.mzstatic.com")
 
 

@@ -221,8 +221,9 @@ def test_max_age_is_honoured_and_no_store_is_never_kept(scripted_music):
 def test_a_failed_answer_is_never_kept_even_with_a_max_age(scripted_music, status):
     scripted_music.status = status  # a music that (wrongly) lets its error be cached
     scripted_music.body = {"error": "x", "detalle": {"incompleta": True, "fallaron": ["deezer"]}}
+    expected = music_client.MusicIncomplete if status == 503 else music_client.MusicUnavailable
     for _ in range(2):
-        with pytest.raises(music_client.MusicUnavailable):
+        with pytest.raises(expected):
             music_client.find_song("Fallida")
     assert scripted_music.requests == 2
     scripted_music.status = 200
@@ -269,3 +270,38 @@ def test_a_redirect_is_not_followed(scripted_music):
     with pytest.raises(music_client.MusicUnavailable, match="302"):
         music_client.find_song("Redirigida")
     assert scripted_music.requests == 1
+
+
+# --------------------------------------------------------------------------- what music's answers mean
+
+
+def test_incompleta_names_the_failed_providers_and_is_no_failure_of_music(scripted_music, fresh_breaker):
+    scripted_music.status, scripted_music.cache_control = 503, "no-store"
+    scripted_music.body = {
+        "error": "El servicio de música no está disponible ahora.",
+        "detalle": {"motivo": "sin coincidencias", "incompleta": True, "fallaron": ["deezer", "itunes", "x"]},
+    }
+    for _ in range(fresh_breaker.threshold + 1):
+        with pytest.raises(music_client.MusicIncomplete) as caught:
+            music_client.find_song("zzzz qqqq")
+        assert caught.value.failed == ("deezer", "itunes")  # only names of music's sources
+    assert not isinstance(caught.value, music_client.MusicUnavailable)
+    assert fresh_breaker.state == "closed"
+
+
+@pytest.mark.parametrize(
+    ("status", "detalle"),
+    [
+        (503, {"motivo": "Spotify limita las peticiones"}),
+        (503, {"incompleta": False, "fallaron": ["deezer"]}),
+        (502, {"incompleta": True, "fallaron": ["deezer"]}),
+        (500, {}),
+        (429, {}),
+        (401, {}),
+    ],
+)
+def test_any_other_answer_but_a_200_is_music_unavailable(scripted_music, status, detalle):
+    scripted_music.status, scripted_music.cache_control = status, "no-store"
+    scripted_music.body = {"error": "x", "detalle": detalle}
+    with pytest.raises(music_client.MusicUnavailable):
+        music_client.find_song("Cualquiera")

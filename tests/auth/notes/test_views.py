@@ -92,10 +92,29 @@ def test_music_unreachable_saves_pendiente_with_aviso(client, ana):
     assert response.status_code == 201
     body = response.json()
     assert body["mensaje"] == "Guardado con éxito"
-    assert "aviso" in body
+    assert body["aviso"] == (
+        "El servicio de música no está disponible ahora: la nota está guardada y la foto "
+        "se añadirá automáticamente en cuanto vuelva."
+    )
     assert body["nota"]["enriquecimiento"] == "pendiente"
     assert body["nota"]["musica"] is None
     assert Note.objects.get().user == ana
+
+
+def test_a_song_missing_while_a_provider_fails_says_so_and_names_it(client, music_incomplete):
+    response = client.post("/notas", {"cancion": "zzzz qqqq no existe"}, format="json")
+    assert response.status_code == 201
+    body = response.json()
+    assert body["nota"]["enriquecimiento"] == "pendiente"
+    assert body["aviso"] == (
+        "La canción no está en las fuentes que respondieron: la nota está guardada y se volverá a buscar "
+        "cuando respondan las que fallaron (deezer)."
+    )
+    # The lookup at save was music's first "incompleta" for this song: the give-up clock started.
+    note = Note.objects.get(pk=body["nota"]["id"])
+    assert note.enrich_attempts == 1 and note.incomplete_since is not None
+    found = client.post("/notas", {"cancion": "Bohemian Rhapsody"}, format="json").json()
+    assert found["nota"]["enriquecimiento"] == "ok" and "aviso" not in found
 
 
 def test_with_music_up_the_offline_cover_is_stored(client, music_up):

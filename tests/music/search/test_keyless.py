@@ -1,5 +1,6 @@
 """Deezer and iTunes behind the provider seam, against the doubles (tests/keyless_double) only."""
 
+import logging
 import socket
 import time
 
@@ -140,6 +141,18 @@ def test_a_miss_is_final_only_when_every_provider_answered_in_good_health(client
     assert incomplete.status_code == 503
     assert incomplete.json()["detalle"]["incompleta"] is True
     assert incomplete.json()["detalle"]["fallaron"] == ["deezer"]
+
+
+def test_an_incompleta_answer_is_logged_as_expected_not_as_a_server_error(client, keyless, settings, caplog):
+    _chain(settings, "deezer", "offline")
+    keyless.configure("deezer", mode="503")
+    with caplog.at_level(logging.INFO):
+        response = client.get("/search", {"q": "wwww kkkk tampoco"})
+    assert response.status_code == 503 and response.json()["detalle"]["incompleta"] is True
+    assert [(r.name, r.getMessage()) for r in caplog.records if r.levelno >= logging.ERROR] == []
+    # The access line says what happened: a 503 and the provider that failed.
+    access = [r for r in caplog.records if r.name == "music.access"]
+    assert [(r.levelname, r.status, r.failed) for r in access] == [("INFO", 503, ("deezer",))]
 
 
 def test_every_provider_failing_is_503(client, keyless, settings):
