@@ -12,6 +12,12 @@ from .selectors import pending_notes_summary
 NOTES_CREATED = Counter(
     "musica_notes_created_total", "Notes created, by their enrichment state then.", ["enriquecimiento"]
 )
+MUSIC_LOOKUPS = Counter(
+    "musica_music_lookups_total",
+    "Song lookups in music, by outcome: cache_hit (auth's HTTP cache), answered, not_found, "
+    "unavailable, incompleta.",
+    ["outcome"],
+)
 RUNNER_PASSES = Counter("musica_runner_passes_total", "Passes of the enrichment runner.")
 RUNNER_NOTES = Counter("musica_runner_notes_total", "Notes the runner handled, by outcome.", ["outcome"])
 # The pending gauges read the database when scraped, at most once per this many seconds per worker.

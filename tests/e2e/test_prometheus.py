@@ -110,7 +110,7 @@ def test_a_promql_query_returns_the_note_count(stack):
 def panel_queries() -> list[str]:
     dashboard = json.loads(DASHBOARD.read_text())
     queries = [target["expr"] for panel in dashboard["panels"] for target in panel["targets"]]
-    assert len(queries) >= 12
+    assert len(queries) >= 13
     return queries
 
 
