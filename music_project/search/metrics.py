@@ -3,7 +3,11 @@ outcomes (ProviderUnavailable.kind), never a query."""
 
 import time
 
+from opentelemetry import trace
+from opentelemetry.trace import SpanKind
 from prometheus_client import Counter, Gauge, Histogram
+
+_TRACER = trace.get_tracer(__name__)
 
 PROVIDER_SEARCHES = Counter(
     "musica_provider_searches_total",
@@ -31,17 +35,19 @@ SEARCH_CACHE = Counter(
 
 
 def observed_search(provider, query: str, limit: int):
-    """``provider.search``, timed and counted by outcome."""
+    """``provider.search``, timed, counted by outcome, and a span of its own while tracing (no
+    header goes to the provider: music never instruments requests, musica_kit.tracing)."""
     from .providers.base import ProviderUnavailable
 
     started = time.perf_counter()
-    try:
-        tracks = provider.search(query, limit)
-    except ProviderUnavailable as exc:
-        PROVIDER_SEARCHES.labels(provider.name, exc.kind).inc()
-        raise
-    finally:
-        PROVIDER_LATENCY.labels(provider.name).observe(time.perf_counter() - started)
+    with _TRACER.start_as_current_span(f"provider {provider.name}", kind=SpanKind.CLIENT):
+        try:
+            tracks = provider.search(query, limit)
+        except ProviderUnavailable as exc:
+            PROVIDER_SEARCHES.labels(provider.name, exc.kind).inc()
+            raise
+        finally:
+            PROVIDER_LATENCY.labels(provider.name).observe(time.perf_counter() - started)
     PROVIDER_SEARCHES.labels(provider.name, "match" if tracks else "miss").inc()
     return tracks
 

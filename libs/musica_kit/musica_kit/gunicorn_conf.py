@@ -125,3 +125,15 @@ def child_exit(server, worker):
 def on_exit(server):
     if own_metrics_dir:
         shutil.rmtree(own_metrics_dir, ignore_errors=True)
+
+
+def post_fork(server, worker):
+    """Traces (musica_kit.tracing), when OTEL_EXPORTER_OTLP_ENDPOINT is set: in each worker, after
+    fork and before Django loads its middleware. auth propagates its trace to music; music to nobody."""
+    if not os.environ.get("OTEL_EXPORTER_OTLP_ENDPOINT"):
+        return
+    from django.conf import settings
+
+    from musica_kit.tracing import start_tracing
+
+    start_tracing(service=settings.SERVICE_NAME, propagate=settings.SERVICE_NAME == "auth")
