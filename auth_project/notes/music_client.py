@@ -40,6 +40,7 @@ from musica_kit.breaker import CircuitBreaker
 from musica_kit.request_context import REQUEST_ID_HEADER, get_request_id
 from musica_kit.track import SOURCES
 
+from .metrics import MUSIC_LOOKUPS
 from .track import SONG_FIELDS, SONG_TEXT_FIELDS, Song
 
 logger = logging.getLogger(__name__)
@@ -252,6 +253,7 @@ def find_song(query: str) -> Song | None:
     request = _search_request(query)
     if (cached := _cached_answer(request)) is not None:
         # A stored 200 of music's, still fresh: it says nothing about music's health now.
+        MUSIC_LOOKUPS.labels("cache_hit").inc()
         return _song_of(cached)
     started = time.perf_counter()
     try:
@@ -269,6 +271,7 @@ def find_song(query: str) -> Song | None:
         if (failed := _incomplete(response)) is not None:
             _breaker.record_success()  # music itself answered; one of its providers did not
             logger.info("music answer incomplete", extra={"failed": failed})
+            MUSIC_LOOKUPS.labels("incompleta").inc()
             raise MusicIncomplete(failed)
         if response.status_code != 200:
             raise MusicUnavailable(f"music answered {response.status_code}")
@@ -276,9 +279,11 @@ def find_song(query: str) -> Song | None:
         if not isinstance(body["results"], list):
             raise MusicUnavailable("music answered an unexpected body")
     except _CircuitOpen:
+        MUSIC_LOOKUPS.labels("unavailable").inc()
         raise MusicUnavailable("circuit open") from None
     except (requests.RequestException, ValueError, KeyError, TypeError, MusicUnavailable) as exc:
         _breaker.record_failure()
+        MUSIC_LOOKUPS.labels("unavailable").inc()
         logger.warning(
             "music unavailable",
             extra={
@@ -289,4 +294,5 @@ def find_song(query: str) -> Song | None:
         )
         raise MusicUnavailable(str(exc)) from None
     _breaker.record_success()
+    MUSIC_LOOKUPS.labels("answered" if body["results"] else "not_found").inc()
     return _song_of(body)

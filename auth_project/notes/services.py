@@ -15,6 +15,7 @@ from django.db import connection, transaction
 
 from . import idempotency
 from .enrichment import enrichment_fields, looked_up_fields, song_look_up
+from .metrics import NOTES_CREATED
 from .models import Enrichment, Note
 
 logger = logging.getLogger(__name__)
@@ -67,6 +68,7 @@ def note_create(
             # The same transaction: the note and its completed key are saved together or not at all.
             idempotency.idempotency_complete(claim=idempotency_claim, note=note)
     logger.info("note created", extra={"note_id": note.pk, "enrichment": note.enriquecimiento})
+    NOTES_CREATED.labels(note.enriquecimiento).inc()
     return note
 
 
