@@ -40,7 +40,7 @@ RUN DJANGO_SECRET_KEY=collectstatic-only DJANGO_STATIC_ROOT=/app/staticfiles \
 FROM ${PYTHON_IMAGE}
 
 LABEL org.opencontainers.image.title="musica music_service" \
-      org.opencontainers.image.description="Song search (Spotify or the offline catalog), port 5001"
+      org.opencontainers.image.description="Song search (Spotify, Deezer, iTunes or the offline catalog), port 5001"
 
 RUN groupadd --system --gid 10001 app \
  && useradd --system --uid 10001 --gid app --home-dir /app --no-create-home --shell /usr/sbin/nologin app

@@ -7,7 +7,7 @@ class AccountsConfig(AppConfig):
     verbose_name = "Cuentas"
 
     def ready(self):
-        from .permissions import permissions_rename
+        from .signals import permissions_rename
 
         # After contrib.auth's own receiver has created the permissions (it is installed first).
         post_migrate.connect(permissions_rename, dispatch_uid="accounts.permissions_rename")

@@ -2,11 +2,11 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_seriali
 from rest_framework import generics, serializers, status
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 from rest_framework_simplejwt.views import TokenObtainPairView, TokenRefreshView
 
 from config.schema import THROTTLED, UNAUTHORIZED, validation_error
+from config.throttling import RateLimitThrottle
 from musica_kit.errors import error_body
 from musica_kit.schema import error_response
 
@@ -39,7 +39,7 @@ class RegisterView(generics.CreateAPIView):
     serializer_class = RegisterSerializer
     permission_classes = [AllowAny]
     authentication_classes = []
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [RateLimitThrottle]  # per client address
     throttle_scope = "register"
 
 
@@ -66,7 +66,7 @@ class RegisterView(generics.CreateAPIView):
 )
 class LoginView(TokenObtainPairView):
     name = "Iniciar sesión"
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [RateLimitThrottle]  # per client address
     throttle_scope = "login"
 
 

@@ -9,7 +9,7 @@ def validation_error(field: str) -> OpenApiResponse:
     return error_response(
         "Datos no válidos o JSON mal formado; `detalle` dice qué campo falla.",
         error_example("campo obligatorio", "Datos no válidos.", {field: ["Este campo es requerido."]}),
-        error_example("JSON mal formado", "JSON parse error - Expecting value: line 1 column 1 (char 0)"),
+        error_example("JSON mal formado", "JSON no válido (línea 1, columna 1)."),
     )
 
 

@@ -1,23 +1,42 @@
-"""The login throttle also guards the two HTML login forms (/admin/login/, /api-auth/login/).
+"""DRF's throttle interface over the one rate limiter (config/ratelimit.py), and the same limit on
+the two HTML login forms (/admin/login/, /api-auth/login/).
 
-Those are Django views, outside DRF, so the "login" scope of /login would not see them and they
-would be an unthrottled way to guess passwords. Every POST to either form counts in the same
-window as /login (same scope, same client address, same cache) and is refused with our JSON 429.
+Views keep DRF's ``throttle_classes`` and its 429 path (``Throttled``, Retry-After, our JSON shape
+through musica_kit.errors). Login and register count per client address, never per user: a
+session of the guesser's own account must not give the guesser a window of their own.
 """
 
 from django.http import JsonResponse
-from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.throttling import BaseThrottle
 
 from musica_kit.errors import error_body
+
+from .ratelimit import client_address, hit
 
 FORM_LOGIN_VIEWS = {"admin:login", "rest_framework:login"}
 
 
-class _LoginScope:
-    throttle_scope = "login"
+class RateLimitThrottle(BaseThrottle):
+    """The view's ``throttle_scope`` (or the class's ``scope``), counted per ``ident``."""
+
+    scope: str | None = None
+
+    def ident(self, request) -> str:
+        return client_address(request)
+
+    def allow_request(self, request, view):
+        allowed, self.retry_after = hit(self.scope or view.throttle_scope, self.ident(request))
+        return allowed
+
+    def wait(self):
+        return self.retry_after
 
 
 class LoginFormThrottleMiddleware:
+    """Every POST to either login form counts in /login's window (scope "login", the same client
+    address): they are Django views, outside DRF, and would otherwise be an unlimited way to guess
+    passwords. Before CSRF, so a request with a bad token counts too."""
+
     def __init__(self, get_response):
         self.get_response = get_response
 
@@ -28,16 +47,11 @@ class LoginFormThrottleMiddleware:
         match = request.resolver_match
         if request.method != "POST" or match is None or match.view_name not in FORM_LOGIN_VIEWS:
             return None
-        throttle = ScopedRateThrottle()
-        if throttle.allow_request(request, _LoginScope()):
+        allowed, seconds = hit("login", client_address(request))
+        if allowed:
             return None
-        wait = throttle.wait()
-        seconds = max(int(wait + 0.999), 1) if wait is not None else None
         body = error_body(
             "Demasiados intentos de inicio de sesión. Espera antes de volver a intentarlo.",
-            {"reintentar_en_segundos": seconds} if seconds else {},
+            {"reintentar_en_segundos": seconds},
         )
-        response = JsonResponse(body, status=429)
-        if seconds:
-            response["Retry-After"] = str(seconds)
-        return response
+        return JsonResponse(body, status=429, headers={"Retry-After": str(seconds)})

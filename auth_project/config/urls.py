@@ -4,7 +4,7 @@ from rest_framework.routers import SimpleRouter
 
 from accounts import views as accounts
 from musica_kit.urls import openapi_urlpatterns
-from notes.pages import HomeView
+from notes.pages import HomeView, NoteDeleteView, SignupView
 from notes.views import NoteViewSet
 
 from .health import HealthView, ReadyView
@@ -16,7 +16,9 @@ router.trailing_slash = "/?"
 router.register("notas", NoteViewSet, basename="nota")
 
 urlpatterns = [
-    re_path(r"^$", HomeView.as_view(), name="inicio"),  # the landing page (HTML)
+    re_path(r"^$", HomeView.as_view(), name="inicio"),  # the landing page (HTML) and its forms
+    re_path(r"^registro/?$", SignupView.as_view(), name="registro"),
+    re_path(r"^borrar/(?P<pk>[0-9]{1,18})/?$", NoteDeleteView.as_view(), name="borrar"),
     re_path(r"^register/?$", accounts.RegisterView.as_view(), name="register"),
     re_path(r"^login/?$", accounts.LoginView.as_view(), name="login"),
     re_path(r"^token/refresh/?$", accounts.RefreshView.as_view(), name="token-refresh"),

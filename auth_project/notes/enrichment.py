@@ -1,14 +1,25 @@
 """Looking a note's song up in music_service, and the runner that retries the pending ones.
 
 A note is looked up when it is saved (notes.services, in sync mode) and, while it stays
-"pendiente", again by the runner (``manage.py enrich_pending``). One pass of the runner:
+"pendiente", again by the runner (``manage.py enrich_pending``). A lookup ends one of three ways:
 
-1. **claim** — one short transaction leases up to ``limit`` due notes to this pass and commits
-   (PostgreSQL: ``SELECT … FOR UPDATE SKIP LOCKED``, so concurrent runners take disjoint rows;
-   SQLite: one conditional UPDATE, under the database's single writer lock);
+- **ok** or **sin_resultados**: music's answer, final;
+- **incompleta**: music answered, but a better provider failed and the ones that answered had no
+  match. The note stays pendiente and backs off. The first such answer for its song starts a clock:
+  once ENRICH_GIVE_UP_AFTER seconds have passed and it has had GIVE_UP_MIN_ATTEMPTS of them, the
+  note ends a final sin_resultados (a song nobody has, while a provider stays down);
+- **music unavailable** (any other answer: refused, timeout, breaker open, 401, 429, 5xx): the note
+  stays pendiente and backs off; the attempt neither counts nor moves the clock.
+
+One pass of the runner:
+
+1. **claim** — one short transaction leases up to ``limit`` due notes to this pass and commits,
+   never-tried notes first, then by when each was due, so no group of failing notes starves the
+   rest (PostgreSQL: ``SELECT … FOR UPDATE SKIP LOCKED``, so concurrent runners take disjoint
+   rows; SQLite: the IMMEDIATE transaction holds the database's single writer lock);
 2. **look up** — with no transaction open, up to ENRICH_CONCURRENCY lookups at once (they wait on
    music, not on the CPU, and touch no database); once music is unavailable, lookups not yet
-   started are cancelled and their leases released;
+   started are cancelled and their leases released. An incompleta answer never stops a pass;
 3. **write back** — each result with a conditional UPDATE that applies only while the lease is
    still this pass's and the song unchanged: an edit in between wins, a lease taken over by
    another runner after it expired is not overwritten.
@@ -23,8 +34,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import connection, transaction
-from django.db.models import QuerySet, Subquery
+from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from musica_kit.request_context import request_id_scope
@@ -37,25 +48,65 @@ from .track import SONG_TEXT_FIELDS, STORED_FIELDS, Song
 logger = logging.getLogger(__name__)
 
 LEASE = timedelta(seconds=60)
+GIVE_UP_MIN_ATTEMPTS = 5
 
 
-def song_look_up(cancion: str) -> tuple[str, Song | None]:
-    """What music says of ``cancion``: (ok, song), (sin_resultados, None) or (pendiente, None)."""
+@dataclass(frozen=True)
+class LookUp:
+    """What music said of a song: ok (with the song), sin_resultados, or pendiente. A pendiente with
+    ``failed`` is an incompleta miss (these providers failed); without, music was unavailable."""
+
+    status: str
+    song: Song | None = None
+    failed: tuple[str, ...] | None = None
+
+    @property
+    def music_unavailable(self) -> bool:
+        return self.status == Enrichment.PENDING and self.failed is None
+
+
+def song_look_up(cancion: str) -> LookUp:
     try:
         song = music_client.find_song(cancion)
+    except music_client.MusicIncomplete as exc:
+        return LookUp(Enrichment.PENDING, failed=exc.failed)
     except music_client.MusicUnavailable:
-        return Enrichment.PENDING, None
-    return (Enrichment.OK, song) if song else (Enrichment.NO_RESULTS, None)
+        return LookUp(Enrichment.PENDING)
+    return LookUp(Enrichment.OK, song) if song else LookUp(Enrichment.NO_RESULTS)
 
 
 def enrichment_fields(status: str, song: Song | None) -> dict:
-    """The note's columns for a lookup's result (a new song clears what the old one had)."""
+    """The note's columns for a final result, or a fresh pendiente (a new song clears what the old
+    one had, and its bookkeeping)."""
     fields = {name: getattr(song, name) if song else None for name in STORED_FIELDS}
     for name in SONG_TEXT_FIELDS:
         fields[name] = fields[name] or ""
     fields["enriquecimiento"] = status
+    fields["incomplete_since"] = None
     fields["next_enrich_at"] = None
     return fields
+
+
+def _backoff(attempts: int) -> timedelta:
+    return timedelta(seconds=min(2 ** max(attempts - 1, 0) * 2, settings.ENRICH_MAX_BACKOFF))
+
+
+def looked_up_fields(result: LookUp, *, attempts: int, incomplete_since: datetime | None) -> dict:
+    """The columns to write after a lookup of a note that had ``attempts`` and ``incomplete_since``
+    (see the module's docstring for the rules). A pending note gets only its bookkeeping."""
+    now = timezone.now()
+    if result.status != Enrichment.PENDING:
+        return enrichment_fields(result.status, result.song)
+    if result.music_unavailable:
+        return {"next_enrich_at": now + _backoff(attempts + 1)}
+    attempts, since = attempts + 1, incomplete_since or now
+    if attempts >= GIVE_UP_MIN_ATTEMPTS and now - since >= timedelta(seconds=settings.ENRICH_GIVE_UP_AFTER):
+        return {**enrichment_fields(Enrichment.NO_RESULTS, None), "enrich_attempts": attempts}
+    return {
+        "enrich_attempts": attempts,
+        "incomplete_since": since,
+        "next_enrich_at": now + _backoff(attempts),
+    }
 
 
 @dataclass(frozen=True)
@@ -63,6 +114,8 @@ class _Claim:
     pk: int
     cancion: str
     enrich_attempts: int
+    incomplete_since: datetime | None
+    due_at: datetime | None  # next_enrich_at before the lease: restored if the note is not tried
     lease: datetime
     # One id per note's attempt, forwarded to music and on the runner's lines: the attempt can be
     # grepped in both services' logs.
@@ -76,41 +129,30 @@ class _Claim:
 
 def _notes_claim(due: QuerySet[Note], *, limit: int) -> list[_Claim]:
     lease = timezone.now() + LEASE
+    columns = ("pk", "cancion", "enrich_attempts", "incomplete_since", "next_enrich_at")
     with transaction.atomic():
-        if connection.features.has_select_for_update_skip_locked:
-            ids = list(due.select_for_update(skip_locked=True).values_list("pk", flat=True)[:limit])
-            Note.objects.filter(pk__in=ids).update(next_enrich_at=lease)
-            mine = Note.objects.filter(pk__in=ids)
-        else:
-            Note.objects.filter(pk__in=Subquery(due.values("pk")[:limit])).update(next_enrich_at=lease)
-            mine = Note.objects.filter(enriquecimiento=Enrichment.PENDING, next_enrich_at=lease)
-        rows = mine.order_by("creada", "id").values_list("pk", "cancion", "enrich_attempts")
-        return [
-            _Claim(pk, cancion, attempts, lease, request_id=f"enrich-{pk}-{uuid.uuid4().hex[:12]}")
-            for pk, cancion, attempts in rows
-        ]
+        # SQLite has no FOR UPDATE (Django leaves it out); its IMMEDIATE transaction does the locking.
+        rows = list(due.select_for_update(skip_locked=True).values_list(*columns)[:limit])
+        Note.objects.filter(pk__in=[row[0] for row in rows]).update(next_enrich_at=lease)
+    return [_Claim(*row, lease, request_id=f"enrich-{row[0]}-{uuid.uuid4().hex[:12]}") for row in rows]
 
 
-def _backoff(attempts: int) -> timedelta:
-    return timedelta(seconds=min(2 ** max(attempts - 1, 0) * 2, settings.ENRICH_MAX_BACKOFF))
-
-
-def _write_back(claim: _Claim, status: str, song: Song | None) -> str | None:
+def _write_back(claim: _Claim, result: LookUp) -> str | None:
     """Stores a lookup's result; None when the note changed meanwhile (nothing written)."""
-    now = timezone.now()
-    if status == Enrichment.PENDING:
-        attempts = claim.enrich_attempts + 1
-        written = claim.still_mine().update(enrich_attempts=attempts, next_enrich_at=now + _backoff(attempts))
-    else:
-        written = claim.still_mine().update(**enrichment_fields(status, song), actualizada=now)
-    if not written:
-        return None
+    fields = looked_up_fields(result, attempts=claim.enrich_attempts, incomplete_since=claim.incomplete_since)
+    if "enriquecimiento" in fields:  # final: the note shows it
+        fields["actualizada"] = timezone.now()
     with request_id_scope("enrich", request_id=claim.request_id):
-        logger.info("note enrichment", extra={"note_id": claim.pk, "enrichment": status})
+        if not claim.still_mine().update(**fields):
+            return None
+        status = fields.get("enriquecimiento", Enrichment.PENDING)
+        logger.info(
+            "note enrichment", extra={"note_id": claim.pk, "enrichment": status, "failed": result.failed}
+        )
     return status
 
 
-def _look_up(claim: _Claim) -> tuple[str, Song | None]:
+def _look_up(claim: _Claim) -> LookUp:
     with request_id_scope("enrich", request_id=claim.request_id):
         return song_look_up(claim.cancion)
 
@@ -119,12 +161,12 @@ def note_enrich(*, note_id: int) -> str | None:
     """Enrich one note if it is due. Its new status, or None when it is not pending, not due
     (backing off, or another runner holds it) or changed while music was asked."""
     claims = _notes_claim(notes_due_for_enrichment().filter(pk=note_id), limit=1)
-    return _write_back(claims[0], *_look_up(claims[0])) if claims else None
+    return _write_back(claims[0], _look_up(claims[0])) if claims else None
 
 
 def notes_enrich_pending(*, limit: int | None = None) -> dict:
-    """One pass of the runner (see the module's docstring). Stops early while music is unavailable:
-    no lookup starts after one found music down, so at most ENRICH_CONCURRENCY are spent on it."""
+    """One pass of the runner (see the module's docstring). Stops early only while music is
+    unavailable: no lookup starts after one found it so, at most ENRICH_CONCURRENCY are spent on it."""
     counts = {Enrichment.OK: 0, Enrichment.NO_RESULTS: 0, Enrichment.PENDING: 0, "skipped": 0}
     claims = _notes_claim(notes_due_for_enrichment(), limit=limit or settings.ENRICH_BATCH_SIZE)
     workers = max(1, settings.ENRICH_CONCURRENCY)
@@ -140,9 +182,9 @@ def notes_enrich_pending(*, limit: int | None = None) -> dict:
                 break
             done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
             for future in done:
-                status = _write_back(in_flight.pop(future), *future.result())
-                counts[status or "skipped"] += 1
-                music_down = music_down or status == Enrichment.PENDING
-    if untried := [claim.pk for claim in waiting]:  # left for the next pass as they were: due, untried
-        Note.objects.filter(pk__in=untried, next_enrich_at=claims[0].lease).update(next_enrich_at=None)
+                result = future.result()
+                counts[_write_back(in_flight.pop(future), result) or "skipped"] += 1
+                music_down = music_down or result.music_unavailable
+    for claim in waiting:  # not tried: due again, in their place in the queue
+        claim.still_mine().update(next_enrich_at=claim.due_at)
     return {str(key): value for key, value in counts.items()}

@@ -132,6 +132,21 @@ def idempotency_keys_purge(*, user=None) -> int:
     return deleted
 
 
+def idempotency_replay_exists(*, user, key_header: str | None) -> bool:
+    """Whether ``user`` has a completed, unexpired key named by this header: a POST carrying it is
+    answered with that key's 201 (or a 422 for another body), never a new note, so the write
+    limit (notes/throttling.py) does not count it."""
+    try:
+        key = idempotency_key_parse(key_header)
+    except exceptions.ValidationError:
+        return False
+    if key is None:
+        return False
+    return IdempotencyKey.objects.filter(
+        user=user, key=key, status=IdempotencyKey.DONE, created_at__gte=timezone.now() - _ttl()
+    ).exists()
+
+
 def idempotency_claim(*, user, key: str, fingerprint: str) -> Claim | Outcome:
     """Step 1: the key for this request (a Claim), or the Outcome to replay. 409/422 raised.
 

@@ -40,9 +40,11 @@ class Note(models.Model):
     enriquecimiento = models.CharField(
         "enriquecimiento", max_length=16, choices=Enrichment.choices, default=Enrichment.PENDING
     )
-    # Bookkeeping of the re-enrichment runner: attempts made, and when the note may be tried
-    # next (a backoff after a failure, or a short lease while one runner works on it).
+    # Bookkeeping of the re-enrichment runner (notes.enrichment): the lookups music answered
+    # "incompleta" for this song, when the first of them came (the give-up clock), and when the note
+    # may be tried next (NULL: never tried; a backoff; or a short lease while a runner works on it).
     enrich_attempts = models.PositiveIntegerField("intentos de enriquecimiento", default=0)
+    incomplete_since = models.DateTimeField("incompleta desde", null=True, blank=True)
     next_enrich_at = models.DateTimeField("próximo enriquecimiento", null=True, blank=True)
 
     creada = models.DateTimeField("creada", auto_now_add=True)
@@ -56,6 +58,10 @@ class Note(models.Model):
             models.Index(fields=["user", "-creada", "-id"], name="note_user_newest"),
             models.Index(fields=["enriquecimiento", "next_enrich_at"], name="note_enrich_due"),
         ]
+
+    # Not a column: the providers music named as failed when this request looked the song up (an
+    # "incompleta" miss); the 201's aviso names them.
+    failed_providers: tuple[str, ...] = ()
 
     def __str__(self) -> str:
         return f"{self.cancion} ({self.user_id})"

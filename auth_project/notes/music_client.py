@@ -40,6 +40,7 @@ from musica_kit.breaker import CircuitBreaker
 from musica_kit.request_context import REQUEST_ID_HEADER, get_request_id
 from musica_kit.track import SOURCES
 
+from .metrics import MUSIC_LOOKUPS
 from .track import SONG_FIELDS, SONG_TEXT_FIELDS, Song
 
 logger = logging.getLogger(__name__)
@@ -49,9 +50,13 @@ class MusicUnavailable(Exception):
     """music_service did not give a usable answer (down, slow, error, breaker open)."""
 
 
-class MusicIncomplete(MusicUnavailable):
-    """music_service is healthy, but a better provider failed and the ones that answered had no match:
-    not a final "no results" (the note stays pendiente), and no failure of music for the breaker."""
+class MusicIncomplete(Exception):
+    """music_service answered, but a better provider failed and the ones that answered had no match:
+    not a final "no results" (the note stays pendiente), and not music being unavailable either."""
+
+    def __init__(self, failed: tuple[str, ...]):
+        super().__init__(f"no match; these providers failed: {', '.join(failed)}")
+        self.failed = failed  # the providers music named, e.g. ("deezer",)
 
 
 class _CircuitOpen(MusicUnavailable):
@@ -187,12 +192,18 @@ def _song_from(track: dict, source) -> Song:
     return Song(**values)
 
 
-def _incomplete(response) -> bool:
-    """music's 503 that says "no match among the providers that answered; a better one failed"."""
+def _incomplete(response) -> tuple[str, ...] | None:
+    """For music's 503 that says "no match among the providers that answered; a better one failed":
+    the providers that failed (only names of music's sources). None for any other answer."""
+    if response.status_code != 503:
+        return None
     try:
-        return response.status_code == 503 and response.json()["detalle"]["incompleta"] is True
+        detail = response.json()["detalle"]
+        if detail["incompleta"] is not True:
+            return None
+        return tuple(name for name in detail.get("fallaron", ()) if name in SOURCES)
     except (ValueError, KeyError, TypeError):
-        return False
+        return None
 
 
 def _search_request(query: str) -> requests.PreparedRequest:
@@ -235,12 +246,14 @@ def _song_of(body: dict) -> Song | None:
 def find_song(query: str) -> Song | None:
     """The best match for ``query``; None when music answered that nothing matched.
 
-    Raises MusicUnavailable when music could not answer, without waiting if the breaker is open
-    (a fresh cached answer is still used then).
+    Raises MusicIncomplete for music's "incompleta" answer, and MusicUnavailable for any other
+    answer but a 200 (refused, timeout, 401, 429, 5xx), without waiting if the breaker is open (a
+    fresh cached answer is still used then).
     """
     request = _search_request(query)
     if (cached := _cached_answer(request)) is not None:
         # A stored 200 of music's, still fresh: it says nothing about music's health now.
+        MUSIC_LOOKUPS.labels("cache_hit").inc()
         return _song_of(cached)
     started = time.perf_counter()
     try:
@@ -255,23 +268,22 @@ def find_song(query: str) -> Song | None:
             allow_redirects=False,  # music never redirects /search; its token goes nowhere else
             **options,
         )
-        if _incomplete(response):
+        if (failed := _incomplete(response)) is not None:
             _breaker.record_success()  # music itself answered; one of its providers did not
-            logger.info(
-                "music answer incomplete", extra={"detail": response.json()["detalle"].get("fallaron")}
-            )
-            raise MusicIncomplete("a better provider failed and the others had no match")
+            logger.info("music answer incomplete", extra={"failed": failed})
+            MUSIC_LOOKUPS.labels("incompleta").inc()
+            raise MusicIncomplete(failed)
         if response.status_code != 200:
             raise MusicUnavailable(f"music answered {response.status_code}")
         body = response.json()
         if not isinstance(body["results"], list):
             raise MusicUnavailable("music answered an unexpected body")
     except _CircuitOpen:
+        MUSIC_LOOKUPS.labels("unavailable").inc()
         raise MusicUnavailable("circuit open") from None
-    except MusicIncomplete:
-        raise
     except (requests.RequestException, ValueError, KeyError, TypeError, MusicUnavailable) as exc:
         _breaker.record_failure()
+        MUSIC_LOOKUPS.labels("unavailable").inc()
         logger.warning(
             "music unavailable",
             extra={
@@ -282,4 +294,5 @@ def find_song(query: str) -> Song | None:
         )
         raise MusicUnavailable(str(exc)) from None
     _breaker.record_success()
+    MUSIC_LOOKUPS.labels("answered" if body["results"] else "not_found").inc()
     return _song_of(body)

@@ -1,28 +1,38 @@
-"""The landing page (GET /): what this is, where the API and its docs are and, for a person logged
-in with a session (DRF's /api-auth/login/), their latest notes with covers and a form to add one.
+"""The landing page (GET /): what this is, where the API and its docs are, a sign-up form and, for
+a person logged in with a session (DRF's /api-auth/login/, or just signed up), their latest notes
+with covers, a form to add one and a button to delete each.
 
-The form takes the API's own path: NoteSerializer validates it and saves through
-notes.services.note_create; the per-user write throttle (NoteWriteThrottle, NOTES_WRITE_RATE) counts
-each POST in the same window as POST /notas; Django's CSRF middleware guards it, as it guards the
-browsable API's session forms.
+Every form takes the API's own path, and Django's CSRF middleware guards each of them:
+- a note: NoteSerializer and notes.services.note_create, counted in the same per-user write window
+  as POST /notas (config/ratelimit.py, scope "notes_write", NOTES_WRITE_RATE);
+- sign-up (POST /registro): RegisterSerializer and accounts.services.user_create, counted in the
+  same per-address window as POST /register (scope "register", THROTTLE_REGISTER), then a session;
+- delete (POST /borrar/<id>): notes.services.note_delete, on the person's own notes only (else 404).
 """
 
-import math
-
 from django.contrib import messages
-from django.shortcuts import redirect, render
+from django.contrib.auth import login
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.decorators.cache import never_cache
+from rest_framework.exceptions import ValidationError
 
-from .models import Enrichment
+from accounts.serializers import RegisterSerializer
+from config.ratelimit import client_address, hit
+
 from .selectors import note_list
 from .serializers import NoteSerializer
+from .services import note_delete
 from .throttling import NoteWriteThrottle
-from .views import PENDING_NOTICE, SAVED, WRITES_THROTTLED
+from .views import SAVED, WRITES_THROTTLED, pending_notice
 
 LATEST = 12  # notes shown; /notas has them all
+SIGNUPS_THROTTLED = "Demasiadas cuentas creadas desde esta dirección."
+PASSWORDS_DIFFER = "Las dos contraseñas no coinciden."
+SIGNED_UP = "Cuenta creada: ya has iniciado sesión."
+DELETED = "Nota borrada."
 
 
 @method_decorator(never_cache, name="dispatch")  # a person's own notes: never from a shared cache
@@ -36,10 +46,8 @@ class HomeView(View):
     def post(self, request):
         if not request.user.is_authenticated:
             return redirect(reverse("rest_framework:login") + "?next=/")
-        throttle = NoteWriteThrottle()
-        if not throttle.allow_request(request, self):
-            wait = throttle.wait()
-            seconds = max(math.ceil(wait), 1) if wait is not None else 60
+        allowed, seconds = hit(NoteWriteThrottle.scope, str(request.user.pk))
+        if not allowed:
             error = f"{WRITES_THROTTLED} Vuelve a intentarlo en {seconds} segundos."
             response = self._page(request, values=request.POST, error=error, status=429)
             response["Retry-After"] = str(seconds)
@@ -49,8 +57,8 @@ class HomeView(View):
             return self._page(request, values=request.POST, errors=serializer.errors, status=400)
         note = serializer.save()  # notes.services.note_create
         messages.success(request, SAVED)
-        if note.enriquecimiento == Enrichment.PENDING:
-            messages.info(request, PENDING_NOTICE)
+        if aviso := pending_notice(note):
+            messages.info(request, aviso)
         return redirect("inicio")
 
     def _page(self, request, *, values=None, errors=None, error: str | None = None, status: int = 200):
@@ -67,3 +75,53 @@ class HomeView(View):
             context["notas"] = list(notes[:LATEST])
             context["total"] = notes.count()
         return render(request, self.template_name, context, status=status)
+
+
+class SignupView(HomeView):
+    """POST /registro: the landing page's sign-up form, under /register's rules and limit."""
+
+    def get(self, request):
+        return redirect("inicio")
+
+    def post(self, request):
+        # Counted before validating, as DRF's throttle counts every POST /register.
+        allowed, seconds = hit("register", client_address(request))
+        values = {"username": request.POST.get("username", "")}  # a password is never sent back
+        if not allowed:
+            error = f"{SIGNUPS_THROTTLED} Vuelve a intentarlo en {seconds} segundos."
+            response = self._page(request, values=values, error=error, status=429)
+            response["Retry-After"] = str(seconds)
+            return response
+        serializer = RegisterSerializer(data=request.POST)
+        errors = {} if serializer.is_valid() else dict(serializer.errors)
+        if request.POST.get("password") != request.POST.get("password2"):
+            errors.setdefault("password2", [PASSWORDS_DIFFER])
+        if not errors:
+            try:
+                user = serializer.save()  # accounts.services.user_create
+            except ValidationError as exc:  # the name was taken in the moment since the check
+                errors = exc.detail
+        if errors:
+            return self._page(request, values=values, errors=errors, status=400)
+        login(request, user)
+        messages.success(request, SIGNED_UP)
+        return redirect("inicio")
+
+
+class NoteDeleteView(HomeView):
+    """POST /borrar/<id>: delete one of the person's own notes, as DELETE /notas/<id> does. Someone
+    else's note answers the same Spanish 404 as a missing one, for any method."""
+
+    def dispatch(self, request, pk):
+        if not request.user.is_authenticated:
+            return redirect(reverse("rest_framework:login") + "?next=/")
+        self.note = get_object_or_404(note_list(user=request.user), pk=pk)
+        return super().dispatch(request, pk)
+
+    def get(self, request, pk):
+        return redirect("inicio")
+
+    def post(self, request, pk):
+        note_delete(note=self.note)
+        messages.success(request, DELETED)
+        return redirect("inicio")

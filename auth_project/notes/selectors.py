@@ -1,6 +1,6 @@
 """Reads on notes. Every query is scoped to an owner (the admin is the only exception)."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, F, Min, Q, QuerySet
 from django.utils import timezone
 
 from .models import Enrichment, Note
@@ -11,6 +11,16 @@ def note_list(*, user) -> QuerySet[Note]:
 
 
 def notes_due_for_enrichment() -> QuerySet[Note]:
-    """Pending notes whose backoff (or another runner's lease) has run out, oldest first."""
+    """Pending notes whose backoff (or another runner's lease) has run out: never-tried first, then
+    by when each became due, so notes that keep failing wait behind the rest instead of blocking them."""
     due = Q(next_enrich_at__isnull=True) | Q(next_enrich_at__lte=timezone.now())
-    return Note.objects.filter(due, enriquecimiento=Enrichment.PENDING).order_by("creada", "id")
+    return Note.objects.filter(due, enriquecimiento=Enrichment.PENDING).order_by(
+        F("next_enrich_at").asc(nulls_first=True), "id"
+    )
+
+
+def pending_notes_summary() -> tuple[int, object]:
+    """(how many notes are pending, when the oldest was created: None when none is)."""
+    pending = Note.objects.filter(enriquecimiento=Enrichment.PENDING)
+    found = pending.aggregate(n=Count("id"), oldest=Min("creada"))
+    return found["n"], found["oldest"]

@@ -1,9 +1,8 @@
 from dataclasses import fields
 
-from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from musica_kit.serializers import FieldsBuiltOnceMixin, dataclass_serializer
+from musica_kit.serializers import dataclass_serializer
 
 from .models import Note
 from .services import note_create, note_update
@@ -17,17 +16,27 @@ MusicaSerializer = dataclass_serializer(
 _SONG_HELP = {spec.name: spec.metadata["help_text"] for spec in fields(Song)}
 
 
-class NoteSerializer(FieldsBuiltOnceMixin, serializers.ModelSerializer):
+class TextField(serializers.CharField):
+    """Text given as text: DRF's CharField would store a JSON number as its str() ({"cancion": 1e999}
+    became the song "inf"). Form fields are always strings, so forms keep working."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")  # "No es una cadena válida."
+        return super().to_internal_value(data)
+
+
+class NoteSerializer(serializers.ModelSerializer):
     """Input and output shape of a note. Ownership and enrichment never come from the body."""
 
-    cancion = serializers.CharField(
+    cancion = TextField(
         label="Canción",
         max_length=200,
         trim_whitespace=True,
         help_text="La canción, como la escribirías al buscarla (1–200 caracteres sin los espacios de los "
         "extremos). Es lo que se busca en music_service.",
     )
-    texto = serializers.CharField(
+    texto = TextField(
         max_length=5000,
         required=False,
         allow_blank=True,
@@ -35,8 +44,8 @@ class NoteSerializer(FieldsBuiltOnceMixin, serializers.ModelSerializer):
         help_text="Tu nota (opcional, hasta 5000 caracteres).",
         style={"base_template": "textarea.html", "rows": 6},  # the browsable API's form
     )
-    musica = serializers.SerializerMethodField(
-        help_text="La canción encontrada; null si no hubo (aún) resultado."
+    musica = MusicaSerializer(
+        read_only=True, allow_null=True, help_text="La canción encontrada; null si no hubo (aún) resultado."
     )
 
     class Meta:
@@ -62,17 +71,12 @@ class NoteSerializer(FieldsBuiltOnceMixin, serializers.ModelSerializer):
             "fuente": {"help_text": _SONG_HELP["fuente"]},
             "enriquecimiento": {
                 "help_text": "`ok`: foto encontrada; `sin_resultados`: music no encontró la canción; "
-                "`pendiente`: music no estaba disponible, se completará sola más tarde."
+                "`pendiente`: music no estaba disponible, o una fuente falló y las que respondieron no la "
+                "tenían; se completará sola más tarde."
             },
             "creada": {"help_text": "Fecha de creación (UTC, ISO 8601)."},
             "actualizada": {"help_text": "Fecha del último cambio (UTC, ISO 8601)."},
         }
-
-    @extend_schema_field(MusicaSerializer(allow_null=True))
-    def get_musica(self, note: Note) -> dict | None:
-        # The song's columns as stored (text, links or null), which is exactly what MusicaSerializer
-        # shows, without building its seven fields again for every enriched note (docs/benchmarks.md).
-        return note.musica
 
     def create(self, validated_data):
         return note_create(user=self.context["request"].user, **validated_data)

@@ -14,20 +14,21 @@ from django.conf import settings
 from django.db import connection, transaction
 
 from . import idempotency
-from .enrichment import enrichment_fields, song_look_up
+from .enrichment import enrichment_fields, looked_up_fields, song_look_up
+from .metrics import NOTES_CREATED
 from .models import Enrichment, Note
 
 logger = logging.getLogger(__name__)
 
 
-def _resolve(cancion: str) -> dict:
-    """What to store for ``cancion`` now: looked up (sync) or left for the runner (async/off)."""
-    if settings.ENRICHMENT_MODE == "sync":
-        fields = enrichment_fields(*song_look_up(cancion))
-    else:
-        fields = enrichment_fields(Enrichment.PENDING, None)
-    fields["enrich_attempts"] = 0
-    return fields
+def _resolve(cancion: str) -> tuple[dict, tuple[str, ...]]:
+    """What to store for a new ``cancion`` now: looked up (sync) or left for the runner (async/off);
+    and the providers music said failed when its answer was "incompleta"."""
+    fields = {**enrichment_fields(Enrichment.PENDING, None), "enrich_attempts": 0}
+    if settings.ENRICHMENT_MODE != "sync":
+        return fields, ()
+    result = song_look_up(cancion)
+    return {**fields, **looked_up_fields(result, attempts=0, incomplete_since=None)}, result.failed or ()
 
 
 _sqlite_writer = threading.Lock()
@@ -57,7 +58,9 @@ def _write_transaction(*, atomic: bool = True):
 def note_create(
     *, user, cancion: str, texto: str = "", idempotency_claim: idempotency.Claim | None = None
 ) -> Note:
-    note = Note(user=user, cancion=cancion, texto=texto, **_resolve(cancion))
+    fields, failed = _resolve(cancion)
+    note = Note(user=user, cancion=cancion, texto=texto, **fields)
+    note.failed_providers = failed
     # Without a key the note is one INSERT; with one, the note and its key are saved together.
     with _write_transaction(atomic=idempotency_claim is not None):
         note.save()
@@ -65,6 +68,7 @@ def note_create(
             # The same transaction: the note and its completed key are saved together or not at all.
             idempotency.idempotency_complete(claim=idempotency_claim, note=note)
     logger.info("note created", extra={"note_id": note.pk, "enrichment": note.enriquecimiento})
+    NOTES_CREATED.labels(note.enriquecimiento).inc()
     return note
 
 
@@ -116,7 +120,7 @@ def note_update(*, note: Note, cancion: str | None = None, texto: str | None = N
     if cancion is not None and cancion != note.cancion:
         # A different song: what was found for the old one no longer applies.
         changes["cancion"] = cancion
-        changes.update(_resolve(cancion))
+        changes.update(_resolve(cancion)[0])
     return _note_save_changes(note=note, fields=changes) if changes else note
 
 

@@ -2,30 +2,29 @@
 
 Creating a note, or changing its song, may cost one Spotify search (through music_service), and
 Spotify's quota is shared by every user: a 429 from Spotify blocks lookups for all of them. So
-each account gets its own window for POST/PUT/PATCH on /notas; reads and deletes cost no search
-and are not counted. The counters live in the shared cache (Redis, or the database table;
-config/settings/cache.py), so the limit holds whichever worker or replica answers.
+each account gets its own window for POST/PUT/PATCH on /notas and the landing page's form; reads
+and deletes cost no search and are not counted, nor is the replay of a completed Idempotency-Key
+(its original 201 again, no new note, no search). Counted by config/ratelimit.py.
 """
 
-from django.core.exceptions import ImproperlyConfigured
-from rest_framework.settings import api_settings
-from rest_framework.throttling import UserRateThrottle
+from config.throttling import RateLimitThrottle
+
+from .idempotency import HEADER, idempotency_replay_exists
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH"})
 
 
-class NoteWriteThrottle(UserRateThrottle):
+class NoteWriteThrottle(RateLimitThrottle):
     scope = "notes_write"
 
-    def get_rate(self):
-        # Read at request time (DRF copies the rates into a class attribute at import), so the
-        # settings the process runs with, including a test's override, always apply.
-        rates = api_settings.DEFAULT_THROTTLE_RATES
-        if self.scope not in rates:
-            raise ImproperlyConfigured(f"No DEFAULT_THROTTLE_RATES entry for scope {self.scope!r}")
-        return rates[self.scope]
+    def ident(self, request) -> str:
+        return str(request.user.pk)
 
     def allow_request(self, request, view):
         if request.method not in WRITE_METHODS:
+            return True
+        if request.method == "POST" and idempotency_replay_exists(
+            user=request.user, key_header=request.headers.get(HEADER)
+        ):
             return True
         return super().allow_request(request, view)

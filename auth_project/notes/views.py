@@ -27,6 +27,21 @@ PENDING_NOTICE = (
     "El servicio de música no está disponible ahora: la nota está guardada y la foto "
     "se añadirá automáticamente en cuanto vuelva."
 )
+NOT_FOUND_YET_NOTICE = (
+    "La canción no está en las fuentes que respondieron: la nota está guardada y se volverá a buscar "
+    "cuando respondan las que fallaron ({failed})."
+)
+
+
+def pending_notice(note) -> str | None:
+    """The 201's aviso for a note saved pendiente: music was unavailable, or (music named the
+    providers that failed) the song is not in the sources that answered."""
+    if note.enriquecimiento != Enrichment.PENDING:
+        return None
+    if note.failed_providers:
+        return NOT_FOUND_YET_NOTICE.format(failed=", ".join(note.failed_providers))
+    return PENDING_NOTICE
+
 
 _NoteCreated = inline_serializer(
     "NoteCreated",
@@ -35,8 +50,9 @@ _NoteCreated = inline_serializer(
         "nota": NoteSerializer(help_text="La nota guardada."),
         "aviso": serializers.CharField(
             required=False,
-            help_text="Solo cuando la nota quedó `pendiente` (music_service no respondió): "
-            "la foto se añadirá sola más tarde.",
+            help_text="Solo cuando la nota quedó `pendiente`: dice si music_service no estaba disponible "
+            "(la foto se añadirá sola más tarde) o si la canción no está en las fuentes que respondieron "
+            "y se volverá a buscar cuando respondan las que fallaron (las nombra).",
         ),
     },
 )
@@ -132,9 +148,10 @@ _NOTE_CHANGED = {
         description="Guarda la nota del usuario del token (nunca de un campo del cuerpo) y busca la "
         "canción en music_service. `foto`, `musica` y `enriquecimiento` enviados se ignoran. Si music "
         "no responde, la nota se guarda igual como `pendiente`, la respuesta añade `aviso` y la foto "
-        "llega sola más tarde. Con `Idempotency-Key`, un reintento no crea una segunda nota: repite el 201 "
-        "original (con `Idempotent-Replayed: true`); 409 si la primera petición sigue en curso, 422 si la "
-        "clave ya se usó con otro cuerpo.",
+        "llega sola más tarde; también si ninguna fuente que respondió tiene la canción mientras otra "
+        "mejor falla (el `aviso` nombra las que fallaron). Con `Idempotency-Key`, un reintento no crea "
+        "una segunda nota: repite el 201 original (con `Idempotent-Replayed: true`); 409 si la primera "
+        "petición sigue en curso, 422 si la clave ya se usó con otro cuerpo.",
         parameters=[_IDEMPOTENCY_KEY, _REPLAYED],
         responses={
             201: _NoteCreated,
@@ -157,6 +174,16 @@ _NOTE_CHANGED = {
             OpenApiExample(
                 "music no disponible",
                 value={"mensaje": SAVED, "nota": _PENDING_EXAMPLE, "aviso": PENDING_NOTICE},
+                response_only=True,
+                status_codes=["201"],
+            ),
+            OpenApiExample(
+                "no está en las fuentes que respondieron",
+                value={
+                    "mensaje": SAVED,
+                    "nota": _PENDING_EXAMPLE,
+                    "aviso": NOT_FOUND_YET_NOTICE.format(failed="deezer"),
+                },
                 response_only=True,
                 status_codes=["201"],
             ),
@@ -222,8 +249,8 @@ class NoteViewSet(viewsets.ModelViewSet):
 
     def _created_body(self, serializer: NoteSerializer, note) -> dict:
         body = {"mensaje": SAVED, "nota": serializer.to_representation(note)}
-        if note.enriquecimiento == Enrichment.PENDING:
-            body["aviso"] = PENDING_NOTICE
+        if aviso := pending_notice(note):
+            body["aviso"] = aviso
         return body
 
     def throttled(self, request, wait):

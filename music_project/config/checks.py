@@ -1,7 +1,7 @@
 """Deployment checks (``manage.py check --deploy``) for the secrets Django's own checks don't know.
 
 The same rule as at process start (musica_kit.secrets), as warnings: Django's security.W009 covers
-SECRET_KEY's length and variety, music.W002 a placeholder SECRET_KEY, music.W001
+SECRET_KEY's length and variety, music.W002 a placeholder or repeated-pattern SECRET_KEY, music.W001
 MUSIC_SERVICE_TOKEN (without it anyone who reaches music_service could use its Spotify quota).
 """
 

@@ -36,6 +36,9 @@ ensure_venv() {
     if [ "$(cat "$stamp" 2>/dev/null)" != "$digest" ]; then
         echo "==> installing $requirements"
         "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip
+        # setuptools builds the kit in its folder: a build/ left from an older version would put
+        # modules deleted since back into the venv.
+        rm -rf "$ROOT/libs/musica_kit/build" "$ROOT"/libs/musica_kit/*.egg-info
         "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -r "$ROOT/$requirements"
         echo "$digest" >"$stamp"
     fi
@@ -58,9 +61,13 @@ lines = [
     f"MUSIC_DJANGO_SECRET_KEY={secrets.token_urlsafe(50)}",
     f"JWT_SIGNING_KEY={secrets.token_urlsafe(50)}",
     f"MUSIC_SERVICE_TOKEN={secrets.token_urlsafe(32)}",
-    "# Spotify keys (https://developer.spotify.com/dashboard). Empty: the offline catalog answers.",
+    "# The token Prometheus sends to /metrics (empty: no /metrics on either service).",
+    f"METRICS_TOKEN={secrets.token_urlsafe(32)}",
+    "# Spotify keys (https://developer.spotify.com/dashboard). Empty: Deezer, iTunes, then the offline catalog.",
     "SPOTIFY_CLIENT_ID=",
     "SPOTIFY_CLIENT_SECRET=",
+    "# No internet on this machine? Uncomment: the offline catalog alone answers (README, Quick start).",
+    "# MUSIC_PROVIDERS=offline",
 ]
 with open(sys.argv[1], "w") as fh:
     fh.write("\n".join(lines) + "\n")

@@ -22,6 +22,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -158,6 +159,28 @@ class Supervisor:
         return None
 
 
+def music_state(url: str, token: str) -> tuple[str, str]:
+    """For the banner: music's provider chain in order (its /health) and what its /ready answered."""
+    chain = "?"
+    with (
+        contextlib.suppress(OSError, ValueError, KeyError, TypeError),
+        urllib.request.urlopen(f"{url}/health", timeout=2) as answer,  # noqa: S310 (local http)
+    ):
+        chain = ", ".join(row["name"] for row in json.load(answer)["providers"])
+    request = urllib.request.Request(f"{url}/ready", headers={"Authorization": f"Bearer {token}"})  # noqa: S310
+    try:
+        with urllib.request.urlopen(request, timeout=5) as answer:  # noqa: S310 (local http)
+            status, body = answer.status, answer.read()
+    except urllib.error.HTTPError as exc:  # 503: no provider of the chain can answer now
+        status, body = exc.code, exc.read()
+    except OSError as exc:
+        return chain, f"no answer ({type(exc).__name__})"
+    with contextlib.suppress(ValueError, KeyError, TypeError):
+        answer = json.loads(body)
+        return chain, f"{status} {answer['status']}, answering from {answer['source']}"
+    return chain, str(status)
+
+
 def main() -> int:
     root = Path(os.environ["ROOT"])
     venv = Path(os.environ["VENV"])
@@ -199,13 +222,10 @@ def main() -> int:
     ]
 
     def on_ready() -> None:
-        source = "?"
-        with contextlib.suppress(OSError, ValueError, KeyError):
-            answer = urllib.request.urlopen(services[0].url, timeout=2)  # noqa: S310 (local http)
-            with answer:
-                source = json.load(answer)["source"]
+        token = os.environ.get("MUSIC_SERVICE_TOKEN", "")
+        chain, ready = music_state(f"http://127.0.0.1:{music_port}", token)
         banner = os.environ.get("MUSICA_BANNER", "")
-        print(banner.replace("{source}", source), flush=True)
+        print(banner.replace("{chain}", chain).replace("{ready}", ready), flush=True)
 
     try:
         return Supervisor(services).run(on_ready)

@@ -4,7 +4,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from notes import music_client
-from tests.support.processes import music_process
+from tests.support.processes import free_port, music_process
 
 _names = itertools.count()
 
@@ -20,6 +20,22 @@ def live_music(tmp_path_factory):
 def music_up(live_music, settings):
     settings.MUSIC_SERVICE_URL = live_music.url
     return live_music
+
+
+@pytest.fixture(scope="session")
+def live_music_without_deezer(tmp_path_factory):
+    """A real music_service whose better provider, Deezer, is unreachable (nothing listens there): a
+    song the offline catalog lacks gets the "incompleta" 503 naming deezer; one it has, a 200."""
+    env = {"MUSIC_PROVIDERS": "deezer,offline", "DEEZER_API_URL": f"http://127.0.0.1:{free_port()}"}
+    logs = tmp_path_factory.mktemp("music-without-deezer-logs")
+    with music_process(logs, name="music-without-deezer", **env) as service:
+        yield service
+
+
+@pytest.fixture
+def music_incomplete(live_music_without_deezer, settings):
+    settings.MUSIC_SERVICE_URL = live_music_without_deezer.url
+    return live_music_without_deezer
 
 
 @pytest.fixture(autouse=True)

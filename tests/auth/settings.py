@@ -28,6 +28,7 @@ else:
 # Hashing cost is not what these tests measure.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests"}}
+REDIS_URL = ""  # the rate limiter counts in the test database (its SQL store)
 MUSIC_SERVICE_URL = "http://127.0.0.1:9"  # tests that need music start a real one and point here
 MUSIC_SERVICE_TOKEN = SERVICE_TOKEN  # the live music_service of tests/auth/conftest.py asks for it
 MUSIC_CONNECT_TIMEOUT = 0.5

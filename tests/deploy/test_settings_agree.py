@@ -1,22 +1,25 @@
 """Defaults live in the code; compose, k8s and .env.example override them only with a stated reason.
 
-The code's defaults are read from the source (every ``env_str("NAME", default)``-style call and
-``os.environ.get`` in both projects, the gunicorn configs, the images' ``ENV`` and the shell
-scripts' ``${NAME:-default}``). Every value that compose (both files), the k8s manifests or
-.env.example set is compared with them; a difference must be a row of the table in
-docs/settings-overrides.md (place, variable, value, reason). Variables nobody reads, table rows
-that no longer match anything, and k8s secret keys a Secret made from .env.example would lack
-fail too.
+The code's defaults are read as the code reads them: each project's settings are loaded as Django
+loads them and its gunicorn.conf.py is run, in a subprocess, while every environment read is
+recorded with its default (tests/deploy/record_environment_reads.py), under a development and a
+production-like environment so the reads behind a switch are seen too. The images' ``ENV`` and the
+shell scripts' ``${NAME:-default}`` (docker/auth-entrypoint.sh, scripts/run) come on top, as they
+do at run time. Every value that compose (both files), the k8s manifests or .env.example set is
+compared with them; a difference must be a row of the table in docs/settings-overrides.md (place,
+variable, value, reason). Variables nobody reads, table rows that no longer match anything, and
+k8s secret keys a Secret made from .env.example would lack fail too.
 """
 
 from __future__ import annotations
 
-import ast
 import re
 from pathlib import Path
 
 import pytest
 import yaml
+
+from tests.support.project_settings import READ_ENVIRONMENTS, environment_reads
 
 ROOT = Path(__file__).resolve().parents[2]
 TABLE = ROOT / "docs" / "settings-overrides.md"
@@ -25,66 +28,30 @@ SECRETS = {
     "MUSIC_DJANGO_SECRET_KEY",
     "JWT_SIGNING_KEY",
     "MUSIC_SERVICE_TOKEN",
+    "METRICS_TOKEN",
     "SPOTIFY_CLIENT_ID",
     "SPOTIFY_CLIENT_SECRET",
     "POSTGRES_PASSWORD",
 }
 COMPOSE_OWN = {"COMPOSE_FILE", "COMPOSE_PROFILES", "COMPOSE_PROJECT_NAME"}
-COMPUTED = object()  # a default the code computes (a path, another variable, ...)
-# The variables musica_kit.settings.http_client reads, by its keyword arguments.
-HTTP_CLIENT_VARIABLES = {
-    "connect": "CONNECT_TIMEOUT",
-    "read": "READ_TIMEOUT",
-    "pool": "POOL_SIZE",
-    "breaker_threshold": "BREAKER_THRESHOLD",
-    "breaker_cooldown": "BREAKER_COOLDOWN",
-}
-ENV_HELPERS = {"env_str", "env_int", "env_float", "env_bool", "env_list", "env_required", "env_rate"}
+COMPUTED = object()  # a default the code computes (gunicorn's worker count from REDIS_URL, ...)
 SHELL_DEFAULT = re.compile(r"\$\{([A-Z_][A-Z0-9_]*)(?::?-([^}]*))?\}")
 
 
 # --------------------------------------------------------------------------- the code's defaults
 
 
-def _constant(node) -> object:
-    return node.value if isinstance(node, ast.Constant) else COMPUTED
-
-
-def python_defaults(paths: list[Path]) -> dict[str, object]:
-    """NAME -> default for every environment read in these files (None: required, no default)."""
+def project_defaults(project: str) -> dict[str, object]:
+    """NAME -> default of every variable the project reads (None: a required secret)."""
     found: dict[str, object] = {}
-    for path in paths:
-        for node in ast.walk(ast.parse(path.read_text())):
-            if not isinstance(node, ast.Call) or not node.args:
-                continue
-            name_node, func = node.args[0], node.func
-            if not (isinstance(name_node, ast.Constant) and isinstance(name_node.value, str)):
-                continue
-            name = name_node.value
-            default_node = node.args[1] if len(node.args) > 1 else None
-            for keyword in node.keywords:
-                if keyword.arg == "default":
-                    default_node = keyword.value
-            if isinstance(func, ast.Name) and func.id == "http_client":
-                # musica_kit.settings.http_client("MUSIC", connect=1.0, …): <PREFIX>_<NAME> variables.
-                for keyword in node.keywords:
-                    found[f"{name}_{HTTP_CLIENT_VARIABLES[keyword.arg]}"] = _constant(keyword.value)
-                continue
-            if isinstance(func, ast.Name) and func.id in ENV_HELPERS:
-                if func.id == "env_required":
-                    found[name] = None
-                elif default_node is not None:
-                    found[name] = _constant(default_node)
-                else:
-                    found[name] = False if func.id == "env_bool" else ""
-            elif isinstance(func, ast.Attribute) and func.attr in {"get", "getenv"}:
-                target = ast.unparse(func.value)
-                if target in {"os.environ", "os"}:
-                    found[name] = _constant(default_node) if default_node is not None else ""
-                    # `os.environ.get("X") or <expression>`: the default is computed.
-    for path in paths:
-        for match in re.finditer(r'os\.environ\.get\("([A-Z_]+)"\)\s*or', path.read_text()):
-            found[match.group(1)] = COMPUTED
+    for environment in READ_ENVIRONMENTS.values():
+        for read in environment_reads(project, environment):
+            if read["required"]:
+                found[read["name"]] = None
+            elif read["default"] is not None:
+                found[read["name"]] = read["default"]
+            else:  # os.environ.get("X") or <expression>, unless another read states a default
+                found.setdefault(read["name"], COMPUTED)
     return found
 
 
@@ -98,18 +65,9 @@ def image_env(dockerfile: Path) -> dict[str, str]:
     return dict(re.findall(r"([A-Z_]+)=(\S+)", block))
 
 
-def project_sources(project: str) -> list[Path]:
-    base = ROOT / project
-    return [
-        path
-        for path in base.rglob("*.py")
-        if "migrations" not in path.parts and "staticfiles" not in path.parts
-    ] + [ROOT / "docker" / "gunicorn.conf.py", *(ROOT / "libs").rglob("*.py")]  # the kit reads for both
-
-
 def code_defaults() -> dict[str, dict[str, object]]:
-    auth = python_defaults(project_sources("auth_project"))
-    music = python_defaults(project_sources("music_project"))
+    auth = project_defaults("auth")
+    music = project_defaults("music")
     entrypoint = shell_defaults(ROOT / "docker" / "auth-entrypoint.sh")
     run = shell_defaults(ROOT / "scripts" / "run")
     return {
@@ -240,6 +198,7 @@ def env_example_lines() -> dict[str, str]:
     return found
 
 
+@pytest.mark.timeout(300)
 def test_compose_k8s_and_env_example_agree_with_the_code():
     findings = Findings()
     compose_places(findings)

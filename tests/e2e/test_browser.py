@@ -12,9 +12,9 @@ blocked eval) while the page loads and renders. music_service's Swagger UI, ReDo
 are checked the same way (with its service token set, as deployed).
 
 Screenshots go to test-artifacts/ (git-ignored). With UPDATE_DOCS_SCREENSHOTS=1 the admin list, the
-landing page and a note whose cover came from Deezer (the keyless double) are also written to
-docs/img/admin-notas.png, docs/img/inicio.png and docs/img/nota-deezer.png, the pictures the README
-shows.
+landing page, its sign-up form and a note whose cover came from Deezer (the keyless double) are also
+written to docs/img/admin-notas.png, docs/img/inicio.png, docs/img/registro.png and
+docs/img/nota-deezer.png, the pictures the README shows.
 """
 
 from __future__ import annotations
@@ -39,6 +39,7 @@ from tests.support.tools import CHROMIUM_ARGS, find_chromium
 ARTIFACTS = ROOT / "test-artifacts"
 DOCS_SCREENSHOT = ROOT / "docs" / "img" / "admin-notas.png"
 LANDING_SCREENSHOT = ROOT / "docs" / "img" / "inicio.png"
+SIGNUP_SCREENSHOT = ROOT / "docs" / "img" / "registro.png"
 DEEZER_SCREENSHOT = ROOT / "docs" / "img" / "nota-deezer.png"
 DEEZER_TRACK = recorded()["deezer"]["search"]["answer"]["data"][0]
 ADMIN_USER, ADMIN_PASSWORD = "admin", "Admin-Canciones-2026"
@@ -474,6 +475,60 @@ def _check_landing_page(page, site):
         page.page.click(".sesion button")  # "Cerrar sesión": a POST with the CSRF token
     assert page.page.url == site.url + "/"
     assert page.page.locator(".sesion a").inner_text() == "Iniciar sesión"
+    page.assert_no_csp_violation()
+
+
+def test_a_person_signs_up_on_the_landing_page_adds_a_note_with_its_cover_and_deletes_it(page, site):
+    page.goto("/")
+    form = page.page.locator(".invitacion form")
+    assert form.get_attribute("action") == "/registro"
+    page.page.fill("#id_username", "elena")
+    page.page.fill("#id_password", "Canciones-2026")
+    page.page.fill("#id_password2", "Canciones-2026")
+    page.page.locator("#id_password2").blur()  # no focus ring in the picture
+    page.assert_no_csp_violation()
+    shot = ARTIFACTS / "registro.png"
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.page.locator(".invitacion").screenshot(path=str(shot))
+    assert shot.stat().st_size > 5_000
+    if os.environ.get("UPDATE_DOCS_SCREENSHOTS") == "1":
+        SIGNUP_SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(shot, SIGNUP_SCREENSHOT)
+
+    # A weak password first: the page says why in Spanish and keeps the name.
+    page.page.fill("#id_password", "12345678")
+    page.page.fill("#id_password2", "12345678")
+    with page.page.expect_navigation(timeout=15_000):
+        page.page.click(".invitacion button[type=submit]")
+    assert "Esta contraseña es demasiado común." in page.page.locator("#error_password").inner_text()
+    assert page.page.input_value("#id_username") == "elena"
+    page.page.fill("#id_password", "Canciones-2026")
+    page.page.fill("#id_password2", "Canciones-2026")
+    with page.page.expect_navigation(timeout=15_000):
+        page.page.click(".invitacion button[type=submit]")
+
+    assert page.page.url == site.url + "/"
+    assert "Hola, elena" in page.page.locator(".sesion").inner_text()  # logged in: a session
+    assert "Cuenta creada" in page.page.locator(".aviso-success").inner_text()
+    assert page.page.locator(".lista-notas .nota").count() == 0
+    tokens = Api(site.url).post("/login", json={"username": "elena", "password": "Canciones-2026"})
+    assert tokens.status_code == 200, tokens.text  # the same account the API knows
+
+    page.page.fill("#id_cancion", "Bésame mucho")
+    with page.page.expect_navigation(timeout=15_000):
+        page.page.click(".nueva button[type=submit]")
+    note = page.page.locator(".lista-notas .nota")
+    assert note.count() == 1 and note.locator("h3").inner_text() == "Bésame mucho"
+    covers = _images_loaded(page, ".lista-notas img.portada")
+    assert len(covers) == 1 and covers[0][0] and covers[0][1] > 0, covers
+
+    with page.page.expect_navigation(timeout=15_000):
+        note.get_by_role("button", name="Borrar la nota «Bésame mucho»").click()
+    assert page.page.locator(".aviso-success").inner_text() == "Nota borrada."
+    assert page.page.locator(".lista-notas .nota").count() == 0
+    listed = Api(site.url, token=tokens.json()["access"]).get("/notas").json()
+    assert listed["count"] == 0
+    assert page.elsewhere == []
     page.assert_no_csp_violation()
 
 

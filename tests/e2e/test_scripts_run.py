@@ -209,6 +209,18 @@ def test_a_start_and_the_first_pages_log_no_warning(running):
     assert not warnings, "\n".join(warnings[:10])
 
 
+def test_the_banner_says_musics_provider_chain_and_what_its_ready_answered(running):
+    output = running.output()
+    # No keys in this run's environment: the default chain; a keyless provider is ready until it fails.
+    assert re.search(r"providers: +deezer, itunes, offline +\(MUSIC_PROVIDERS; no internet", output), output
+    assert re.search(r"/ready: +200 ok, answering from deezer\n", output), output
+
+
+def test_the_banner_says_so_when_music_does_not_answer():
+    chain, ready = _supervise_module().music_state(f"http://127.0.0.1:{free_port()}", "token")
+    assert (chain, ready) == ("?", "no answer (URLError)")
+
+
 @pytest.mark.parametrize(
     ("service", "marker"),
     [("music_service", "music"), ("enrich_runner", "enrich_pending"), ("auth_service", "auth")],

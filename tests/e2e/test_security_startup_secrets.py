@@ -53,11 +53,13 @@ def env_example_secrets() -> dict[str, str]:
 
 ENV_EXAMPLE = env_example_secrets()
 PLACEHOLDERS = sorted(set(ENV_EXAMPLE.values()))
-# Weak by the rule, not by name: empty, short, too few distinct characters, Django's own prefix.
+# Weak by the rule, not by name: empty, short, too few distinct characters, a repeated pattern
+# (50 characters, 5 distinct: enough for Django's own rule), Django's own prefix.
 WEAK = {
     "empty": "",
     "short": secrets.token_urlsafe(16),  # 22 characters
     "two_distinct": "ab" * 40,
+    "repeated_pattern": "abcde" * 10,
 }
 WEAK_SECRET_KEY = {
     "under_50": secrets.token_urlsafe(33),  # 44 characters: enough for a token, not for Django
@@ -164,6 +166,13 @@ def test_gunicorn_refuses_values_weak_by_the_rule(service, variable, weak, tmp_p
 @pytest.mark.parametrize("service", PROJECTS)
 def test_djangos_own_rule_for_the_secret_key(service, weak, tmp_path):
     assert_refused(service, "gunicorn", "DJANGO_SECRET_KEY", WEAK_SECRET_KEY[weak], tmp_path)
+
+
+@pytest.mark.parametrize("weak", ["short", "two_distinct", "change-me"])
+@pytest.mark.parametrize("service", PROJECTS)
+def test_a_weak_metrics_token_is_refused_when_set(service, weak, tmp_path):
+    """METRICS_TOKEN is optional (unset: no /metrics), but a set one follows the same rule."""
+    assert_refused(service, "gunicorn", "METRICS_TOKEN", WEAK.get(weak, weak), tmp_path)
 
 
 @pytest.mark.parametrize(("service", "kind"), SERVICE_KINDS, ids=ids)

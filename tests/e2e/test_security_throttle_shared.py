@@ -1,11 +1,11 @@
-"""Throttle counters without Redis are shared by every worker and every replica (real gunicorn),
+"""Without Redis the limits are counted in auth's own database (config/ratelimit.py, table
+musica_ratelimit, created by `migrate`), shared by every worker and every replica (real gunicorn),
 and note writes are limited per user (NOTES_WRITE_RATE).
 
-Without REDIS_URL the counters live in a table of the service's own database (Django's
-DatabaseCache, created by `migrate`). With a per-process local-memory cache, login's 10/min let
-~20 through with 2 workers, and each replica had its own window. Each test gets a fresh database,
-so its window is its own. PostgreSQL runs too when TEST_DATABASE_URL points at a server (a
-throwaway database is created there and dropped after).
+A per-process counter would give each worker and each replica its own window (login's 10/min let
+~20 through with 2 workers). Each test gets a fresh database, so its window is its own. PostgreSQL
+runs too when TEST_DATABASE_URL points at a server (a throwaway database is created there and
+dropped after). Bursts released together are tested in test_security_bursts.py.
 """
 
 import contextlib

@@ -116,8 +116,12 @@ def test_admin_pages_are_spanish(site):
         "/admin/token_blacklist/outstandingtoken/1/change/",
         "/admin/token_blacklist/blacklistedtoken/1/change/",
         "/admin/password_change/",
+        "/admin/notes/note/999999/change/",  # a missing note: back to the index, saying so
     ]:
         assert_spanish_page(browser.get(site.url + path, timeout=10))
+    missing = browser.get(site.url + "/admin/no-existe/", timeout=10)
+    assert missing.status_code == 404 and english_in(missing.text) == [], missing.text[:300]
+    assert missing.json() == {"error": "Recurso no encontrado.", "detalle": {}}
     notes = browser.get(site.url + "/admin/notes/note/", timeout=10).text
     headers = [visible_text(th) for th in re.findall(r"<th[^>]*scope=\"col\".*?</th>", notes, re.DOTALL)]
     assert any(h.strip().lower() == "usuario" for h in headers), headers

@@ -3,7 +3,7 @@ from django.conf import settings
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
-from search.providers import get_provider
+from search.providers import get_chain
 from tests.spotify_double.server import SpotifyDouble
 from tests.support.redis_keys import delete_prefixed
 
@@ -29,9 +29,9 @@ def _own_keys_removed():
 def _isolated():
     """Each test starts with an empty cache and picks its provider anew."""
     _empty_cache()
-    get_provider.cache_clear()
+    get_chain.cache_clear()
     yield
-    get_provider.cache_clear()
+    get_chain.cache_clear()
 
 
 @pytest.fixture(scope="session")
@@ -49,7 +49,7 @@ def spotify(double, settings):
     settings.SPOTIFY_API_URL = double.api_url
     settings.SPOTIFY_AUTH_URL = double.auth_url
     settings.MUSIC_PROVIDERS = ["spotify"]  # Spotify alone: its failures must show, not fail over
-    get_provider.cache_clear()
+    get_chain.cache_clear()
     return double
 
 
@@ -74,5 +74,5 @@ def keyless(keyless_double, settings):
     settings.MUSIC_PROVIDERS = ["deezer", "itunes", "offline"]
     settings.DEEZER_API_URL = keyless_double.deezer_url
     settings.ITUNES_API_URL = keyless_double.itunes_url
-    get_provider.cache_clear()
+    get_chain.cache_clear()
     return keyless_double

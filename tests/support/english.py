@@ -4,8 +4,9 @@ Built at test time from what is installed, so it follows upgrades:
 - the msgids of the gettext catalogues of DRF, SimpleJWT, Django's admin, auth and core (the
   English originals of every translatable message);
 - the English those libraries write without gettext: strings passed to DRF/SimpleJWT exceptions in
-  their source (DRF's "JSON parse error - %s"), Django's CSRF reasons (DRF repeats them) and the
-  text of DRF's templates and template tags ("Log in", "Raw data", "Django REST framework").
+  their source (DRF's "JSON parse error - %s"), to Django's Http404 in its shortcuts and admin
+  (get_object_or_404's "No Note matches the given query."), Django's CSRF reasons (DRF repeats them)
+  and the text of DRF's templates and template tags ("Log in", "Raw data", "Django REST framework").
 
 Each text is cut at its placeholders (%(name)s, {}, HTML tags) and a piece is kept when it is
 distinctive: two or more words, one of them not a filler word, ASCII only; and not found in any of
@@ -65,8 +66,8 @@ def _mo_msgids(path: Path) -> list[str]:
     return [k if isinstance(k, str) else k[0] for k in _mo_catalog(path) if k]
 
 
-def _source_strings(paths) -> list[str]:
-    """Literal messages given to gettext or to an API exception in library source."""
+def _source_strings(paths, names=GETTEXT | EXCEPTIONS) -> list[str]:
+    """Literal messages given to gettext or to an exception (``names``) in library source."""
     found = []
     for path in paths:
         tree = ast.parse(path.read_text(encoding="utf-8"))
@@ -75,13 +76,15 @@ def _source_strings(paths) -> list[str]:
                 continue
             func = node.func
             name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", "")
-            if name not in GETTEXT | EXCEPTIONS:
+            if name not in names:
                 continue
             arg = node.args[0]
             if isinstance(arg, ast.BinOp) and isinstance(arg.op, ast.Mod):
                 arg = arg.left
             if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
                 found.append(arg.value)
+            if isinstance(arg, ast.JoinedStr):  # f"No {model} matches …": each value a placeholder
+                found.append("".join(v.value if isinstance(v, ast.Constant) else "{}" for v in arg.values))
             if isinstance(arg, ast.Dict):  # InvalidToken({"detail": _("…")})
                 found += [
                     v.value for v in arg.values if isinstance(v, ast.Constant) and isinstance(v.value, str)
@@ -155,6 +158,8 @@ def deny_list() -> tuple[str, ...]:
     for po in sorted(jwt.glob("locale/*/LC_MESSAGES/django.po")):
         messages += _po_msgids(po)
     messages += _source_strings(sorted(drf.glob("*.py")) + sorted(jwt.rglob("*.py")))
+    http404 = [django / "shortcuts.py", *sorted((django / "contrib/admin").glob("*.py"))]
+    messages += _source_strings(http404, names={"Http404"})
     messages += _module_reasons(django / "middleware/csrf.py")
     messages += _template_texts(sorted((drf / "templates").rglob("*.html")))
     messages += _template_texts([drf / "templatetags/rest_framework.py"])

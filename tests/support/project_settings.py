@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
@@ -10,6 +11,23 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+PROJECTS = {"auth": ROOT / "auth_project", "music": ROOT / "music_project"}
+# Run as a script: beside it, no module may be named like a standard one (tests/support/http.py is).
+RECORDER = ROOT / "tests" / "deploy" / "record_environment_reads.py"
+_SECRET = "x" * 20 + "-production-like-value-for-reading-settings-only-" + "y" * 10
+# A development run and a production-like one (secrets, DJANGO_SECURE=1, REDIS_URL): together they
+# reach the environment reads behind a switch.
+READ_ENVIRONMENTS = {
+    "development": {"DJANGO_DEBUG": "1"},
+    "production": {
+        "DJANGO_SECRET_KEY": _SECRET,
+        "JWT_SIGNING_KEY": _SECRET[::-1],
+        "MUSIC_SERVICE_TOKEN": _SECRET.upper(),
+        "DJANGO_SECURE": "1",
+        "DJANGO_SECURE_PROXY_SSL_HEADER": "1",
+        "REDIS_URL": "redis://127.0.0.1:1/0",  # never connected: settings only name it
+    },
+}
 SHOW_CACHE = "import json; from config.settings import CACHES; print(json.dumps(CACHES['default']))"
 
 
@@ -41,3 +59,24 @@ def cache_settings(project_dir: Path, **env) -> dict:
     )
     assert done.returncode == 0, done.stderr[-3000:]
     return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+@functools.cache
+def _environment_reads(project: str, environment: tuple) -> str:
+    done = subprocess.run(
+        [sys.executable, str(RECORDER)],
+        cwd=PROJECTS[project],
+        env={"PATH": "/usr/bin:/bin", **dict(environment)},
+        capture_output=True,
+        text=True,
+        timeout=90,
+    )
+    assert done.returncode == 0, f"{project} ({dict(environment)}):\n{done.stderr[-3000:]}"
+    return done.stdout
+
+
+def environment_reads(project: str, environment: dict[str, str]) -> list[dict]:
+    """Every environment variable a project reads while its settings load, its URLconf is imported
+    and its gunicorn.conf.py runs, as ``{"name", "default", "required"}`` (record_environment_reads.py),
+    in a fresh interpreter with only ``environment`` set."""
+    return json.loads(_environment_reads(project, tuple(sorted(environment.items()))))

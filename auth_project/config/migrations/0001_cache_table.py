@@ -1,5 +1,5 @@
-"""The table of Django's DatabaseCache (config/settings/cache.py), where throttle counters live
-when REDIS_URL is not set: a migration, so every `migrate` creates it on SQLite and PostgreSQL.
+"""The table of Django's DatabaseCache (config/settings/cache.py), auth's cache when REDIS_URL is
+not set: a migration, so every `migrate` creates it on SQLite and PostgreSQL.
 
 Created whatever CACHES says today (a deployment may move from Redis to no Redis later), with
 Django's own createcachetable (a no-op when the table exists), and dropped on reverse.

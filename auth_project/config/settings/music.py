@@ -1,15 +1,17 @@
 """How auth_service reaches music_service (read only by notes.music_client)."""
 
 from musica_kit.env import env_float, env_int, env_str
-from musica_kit.settings.http_client import http_client
 
 MUSIC_SERVICE_URL = env_str("MUSIC_SERVICE_URL", "http://localhost:5001").rstrip("/")
 MUSIC_SERVICE_TOKEN = env_str("MUSIC_SERVICE_TOKEN")
-# MUSIC_CONNECT_TIMEOUT, MUSIC_READ_TIMEOUT (it bounds how long a note waits for music), MUSIC_POOL_SIZE
-# (auth's 32 threads), MUSIC_BREAKER_THRESHOLD and MUSIC_BREAKER_COOLDOWN.
-globals().update(
-    http_client("MUSIC", connect=1.0, read=3.0, pool=32, breaker_threshold=3, breaker_cooldown=5.0)
-)
+MUSIC_CONNECT_TIMEOUT = env_float("MUSIC_CONNECT_TIMEOUT", 1.0)
+# Bounds how long a note waits for music.
+MUSIC_READ_TIMEOUT = env_float("MUSIC_READ_TIMEOUT", 3.0)
+# Keep-alive connections per process: one per gunicorn thread (32), so none opens its own.
+MUSIC_POOL_SIZE = env_int("MUSIC_POOL_SIZE", 32)
+# This many failures in a row open the breaker (musica_kit.breaker) for the cooldown (seconds).
+MUSIC_BREAKER_THRESHOLD = env_int("MUSIC_BREAKER_THRESHOLD", 3)
+MUSIC_BREAKER_COOLDOWN = env_float("MUSIC_BREAKER_COOLDOWN", 5.0)
 # Renew the keep-alive pool after this many requests, so new music replicas get connections.
 MUSIC_SESSION_MAX_REQUESTS = env_int("MUSIC_SESSION_MAX_REQUESTS", 10)
 # music's answers reused as its Cache-Control allows: at most this many per process (0: none).
@@ -23,8 +25,13 @@ ENRICH_BATCH_SIZE = env_int("ENRICH_BATCH_SIZE", 50)
 ENRICH_CONCURRENCY = env_int("ENRICH_CONCURRENCY", 4)
 ENRICH_INTERVAL = env_float("ENRICH_INTERVAL", 2.0)
 ENRICH_MAX_BACKOFF = env_int("ENRICH_MAX_BACKOFF", 30)
+# A song music keeps answering "incompleta" for (a better provider failing, the others without it)
+# ends "sin_resultados" this many seconds after the first such answer (and 5 such attempts at least).
+ENRICH_GIVE_UP_AFTER = env_int("ENRICH_GIVE_UP_AFTER", 86400)
 # The runner (--loop) touches this file on every pass; healthchecks read its age. Empty: none.
 ENRICH_HEARTBEAT_FILE = env_str("ENRICH_HEARTBEAT_FILE")
+# The runner (--loop) serves its own /metrics on this port when METRICS_TOKEN is set.
+ENRICH_METRICS_PORT = env_int("ENRICH_METRICS_PORT", 5002)
 
 if ENRICHMENT_MODE not in {"sync", "async", "off"}:
     from django.core.exceptions import ImproperlyConfigured

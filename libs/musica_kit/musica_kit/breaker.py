@@ -54,11 +54,6 @@ class CircuitBreaker:
         logger.warning(f"{self.name} breaker open", extra={"retry_after": round(seconds, 1)})
 
     @property
-    def is_open(self) -> bool:
-        with self._lock:
-            return self._retry_at is not None
-
-    @property
     def state(self) -> str:
         """``closed``, ``open`` (failing fast) or ``half_open`` (the next call is the probe)."""
         with self._lock:

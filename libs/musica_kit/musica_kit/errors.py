@@ -4,7 +4,7 @@ import logging
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.middleware import csrf
 from rest_framework import exceptions
 from rest_framework.renderers import JSONRenderer
@@ -71,6 +71,10 @@ def api_exception_handler(exc, context):
     if isinstance(exc, RequestDataTooBig):
         # Django would answer 400 (it is a SuspiciousOperation); the client needs to know why.
         return Response(payload_too_large_body(), status=413)
+    if isinstance(exc, Http404):
+        # DRF would repeat Django's English message ("No Note matches the given query."): the same
+        # Spanish 404 for every missing (or someone else's) object.
+        exc = exceptions.NotFound()
     response = exception_handler(exc, context)
     if response is None:
         return None  # Django's handler500 answers (still JSON).

@@ -2,10 +2,12 @@
 port, workers and threads (flags on the command line override both)."""
 
 import errno
-import gc
+import glob
 import os
+import shutil
 import socket
 import sys
+import tempfile
 
 from gunicorn.glogging import Logger
 
@@ -64,10 +66,21 @@ if not env_bool("DJANGO_SECURE_PROXY_SSL_HEADER"):
     secure_scheme_headers = {}
 
 
+# Metrics (musica_kit.metrics): each worker writes its samples to files in this folder, and a
+# scrape sums them (prometheus_client's multiprocess mode). Set here, before any worker imports
+# prometheus_client; unset, a fresh temporary folder of this server's own, removed when it exits.
+own_metrics_dir = None
+if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    own_metrics_dir = os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="musica-metrics-")
+
+
 def on_starting(server):
     """Refuse weak or placeholder secrets (musica_kit.secrets) before any worker starts, and a port
-    another server already listens on."""
+    another server already listens on. Empty the metrics folder: counters start at 0 with the
+    server, not at what a previous one left there."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    for stale in glob.glob(os.path.join(os.environ["PROMETHEUS_MULTIPROC_DIR"], "*.db")):
+        os.remove(stale)
     from musica_kit.secrets import require_strong_secrets
 
     require_strong_secrets()
@@ -102,17 +115,25 @@ def refuse_a_taken_port(addresses) -> None:
             sys.exit(1)
 
 
-# Python collects its youngest generation every 700 new container objects: dozens of times per
-# request here (DRF and the ORM make thousands of them, nearly all freed by reference counting).
-# Every 10,000 is a few times per request; cyclic garbage still cannot pile up for long.
-GC_THRESHOLD = (10_000, 10, 10)
+def child_exit(server, worker):
+    """A dead worker's live gauges leave the sums; its counters stay in them (they still count)."""
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)
 
 
-def post_worker_init(worker):
-    """Take what the worker has loaded (Django, the project, its settings: ~100,000 objects) out of
-    the garbage collector's full collections, which then walk only what requests made since: one
-    such collection took ~100 ms of a worker's CPU, with every thread stopped (docs/benchmarks.md).
-    gc.freeze() is Python's tool for long-lived objects of pre-fork servers. Then collect the young
-    generation less often (GC_THRESHOLD)."""
-    gc.freeze()
-    gc.set_threshold(*GC_THRESHOLD)
+def on_exit(server):
+    if own_metrics_dir:
+        shutil.rmtree(own_metrics_dir, ignore_errors=True)
+
+
+def post_fork(server, worker):
+    """Traces (musica_kit.tracing), when OTEL_EXPORTER_OTLP_ENDPOINT is set: in each worker, after
+    fork and before Django loads its middleware. auth propagates its trace to music; music to nobody."""
+    if not os.environ.get("OTEL_EXPORTER_OTLP_ENDPOINT"):
+        return
+    from django.conf import settings
+
+    from musica_kit.tracing import start_tracing
+
+    start_tracing(service=settings.SERVICE_NAME, propagate=settings.SERVICE_NAME == "auth")

@@ -4,7 +4,9 @@ The rule, one for both services:
 - DJANGO_SECRET_KEY passes Django's own check (50+ characters, 5+ distinct, no ``django-insecure-``);
 - any other secret (auth's JWT_SIGNING_KEY, both services' MUSIC_SERVICE_TOKEN) has 32+
   characters, 5+ distinct;
-- none of them is a known placeholder (below).
+- none of them is a known placeholder (below), nor mostly a repeated pattern (``abcde`` × 10,
+  ``0123456789abcdef`` × 2, with or without a short prefix or suffix): compressed, a secret keeps at
+  least three quarters of its length (``repetitive``).
 
 Which secrets a service has is its setting REQUIRED_SECRETS (variable name → setting name).
 Checked when a process starts (gunicorn's ``on_starting`` hook, musica_kit.gunicorn_conf; manage.py
@@ -17,12 +19,18 @@ DJANGO_DEBUG=1 nothing is refused (development keys). ``check --deploy`` warns w
 from __future__ import annotations
 
 import sys
+import zlib
 from collections.abc import Mapping
 
 from django.core.checks.security.base import _check_secret_key  # Django's rule for SECRET_KEY
 
 MIN_TOKEN_LENGTH = 32
 MIN_DISTINCT_CHARACTERS = 5  # as Django's SECRET_KEY_MIN_UNIQUE_CHARACTERS
+# Repeats are judged by raw DEFLATE with fixed Huffman codes: only repeated substrings shrink a value,
+# never a small alphabet (dynamic codes pack random hex to ~60 %). Random keys of every usual kind
+# (token_urlsafe, hex, base64, Django's get_random_secret_key) keep about 90 % or more; in 500,000
+# random 32-character hex keys the least was 88 %.
+MIN_COMPRESSED_RATIO = 0.75
 GENERATE = "python -c 'import secrets; print(secrets.token_urlsafe(50))'"
 
 # Known placeholders, compared case-insensitively. Exact values: those published in .env.example
@@ -70,6 +78,13 @@ def is_placeholder(value: str) -> bool:
     )
 
 
+def repetitive(value: str) -> bool:
+    """True when the value is mostly a repeated pattern: it compresses to under 3/4 of its length."""
+    packer = zlib.compressobj(9, zlib.DEFLATED, -15, 9, zlib.Z_FIXED)
+    raw = value.encode()
+    return len(packer.compress(raw) + packer.flush()) < MIN_COMPRESSED_RATIO * len(raw)
+
+
 def secret_problem(name: str, value: str | None) -> str | None:
     """What is wrong with one secret, as a line naming the variable and the fix; None if nothing.
 
@@ -89,6 +104,8 @@ def secret_problem(name: str, value: str | None) -> str | None:
         reason = f"{name} is too short ({len(value)} characters, at least {MIN_TOKEN_LENGTH})"
     elif len(set(value)) < MIN_DISTINCT_CHARACTERS:
         reason = f"{name} has fewer than {MIN_DISTINCT_CHARACTERS} distinct characters"
+    elif repetitive(value):
+        reason = f"{name} is mostly a repeated pattern"
     else:
         return None
     shared = " (the same value on auth_service and music_service)" if name == "MUSIC_SERVICE_TOKEN" else ""
@@ -112,19 +129,24 @@ def _configured_values() -> dict[str, str | None]:
         setting, _, item = path.partition(".")
         value = getattr(settings, setting, None)
         values[name] = (value or {}).get(item) if item else value
+    if getattr(settings, "METRICS_TOKEN", ""):  # optional (musica_kit.metrics): checked when set
+        values["METRICS_TOKEN"] = settings.METRICS_TOKEN
     return values
 
 
 def secret_warnings(ids: Mapping[str, str]) -> list:
     """``check --deploy`` warnings with the start rule, ``ids`` being variable name → check id.
 
-    DJANGO_SECRET_KEY is only warned about as a placeholder: Django's security.W009 covers the rest.
+    A DJANGO_SECRET_KEY that fails Django's own rule is left to Django's security.W009.
     """
     from django.core.checks import Warning
 
     warnings = []
     for name, value in _configured_values().items():
-        if name not in ids or (name == "DJANGO_SECRET_KEY" and not is_placeholder(value or "")):
+        value = value or ""
+        if name not in ids or (
+            name == "DJANGO_SECRET_KEY" and not is_placeholder(value) and not _check_secret_key(value)
+        ):
             continue
         if problem := secret_problem(name, value):
             warnings.append(Warning(problem, id=ids[name]))

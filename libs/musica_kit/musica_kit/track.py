@@ -5,14 +5,14 @@ TrackSerializer is derived from this class; auth reads a TRACK into a Song (a Tr
 came from) and derives its stored columns and its API's ``musica`` from it.
 """
 
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass
 
 from .serializers import described
 
 # Who can answer a search (music_service's ``source``; auth_service's ``fuente``).
 SOURCES = ("spotify", "deezer", "itunes", "offline")
 # Where the covers (``foto``) of those sources are served from; the offline catalog's are data: URIs.
-# The pages' Content-Security-Policy lets images load from these hosts (musica_kit.settings.csp).
+# The pages' Content-Security-Policy lets images load from these hosts (config/settings/csp.py).
 COVER_HOSTS = ("https://i.scdn.co", "https://*.dzcdn.net", "https://*.mzstatic.com")
 
 
@@ -40,4 +40,10 @@ class Track:
         return asdict(self)
 
 
-TRACK_FIELDS = tuple(spec.name for spec in fields(Track))
+LINK_SCHEMES = ("https://", "http://")
+
+
+def safe_link(value, schemes: tuple[str, ...] = LINK_SCHEMES) -> str | None:
+    """``value`` when it is a string starting with one of ``schemes`` (http or https unless told), else
+    None: what a source calls a link reaches our pages only as such a link, never ``javascript:``."""
+    return value if isinstance(value, str) and value.startswith(schemes) else None

@@ -6,7 +6,6 @@ then deezer, itunes, offline. Deezer and iTunes need no key.
 """
 
 from musica_kit.env import env_float, env_int, env_list, env_str
-from musica_kit.settings.http_client import http_client
 
 MUSIC_PROVIDERS = env_list("MUSIC_PROVIDERS", "")
 DEEZER_API_URL = env_str("DEEZER_API_URL", "https://api.deezer.com")
@@ -18,9 +17,11 @@ ITUNES_COUNTRY = env_str("ITUNES_COUNTRY", "US")
 # Calls to Deezer and iTunes (and the pool for Spotify's too): short timeouts, since another provider
 # is ready to answer; a pool of 64 (music's threads); one breaker per provider, open at the first
 # failure (the next provider answers meanwhile) for 30 s, then one search probes it.
-globals().update(
-    http_client("PROVIDER", connect=0.5, read=1.5, pool=64, breaker_threshold=1, breaker_cooldown=30.0)
-)
+PROVIDER_CONNECT_TIMEOUT = env_float("PROVIDER_CONNECT_TIMEOUT", 0.5)
+PROVIDER_READ_TIMEOUT = env_float("PROVIDER_READ_TIMEOUT", 1.5)
+PROVIDER_POOL_SIZE = env_int("PROVIDER_POOL_SIZE", 64)
+PROVIDER_BREAKER_THRESHOLD = env_int("PROVIDER_BREAKER_THRESHOLD", 1)
+PROVIDER_BREAKER_COOLDOWN = env_float("PROVIDER_BREAKER_COOLDOWN", 30.0)
 # Once a search has spent this long, the network providers left are skipped (the offline catalog is
 # still asked): auth_service's MUSIC_READ_TIMEOUT (3 s) must not run out while we walk the chain.
 PROVIDER_CHAIN_BUDGET = env_float("PROVIDER_CHAIN_BUDGET", 2.0)

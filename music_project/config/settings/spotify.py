@@ -1,4 +1,5 @@
-"""Spotify access. These keys exist in this service only; without them the offline catalog answers."""
+"""Spotify access. These keys exist in this service only; without them the chain is Deezer, iTunes
+and the offline catalog (providers.py)."""
 
 from musica_kit.env import env_float, env_str
 

@@ -50,7 +50,3 @@ def _build(name: str) -> Provider:
 @cache
 def get_chain() -> ProviderChain:
     return ProviderChain([_build(name) for name in chain_names()])
-
-
-# The name this seam had when it held one provider; tests clear it between settings changes.
-get_provider = get_chain

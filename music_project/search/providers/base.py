@@ -4,6 +4,17 @@ from typing import Protocol
 
 from musica_kit.track import Track
 
+DEFAULT_RETRY_AFTER = 30
+
+
+def retry_after_seconds(headers) -> int:
+    """How long a 429's ``Retry-After`` asks to wait: at least 1 s, DEFAULT_RETRY_AFTER when the header
+    is missing or not a number of seconds."""
+    try:
+        return max(int((headers or {}).get("Retry-After", DEFAULT_RETRY_AFTER)), 1)
+    except (TypeError, ValueError):
+        return DEFAULT_RETRY_AFTER
+
 
 class ProviderUnavailable(Exception):
     """The source cannot answer now (down, slow, rate-limited, misconfigured, answered an error).

@@ -8,16 +8,12 @@ Mapping: ``title``, ``artist.name``, ``album.title``, ``album.cover_xl`` (the la
 
 from django.conf import settings
 
-from musica_kit.track import Track
+from musica_kit.track import Track, safe_link
 
 from .base import ProviderUnavailable
 from .keyless import RateLimiter, get_json, new_session
 
 QUOTA_ERROR_CODE = 4
-
-
-def _https(value) -> str | None:
-    return value if isinstance(value, str) and value.startswith(("https://", "http://")) else None
 
 
 def track_from_deezer(item: dict) -> Track:
@@ -29,11 +25,11 @@ def track_from_deezer(item: dict) -> Track:
         titulo=str(item.get("title") or ""),
         artista=str(artist.get("name") or ""),
         album=str(album.get("title") or ""),
-        foto=_https(album.get("cover_xl")) or _https(album.get("cover_big")),
+        foto=safe_link(album.get("cover_xl")) or safe_link(album.get("cover_big")),
         spotify_url=None,
-        preview_url=_https(item.get("preview")),
+        preview_url=safe_link(item.get("preview")),
         duracion_ms=int(duration) * 1000 if isinstance(duration, int | float) else None,
-        url=_https(item.get("link")),
+        url=safe_link(item.get("link")),
     )
 
 

@@ -9,7 +9,7 @@ segment, so ``100x100bb`` becomes ``600x600bb`` (when the URL has no such segmen
 
 from django.conf import settings
 
-from musica_kit.track import Track
+from musica_kit.track import Track, safe_link
 
 from .base import ProviderUnavailable
 from .keyless import RateLimiter, get_json, new_session
@@ -17,12 +17,8 @@ from .keyless import RateLimiter, get_json, new_session
 ARTWORK_SIZE = "600x600bb"
 
 
-def _https(value) -> str | None:
-    return value if isinstance(value, str) and value.startswith(("https://", "http://")) else None
-
-
 def largest_artwork(url: str | None) -> str | None:
-    url = _https(url)
+    url = safe_link(url)
     if url and "/100x100bb." in url:
         head, _, tail = url.rpartition("/100x100bb.")
         return f"{head}/{ARTWORK_SIZE}.{tail}"
@@ -38,9 +34,9 @@ def track_from_itunes(item: dict) -> Track:
         album=str(item.get("collectionName") or ""),
         foto=largest_artwork(item.get("artworkUrl100")),
         spotify_url=None,
-        preview_url=_https(item.get("previewUrl")),
+        preview_url=safe_link(item.get("previewUrl")),
         duracion_ms=int(millis) if isinstance(millis, int | float) else None,
-        url=_https(item.get("trackViewUrl")),
+        url=safe_link(item.get("trackViewUrl")),
     )
 
 

@@ -16,11 +16,9 @@ from requests.adapters import HTTPAdapter
 
 from musica_kit.outbound import read_environment_once
 
-from .base import ProviderUnavailable
+from .base import ProviderUnavailable, retry_after_seconds
 
 logger = logging.getLogger(__name__)
-
-DEFAULT_RETRY_AFTER = 30
 
 
 def new_session(base_url: str) -> requests.Session:
@@ -32,13 +30,6 @@ def new_session(base_url: str) -> requests.Session:
     session.mount("https://", adapter)
     session.headers["Accept"] = "application/json"
     return read_environment_once(session, base_url)
-
-
-def _retry_after(headers) -> int:
-    try:
-        return max(int(headers.get("Retry-After", DEFAULT_RETRY_AFTER)), 1)
-    except (TypeError, ValueError):
-        return DEFAULT_RETRY_AFTER
 
 
 def get_json(session: requests.Session, *, name: str, url: str, params: dict):
@@ -57,7 +48,7 @@ def get_json(session: requests.Session, *, name: str, url: str, params: dict):
         logger.warning("provider unreachable", extra={"provider": name})
         raise ProviderUnavailable(f"{name} unreachable", kind="unreachable") from None
     if response.status_code == 429:
-        seconds = _retry_after(response.headers)
+        seconds = retry_after_seconds(response.headers)
         logger.warning("provider rate limited", extra={"provider": name, "retry_after": seconds})
         raise ProviderUnavailable(f"{name} rate limited", retry_after=seconds, kind="rate_limited")
     if response.status_code >= 500:

@@ -27,14 +27,13 @@ from spotipy.oauth2 import SpotifyClientCredentials, SpotifyOauthError
 from musica_kit.outbound import read_environment_once
 from musica_kit.track import Track
 
-from .base import ProviderUnavailable
+from .base import ProviderUnavailable, retry_after_seconds
 
 logger = logging.getLogger(__name__)
 
 TOKEN_KEY = "spotify:token"  # noqa: S105 (a cache key, not a secret)
 TOKEN_LOCK_KEY = "spotify:token:lock"  # noqa: S105
 BLOCKED_UNTIL_KEY = "spotify:blocked-until"
-DEFAULT_RETRY_AFTER = 30
 # What the answer says (detalle.motivo) when Spotify rate-limits: user-facing, so Spanish.
 RATE_LIMITED = "Spotify limita las peticiones: espera antes de reintentar."
 
@@ -113,13 +112,6 @@ def track_from_spotify(item: dict) -> Track:
     )
 
 
-def _retry_after(headers) -> int:
-    try:
-        return max(int((headers or {}).get("Retry-After", DEFAULT_RETRY_AFTER)), 1)
-    except (TypeError, ValueError):
-        return DEFAULT_RETRY_AFTER
-
-
 class SpotifyProvider:
     name = "spotify"
     local = False
@@ -172,7 +164,7 @@ class SpotifyProvider:
             payload = self._client.search(**kwargs)
         except spotipy.SpotifyException as exc:
             if exc.http_status == 429:
-                seconds = _retry_after(exc.headers)
+                seconds = retry_after_seconds(exc.headers)
                 self._block(seconds)
                 logger.warning("spotify rate limited", extra={"retry_after": seconds})
                 raise ProviderUnavailable(

@@ -15,10 +15,10 @@ import pytest
 from django.conf import settings
 from django.urls import URLPattern, URLResolver, get_resolver
 from rest_framework.test import APIClient
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 from rest_framework_simplejwt.tokens import AccessToken, RefreshToken
 
+from notes.models import Note
 from tests.support.english import english_in, response_text
 
 pytestmark = pytest.mark.django_db
@@ -185,8 +185,66 @@ def test_not_found_method_media_type_accept_and_size_errors_are_spanish(client, 
     )
 
 
-def test_throttled_logins_and_registrations_are_spanish_429s(client, monkeypatch):
-    monkeypatch.setattr(ScopedRateThrottle, "THROTTLE_RATES", {"login": "1/min", "register": "1/min"})
+MISSING_ID = "999999"
+
+
+def _missing_path(route: str) -> str:
+    """A path under ``route`` that names nothing: a missing id for each parameter, or an unknown
+    segment after a route that takes none."""
+    path = re.sub(r"<[^>]+>|\(\?P<\w+>[^)]*\)", MISSING_ID, route)
+    path = path.replace("^", "").replace("$", "").replace("/?", "/")
+    return "/" + (path if MISSING_ID in path else path + "no-existe/")
+
+
+def assert_spanish_404(client, response) -> None:
+    """A Spanish JSON 404, or the admin's own answer to a missing object: back to a Spanish page
+    that says it does not exist."""
+    if response.status_code == 302:
+        page = client.get(response["Location"], follow=True)
+        text = response_text(page)
+        assert page.status_code == 200 and "text/html" in page["Content-Type"], page.status_code
+        assert "no existe" in text and english_in(text) == [], (response.request["PATH_INFO"], text[:500])
+        return
+    body = assert_spanish_error(response, 404)
+    assert body["error"] in ("No encontrado.", "Recurso no encontrado."), body
+
+
+def test_every_route_answers_a_missing_object_or_path_with_a_spanish_404(client, django_user_model):
+    """Each route of the URLconf (the API, the landing page, the admin, the API's login pages), with a
+    missing id or an unknown segment, asked by a staff member (the admin only shows staff its 404s)."""
+    staff = django_user_model.objects.create_superuser("admin_es", "admin@example.com", PASSWORD)
+    client.force_login(staff)
+    paths = sorted({_missing_path(route) for route, _ in _views(get_resolver())})
+    assert {"/notas/999999/", "/admin/notes/note/999999/change/", "/admin/no-existe/"} <= set(paths)
+    assert len(paths) >= 40
+    for path in paths:
+        response = client.get(path)
+        if path == "/admin/token_blacklist/outstandingtoken/999999/delete/":
+            assert_spanish_error(response, 403)  # SimpleJWT never deletes these: refused before a lookup
+        else:
+            assert_spanish_404(client, response)
+
+
+@pytest.mark.parametrize("method", ["get", "put", "patch", "delete"])
+def test_a_missing_note_and_someone_elses_are_the_same_spanish_404(client, ana, make_user, method):
+    """No leak: another user's note answers exactly as a note that does not exist, whatever the body."""
+    others = Note.objects.create(user=make_user("otro_es"), cancion="Bésame mucho", texto="mía")
+    missing = Note.objects.order_by("-id").values_list("id", flat=True).first() + 1000
+    auth = bearer(AccessToken.for_user(ana))
+    for body in ({"cancion": "Imagine", "texto": "cambio"}, {"cancion": 5}):
+        answers = []
+        for note_id in (missing, others.id):
+            response = getattr(client, method)(f"/notas/{note_id}", body, format="json", **auth)
+            assert_spanish_404(client, response)
+            answers.append((response.status_code, response.content, response["Content-Type"]))
+        assert answers[0] == answers[1], answers
+    others.refresh_from_db()
+    assert (others.cancion, others.texto) == ("Bésame mucho", "mía")
+
+
+def test_throttled_logins_and_registrations_are_spanish_429s(client, settings):
+    rates = {**settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "login": "1/min", "register": "1/min"}
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": rates}
     client.post("/login", {"username": "x", "password": "y"}, format="json")
     assert_spanish_error(client.post("/login", {"username": "x", "password": "y"}, format="json"), 429)
     client.post("/register", {}, format="json")
@@ -198,6 +256,12 @@ def test_options_answers_name_and_describe_views_in_spanish(client, ana):
     assert response.status_code == 200
     assert response.json()["name"] == "Tus notas"
     assert english_in(response_text(response)) == []
+
+
+def test_the_openapi_schema_shows_no_english(client):
+    """Its examples are what clients see in /api/docs: the errors as the API answers them."""
+    schema = client.get("/api/schema", HTTP_ACCEPT="application/json")
+    assert schema.status_code == 200 and english_in(response_text(schema)) == []
 
 
 def _views(resolver: URLResolver, prefix: str = ""):

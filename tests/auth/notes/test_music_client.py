@@ -70,7 +70,7 @@ def test_breaker_opens_after_repeated_failures_and_stops_calling(hung_music, fre
         with pytest.raises(music_client.MusicUnavailable):
             music_client.find_song("Queen")
     assert hung_music.accepted == settings.MUSIC_BREAKER_THRESHOLD
-    assert fresh_breaker.is_open
+    assert fresh_breaker.state != "closed"
     for _ in range(5):
         with pytest.raises(music_client.MusicUnavailable, match="circuit open"):
             music_client.find_song("Queen")
@@ -85,7 +85,7 @@ def test_breaker_probes_after_the_cooldown_and_closes_on_success(music_up, monke
     assert not fresh_breaker.allow()
     clock[0] += fresh_breaker.cooldown + 0.1
     assert music_client.find_song("Despacito") is not None  # the probe goes through
-    assert not fresh_breaker.is_open
+    assert fresh_breaker.state == "closed"
 
 
 def test_a_failed_probe_reopens_the_breaker(monkeypatch, fresh_breaker):
@@ -145,7 +145,7 @@ def test_a_fresh_answer_is_used_even_while_the_breaker_is_open(music_up, fresh_b
     known = music_client.find_song("Billie Jean")
     for _ in range(fresh_breaker.threshold):
         fresh_breaker.record_failure()
-    assert fresh_breaker.is_open
+    assert fresh_breaker.state != "closed"
     assert music_client.find_song("Billie Jean") == known
     with pytest.raises(music_client.MusicUnavailable, match="circuit open"):
         music_client.find_song("Hey Jude")  # not known: music is not asked while the breaker is open
@@ -221,8 +221,9 @@ def test_max_age_is_honoured_and_no_store_is_never_kept(scripted_music):
 def test_a_failed_answer_is_never_kept_even_with_a_max_age(scripted_music, status):
     scripted_music.status = status  # a music that (wrongly) lets its error be cached
     scripted_music.body = {"error": "x", "detalle": {"incompleta": True, "fallaron": ["deezer"]}}
+    expected = music_client.MusicIncomplete if status == 503 else music_client.MusicUnavailable
     for _ in range(2):
-        with pytest.raises(music_client.MusicUnavailable):
+        with pytest.raises(expected):
             music_client.find_song("Fallida")
     assert scripted_music.requests == 2
     scripted_music.status = 200
@@ -269,3 +270,68 @@ def test_a_redirect_is_not_followed(scripted_music):
     with pytest.raises(music_client.MusicUnavailable, match="302"):
         music_client.find_song("Redirigida")
     assert scripted_music.requests == 1
+
+
+# --------------------------------------------------------------------------- what music's answers mean
+
+
+def test_incompleta_names_the_failed_providers_and_is_no_failure_of_music(scripted_music, fresh_breaker):
+    scripted_music.status, scripted_music.cache_control = 503, "no-store"
+    scripted_music.body = {
+        "error": "El servicio de música no está disponible ahora.",
+        "detalle": {"motivo": "sin coincidencias", "incompleta": True, "fallaron": ["deezer", "itunes", "x"]},
+    }
+    for _ in range(fresh_breaker.threshold + 1):
+        with pytest.raises(music_client.MusicIncomplete) as caught:
+            music_client.find_song("zzzz qqqq")
+        assert caught.value.failed == ("deezer", "itunes")  # only names of music's sources
+    assert not isinstance(caught.value, music_client.MusicUnavailable)
+    assert fresh_breaker.state == "closed"
+
+
+@pytest.mark.parametrize(
+    ("status", "detalle"),
+    [
+        (503, {"motivo": "Spotify limita las peticiones"}),
+        (503, {"incompleta": False, "fallaron": ["deezer"]}),
+        (502, {"incompleta": True, "fallaron": ["deezer"]}),
+        (500, {}),
+        (429, {}),
+        (401, {}),
+    ],
+)
+def test_any_other_answer_but_a_200_is_music_unavailable(scripted_music, status, detalle):
+    scripted_music.status, scripted_music.cache_control = status, "no-store"
+    scripted_music.body = {"error": "x", "detalle": detalle}
+    with pytest.raises(music_client.MusicUnavailable):
+        music_client.find_song("Cualquiera")
+
+
+def lookups(outcome: str) -> float:
+    """musica_music_lookups_total{outcome} in this process' registry (no gunicorn here)."""
+    from prometheus_client import REGISTRY
+
+    return REGISTRY.get_sample_value("musica_music_lookups_total", {"outcome": outcome}) or 0.0
+
+
+def test_every_lookup_is_counted_by_its_outcome(scripted_music, fresh_breaker):
+    outcomes = ("cache_hit", "answered", "not_found", "unavailable", "incompleta")
+    before = {outcome: lookups(outcome) for outcome in outcomes}
+    scripted_music.body = {"query": "q", "source": "offline", "results": []}
+    assert music_client.find_song("Ninguna") is None  # not_found
+    assert music_client.find_song("Ninguna") is None  # the same answer again, from the HTTP cache
+    scripted_music.status, scripted_music.cache_control = 503, "no-store"
+    scripted_music.body = {"error": "x", "detalle": {"incompleta": True, "fallaron": ["deezer"]}}
+    with pytest.raises(music_client.MusicIncomplete):
+        music_client.find_song("Otra")
+    scripted_music.body = {"error": "x", "detalle": {}}
+    with pytest.raises(music_client.MusicUnavailable):
+        music_client.find_song("Otra más")
+    grown = {outcome: lookups(outcome) - before[outcome] for outcome in outcomes}
+    assert grown == {"cache_hit": 1, "answered": 0, "not_found": 1, "unavailable": 1, "incompleta": 1}
+
+
+def test_a_match_is_counted_as_answered(music_up):
+    before = lookups("answered")
+    assert music_client.find_song("Bohemian Rhapsody") is not None
+    assert lookups("answered") == before + 1

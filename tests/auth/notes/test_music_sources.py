@@ -60,7 +60,7 @@ def test_a_miss_after_a_failed_provider_keeps_the_note_pending(
         note = note_create(user=make_user(), cancion=f"zzzz qqqq no existe {attempt}")
         assert note.enriquecimiento == Enrichment.PENDING  # not sin_resultados: Deezer was not asked
     # music itself answered every time: its breaker in auth stays closed.
-    assert not fresh_breaker.is_open
+    assert fresh_breaker.state == "closed"
     # A song the catalog has is still found, from the provider that answered.
     found = note_create(user=make_user(), cancion="Bohemian Rhapsody")
     assert (found.enriquecimiento, found.fuente) == (Enrichment.OK, "offline")

@@ -130,6 +130,13 @@ def test_music_down_saves_pendiente_and_says_so(session, ana):
     assert "Guardado con éxito" in page and "la foto se añadirá automáticamente" in page
 
 
+def test_a_song_missing_while_a_provider_fails_is_not_called_music_down(session, ana, music_incomplete):
+    assert session.post("/", {"cancion": "zzzz qqqq no existe"}).status_code == 302
+    page = html_page(session)
+    assert "no está en las fuentes que respondieron" in page and "(deezer)" in page
+    assert "no está disponible" not in page
+
+
 @pytest.mark.parametrize(
     ("data", "field", "message"),
     [

@@ -10,10 +10,13 @@ from notes.services import note_create, note_update
 pytestmark = pytest.mark.django_db
 
 
-def test_note_create_with_music_down_is_pending_and_due(make_user):
+def test_note_create_with_music_down_is_pending_and_due_again_soon(make_user, settings):
     note = note_create(user=make_user(), cancion="Queen")
     assert note.enriquecimiento == Enrichment.PENDING
-    assert note.foto is None and note.next_enrich_at is None
+    assert note.foto is None
+    # Music unavailable: the lookup is not counted, the note is tried again after the first backoff.
+    assert (note.enrich_attempts, note.incomplete_since) == (0, None)
+    assert note.next_enrich_at <= timezone.now() + timedelta(seconds=settings.ENRICH_MAX_BACKOFF)
 
 
 def test_note_create_with_music_up_is_enriched(make_user, music_up):
@@ -65,13 +68,15 @@ def test_runner_enriches_pending_notes_once_music_is_back(make_user, settings, l
 
 def test_runner_backs_off_while_music_is_down_and_stops_the_batch(make_user, settings):
     settings.ENRICH_CONCURRENCY = 1  # one lookup at a time: the pass stops at the first failure
+    settings.ENRICHMENT_MODE = "async"  # saved pending, never tried
     user = make_user()
     first, second = note_create(user=user, cancion="a"), note_create(user=user, cancion="b")
     counts = notes_enrich_pending()
     assert counts["pendiente"] == 1  # the first failure ends the pass; the rest is untouched
     first.refresh_from_db()
     second.refresh_from_db()
-    assert first.enrich_attempts == 1 and first.next_enrich_at > timezone.now()
+    # Backed off, but not counted: music was unavailable, the song was not looked at.
+    assert first.enrich_attempts == 0 and first.next_enrich_at > timezone.now()
     assert second.enrich_attempts == 0 and second.next_enrich_at is None
     # The backed-off note is not due again until its time comes.
     assert note_enrich(note_id=first.id) is None

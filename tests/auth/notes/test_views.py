@@ -22,19 +22,56 @@ def client(client_for, ana):
         ({"cancion": ""}, "cancion"),
         ({"cancion": "   "}, "cancion"),
         ({"cancion": "x" * 201}, "cancion"),
-        ({"cancion": 12}, None),
+        ({"cancion": 12}, "cancion"),  # a number is not a song (DRF's CharField would store "12")
         ({"cancion": ["a"]}, "cancion"),
         ({"cancion": "Queen", "texto": "x" * 5001}, "texto"),
     ],
 )
 def test_invalid_notes_are_400_and_nothing_is_saved(client, body, field):
     response = client.post("/notas", body, format="json")
-    if field is None:  # a number is coerced to text by DRF's CharField; still a valid note
-        assert response.status_code == 201
-        return
     assert response.status_code == 400, response.content
     assert field in response.json()["detalle"]
     assert Note.objects.count() == 0
+
+
+# JSON that is not a string: each gets a Spanish 400 ("No es una cadena válida.") naming the field.
+NOT_STRINGS = {
+    "1e999": "1e999",  # Python reads it as inf: it was stored as the song "inf"
+    "-0.5": "-0.5",
+    "12": "12",
+    "true": "true",
+    "false": "false",
+    "list": '["Imagine"]',
+    "object": '{"titulo": "Imagine"}',
+}
+
+
+@pytest.mark.parametrize("field", ["cancion", "texto"])
+@pytest.mark.parametrize("value", NOT_STRINGS.values(), ids=NOT_STRINGS.keys())
+def test_cancion_and_texto_must_be_json_strings_on_post_put_and_patch(client, ana, field, value):
+    note = Note.objects.create(user=ana, cancion="Imagine", texto="antes")
+    others = {"cancion": '"Imagine"', "texto": '"hola"'}
+    body = "{" + ", ".join(f'"{name}": {value if name == field else others[name]}' for name in others) + "}"
+    for method, path in [("post", "/notas"), ("put", f"/notas/{note.id}"), ("patch", f"/notas/{note.id}")]:
+        response = getattr(client, method)(path, body, content_type="application/json")
+        assert response.status_code == 400, (method, response.content)
+        refused = {"error": "Datos no válidos.", "detalle": {field: ["No es una cadena válida."]}}
+        assert response.json() == refused
+    assert list(Note.objects.values_list("cancion", "texto")) == [("Imagine", "antes")]
+
+
+def test_form_posts_are_strings_and_still_work(client, ana):
+    """The browsable API's HTML form (multipart) and a urlencoded form send text: accepted as before."""
+    created = client.post("/notas", {"cancion": "1999", "texto": "12"}, format="multipart")
+    assert created.status_code == 201, created.content
+    note = Note.objects.get()
+    assert (note.cancion, note.texto) == ("1999", "12")
+    changed = client.generic(
+        "PATCH", f"/notas/{note.id}", "texto=3", content_type="application/x-www-form-urlencoded"
+    )
+    assert changed.status_code == 200, changed.content
+    note.refresh_from_db()
+    assert note.texto == "3"
 
 
 def test_malformed_json_is_400_json(client):
@@ -55,10 +92,29 @@ def test_music_unreachable_saves_pendiente_with_aviso(client, ana):
     assert response.status_code == 201
     body = response.json()
     assert body["mensaje"] == "Guardado con éxito"
-    assert "aviso" in body
+    assert body["aviso"] == (
+        "El servicio de música no está disponible ahora: la nota está guardada y la foto "
+        "se añadirá automáticamente en cuanto vuelva."
+    )
     assert body["nota"]["enriquecimiento"] == "pendiente"
     assert body["nota"]["musica"] is None
     assert Note.objects.get().user == ana
+
+
+def test_a_song_missing_while_a_provider_fails_says_so_and_names_it(client, music_incomplete):
+    response = client.post("/notas", {"cancion": "zzzz qqqq no existe"}, format="json")
+    assert response.status_code == 201
+    body = response.json()
+    assert body["nota"]["enriquecimiento"] == "pendiente"
+    assert body["aviso"] == (
+        "La canción no está en las fuentes que respondieron: la nota está guardada y se volverá a buscar "
+        "cuando respondan las que fallaron (deezer)."
+    )
+    # The lookup at save was music's first "incompleta" for this song: the give-up clock started.
+    note = Note.objects.get(pk=body["nota"]["id"])
+    assert note.enrich_attempts == 1 and note.incomplete_since is not None
+    found = client.post("/notas", {"cancion": "Bohemian Rhapsody"}, format="json").json()
+    assert found["nota"]["enriquecimiento"] == "ok" and "aviso" not in found
 
 
 def test_with_music_up_the_offline_cover_is_stored(client, music_up):

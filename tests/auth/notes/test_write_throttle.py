@@ -134,3 +134,25 @@ def test_the_schema_documents_the_429_on_note_writes_only(small_rate, make_user,
     refused = post(client)
     assert_429(refused)
     validate(OpenAPI.from_dict(json.loads(json.dumps(schema, default=str))), refused)
+
+
+def test_a_replayed_idempotency_key_is_not_a_new_write(small_rate, make_user, client_for):
+    """Its original 201 again: no note, no search, so no count. A new key, or none, counts."""
+    client = client_for(make_user())
+
+    def keyed(key, song="Queen"):
+        return client.post("/notas", {"cancion": song}, format="json", HTTP_IDEMPOTENCY_KEY=key)
+
+    first = keyed("k1")
+    assert first.status_code == 201
+    for _ in range(LIMIT + 2):
+        replay = keyed("k1")
+        assert replay.status_code == 201 and replay["Idempotent-Replayed"] == "true"
+        assert replay.json() == first.json()
+    assert keyed("k1", song="otra").status_code == 422  # same key, another body: refused, no write
+    for i in range(LIMIT - 1):
+        assert keyed(f"k{i + 2}", song=f"c{i}").status_code == 201
+    assert_429(keyed("k9", song="una más"))
+    assert_429(post(client, "sin clave"))
+    assert keyed("k1").status_code == 201  # a replay still answers when the window is full
+    assert Note.objects.count() == LIMIT

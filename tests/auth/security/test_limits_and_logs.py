@@ -10,7 +10,7 @@ from django.test import override_settings
 from rest_framework.test import APIClient
 
 from musica_kit.errors import api_exception_handler
-from musica_kit.request_context import JsonFormatter
+from musica_kit.request_context import JsonFormatter, request_id_scope
 
 pytestmark = pytest.mark.django_db
 
@@ -70,6 +70,12 @@ def _formatted(message: str, *args, **extra) -> str:
     for key, value in extra.items():
         setattr(record, key, value)
     return JsonFormatter(service="auth").format(record)
+
+
+def test_a_line_outside_any_request_leaves_the_request_id_key_out():
+    assert "request_id" not in json.loads(_formatted("enrich pass"))  # not null: absent
+    with request_id_scope("enrich", request_id="enrich-7-abc"):
+        assert json.loads(_formatted("note enrichment"))["request_id"] == "enrich-7-abc"
 
 
 def test_configured_secrets_never_reach_a_log_line(settings):

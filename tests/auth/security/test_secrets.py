@@ -1,9 +1,14 @@
 """musica_kit.secrets: the rule a production process starts with, and check --deploy warns with."""
 
+import base64
+import random
 import secrets
+import string
 
 import pytest
 from django.core.checks import run_checks
+from django.core.checks.security.base import _check_secret_key
+from django.core.management.utils import get_random_secret_key
 from django.test import override_settings
 
 from musica_kit.secrets import (
@@ -19,8 +24,6 @@ from tests.support.project_settings import env_example_secrets
 VARIABLES = ["DJANGO_SECRET_KEY", "JWT_SIGNING_KEY", "MUSIC_SERVICE_TOKEN"]
 CODES = {"DJANGO_SECRET_KEY": "auth.W004", "JWT_SIGNING_KEY": "auth.W001", "MUSIC_SERVICE_TOKEN": "auth.W003"}
 
-
-
 def strong() -> dict:
     return {
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
@@ -29,11 +32,68 @@ def strong() -> dict:
     }
 
 
-
-
 def test_strong_random_values_pass():
     for _ in range(20):
         assert weak_secret_problems(strong()) == []
+
+
+# The generators people use for these keys (scripts/env writes token_urlsafe(50) and (32)).
+GENERATORS = {
+    "token_urlsafe(32)": lambda: secrets.token_urlsafe(32),
+    "scripts/env token_urlsafe(50)": lambda: secrets.token_urlsafe(50),
+    "openssl rand -hex 32": lambda: secrets.token_hex(32),
+    "base64 of 32 random bytes": lambda: base64.b64encode(secrets.token_bytes(32)).decode(),
+    "get_random_secret_key()": get_random_secret_key,
+}
+
+
+@pytest.mark.parametrize("kind", GENERATORS)
+def test_random_keys_of_every_usual_kind_always_pass(kind):
+    """Hex has 16 symbols only: repetition is judged, not the alphabet (2,000 keys of each kind)."""
+    for _ in range(2000):
+        value = GENERATORS[kind]()
+        # Django's 50 characters apply to DJANGO_SECRET_KEY only (43/44-character keys are tokens).
+        variables = VARIABLES if len(value) >= 50 else VARIABLES[1:]
+        assert weak_secret_problems({variable: value for variable in variables}) == [], value
+
+
+def _repeated_patterns() -> list[str]:
+    """Units of 1-8 characters repeated past 32 and 50 characters, bare or with a short prefix/suffix,
+    and familiar sequences repeated (a fixed seed: the same list on every run)."""
+    rng = random.Random(20)
+    alphabet = string.ascii_letters + string.digits + "-_"
+    units = ["abcde", "0123456789abcdef", "qwertyuiop", "abcdefghijklmnopqrstuvwxyz", "Aa1!"]
+    units += ["".join(rng.choice(alphabet) for _ in range(n)) for n in range(1, 9) for _ in range(3)]
+    affixes = [("", ""), ("x", ""), ("", "9"), ("key-", ""), ("", "-2026"), ("prod-", "-v2")]
+    values = []
+    for unit in units:
+        for length in (32, 50):
+            body = unit * -(-length // len(unit))  # whole repeats, at least `length` characters
+            values += [prefix + body + suffix for prefix, suffix in affixes]
+    return values
+
+
+REPEATED = _repeated_patterns()
+
+
+def test_a_short_repeated_pattern_is_refused_with_or_without_a_prefix_or_suffix():
+    assert len(REPEATED) >= 300
+    for value in REPEATED:
+        for variable in VARIABLES:
+            assert secret_problem(variable, value), (variable, value)
+
+
+ISSUE_EXAMPLES = ["abcde" * 10, "abcde" * 7, "0123456789abcdef" * 4, "prod-" + "Xy3_q" * 9]
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    # Under 50 characters DJANGO_SECRET_KEY is refused by Django's rule first.
+    [(v, x) for v in VARIABLES for x in ISSUE_EXAMPLES if v != "DJANGO_SECRET_KEY" or len(x) >= 50],
+)
+def test_the_reason_names_the_repeated_pattern(variable, value):
+    """The issue's examples: long and varied enough for every other rule, refused for repeating."""
+    assert "repeated pattern" in secret_problem(variable, value)
 
 
 @pytest.mark.parametrize("value", env_example_secrets())
@@ -101,6 +161,7 @@ DEPLOY_VALUES = [
     "dev-only-" + secrets.token_urlsafe(50),
     secrets.token_urlsafe(16),
     "ab" * 40,
+    "abcde" * 10,
     secrets.token_urlsafe(50),
 ]
 # Django itself refuses an empty SECRET_KEY (ImproperlyConfigured) before any check runs.
@@ -117,7 +178,7 @@ def test_check_deploy_uses_the_same_rule(variable, value, settings):
         MUSIC_SERVICE_TOKEN=values["MUSIC_SERVICE_TOKEN"],
     )
     problem = secret_problem(variable, value)
-    if variable == "DJANGO_SECRET_KEY" and problem and not is_placeholder(value):
+    if variable == "DJANGO_SECRET_KEY" and not is_placeholder(value) and not _check_secret_key(value):
         # Django's own security.W009 reports those; auth.W004 adds only what it does not know.
         assert CODES[variable] not in warned
     elif problem:

@@ -1,10 +1,10 @@
-"""Login and register throttles on the local-memory cache (one process): per client address,
-429 with Retry-After and our JSON shape, and X-Forwarded-For trusted only behind NUM_PROXIES."""
+"""Login and register limits (config/ratelimit.py, counted here in the test database): per client
+address, 429 with Retry-After and our JSON shape, X-Forwarded-For trusted only behind NUM_PROXIES,
+and the HTML login forms in /login's window whatever session they carry."""
 
 import pytest
 from django.test import Client, override_settings
 from rest_framework.test import APIClient
-from rest_framework.throttling import ScopedRateThrottle
 
 pytestmark = pytest.mark.django_db
 
@@ -12,12 +12,10 @@ LOGIN_LIMIT = 5
 
 
 @pytest.fixture(autouse=True)
-def small_rates(monkeypatch, settings):
-    # DRF reads the rates into a class attribute at import time; the cache is local memory here.
-    assert settings.CACHES["default"]["BACKEND"].endswith("LocMemCache")
-    monkeypatch.setattr(
-        ScopedRateThrottle, "THROTTLE_RATES", {"login": f"{LOGIN_LIMIT}/min", "register": "2/min"}
-    )
+def small_rates(settings):
+    rates = {"login": f"{LOGIN_LIMIT}/min", "register": "2/min"}
+    rates = {**settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], **rates}
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": rates}
 
 
 def wrong_login(client: APIClient, **extra):
@@ -105,3 +103,21 @@ def test_the_html_login_forms_share_the_login_window(form, make_user):
     assert_429(wrong_login(api))
     # Reading the form is not an attempt.
     assert client.get(form).status_code == 200
+
+
+@pytest.mark.parametrize("form", ["/api-auth/login/", "/admin/login/"])
+def test_a_session_of_another_account_opens_no_window_of_its_own(form, make_user):
+    """The guesser logs in as themself on the form, then guesses another user's password through
+    it: the attempts still count per address, in /login's window (no account is locked: the
+    victim logs in from another address)."""
+    make_user("ana")
+    make_user("mallory")
+    client = Client(REMOTE_ADDR="127.0.0.17", enforce_csrf_checks=False)
+    client.login(username="mallory", password="Canciones-2026")
+    for _ in range(LOGIN_LIMIT):
+        assert client.post(form, {"username": "ana", "password": "mala"}).status_code == 200
+    assert_429(client.post(form, {"username": "ana", "password": "mala"}))
+    assert_429(wrong_login(APIClient(REMOTE_ADDR="127.0.0.17")))
+    elsewhere = APIClient(REMOTE_ADDR="127.0.0.18")
+    right = {"username": "ana", "password": "Canciones-2026"}
+    assert elsewhere.post("/login", right, format="json").status_code == 200

@@ -56,11 +56,28 @@ def test_not_found_method_accept_and_size_errors_are_spanish(client):
     assert_spanish_error(client.get("/search?q=a", CONTENT_LENGTH=too_big), 413)
 
 
+def test_every_route_answers_an_unknown_path_below_it_with_a_spanish_404(client, settings):
+    settings.MUSIC_SERVICE_TOKEN = TOKEN
+    routes = [str(pattern.pattern) for pattern in get_resolver().url_patterns]
+    assert len(routes) == 6, routes
+    for route in routes:
+        path = "/" + route.strip("^$").replace("/?", "/") + "no-existe"
+        for method in ("get", "post", "delete"):
+            response = getattr(client, method)(path, HTTP_AUTHORIZATION=f"Bearer {TOKEN}")
+            assert assert_spanish_error(response, 404)["error"] == "Recurso no encontrado."
+
+
 @pytest.mark.parametrize(("upstream", "status"), [(429, 503), (500, 502), (503, 503)])
 def test_spotify_failures_are_spanish(client, spotify, upstream, status):
     spotify.configure(mode=str(upstream), retry_after=1)
     body = assert_spanish_error(client.get("/search?q=Imagine"), status)
     assert body["detalle"]["motivo"] in SPANISH_REASONS, body  # was "Spotify rate limited", …
+
+
+def test_the_openapi_schema_shows_no_english(client, settings):
+    settings.MUSIC_SERVICE_TOKEN = TOKEN
+    schema = client.get("/api/schema", HTTP_ACCEPT="application/json", HTTP_AUTHORIZATION=f"Bearer {TOKEN}")
+    assert schema.status_code == 200 and english_in(response_text(schema)) == []
 
 
 def test_every_api_view_has_a_spanish_name():

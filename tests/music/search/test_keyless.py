@@ -1,5 +1,6 @@
 """Deezer and iTunes behind the provider seam, against the doubles (tests/keyless_double) only."""
 
+import logging
 import socket
 import time
 
@@ -142,6 +143,18 @@ def test_a_miss_is_final_only_when_every_provider_answered_in_good_health(client
     assert incomplete.json()["detalle"]["fallaron"] == ["deezer"]
 
 
+def test_an_incompleta_answer_is_logged_as_expected_not_as_a_server_error(client, keyless, settings, caplog):
+    _chain(settings, "deezer", "offline")
+    keyless.configure("deezer", mode="503")
+    with caplog.at_level(logging.INFO):
+        response = client.get("/search", {"q": "wwww kkkk tampoco"})
+    assert response.status_code == 503 and response.json()["detalle"]["incompleta"] is True
+    assert [(r.name, r.getMessage()) for r in caplog.records if r.levelno >= logging.ERROR] == []
+    # The access line says what happened: a 503 and the provider that failed.
+    access = [r for r in caplog.records if r.name == "music.access"]
+    assert [(r.levelname, r.status, r.failed) for r in access] == [("INFO", 503, ("deezer",))]
+
+
 def test_every_provider_failing_is_503(client, keyless, settings):
     _chain(settings, "deezer", "itunes")
     keyless.configure("deezer", mode="500")
@@ -161,6 +174,7 @@ def test_a_failover_answer_is_cached_only_briefly(client, keyless, settings):
     assert client.get("/search", {"q": "Cancion efimera"}).json()["source"] == "itunes"
     keyless.configure("deezer", mode="ok")
     assert client.get("/search", {"q": "Cancion efimera"}).json()["source"] == "itunes"  # cached
+
     # Once the 1 s failover TTL has run out (a little later on a loaded machine), Deezer answers.
     def deezer_answers():
         body = client.get("/search", {"q": "Cancion efimera"}).json()
@@ -237,3 +251,37 @@ def test_unknown_provider_names_are_refused_at_start(monkeypatch):
         importlib.reload(providers_settings)
     monkeypatch.delenv("MUSIC_PROVIDERS")
     importlib.reload(providers_settings)
+
+
+def test_only_http_links_reach_a_track():
+    from search.providers.deezer import track_from_deezer
+    from search.providers.itunes import track_from_itunes
+
+    hostile = "javascript:alert(1)"
+    cover = "http://e-cdns-images.dzcdn.net/images/cover/x/1000x1000-000000-80-0-0.jpg"
+    deezer = track_from_deezer(
+        {"title": "x", "link": hostile, "preview": 5, "album": {"cover_xl": hostile, "cover_big": cover}}
+    )
+    assert (deezer.url, deezer.preview_url, deezer.foto) == (None, None, cover)
+    artwork = "https://is1-ssl.mzstatic.com/image/thumb/x/100x100bb.jpg"
+    itunes = track_from_itunes(
+        {"trackName": "x", "trackViewUrl": hostile, "previewUrl": ["https://x"], "artworkUrl100": artwork}
+    )
+    assert (itunes.url, itunes.preview_url) == (None, None)
+    assert itunes.foto == artwork.replace("100x100bb", "600x600bb")
+
+
+@pytest.mark.parametrize(
+    ("headers", "seconds"),
+    [
+        ({"Retry-After": "120"}, 120),
+        ({"Retry-After": "0"}, 1),
+        ({"Retry-After": "soon"}, 30),
+        ({}, 30),
+        (None, 30),
+    ],
+)
+def test_a_429_waits_as_long_as_retry_after_says_or_30_seconds(headers, seconds):
+    from search.providers.base import retry_after_seconds
+
+    assert retry_after_seconds(headers) == seconds

@@ -109,21 +109,21 @@ def test_spotify_errors_are_json_5xx(client, spotify, mode, status):
 
 def test_slow_spotify_is_503_within_the_timeout(client, spotify, settings):
     settings.SPOTIFY_READ_TIMEOUT = 0.3
-    get_provider_cache_clear()
+    get_chain_cache_clear()
     spotify.configure(latency_ms=2000)
     response = client.get("/search", {"q": "Queen"})
     assert response.status_code == 503
 
 
-def get_provider_cache_clear():
-    from search.providers import get_provider
+def get_chain_cache_clear():
+    from search.providers import get_chain
 
-    get_provider.cache_clear()
+    get_chain.cache_clear()
 
 
 def test_wrong_spotify_keys_are_502_and_the_secret_is_not_in_the_body(client, spotify, settings):
     settings.SPOTIFY_CLIENT_SECRET = "wrong-secret-sentinel"
-    get_provider_cache_clear()
+    get_chain_cache_clear()
     response = client.get("/search", {"q": "Queen"})
     assert response.status_code == 502
     assert b"wrong-secret-sentinel" not in response.content
@@ -138,7 +138,7 @@ def test_health_and_ready(client, spotify):
 
 def test_ready_is_503_when_spotify_refuses_the_keys(client, spotify, settings):
     settings.SPOTIFY_CLIENT_SECRET = "wrong"
-    get_provider_cache_clear()
+    get_chain_cache_clear()
     assert client.get("/ready/").status_code == 503
 
 

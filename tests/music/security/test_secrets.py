@@ -39,6 +39,12 @@ def test_empty_token_and_djangos_rule():
     assert "too short" in secret_problem("MUSIC_SERVICE_TOKEN", secrets.token_urlsafe(16))
 
 
+def test_a_short_repeated_pattern_is_refused():
+    assert "repeated pattern" in secret_problem("DJANGO_SECRET_KEY", "abcde" * 10)
+    assert "repeated pattern" in secret_problem("MUSIC_SERVICE_TOKEN", "abcde" * 7)
+    assert weak_secret_problems({"MUSIC_SERVICE_TOKEN": secrets.token_hex(32)}) == []
+
+
 def _warned(**overrides) -> dict[str, str]:
     with override_settings(**overrides):
         return {m.id: m.msg for m in run_checks(include_deployment_checks=True) if m.id.startswith("music.")}
@@ -47,11 +53,16 @@ def _warned(**overrides) -> dict[str, str]:
 def test_check_deploy_uses_the_same_rule():
     key, token = secrets.token_urlsafe(50), secrets.token_urlsafe(32)
     assert _warned(SECRET_KEY=key, MUSIC_SERVICE_TOKEN=token) == {}
-    for weak in ("", "change-me-shared-internal-token", secrets.token_urlsafe(16)):
+    for weak in ("", "change-me-shared-internal-token", secrets.token_urlsafe(16), "abcde" * 7):
         assert _warned(SECRET_KEY=key, MUSIC_SERVICE_TOKEN=weak)["music.W001"] == secret_problem(
             "MUSIC_SERVICE_TOKEN", weak
         )
     placeholder = "change-me-" + secrets.token_urlsafe(50)
     assert _warned(SECRET_KEY=placeholder, MUSIC_SERVICE_TOKEN=token) == {
         "music.W002": secret_problem("DJANGO_SECRET_KEY", placeholder)
+    }
+    # Long and varied enough for Django's security.W009, so only music.W002 can say it.
+    repeated = "abcde" * 10
+    assert _warned(SECRET_KEY=repeated, MUSIC_SERVICE_TOKEN=token) == {
+        "music.W002": secret_problem("DJANGO_SECRET_KEY", repeated)
     }

@@ -1,4 +1,4 @@
-"""Permission names in Spanish.
+"""Permission names in Spanish: a post_migrate receiver (connected in accounts.apps).
 
 Django stores each permission's name in the database when it creates it ("Can add nota": an
 English verb and the untranslated verbose name), and the admin shows those names as they are

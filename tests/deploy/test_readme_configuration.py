@@ -1,0 +1,180 @@
+"""Both READMEs' configuration tables (and the API reference's copy) list every environment variable
+the code reads, with its default, and every repository path the READMEs name exists.
+
+The variables are found by running the code, not by reading it: each project's settings are loaded
+as Django loads them (``django.setup()``, then its URLconf) and its ``gunicorn.conf.py`` is run, in a
+subprocess with a clean environment, while musica_kit.env's helpers and ``os.environ`` record what
+they are asked for (``tests/support/record_environment_reads.py``). Two environments — a development
+run and a
+production-like one (secrets, ``DJANGO_SECURE=1``, ``REDIS_URL``) — reach the reads behind a switch.
+
+A table row names its variables in backticks; its default cell gives one default per variable, in
+order, separated by ", " (one cell for a row of one variable). A number is written as the variable
+takes it (seconds as seconds: ``86400 s (24 h)``), a flag as on/off (activado/apagado), a variable
+whose default is empty as empty/vacío (what the code does then may follow), a required secret as
+required/obligatoria.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.support.project_settings import PROJECTS, READ_ENVIRONMENTS, environment_reads
+
+ROOT = Path(__file__).resolve().parents[2]
+ENGLISH = {
+    "heading": "## Configuration",
+    "services": {"both": {"auth", "music"}, "auth": {"auth"}, "music": {"music"}},
+    "on": "on",
+    "off": "off",
+    "empty": "empty",
+    "required": "required",
+}
+# The documents with a configuration table (README.md's is repeated in the API reference).
+TABLES = {
+    "README.md": ENGLISH,
+    "docs/api-contract.md": ENGLISH,
+    "README.es.md": {
+        "heading": "## Configuración",
+        "services": {"ambos": {"auth", "music"}, "auth": {"auth"}, "music": {"music"}},
+        "on": "activado",
+        "off": "apagado",
+        "empty": "vacío",
+        "required": "obligatoria",
+    },
+}
+READMES = ("README.md", "README.es.md")
+VARIABLE = re.compile(r"`([A-Z][A-Z0-9_]+)`")
+
+
+# --------------------------------------------------------------------------- what the code reads
+
+
+@pytest.fixture(scope="module")
+def code_variables() -> dict[str, dict[str, list[dict]]]:
+    """NAME -> project -> its reads (helper, default), over both environments."""
+    found: dict[str, dict[str, list[dict]]] = {}
+    for project in PROJECTS:
+        for environment in READ_ENVIRONMENTS.values():
+            for read in environment_reads(project, environment):
+                found.setdefault(read["name"], {}).setdefault(project, []).append(read)
+    return found
+
+
+# --------------------------------------------------------------------------- what the READMEs say
+
+
+def table_rows(readme: str) -> list[list[str]]:
+    text = (ROOT / readme).read_text()
+    section = text.split("\n" + TABLES[readme]["heading"] + "\n", 1)[1].split("\n## ", 1)[0]
+    rows = [line for line in section.splitlines() if line.startswith("| `")]
+    assert rows, f"{readme}: no configuration table"
+    return [[cell.strip() for cell in row.strip().strip("|").split(" | ")] for row in rows]
+
+
+def documented(readme: str) -> dict[str, tuple[str, str]]:
+    """NAME -> (service cell, this variable's default as the README states it)."""
+    found = {}
+    for cells in table_rows(readme):
+        assert len(cells) == 4, f"{readme}: a row of {len(cells)} cells: {cells}"
+        names = VARIABLE.findall(cells[0])
+        defaults = cells[2].split(", ") if len(names) > 1 else [cells[2]]
+        if len(defaults) == 1:  # one default shared by every variable of the row
+            defaults *= len(names)
+        assert len(defaults) == len(names), f"{readme}: one default per variable, in order: {cells}"
+        for name, default in zip(names, defaults, strict=True):
+            assert name not in found, f"{readme}: {name} has two rows"
+            found[name] = (cells[1], default)
+    return found
+
+
+def stated_forms(readme: str, read: dict) -> list[str]:
+    """How a README may write this default (any of them, as a whole word)."""
+    words = TABLES[readme]
+    if read["required"]:
+        return [words["required"]]
+    default = read["default"]
+    if isinstance(default, bool):
+        return [words["on" if default else "off"]]
+    if default in ("", []):
+        return [words["empty"]]
+    if isinstance(default, float) and default.is_integer():
+        default = int(default)
+    text = str(default)
+    return [text, text.replace(".", ",")] if isinstance(default, float) else [text]
+
+
+def states(cell: str, form: str) -> bool:
+    return re.search(rf"(?<![\w.,]){re.escape(form)}(?![\w]|[.,]\d)", cell, re.IGNORECASE) is not None
+
+
+# --------------------------------------------------------------------------- the tests
+
+
+@pytest.mark.timeout(300)
+@pytest.mark.parametrize("readme", TABLES)
+def test_the_configuration_table_lists_every_variable_with_its_default(readme, code_variables):
+    table = documented(readme)
+    missing = sorted(set(code_variables) - set(table))
+    assert not missing, f"{readme}: variables the code reads and the table lacks: {missing}"
+    unknown = sorted(set(table) - set(code_variables))
+    assert not unknown, f"{readme}: variables in the table that no code reads: {unknown}"
+    wrong = []
+    for name, by_project in sorted(code_variables.items()):
+        service, cell = table[name]
+        services = TABLES[readme]["services"].get(service.split()[0], set())
+        if not set(by_project) <= services:
+            wrong.append(f"{name}: read by {sorted(by_project)}, the table says {service!r}")
+        for project, project_reads in by_project.items():
+            stated = [r for r in project_reads if r["required"] or r["default"] is not None]
+            for read in stated:  # None: the code computes it (gunicorn's worker count)
+                forms = stated_forms(readme, read)
+                if not any(states(cell, form) for form in forms):
+                    wrong.append(f"{name} ({project}): default {forms[0]!r} not in {cell!r}")
+    assert not wrong, f"{readme}:\n" + "\n".join(sorted(set(wrong)))
+
+
+# Backticked text that names a file or folder of this repository (a path with a "/" or a file name
+# with an extension), not a URL, a placeholder or a command; and every relative link's target.
+PATH = re.compile(r"`([A-Za-z0-9_.][A-Za-z0-9_./-]*)`|\]\((?!https?:|#)([^)#\s]+)")
+PATH_LIKE = re.compile(r"^(?:[\w.-]+/)+[\w.-]*$|^[\w-]+\.(?:md|py|yml|yaml|json|toml|txt|ini|lua|html|db)$")
+URL_PATHS = {"api", "notas", "admin", "api-auth"}
+NOT_PATHS = {"notas.db", "gunicorn.conf.py", "manage.py", "schema.yaml", "pytest.ini"}
+
+
+def named_paths(readme: str) -> set[str]:
+    text = (ROOT / readme).read_text()
+    found = set()
+    for match in PATH.finditer(text):
+        if match.group(2):
+            found.add(match.group(2).rstrip("/"))
+            continue
+        candidate = match.group(1).rstrip("/")
+        if not PATH_LIKE.match(match.group(1)) or candidate in NOT_PATHS:
+            continue
+        if candidate.split("/")[0] in URL_PATHS or candidate.split("/")[0].isdigit():
+            continue  # a URL path, or a rate such as 10/min
+        found.add(candidate)
+    return found
+
+
+def exists(path: str) -> bool:
+    """From the repository's root, or a project's (``config/settings/``); or a folder the tools make
+    (``.gitignore``'s own lines: ``test-artifacts/``)."""
+    if path.startswith("../"):
+        return False  # outside the repository: a clone does not have it
+    if any((base / path).exists() for base in (ROOT, *PROJECTS.values())):
+        return True
+    ignored = {line.strip().rstrip("/") for line in (ROOT / ".gitignore").read_text().splitlines()}
+    return path.split("/")[0] in ignored
+
+
+@pytest.mark.parametrize("readme", READMES)
+def test_every_repository_path_the_readme_names_exists(readme):
+    paths = named_paths(readme)
+    assert len(paths) >= 20, f"{readme}: the pattern found only {sorted(paths)}"
+    missing = sorted(path for path in paths if not exists(path))
+    assert not missing, f"{readme}: paths that do not exist: {missing}"
