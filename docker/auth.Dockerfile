@@ -59,6 +59,7 @@ COPY --from=build /opt/venv /opt/venv
 COPY --from=build /app /app
 COPY docker/gunicorn.conf.py /etc/musica/gunicorn.conf.py
 COPY docker/healthcheck.py /etc/musica/healthcheck.py
+COPY docker/migrate.py /etc/musica/migrate.py
 COPY docker/auth-entrypoint.sh /usr/local/bin/auth-entrypoint
 
 ENV PATH=/opt/venv/bin:$PATH \

@@ -25,7 +25,7 @@ NEWMAN = TOOLS / "node_modules" / ".bin" / "newman"
 PROMETHEUS = TOOLS / "prometheus" / "usr" / "bin" / "prometheus"
 
 # Which suites need which tool (scripts/lib/install_test_tools.py installs by this table).
-NEEDED_BY = {"e2e": ("chromium", "newman", "prometheus"), "bench": ("wrk",)}
+NEEDED_BY = {"e2e": ("chromium", "newman", "prometheus"), "bench": ("wrk",), "swarm": ("chromium",)}
 
 # Flags for a headless Chromium in a container/CI: no sandbox (root), no GPU, and nothing that
 # reaches the network on its own (component updates, sync, first-run pages).

@@ -1,14 +1,30 @@
-"""Environment parsing for both services: each project's settings read the environment only through here."""
+"""Environment parsing for both services: each project's settings read the environment only through here.
+
+Any variable can also come from a file, as the official Docker images do it: ``NAME_FILE`` names a
+file (a Docker or Kubernetes secret, e.g. /run/secrets/jwt_signing_key) whose content, stripped,
+is the value of ``NAME``. Setting both is an error, so a forgotten variable never wins silently.
+"""
 
 import os
 import re
+from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
 
 def env_str(name: str, default: str = "") -> str:
     # Set-but-empty counts as unset: compose passes `VAR: "${VAR:-}"` for every variable.
-    return (os.environ.get(name) or "").strip() or default
+    value = (os.environ.get(name) or "").strip()
+    path = (os.environ.get(f"{name}_FILE") or "").strip()
+    if path:
+        if value:
+            raise ImproperlyConfigured(f"{name} and {name}_FILE are both set: set only one of them")
+        try:
+            value = Path(path).read_text(encoding="utf-8").strip()
+        except (OSError, UnicodeDecodeError) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
+            raise ImproperlyConfigured(f"{name}_FILE: cannot read {path} ({reason})") from exc
+    return value or default
 
 
 def env_bool(name: str, default: bool = False) -> bool:
@@ -57,7 +73,7 @@ def env_required(name: str, *, dev_default: str, debug: bool) -> str:
     if debug:
         return dev_default
     raise ImproperlyConfigured(
-        f"{name} is not set. Set a random value in the environment, e.g. "
+        f"{name} is not set. Set a random value in the environment (or a file named by {name}_FILE), e.g. "
         "python -c 'import secrets; print(secrets.token_urlsafe(50))' "
         "(or run with DJANGO_DEBUG=1 for development)."
     )
