@@ -43,7 +43,7 @@ from musica_kit.request_context import request_id_scope
 from . import music_client
 from .models import Enrichment, Note
 from .selectors import notes_due_for_enrichment
-from .track import SONG_TEXT_FIELDS, STORED_FIELDS, Song
+from .track import STORED_FIELDS, TEXT_FIELDS, Song
 
 logger = logging.getLogger(__name__)
 
@@ -79,7 +79,7 @@ def enrichment_fields(status: str, song: Song | None) -> dict:
     """The note's columns for a final result, or a fresh pendiente (a new song clears what the old
     one had, and its bookkeeping)."""
     fields = {name: getattr(song, name) if song else None for name in STORED_FIELDS}
-    for name in SONG_TEXT_FIELDS:
+    for name in TEXT_FIELDS:
         fields[name] = fields[name] or ""
     fields["enriquecimiento"] = status
     fields["incomplete_since"] = None

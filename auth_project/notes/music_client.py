@@ -23,6 +23,7 @@ import logging
 import threading
 import time
 import zlib
+from dataclasses import fields
 from datetime import datetime
 from urllib.parse import urlencode
 
@@ -38,9 +39,9 @@ from urllib3.util.retry import Retry
 
 from musica_kit.breaker import CircuitBreaker
 from musica_kit.request_context import REQUEST_ID_HEADER, get_request_id
-from musica_kit.track import SOURCES
+from musica_kit.track import LINK_SCHEMES, SOURCES, safe_link
 
-from .track import SONG_FIELDS, SONG_TEXT_FIELDS, Song
+from .track import TEXT_FIELDS, Song
 
 logger = logging.getLogger(__name__)
 
@@ -165,20 +166,13 @@ def _get_session() -> requests.Session:
         return _session
 
 
-def _safe_url(value) -> str | None:
-    """Only http(s) links and inline images reach our pages."""
-    if isinstance(value, str) and value.startswith(("https://", "http://", "data:image/")):
-        return value
-    return None
-
-
 def _song_from(track: dict, source) -> Song:
     """A TRACK from music, cleaned: text cut to its column, links only if they are safe links,
     the source only if it is one music_service has."""
     values = {}
-    for name in SONG_FIELDS:
+    for name in (spec.name for spec in fields(Song)):
         raw = track.get(name)
-        if name in SONG_TEXT_FIELDS:
+        if name in TEXT_FIELDS:
             values[name] = str(raw or "")[:300]
         elif name == "spotify_id":
             values[name] = str(raw)[:64] if raw else None
@@ -187,7 +181,7 @@ def _song_from(track: dict, source) -> Song:
         elif name == "duracion_ms":
             values[name] = raw if isinstance(raw, int) and not isinstance(raw, bool) and raw >= 0 else None
         else:
-            values[name] = _safe_url(raw)
+            values[name] = safe_link(raw, (*LINK_SCHEMES, "data:image/"))  # inline covers too
     return Song(**values)
 
 

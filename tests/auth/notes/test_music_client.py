@@ -111,7 +111,7 @@ def test_a_failed_probe_reopens_the_breaker(monkeypatch, fresh_breaker):
     ],
 )
 def test_only_safe_urls_are_kept(value, expected):
-    assert music_client._safe_url(value) == expected
+    assert music_client._song_from({"foto": value, "url": value}, "spotify").foto == expected
 
 
 def test_the_pool_is_renewed_so_new_replicas_get_connections(music_up, settings, monkeypatch):

@@ -1,4 +1,5 @@
 import threading
+import time
 
 from search.services import normalize_query, search_tracks
 
@@ -68,7 +69,7 @@ def test_a_miss_being_fetched_by_another_process_is_waited_for(spotify):
         "duracion_ms": 1,
         "url": None,
     }
-    answer = {"source": "spotify", "tracks": [track], "failed": []}
+    answer = {"source": "spotify", "tracks": [track], "failed": [], "expires": time.time() + 60}
     threading.Timer(0.2, lambda: cache.set(key, answer, timeout=60)).start()
     result = search_tracks(query="queen", limit=1)
     assert result.tracks[0].titulo == "Respuesta de otra réplica"
