@@ -1,5 +1,4 @@
 import threading
-import time
 
 from search.services import normalize_query, search_tracks
 
@@ -48,41 +47,3 @@ def test_concurrent_identical_misses_call_spotify_once(spotify):
     assert {r.tracks[0].spotify_id for r in results} == {results[0].tracks[0].spotify_id}
     assert spotify.stats()["queries"].count("Bohemian Rhapsody") == 1
     assert sum(not r.cached for r in results) == 1
-
-
-def test_a_miss_being_fetched_by_another_process_is_waited_for(spotify):
-    """Another replica holds the fetch lock: this one waits for its answer instead of asking."""
-    from django.core.cache import cache
-
-    from search.services import _cache_key
-
-    key = _cache_key("spotify", "Queen", 1)
-    cache.set(f"{key}:lock", 1, timeout=5)
-    track = {
-        "spotify_id": "x" * 22,
-        "titulo": "Respuesta de otra réplica",
-        "artista": "Queen",
-        "album": "A",
-        "foto": None,
-        "spotify_url": None,
-        "preview_url": None,
-        "duracion_ms": 1,
-        "url": None,
-    }
-    answer = {"source": "spotify", "tracks": [track], "failed": [], "expires": time.time() + 60}
-    threading.Timer(0.2, lambda: cache.set(key, answer, timeout=60)).start()
-    result = search_tracks(query="queen", limit=1)
-    assert result.tracks[0].titulo == "Respuesta de otra réplica"
-    assert spotify.stats()["search_calls"] == 0
-
-
-def test_a_replica_that_gave_up_does_not_block_the_others(spotify):
-    from django.core.cache import cache
-
-    from search.services import _cache_key
-
-    key = _cache_key("spotify", "Queen", 1)
-    cache.set(f"{key}:lock", 1, timeout=5)
-    threading.Timer(0.1, lambda: cache.delete(f"{key}:lock")).start()  # its Spotify call failed
-    assert search_tracks(query="Queen", limit=1).tracks[0].artista == "Queen"
-    assert spotify.stats()["search_calls"] == 1
