@@ -33,6 +33,7 @@ from django.conf import settings
 from django.core.cache import caches
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
+from prometheus_client import Counter
 from rest_framework.settings import api_settings
 from rest_framework.throttling import BaseThrottle
 
@@ -64,6 +65,7 @@ RETURNING hits, ends_at
 """
 _SQL_PURGE = "DELETE FROM musica_ratelimit WHERE ends_at <= %s"
 
+RATE_LIMITED = Counter("musica_rate_limited_total", "Requests refused with 429, by limit.", ["limit"])
 _next_purge = 0.0
 _next_warning = 0.0
 
@@ -97,6 +99,8 @@ def hit(scope: str, ident: str) -> tuple[bool, int]:
         return True, 0
     allowed, period = limit
     hits, seconds_left = _count(f"{scope}:{ident}", period)
+    if hits > allowed:
+        RATE_LIMITED.labels(scope).inc()
     return hits <= allowed, max(1, math.ceil(seconds_left))
 
 

@@ -31,6 +31,7 @@ from musica_kit.breaker import CircuitBreaker
 from musica_kit.request_context import REQUEST_ID_HEADER, get_request_id
 from musica_kit.track import LINK_SCHEMES, SOURCES, safe_link
 
+from .metrics import MUSIC_LOOKUPS
 from .track import TEXT_FIELDS, Song
 
 logger = logging.getLogger(__name__)
@@ -211,10 +212,12 @@ def find_song(query: str) -> Song | None:
         )
         if getattr(response, "from_cache", False):
             # A stored 200 of music's, still fresh: it says nothing about music's health now.
+            MUSIC_LOOKUPS.labels("cache_hit").inc()
             return _song_of(response.json())
         if (failed := _incomplete(response)) is not None:
             _breaker.record_success()  # music itself answered; one of its providers did not
             logger.info("music answer incomplete", extra={"failed": failed})
+            MUSIC_LOOKUPS.labels("incompleta").inc()
             raise MusicIncomplete(failed)
         if response.status_code != 200:
             raise MusicUnavailable(f"music answered {response.status_code}")
@@ -222,9 +225,11 @@ def find_song(query: str) -> Song | None:
         if not isinstance(body["results"], list):
             raise MusicUnavailable("music answered an unexpected body")
     except _CircuitOpen:
+        MUSIC_LOOKUPS.labels("unavailable").inc()
         raise MusicUnavailable("circuit open") from None
     except (requests.RequestException, ValueError, KeyError, TypeError, MusicUnavailable) as exc:
         _breaker.record_failure()
+        MUSIC_LOOKUPS.labels("unavailable").inc()
         logger.warning(
             "music unavailable",
             extra={
@@ -235,4 +240,5 @@ def find_song(query: str) -> Song | None:
         )
         raise MusicUnavailable(str(exc)) from None
     _breaker.record_success()
+    MUSIC_LOOKUPS.labels("answered" if body["results"] else "not_found").inc()
     return _song_of(body)

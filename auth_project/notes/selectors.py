@@ -1,6 +1,6 @@
 """Reads on notes. Every query is scoped to an owner (the admin is the only exception)."""
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import Count, F, Min, Q, QuerySet
 from django.utils import timezone
 
 from .models import Enrichment, Note
@@ -17,3 +17,10 @@ def notes_due_for_enrichment() -> QuerySet[Note]:
     return Note.objects.filter(due, enriquecimiento=Enrichment.PENDING).order_by(
         F("next_enrich_at").asc(nulls_first=True), "id"
     )
+
+
+def pending_notes_summary() -> tuple[int, object]:
+    """(how many notes are pending, when the oldest was created: None when none is)."""
+    pending = Note.objects.filter(enriquecimiento=Enrichment.PENDING)
+    found = pending.aggregate(n=Count("id"), oldest=Min("creada"))
+    return found["n"], found["oldest"]

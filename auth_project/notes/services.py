@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import connection, transaction
 
 from .enrichment import enrichment_fields, looked_up_fields, song_look_up
+from .metrics import NOTES_CREATED
 from .models import Enrichment, Note
 
 logger = logging.getLogger(__name__)
@@ -60,6 +61,7 @@ def note_create(
     with write_transaction(atomic=False):  # one INSERT, or inside the caller's transaction
         note.save()
     logger.info("note created", extra={"note_id": note.pk, "enrichment": note.enriquecimiento})
+    NOTES_CREATED.labels(note.enriquecimiento).inc()
     return note
 
 

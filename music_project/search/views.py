@@ -12,6 +12,7 @@ from config.schema import UNAUTHORIZED
 from musica_kit.errors import error_body
 from musica_kit.schema import error_response
 
+from .metrics import SEARCH_CACHE
 from .providers import ProviderUnavailable, get_chain
 from .serializers import (
     ProviderStateSerializer,
@@ -115,12 +116,14 @@ class SearchView(APIView):
             )
             response.music_source = exc.source
             response.music_cache = "hit" if exc.cached else "miss"
+            SEARCH_CACHE.labels(response.music_cache).inc()
             # An expected answer, not a server error: the access line (INFO) names the providers that
             # failed, and Django's request logger must not add "Service Unavailable" at ERROR.
             response.music_failed = exc.failed
             response._has_been_logged = True  # what django.utils.log.log_response checks
             return response
         except ProviderUnavailable as exc:
+            SEARCH_CACHE.labels("miss").inc()  # nothing cached, and no provider answered
             response = Response(
                 error_body("El servicio de música no está disponible ahora.", {"motivo": str(exc)}),
                 status=exc.status,
@@ -132,6 +135,7 @@ class SearchView(APIView):
         response = Response(search_result_body(query=query, source=result.source, tracks=result.tracks))
         response.music_source = result.source
         response.music_cache = "hit" if result.cached else "miss"
+        SEARCH_CACHE.labels(response.music_cache).inc()
         response.fresh_for = result.fresh_for
         return response
 

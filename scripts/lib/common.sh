@@ -61,6 +61,8 @@ lines = [
     f"MUSIC_DJANGO_SECRET_KEY={secrets.token_urlsafe(50)}",
     f"JWT_SIGNING_KEY={secrets.token_urlsafe(50)}",
     f"MUSIC_SERVICE_TOKEN={secrets.token_urlsafe(32)}",
+    "# The token Prometheus sends to /metrics (empty: no /metrics on either service).",
+    f"METRICS_TOKEN={secrets.token_urlsafe(32)}",
     "# Spotify keys (https://developer.spotify.com/dashboard). Empty: Deezer, iTunes, then the offline catalog.",
     "SPOTIFY_CLIENT_ID=",
     "SPOTIFY_CLIENT_SECRET=",

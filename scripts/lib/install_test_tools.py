@@ -4,8 +4,10 @@
 
 Idempotent and quick when everything is present; installs only what the named suites need
 (tests/support/tools.py NEEDED_BY): Debian's chromium (with fonts, for legible screenshots), newman
-(pinned) from the npm registry into .tools/, wrk. The tests only find these tools; this is the one
-place that installs them. Exits non-zero, saying what failed, when a tool cannot be installed.
+(pinned) from the npm registry into .tools/, wrk, and Debian's prometheus package unpacked into
+.tools/prometheus/ (apt-get download + dpkg -x: the binaries only, no service, no daemon). The tests
+only find these tools; this is the one place that installs them. Exits non-zero, saying what failed,
+when a tool cannot be installed.
 """
 
 from __future__ import annotations
@@ -21,7 +23,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from tests.support.tools import NEEDED_BY, NEWMAN, NEWMAN_VERSION, TOOLS, newman_version  # noqa: E402
+from tests.support.tools import (  # noqa: E402
+    NEEDED_BY,
+    NEWMAN,
+    NEWMAN_VERSION,
+    PROMETHEUS,
+    TOOLS,
+    newman_version,
+    prometheus_version,
+)
 
 # Debian packages per tool (the program that proves it is there, then what to install).
 APT = {
@@ -115,6 +125,40 @@ def ensure_newman() -> str:
     return f"{NEWMAN} {NEWMAN_VERSION} (installed)"
 
 
+def ensure_prometheus() -> str:
+    """Debian's prometheus package, downloaded and unpacked into .tools/prometheus/ (never installed:
+    installing it would start a daemon on the machine)."""
+    if version := prometheus_version():
+        return f"{PROMETHEUS} ({version}, present)"
+    with _lock("prometheus"):
+        if prometheus_version() is None:
+            print(
+                f"    prometheus: apt-get download prometheus, dpkg -x into {TOOLS / 'prometheus'}",
+                flush=True,
+            )
+            downloads = TOOLS / "debs"
+            shutil.rmtree(downloads, ignore_errors=True)
+            downloads.mkdir(parents=True)
+            download = ["apt-get", "download", "-qq", "prometheus"]
+            result = subprocess.run(download, cwd=downloads, capture_output=True, text=True, timeout=600)
+            if result.returncode != 0:
+                print("    apt-get update (the package lists did not know prometheus)", flush=True)
+                prefix = [] if os.geteuid() == 0 else ["sudo", "-n"]
+                _run([*prefix, "apt-get", "-o", "DPkg::Lock::Timeout=600", "update", "-qq"], timeout=900)
+                result = subprocess.run(download, cwd=downloads, capture_output=True, text=True, timeout=600)
+            packages = sorted(downloads.glob("prometheus_*.deb"))
+            if result.returncode != 0 or not packages:
+                raise InstallFailed(f"apt-get download prometheus failed:\n{result.stderr[-2000:]}")
+            shutil.rmtree(TOOLS / "prometheus", ignore_errors=True)
+            unpacked = _run(["dpkg", "-x", str(packages[-1]), str(TOOLS / "prometheus")], timeout=300)
+            if unpacked.returncode != 0:
+                raise InstallFailed(f"dpkg -x {packages[-1].name} failed:\n{unpacked.stderr[-2000:]}")
+            shutil.rmtree(downloads, ignore_errors=True)
+    if (version := prometheus_version()) is None:
+        raise InstallFailed(f"prometheus not runnable at {PROMETHEUS} after dpkg -x")
+    return f"{PROMETHEUS} ({version}, unpacked)"
+
+
 def main(suites: list[str]) -> int:
     tools = [tool for suite in suites for tool in NEEDED_BY.get(suite, ())]
     tools = list(dict.fromkeys(tools))
@@ -123,7 +167,8 @@ def main(suites: list[str]) -> int:
     print(f"==> installing test tools ({', '.join(tools)})", flush=True)
     try:
         for tool in tools:
-            where = ensure_newman() if tool == "newman" else ensure_program(tool)
+            special = {"newman": ensure_newman, "prometheus": ensure_prometheus}
+            where = special[tool]() if tool in special else ensure_program(tool)
             print(f"    {tool}: {where}", flush=True)
     except InstallFailed as exc:
         print(f"error: could not install the test tools: {exc}", file=sys.stderr)

@@ -168,6 +168,13 @@ def test_djangos_own_rule_for_the_secret_key(service, weak, tmp_path):
     assert_refused(service, "gunicorn", "DJANGO_SECRET_KEY", WEAK_SECRET_KEY[weak], tmp_path)
 
 
+@pytest.mark.parametrize("weak", ["short", "two_distinct", "change-me"])
+@pytest.mark.parametrize("service", PROJECTS)
+def test_a_weak_metrics_token_is_refused_when_set(service, weak, tmp_path):
+    """METRICS_TOKEN is optional (unset: no /metrics), but a set one follows the same rule."""
+    assert_refused(service, "gunicorn", "METRICS_TOKEN", WEAK.get(weak, weak), tmp_path)
+
+
 @pytest.mark.parametrize(("service", "kind"), SERVICE_KINDS, ids=ids)
 def test_every_start_path_refuses_the_unedited_env_example(service, kind, tmp_path):
     """Each variable at its .env.example value, then an empty service token (now required)."""

@@ -399,6 +399,7 @@ class SpotifyDouble:
             self._token_calls = 0
             self._search_calls = 0
             self._queries: list[str] = []
+            self._trace_headers = 0  # requests that carried a W3C traceparent (none should)
 
     def configure(
         self,
@@ -439,6 +440,7 @@ class SpotifyDouble:
                 "token_calls": self._token_calls,
                 "search_calls": self._search_calls,
                 "queries": list(self._queries),
+                "trace_headers": self._trace_headers,
             }
 
     def reset(self) -> None:
@@ -453,6 +455,7 @@ class SpotifyDouble:
 
     def _handle_token(self, headers, body: bytes) -> tuple[int, dict]:
         with self._lock:
+            self._trace_headers += "traceparent" in headers
             self._token_calls += 1
             expires_in = self._config["token_expires_in"]
         self._sleep_latency()
@@ -511,6 +514,7 @@ class SpotifyDouble:
         with self._lock:
             self._search_calls += 1
             self._queries.append(raw_q if raw_q is not None else "")
+            self._trace_headers += "traceparent" in headers
             config = dict(self._config)
         self._sleep_latency()
         self._check_bearer(headers)

@@ -436,7 +436,7 @@ def test_latency_delays_token_and_search(double, token):
 
 
 def test_counters_count_every_request_and_reset(double):
-    assert double.stats() == {"token_calls": 0, "search_calls": 0, "queries": []}
+    assert double.stats() == {"token_calls": 0, "search_calls": 0, "queries": [], "trace_headers": 0}
     token = get_token(double)
     requests.post(double.auth_url, data={"grant_type": "client_credentials"}, auth=("x", "y"), timeout=5)
     search(double, token, q="Queen")
@@ -448,9 +448,10 @@ def test_counters_count_every_request_and_reset(double):
         "token_calls": 2,
         "search_calls": 4,
         "queries": ["Queen", "Abba", "Blinding Lights", "Nirvana"],
+        "trace_headers": 0,
     }
     double.reset()
-    assert double.stats() == {"token_calls": 0, "search_calls": 0, "queries": []}
+    assert double.stats() == {"token_calls": 0, "search_calls": 0, "queries": [], "trace_headers": 0}
     assert double.config()["mode"] == "ok"
     assert search(double, token, q="Queen").status_code == 200, "tokens survive reset()"
 
@@ -487,12 +488,13 @@ def test_http_controls(double, token):
     resp = search(double, token, q="Queen")
     assert resp.status_code == 429 and resp.headers["Retry-After"] == "3"
     stats = requests.get(double.url + "/_control/stats", timeout=5).json()
-    assert stats == {"token_calls": 1, "search_calls": 1, "queries": ["Queen"]}
+    assert stats == {"token_calls": 1, "search_calls": 1, "queries": ["Queen"], "trace_headers": 0}
     assert requests.post(double.url + "/_control/reset", timeout=5).status_code == 200
     assert requests.get(double.url + "/_control/stats", timeout=5).json() == {
         "token_calls": 0,
         "search_calls": 0,
         "queries": [],
+        "trace_headers": 0,
     }
     assert search(double, token, q="Queen").status_code == 200
     assert requests.get(double.url + "/_control/health", timeout=5).json() == {"status": "ok"}

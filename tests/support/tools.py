@@ -5,7 +5,9 @@ them (``scripts/lib/install_test_tools.py``):
 
 - Debian's ``chromium`` (browser tests, e2e): never a browser downloaded by Playwright;
 - newman (Postman's CLI, e2e), pinned, from the npm registry into ``.tools/`` (git-ignored);
-- ``wrk`` (bench), Debian's package.
+- ``wrk`` (bench), Debian's package;
+- Prometheus (e2e): Debian's ``prometheus`` package, unpacked into ``.tools/prometheus/`` (the binary
+  and promtool only: no daemon).
 
 A tool that is missing fails the test that needs it, naming the command that installs it (never a skip).
 """
@@ -20,9 +22,10 @@ ROOT = Path(__file__).resolve().parents[2]
 TOOLS = ROOT / ".tools"
 NEWMAN_VERSION = "6.2.2"
 NEWMAN = TOOLS / "node_modules" / ".bin" / "newman"
+PROMETHEUS = TOOLS / "prometheus" / "usr" / "bin" / "prometheus"
 
 # Which suites need which tool (scripts/lib/install_test_tools.py installs by this table).
-NEEDED_BY = {"e2e": ("chromium", "newman"), "bench": ("wrk",)}
+NEEDED_BY = {"e2e": ("chromium", "newman", "prometheus"), "bench": ("wrk",)}
 
 # Flags for a headless Chromium in a container/CI: no sandbox (root), no GPU, and nothing that
 # reaches the network on its own (component updates, sync, first-run pages).
@@ -80,3 +83,23 @@ def find_newman() -> Path:
     if version != NEWMAN_VERSION:
         raise _missing("newman", f"wanted {NEWMAN_VERSION} at {NEWMAN}, found {version or 'none'}")
     return NEWMAN
+
+
+def prometheus_version() -> str | None:
+    """The first line of ``.tools``' ``prometheus --version``, or None when it is absent or does not run."""
+    if not PROMETHEUS.exists():
+        return None
+    try:
+        result = subprocess.run(
+            [str(PROMETHEUS), "--version"], capture_output=True, text=True, timeout=60, check=False
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return (result.stdout or result.stderr).splitlines()[0] if result.returncode == 0 else None
+
+
+def find_prometheus() -> Path:
+    """``.tools/prometheus/usr/bin/prometheus`` (Debian's package, unpacked), or ToolUnavailable."""
+    if prometheus_version() is None:
+        raise _missing("prometheus", f"nothing runnable at {PROMETHEUS}")
+    return PROMETHEUS

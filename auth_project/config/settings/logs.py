@@ -5,7 +5,7 @@ from musica_kit.env import env_str
 SERVICE_NAME = "auth"
 LOG_LEVEL = env_str("LOG_LEVEL", "INFO").upper()
 # Values of these settings never reach a log line (musica_kit.request_context.redact).
-LOG_REDACT_SETTINGS = ("SECRET_KEY", "JWT_SIGNING_KEY", "MUSIC_SERVICE_TOKEN")
+LOG_REDACT_SETTINGS = ("SECRET_KEY", "JWT_SIGNING_KEY", "MUSIC_SERVICE_TOKEN", "METRICS_TOKEN")
 
 LOGGING = {
     "version": 1,

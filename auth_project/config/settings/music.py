@@ -30,6 +30,8 @@ ENRICH_MAX_BACKOFF = env_int("ENRICH_MAX_BACKOFF", 30)
 ENRICH_GIVE_UP_AFTER = env_int("ENRICH_GIVE_UP_AFTER", 86400)
 # The runner (--loop) touches this file on every pass; healthchecks read its age. Empty: none.
 ENRICH_HEARTBEAT_FILE = env_str("ENRICH_HEARTBEAT_FILE")
+# The runner (--loop) serves its own /metrics on this port when METRICS_TOKEN is set.
+ENRICH_METRICS_PORT = env_int("ENRICH_METRICS_PORT", 5002)
 
 if ENRICHMENT_MODE not in {"sync", "async", "off"}:
     from django.core.exceptions import ImproperlyConfigured

@@ -1,6 +1,6 @@
 """Transport security, switchable for deployments behind TLS."""
 
-from musica_kit.env import env_bool, env_int, env_list
+from musica_kit.env import env_bool, env_int, env_list, env_str
 
 from .base import DEBUG
 
@@ -29,3 +29,7 @@ REQUIRED_SECRETS = {
     "JWT_SIGNING_KEY": "SIMPLE_JWT.SIGNING_KEY",
     "MUSIC_SERVICE_TOKEN": "MUSIC_SERVICE_TOKEN",
 }
+
+# Optional: /metrics exists only when it is set, and then needs it (musica_kit.metrics); checked
+# at start like REQUIRED_SECRETS when set (musica_kit.secrets).
+METRICS_TOKEN = env_str("METRICS_TOKEN")

@@ -2,9 +2,12 @@
 port, workers and threads (flags on the command line override both)."""
 
 import errno
+import glob
 import os
+import shutil
 import socket
 import sys
+import tempfile
 
 from gunicorn.glogging import Logger
 
@@ -63,10 +66,21 @@ if not env_bool("DJANGO_SECURE_PROXY_SSL_HEADER"):
     secure_scheme_headers = {}
 
 
+# Metrics (musica_kit.metrics): each worker writes its samples to files in this folder, and a
+# scrape sums them (prometheus_client's multiprocess mode). Set here, before any worker imports
+# prometheus_client; unset, a fresh temporary folder of this server's own, removed when it exits.
+own_metrics_dir = None
+if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    own_metrics_dir = os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="musica-metrics-")
+
+
 def on_starting(server):
     """Refuse weak or placeholder secrets (musica_kit.secrets) before any worker starts, and a port
-    another server already listens on."""
+    another server already listens on. Empty the metrics folder: counters start at 0 with the
+    server, not at what a previous one left there."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    for stale in glob.glob(os.path.join(os.environ["PROMETHEUS_MULTIPROC_DIR"], "*.db")):
+        os.remove(stale)
     from musica_kit.secrets import require_strong_secrets
 
     require_strong_secrets()
@@ -99,3 +113,27 @@ def refuse_a_taken_port(addresses) -> None:
         if error is not None and error.errno == errno.EADDRINUSE:
             print(f"error: {host}:{port} is already in use", file=sys.stderr, flush=True)
             sys.exit(1)
+
+
+def child_exit(server, worker):
+    """A dead worker's live gauges leave the sums; its counters stay in them (they still count)."""
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)
+
+
+def on_exit(server):
+    if own_metrics_dir:
+        shutil.rmtree(own_metrics_dir, ignore_errors=True)
+
+
+def post_fork(server, worker):
+    """Traces (musica_kit.tracing), when OTEL_EXPORTER_OTLP_ENDPOINT is set: in each worker, after
+    fork and before Django loads its middleware. auth propagates its trace to music; music to nobody."""
+    if not os.environ.get("OTEL_EXPORTER_OTLP_ENDPOINT"):
+        return
+    from django.conf import settings
+
+    from musica_kit.tracing import start_tracing
+
+    start_tracing(service=settings.SERVICE_NAME, propagate=settings.SERVICE_NAME == "auth")

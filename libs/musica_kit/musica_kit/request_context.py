@@ -19,6 +19,8 @@ from django.conf import settings
 from django.utils.module_loading import import_string
 from pythonjsonlogger.json import JsonFormatter as _LibraryJsonFormatter
 
+from musica_kit.tracing import current_trace_id
+
 REQUEST_ID_HEADER = "X-Request-ID"
 _VALID_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 _request_id: contextvars.ContextVar[str | None] = contextvars.ContextVar("request_id", default=None)
@@ -153,6 +155,7 @@ class JsonFormatter(_LibraryJsonFormatter):
         super().add_fields(log_data, record, message_dict)
         log_data["time"] = log_data["time"].isoformat(timespec="milliseconds")
         log_data["request_id"] = get_request_id()  # outside a request: None, left out below
+        log_data["trace_id"] = current_trace_id()  # only while tracing (musica_kit.tracing)
         if record.exc_info and record.exc_info[0]:
             log_data["exc_type"] = record.exc_info[0].__name__
         for key in [k for k, v in log_data.items() if v is None]:

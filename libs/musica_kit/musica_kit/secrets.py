@@ -129,6 +129,8 @@ def _configured_values() -> dict[str, str | None]:
         setting, _, item = path.partition(".")
         value = getattr(settings, setting, None)
         values[name] = (value or {}).get(item) if item else value
+    if getattr(settings, "METRICS_TOKEN", ""):  # optional (musica_kit.metrics): checked when set
+        values["METRICS_TOKEN"] = settings.METRICS_TOKEN
     return values
 
 

@@ -1,6 +1,6 @@
 """Transport security, switchable for deployments behind TLS (the same switches as auth_service)."""
 
-from musica_kit.env import env_bool, env_int, env_list
+from musica_kit.env import env_bool, env_int, env_list, env_str
 
 from .base import DEBUG
 
@@ -25,3 +25,7 @@ if env_bool("DJANGO_SECURE_PROXY_SSL_HEADER"):
 
 # The secrets a serving process refuses to start without (musica_kit.secrets): variable → setting.
 REQUIRED_SECRETS = {"DJANGO_SECRET_KEY": "SECRET_KEY", "MUSIC_SERVICE_TOKEN": "MUSIC_SERVICE_TOKEN"}
+
+# Optional: /metrics exists only when it is set, and then needs it (musica_kit.metrics); checked
+# at start like REQUIRED_SECRETS when set (musica_kit.secrets).
+METRICS_TOKEN = env_str("METRICS_TOKEN")

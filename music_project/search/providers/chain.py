@@ -22,6 +22,7 @@ from django.conf import settings
 from musica_kit.breaker import CircuitBreaker
 from musica_kit.track import Track
 
+from ..metrics import PROVIDER_SEARCHES, breaker_changed, observed_search
 from .base import Provider, ProviderUnavailable
 
 logger = logging.getLogger(__name__)
@@ -78,6 +79,7 @@ class ProviderChain:
             breaker.trip(exc.retry_after or settings.PROVIDER_BREAKER_COOLDOWN)
         else:
             breaker.record_failure()
+        breaker_changed(provider.name, breaker)
 
     def search(self, query: str, limit: int) -> ChainAnswer:
         """Raises ProviderUnavailable (the first provider's failure) when no provider answered."""
@@ -90,9 +92,11 @@ class ProviderChain:
             if not provider.local and time.monotonic() - started >= settings.PROVIDER_CHAIN_BUDGET:
                 failed.append(provider.name)
                 errors.append(ProviderUnavailable(f"{provider.name} skipped: no time left", kind="budget"))
+                PROVIDER_SEARCHES.labels(provider.name, "budget").inc()
                 continue
             if not breaker.allow():
                 failed.append(provider.name)
+                PROVIDER_SEARCHES.labels(provider.name, "breaker_open").inc()
                 errors.append(
                     ProviderUnavailable(
                         f"{provider.name} breaker open",
@@ -102,13 +106,14 @@ class ProviderChain:
                 )
                 continue
             try:
-                tracks = provider.search(query, limit)
+                tracks = observed_search(provider, query, limit)
             except ProviderUnavailable as exc:
                 self._fail(provider, exc)
                 failed.append(provider.name)
                 errors.append(exc)
                 continue
             breaker.record_success()
+            breaker_changed(provider.name, breaker)
             last_asked = provider.name
             if tracks:
                 if failed:

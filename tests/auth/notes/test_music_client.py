@@ -295,3 +295,33 @@ def test_any_other_answer_but_a_200_is_music_unavailable(scripted_music, status,
     scripted_music.body = {"error": "x", "detalle": detalle}
     with pytest.raises(music_client.MusicUnavailable):
         music_client.find_song("Cualquiera")
+
+
+def lookups(outcome: str) -> float:
+    """musica_music_lookups_total{outcome} in this process' registry (no gunicorn here)."""
+    from prometheus_client import REGISTRY
+
+    return REGISTRY.get_sample_value("musica_music_lookups_total", {"outcome": outcome}) or 0.0
+
+
+def test_every_lookup_is_counted_by_its_outcome(scripted_music, fresh_breaker):
+    outcomes = ("cache_hit", "answered", "not_found", "unavailable", "incompleta")
+    before = {outcome: lookups(outcome) for outcome in outcomes}
+    scripted_music.body = {"query": "q", "source": "offline", "results": []}
+    assert music_client.find_song("Ninguna") is None  # not_found
+    assert music_client.find_song("Ninguna") is None  # the same answer again, from the HTTP cache
+    scripted_music.status, scripted_music.cache_control = 503, "no-store"
+    scripted_music.body = {"error": "x", "detalle": {"incompleta": True, "fallaron": ["deezer"]}}
+    with pytest.raises(music_client.MusicIncomplete):
+        music_client.find_song("Otra")
+    scripted_music.body = {"error": "x", "detalle": {}}
+    with pytest.raises(music_client.MusicUnavailable):
+        music_client.find_song("Otra más")
+    grown = {outcome: lookups(outcome) - before[outcome] for outcome in outcomes}
+    assert grown == {"cache_hit": 1, "answered": 0, "not_found": 1, "unavailable": 1, "incompleta": 1}
+
+
+def test_a_match_is_counted_as_answered(music_up):
+    before = lookups("answered")
+    assert music_client.find_song("Bohemian Rhapsody") is not None
+    assert lookups("answered") == before + 1

@@ -9,9 +9,11 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from musica_kit.metrics import serve_metrics
 from musica_kit.secrets import require_strong_secrets
 from notes.enrichment import notes_enrich_pending
 from notes.idempotency import idempotency_keys_purge
+from notes.metrics import runner_pass_counted
 
 logger = logging.getLogger("notes.enrich_pending")
 
@@ -33,6 +35,8 @@ class Command(BaseCommand):
             for sig in (signal.SIGTERM, signal.SIGINT):
                 signal.signal(sig, lambda *_: stop.set())
             logger.info("enrich runner started", extra={"interval_s": interval, "batch": batch})
+            if settings.METRICS_TOKEN:  # its own /metrics: the runner is a process of its own
+                self.serve_metrics()
         purged_at = None
         while True:
             if purged_at is None or time.monotonic() - purged_at >= PURGE_EVERY:
@@ -43,6 +47,7 @@ class Command(BaseCommand):
             if loop and settings.ENRICH_HEARTBEAT_FILE:  # liveness: the healthcheck reads its age
                 Path(settings.ENRICH_HEARTBEAT_FILE).touch()
             counts = notes_enrich_pending(limit=batch)
+            runner_pass_counted(counts)
             if any(counts.values()):
                 logger.info("enrich pass", extra=counts)
             if not loop:
@@ -54,3 +59,13 @@ class Command(BaseCommand):
             if stop.is_set():
                 break
         logger.info("enrich runner stopped")
+
+    def serve_metrics(self) -> None:
+        """A taken port costs the runner its metrics, not its work (a warning says so)."""
+        port = settings.ENRICH_METRICS_PORT
+        try:
+            serve_metrics(port)
+        except OSError as exc:
+            logger.warning("runner metrics not served", extra={"port": port, "reason": str(exc)})
+        else:
+            logger.info("runner metrics served", extra={"port": port})

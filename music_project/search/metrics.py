@@ -1,0 +1,57 @@
+"""music's metrics (served by musica_kit.metrics' /metrics). Labels are provider names and fixed
+outcomes (ProviderUnavailable.kind), never a query."""
+
+import time
+
+from opentelemetry import trace
+from opentelemetry.trace import SpanKind
+from prometheus_client import Counter, Gauge, Histogram
+
+_TRACER = trace.get_tracer(__name__)
+
+PROVIDER_SEARCHES = Counter(
+    "musica_provider_searches_total",
+    "Provider searches by outcome: match, miss, or why it could not answer (timeout, rate_limited, "
+    "limiter: the shared rate limiter refused without waiting, breaker_open, budget, ...).",
+    ["provider", "outcome"],
+)
+PROVIDER_LATENCY = Histogram(
+    "musica_provider_request_duration_seconds",
+    "Time a provider took to answer (or fail), by provider.",
+    ["provider"],
+    buckets=(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 1.5, 2.5, 5),
+)
+# Each worker keeps its own breakers: a worker's value is when its breaker closes again (Unix time; 0:
+# closed), and the scrape keeps the latest over live workers. Open now: value > time().
+BREAKER_OPEN_UNTIL = Gauge(
+    "musica_provider_breaker_open_until_seconds",
+    "Unix time until which a provider's breaker stays open (0: closed); max over live workers.",
+    ["provider"],
+    multiprocess_mode="livemax",
+)
+SEARCH_CACHE = Counter(
+    "musica_search_cache_total", "/search answers from the result cache: hit or miss.", ["result"]
+)
+
+
+def observed_search(provider, query: str, limit: int):
+    """``provider.search``, timed, counted by outcome, and a span of its own while tracing (no
+    header goes to the provider: music never instruments requests, musica_kit.tracing)."""
+    from .providers.base import ProviderUnavailable
+
+    started = time.perf_counter()
+    with _TRACER.start_as_current_span(f"provider {provider.name}", kind=SpanKind.CLIENT):
+        try:
+            tracks = provider.search(query, limit)
+        except ProviderUnavailable as exc:
+            PROVIDER_SEARCHES.labels(provider.name, exc.kind).inc()
+            raise
+        finally:
+            PROVIDER_LATENCY.labels(provider.name).observe(time.perf_counter() - started)
+    PROVIDER_SEARCHES.labels(provider.name, "match" if tracks else "miss").inc()
+    return tracks
+
+
+def breaker_changed(name: str, breaker) -> None:
+    retry_in = breaker.retry_in()
+    BREAKER_OPEN_UNTIL.labels(name).set(time.time() + retry_in if breaker.state == "open" else 0)
