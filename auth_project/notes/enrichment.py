@@ -13,7 +13,7 @@ A note is looked up when it is saved (notes.services, in sync mode) and, while i
 
 One pass of the runner:
 
-1. **claim** — one short transaction leases up to ``limit`` due notes to this pass and commits,
+1. **lease** — one short transaction leases up to ``limit`` due notes to this pass and commits,
    never-tried notes first, then by when each was due, so no group of failing notes starves the
    rest (PostgreSQL: ``SELECT … FOR UPDATE SKIP LOCKED``, so concurrent runners take disjoint
    rows; SQLite: the IMMEDIATE transaction holds the database's single writer lock);
@@ -43,7 +43,7 @@ from musica_kit.request_context import request_id_scope
 from . import music_client
 from .models import Enrichment, Note
 from .selectors import notes_due_for_enrichment
-from .track import SONG_TEXT_FIELDS, STORED_FIELDS, Song
+from .track import STORED_FIELDS, TEXT_FIELDS, Song
 
 logger = logging.getLogger(__name__)
 
@@ -79,7 +79,7 @@ def enrichment_fields(status: str, song: Song | None) -> dict:
     """The note's columns for a final result, or a fresh pendiente (a new song clears what the old
     one had, and its bookkeeping)."""
     fields = {name: getattr(song, name) if song else None for name in STORED_FIELDS}
-    for name in SONG_TEXT_FIELDS:
+    for name in TEXT_FIELDS:
         fields[name] = fields[name] or ""
     fields["enriquecimiento"] = status
     fields["incomplete_since"] = None
@@ -110,7 +110,7 @@ def looked_up_fields(result: LookUp, *, attempts: int, incomplete_since: datetim
 
 
 @dataclass(frozen=True)
-class _Claim:
+class _LeasedNote:
     pk: int
     cancion: str
     enrich_attempts: int
@@ -127,57 +127,57 @@ class _Claim:
         )
 
 
-def _notes_claim(due: QuerySet[Note], *, limit: int) -> list[_Claim]:
+def _notes_lease(due: QuerySet[Note], *, limit: int) -> list[_LeasedNote]:
     lease = timezone.now() + LEASE
     columns = ("pk", "cancion", "enrich_attempts", "incomplete_since", "next_enrich_at")
     with transaction.atomic():
         # SQLite has no FOR UPDATE (Django leaves it out); its IMMEDIATE transaction does the locking.
         rows = list(due.select_for_update(skip_locked=True).values_list(*columns)[:limit])
         Note.objects.filter(pk__in=[row[0] for row in rows]).update(next_enrich_at=lease)
-    return [_Claim(*row, lease, request_id=f"enrich-{row[0]}-{uuid.uuid4().hex[:12]}") for row in rows]
+    return [_LeasedNote(*row, lease, request_id=f"enrich-{row[0]}-{uuid.uuid4().hex[:12]}") for row in rows]
 
 
-def _write_back(claim: _Claim, result: LookUp) -> str | None:
+def _write_back(note: _LeasedNote, result: LookUp) -> str | None:
     """Stores a lookup's result; None when the note changed meanwhile (nothing written)."""
-    fields = looked_up_fields(result, attempts=claim.enrich_attempts, incomplete_since=claim.incomplete_since)
+    fields = looked_up_fields(result, attempts=note.enrich_attempts, incomplete_since=note.incomplete_since)
     if "enriquecimiento" in fields:  # final: the note shows it
         fields["actualizada"] = timezone.now()
-    with request_id_scope("enrich", request_id=claim.request_id):
-        if not claim.still_mine().update(**fields):
+    with request_id_scope("enrich", request_id=note.request_id):
+        if not note.still_mine().update(**fields):
             return None
         status = fields.get("enriquecimiento", Enrichment.PENDING)
         logger.info(
-            "note enrichment", extra={"note_id": claim.pk, "enrichment": status, "failed": result.failed}
+            "note enrichment", extra={"note_id": note.pk, "enrichment": status, "failed": result.failed}
         )
     return status
 
 
-def _look_up(claim: _Claim) -> LookUp:
-    with request_id_scope("enrich", request_id=claim.request_id):
-        return song_look_up(claim.cancion)
+def _look_up(note: _LeasedNote) -> LookUp:
+    with request_id_scope("enrich", request_id=note.request_id):
+        return song_look_up(note.cancion)
 
 
 def note_enrich(*, note_id: int) -> str | None:
     """Enrich one note if it is due. Its new status, or None when it is not pending, not due
     (backing off, or another runner holds it) or changed while music was asked."""
-    claims = _notes_claim(notes_due_for_enrichment().filter(pk=note_id), limit=1)
-    return _write_back(claims[0], _look_up(claims[0])) if claims else None
+    leased = _notes_lease(notes_due_for_enrichment().filter(pk=note_id), limit=1)
+    return _write_back(leased[0], _look_up(leased[0])) if leased else None
 
 
 def notes_enrich_pending(*, limit: int | None = None) -> dict:
     """One pass of the runner (see the module's docstring). Stops early only while music is
     unavailable: no lookup starts after one found it so, at most ENRICH_CONCURRENCY are spent on it."""
     counts = {Enrichment.OK: 0, Enrichment.NO_RESULTS: 0, Enrichment.PENDING: 0, "skipped": 0}
-    claims = _notes_claim(notes_due_for_enrichment(), limit=limit or settings.ENRICH_BATCH_SIZE)
+    leased = _notes_lease(notes_due_for_enrichment(), limit=limit or settings.ENRICH_BATCH_SIZE)
     workers = max(1, settings.ENRICH_CONCURRENCY)
-    waiting, in_flight, music_down = iter(claims), {}, False
+    waiting, in_flight, music_down = iter(leased), {}, False
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="enrich") as pool:
         while True:
             while not music_down and len(in_flight) < workers:
-                claim = next(waiting, None)
-                if claim is None:
+                note = next(waiting, None)
+                if note is None:
                     break
-                in_flight[pool.submit(_look_up, claim)] = claim
+                in_flight[pool.submit(_look_up, note)] = note
             if not in_flight:
                 break
             done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
@@ -185,6 +185,6 @@ def notes_enrich_pending(*, limit: int | None = None) -> dict:
                 result = future.result()
                 counts[_write_back(in_flight.pop(future), result) or "skipped"] += 1
                 music_down = music_down or result.music_unavailable
-    for claim in waiting:  # not tried: due again, in their place in the queue
-        claim.still_mine().update(next_enrich_at=claim.due_at)
+    for note in waiting:  # not tried: due again, in their place in the queue
+        note.still_mine().update(next_enrich_at=note.due_at)
     return {str(key): value for key, value in counts.items()}

@@ -3,25 +3,26 @@
 A client that lost the answer (a reset connection, a killed worker) retries with the same key and
 gets the original 201 back instead of a second note.
 
-Design, and why it is safe without a transaction held across the music call (services.py):
+Design, and why it is safe without a transaction held across the music call (the steps of
+``NoteViewSet.create``):
 
-1. **Claim** — one short transaction: the user's expired keys are deleted, then the key is looked
+1. **Hold** — one short transaction: the user's expired keys are deleted, then the key is looked
    up. None: a row ``in_progress`` is inserted (the unique (user, key) constraint settles a race:
    the loser reads the winner's row). Another body (fingerprint): 422. ``done``: its 201 is
    replayed. ``in_progress`` and younger than ``IDEMPOTENCY_LEASE_SECONDS``: 409, the first request
    is still running. Older: its request died (kill -9, a lost worker) before completing, so the row
-   is taken over with a conditional UPDATE on its claim token (only one taker wins; others: 409).
+   is taken over with a conditional UPDATE on its hold token (only one taker wins; others: 409).
 2. **Music** is asked with no transaction open (the request is visible as ``in_progress``).
 3. **Complete** — ONE transaction saves the note and turns the key ``done`` with the note id and
-   the 201 body, by a conditional UPDATE on this request's claim token. If the claim was lost
+   the 201 body, by a conditional UPDATE on this request's hold token. If the hold was lost
    (taken over as stale, or purged) the UPDATE matches nothing and the whole transaction,
    note included, rolls back: 409. So a note and its completed key are committed together or not
    at all, and a key never yields two notes. A crash before step 3 leaves only an
    ``in_progress`` row with no note, taken over once its lease has passed.
 
-Only successes are remembered: a body that fails validation is refused before any claim, and a
-failure after the claim releases it. Keys are per user (another user's "k1" is another key), and
-expire after ``IDEMPOTENCY_KEY_TTL_HOURS``: deleted at the user's next claim and by the enrichment
+Only successes are remembered: a body that fails validation is refused before any hold, and a
+failure after the hold releases it. Keys are per user (another user's "k1" is another key), and
+expire after ``IDEMPOTENCY_KEY_TTL_HOURS``: deleted at the user's next hold and by the enrichment
 runner (``idempotency_keys_purge``).
 """
 
@@ -32,8 +33,7 @@ import json
 import logging
 import re
 import uuid
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
@@ -42,6 +42,7 @@ from django.utils import timezone
 from rest_framework import exceptions, status
 
 from .models import IdempotencyKey, Note
+from .services import write_transaction
 
 logger = logging.getLogger(__name__)
 
@@ -71,26 +72,20 @@ class KeyReused(exceptions.APIException):
     default_code = "idempotency_key_reused"
 
 
-@dataclass
-class Claim:
-    """This request holds ``key`` (row ``row_id``, token ``token``) until it completes or releases it."""
+@dataclass(frozen=True)
+class HeldKey:
+    """This request holds a key (row ``row_id``, token ``token``) until it completes or releases it."""
 
     row_id: int
     token: str
-    render: Callable[[Note], dict] | None = None
-    response_status: int | None = field(default=None)
-    response_body: dict | None = field(default=None)
 
 
 @dataclass(frozen=True)
-class Outcome:
+class Replay:
+    """The answer a completed key gives again."""
+
     status: int
     body: dict
-    replayed: bool = False
-
-    @property
-    def headers(self) -> dict:
-        return {REPLAYED_HEADER: "true"} if self.replayed else {}
 
 
 def idempotency_key_parse(raw: str | None) -> str | None:
@@ -147,11 +142,17 @@ def idempotency_replay_exists(*, user, key_header: str | None) -> bool:
     ).exists()
 
 
-def idempotency_claim(*, user, key: str, fingerprint: str) -> Claim | Outcome:
-    """Step 1: the key for this request (a Claim), or the Outcome to replay. 409/422 raised.
+def idempotency_key_hold(*, user, key: str, data) -> HeldKey | Replay:
+    """Step 1, in one short transaction: the key held for this request, or the 201 to replay for
+    this body. Raises KeyReused (422) for another body, KeyInUse (409) while another request holds it."""
+    with write_transaction():
+        held = _hold(user=user, key=key, fingerprint=request_fingerprint(data))
+    if isinstance(held, Replay):
+        logger.info("idempotent replay", extra={"note_id": (held.body.get("nota") or {}).get("id")})
+    return held
 
-    Call inside one short write transaction (services.note_create_idempotent does).
-    """
+
+def _hold(*, user, key: str, fingerprint: str) -> HeldKey | Replay:
     idempotency_keys_purge(user=user)
     now = timezone.now()
     row = IdempotencyKey.objects.filter(user=user, key=key).first()
@@ -167,7 +168,7 @@ def idempotency_claim(*, user, key: str, fingerprint: str) -> Claim | Outcome:
                     claim=token,
                     created_at=now,
                 )
-            return Claim(row_id=row.pk, token=token)
+            return HeldKey(row_id=row.pk, token=token)
         except IntegrityError:
             row = IdempotencyKey.objects.filter(user=user, key=key).first()
             if row is None:  # inserted and deleted again in between: let the client retry
@@ -175,7 +176,7 @@ def idempotency_claim(*, user, key: str, fingerprint: str) -> Claim | Outcome:
     if row.fingerprint != fingerprint:
         raise KeyReused
     if row.status == IdempotencyKey.DONE:
-        return Outcome(status=row.response_status, body=row.response_body, replayed=True)
+        return Replay(status=row.response_status, body=row.response_body)
     if row.created_at > now - timedelta(seconds=settings.IDEMPOTENCY_LEASE_SECONDS):
         raise KeyInUse
     token = uuid.uuid4().hex
@@ -185,35 +186,34 @@ def idempotency_claim(*, user, key: str, fingerprint: str) -> Claim | Outcome:
     if not taken:
         raise KeyInUse
     logger.warning("stale idempotency key taken over", extra={"idempotency_key_id": row.pk})
-    return Claim(row_id=row.pk, token=token)
+    return HeldKey(row_id=row.pk, token=token)
 
 
-def idempotency_complete(*, claim: Claim, note: Note) -> None:
-    """Step 3, inside the transaction that saved ``note``: the key becomes ``done`` with its 201.
+def idempotency_key_complete(*, held: HeldKey, note: Note, body: dict) -> None:
+    """Step 3, inside the transaction that saves ``note``: the key becomes ``done`` with its 201.
 
-    Raises KeyInUse (rolling the note back with the transaction) when the claim was lost.
+    Raises KeyInUse (rolling the note back with the transaction) when the hold was lost.
     """
-    claim.response_status = status.HTTP_201_CREATED
-    claim.response_body = claim.render(note) if claim.render else {}
     completed = IdempotencyKey.objects.filter(
-        pk=claim.row_id, status=IdempotencyKey.IN_PROGRESS, claim=claim.token
+        pk=held.row_id, status=IdempotencyKey.IN_PROGRESS, claim=held.token
     ).update(
         status=IdempotencyKey.DONE,
         note=note,
-        response_status=claim.response_status,
-        response_body=claim.response_body,
+        response_status=status.HTTP_201_CREATED,
+        response_body=body,
         created_at=timezone.now(),
     )
     if not completed:
-        logger.warning("idempotency key lost before completion", extra={"idempotency_key_id": claim.row_id})
+        logger.warning("idempotency key lost before completion", extra={"idempotency_key_id": held.row_id})
         raise KeyInUse
 
 
-def idempotency_release(*, claim: Claim) -> None:
-    """The request failed after its claim: forget the key, so a retry runs afresh."""
+def idempotency_key_release(*, held: HeldKey) -> None:
+    """The request failed after its hold: forget the key, so a retry runs afresh. A hold lost to
+    another request matches nothing here."""
     try:
         IdempotencyKey.objects.filter(
-            pk=claim.row_id, status=IdempotencyKey.IN_PROGRESS, claim=claim.token
+            pk=held.row_id, status=IdempotencyKey.IN_PROGRESS, claim=held.token
         ).delete()
     except Exception:  # the database itself failed: the lease expires on its own
-        logger.exception("could not release an idempotency key", extra={"idempotency_key_id": claim.row_id})
+        logger.exception("could not release an idempotency key", extra={"idempotency_key_id": held.row_id})

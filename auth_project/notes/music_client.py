@@ -1,47 +1,38 @@
 """The only code that knows where music_service lives and how to talk to it.
 
-One pooled ``requests.Session`` per process (renewed now and then so scaled-out replicas
-share the load); connect/read timeouts; one retry on a
+One pooled ``requests.Session`` per process (its connections renewed now and then so
+scaled-out replicas share the load); connect/read timeouts; one retry on a
 refused/failed connection only; the caller's ``X-Request-ID`` forwarded; the shared
 service token; and a circuit breaker, so while music is down notes are saved
 ``pendiente`` at once instead of each request waiting out the timeouts.
 
-music's answers are reused as its ``Cache-Control`` allows (CacheControl, an HTTP cache for
-requests): a 200 for ``max-age`` seconds, nothing that is ``no-store`` (errors, "incompleta"
+music's answers are reused as its ``Cache-Control`` allows (CacheControl's adapter, mounted on
+the session): a 200 for ``max-age`` seconds, nothing that is ``no-store`` (errors, "incompleta"
 answers). The cache lives in this process's memory, at most MUSIC_HTTP_CACHE_ENTRIES answers; a
-fresh answer is served without asking music, even while the breaker is open.
-
-A lookup is one prepared request: CacheControl's controller is asked with it first, and only a
-miss sends it through the session (whose CacheControl adapter stores music's answer under the
-same URL). A hit so skips requests' per-call machinery (merging settings, cookies, hooks, a
-Response), about two thirds of a cached lookup's CPU (docs/benchmarks.md).
+fresh answer is served without asking music, even while the breaker is open (the breaker sits
+below the cache, in the adapter that goes over the network).
 """
 
 import hashlib
-import json
 import logging
 import threading
 import time
-import zlib
-from datetime import datetime
-from urllib.parse import urlencode
+from dataclasses import fields
 
 import requests
 from cachecontrol import CacheControlAdapter
 from cachecontrol.cache import BaseCache
-from cachecontrol.controller import CacheController
 from django.conf import settings
 from django.core.cache.backends.locmem import LocMemCache
 from requests.adapters import HTTPAdapter
-from requests.structures import CaseInsensitiveDict
 from urllib3.util.retry import Retry
 
 from musica_kit.breaker import CircuitBreaker
 from musica_kit.request_context import REQUEST_ID_HEADER, get_request_id
-from musica_kit.track import SOURCES
+from musica_kit.track import LINK_SCHEMES, SOURCES, safe_link
 
 from .metrics import MUSIC_LOOKUPS
-from .track import SONG_FIELDS, SONG_TEXT_FIELDS, Song
+from .track import TEXT_FIELDS, Song
 
 logger = logging.getLogger(__name__)
 
@@ -66,9 +57,6 @@ class _CircuitOpen(MusicUnavailable):
 _breaker = CircuitBreaker(
     threshold=settings.MUSIC_BREAKER_THRESHOLD, cooldown=settings.MUSIC_BREAKER_COOLDOWN
 )
-_session_lock = threading.Lock()
-_session: requests.Session | None = None
-_session_uses = 0
 
 
 class _ProcessMemoryCache(BaseCache):
@@ -90,9 +78,7 @@ class _ProcessMemoryCache(BaseCache):
     def get(self, key: str) -> bytes | None:
         return self._store.get(self._key(key))
 
-    def set(self, key: str, value: bytes, expires: int | datetime | None = None) -> None:
-        if isinstance(expires, datetime):
-            expires = int(expires.timestamp() - time.time())
+    def set(self, key: str, value: bytes, expires: int | None = None) -> None:
         self._store.set(self._key(key), value, timeout=expires if expires and expires > 0 else None)
 
     def delete(self, key: str) -> None:
@@ -103,27 +89,36 @@ class _ProcessMemoryCache(BaseCache):
 
 
 _http_cache = _ProcessMemoryCache(max(1, settings.MUSIC_HTTP_CACHE_ENTRIES))
-# Only 200s, only as long as music's max-age says (no heuristics, no ETag revalidation). One
-# controller: the lookups of find_song and every session's adapter (which stores) share it.
-_cache_controller = CacheController(_http_cache, cache_etags=False, status_codes=(200,))
 
 
-class _GuardedAdapter(HTTPAdapter):
-    """Below the cache: only a call that goes over the network asks the breaker."""
+class _NetworkAdapter(HTTPAdapter):
+    """A call that goes over the network: asks the breaker first, and takes a new connection pool
+    every MUSIC_SESSION_MAX_REQUESTS calls.
+
+    Keep-alive saves a connect per request, but a connection stays on the replica it first
+    reached: Docker's DNS and Kubernetes Services balance per *connection*. Renewing the pool
+    now and then lets new music replicas receive traffic. The old pool is not closed: calls still
+    in flight on other threads finish on it, and it is collected afterwards.
+    """
+
+    def __init__(self, **kwargs):
+        self._calls, self._calls_lock = 0, threading.Lock()
+        super().__init__(**kwargs)
 
     def send(self, request, *args, **kwargs):
         if not _breaker.allow():
             raise _CircuitOpen("circuit open")
+        with self._calls_lock:
+            self._calls += 1
+            if self._calls > settings.MUSIC_SESSION_MAX_REQUESTS:
+                self._calls = 1
+                self.init_poolmanager(1, settings.MUSIC_POOL_SIZE)
         return super().send(request, *args, **kwargs)
 
 
-class _MusicAdapter(CacheControlAdapter, _GuardedAdapter):
-    """Stores music's answers as CacheControl decides (its build_response), below the guard. The
-    cache is not asked again here: find_song has just asked the same controller with the same
-    request, and only its misses are sent."""
-
-    def send(self, request, *args, **kwargs):
-        return _GuardedAdapter.send(self, request, *args, **kwargs)
+class _MusicAdapter(CacheControlAdapter, _NetworkAdapter):
+    """CacheControl's adapter (no ETag revalidation) over the network one: a fresh answer never
+    reaches the breaker."""
 
 
 def clear_cache() -> None:
@@ -138,9 +133,8 @@ def _new_session() -> requests.Session:
     pool = {"pool_connections": 1, "pool_maxsize": settings.MUSIC_POOL_SIZE, "max_retries": retry}
     if settings.MUSIC_HTTP_CACHE_ENTRIES > 0:
         adapter = _MusicAdapter(cache=_http_cache, cache_etags=False, **pool)
-        adapter.controller = _cache_controller
     else:
-        adapter = _GuardedAdapter(**pool)
+        adapter = _NetworkAdapter(**pool)
     session.mount("http://", adapter)
     session.mount("https://", adapter)
     # music is an internal service: over plain HTTP, skip requests' scan of the environment for
@@ -150,36 +144,16 @@ def _new_session() -> requests.Session:
     return session
 
 
-def _get_session() -> requests.Session:
-    """The pooled session, replaced every MUSIC_SESSION_MAX_REQUESTS requests.
-
-    Keep-alive saves a connect per request, but a connection stays on the replica it first
-    reached: Docker's DNS and Kubernetes Services balance per *connection*. Renewing the pool
-    now and then lets new music replicas receive traffic. The old session is not closed here:
-    requests still in flight on other threads finish on it, and it is collected afterwards.
-    """
-    global _session, _session_uses
-    with _session_lock:
-        if _session is None or _session_uses >= settings.MUSIC_SESSION_MAX_REQUESTS:
-            _session, _session_uses = _new_session(), 0
-        _session_uses += 1
-        return _session
-
-
-def _safe_url(value) -> str | None:
-    """Only http(s) links and inline images reach our pages."""
-    if isinstance(value, str) and value.startswith(("https://", "http://", "data:image/")):
-        return value
-    return None
+_session = _new_session()
 
 
 def _song_from(track: dict, source) -> Song:
     """A TRACK from music, cleaned: text cut to its column, links only if they are safe links,
     the source only if it is one music_service has."""
     values = {}
-    for name in SONG_FIELDS:
+    for name in (spec.name for spec in fields(Song)):
         raw = track.get(name)
-        if name in SONG_TEXT_FIELDS:
+        if name in TEXT_FIELDS:
             values[name] = str(raw or "")[:300]
         elif name == "spotify_id":
             values[name] = str(raw)[:64] if raw else None
@@ -188,7 +162,7 @@ def _song_from(track: dict, source) -> Song:
         elif name == "duracion_ms":
             values[name] = raw if isinstance(raw, int) and not isinstance(raw, bool) and raw >= 0 else None
         else:
-            values[name] = _safe_url(raw)
+            values[name] = safe_link(raw, (*LINK_SCHEMES, "data:image/"))  # inline covers too
     return Song(**values)
 
 
@@ -206,36 +180,13 @@ def _incomplete(response) -> tuple[str, ...] | None:
         return None
 
 
-def _search_request(query: str) -> requests.PreparedRequest:
-    """music's search for ``query``, prepared once: the cache is asked with it and, on a miss, the
-    same request goes out, so the cache's key is always the URL that reached music."""
+def _headers() -> dict:
     headers = {"Accept": "application/json"}
     if request_id := get_request_id():
         headers[REQUEST_ID_HEADER] = request_id
     if settings.MUSIC_SERVICE_TOKEN:
         headers["Authorization"] = f"Bearer {settings.MUSIC_SERVICE_TOKEN}"
-    request = requests.PreparedRequest()
-    request.method = "GET"
-    request.url = f"{settings.MUSIC_SERVICE_URL}/search?{urlencode({'q': query, 'limit': 1})}"
-    request.headers = CaseInsensitiveDict(headers)
-    return request
-
-
-def _cached_answer(request: requests.PreparedRequest) -> dict | None:
-    """music's stored 200 for ``request`` while it is fresh (its max-age, its Vary), else None."""
-    if settings.MUSIC_HTTP_CACHE_ENTRIES <= 0:
-        return None
-    try:
-        stored = _cache_controller.cached_request(request)
-    except zlib.error:  # as CacheControl's adapter: a damaged entry is a miss
-        return None
-    if not stored:
-        return None
-    try:
-        body = json.loads(stored.data)
-    except ValueError:
-        return None  # not JSON after all: ask music again
-    return body if isinstance(body, dict) and isinstance(body.get("results"), list) else None
+    return headers
 
 
 def _song_of(body: dict) -> Song | None:
@@ -250,24 +201,19 @@ def find_song(query: str) -> Song | None:
     answer but a 200 (refused, timeout, 401, 429, 5xx), without waiting if the breaker is open (a
     fresh cached answer is still used then).
     """
-    request = _search_request(query)
-    if (cached := _cached_answer(request)) is not None:
-        # A stored 200 of music's, still fresh: it says nothing about music's health now.
-        MUSIC_LOOKUPS.labels("cache_hit").inc()
-        return _song_of(cached)
     started = time.perf_counter()
     try:
-        session = _get_session()
-        # What Session.request would add: the session's cookie jar (requests reads it on any 3xx),
-        # and the environment's CA bundle and proxies over https.
-        request.prepare_cookies(session.cookies)
-        options = session.merge_environment_settings(request.url, {}, None, None, None)
-        response = session.send(
-            request,
+        response = _session.get(
+            f"{settings.MUSIC_SERVICE_URL}/search",
+            params={"q": query, "limit": 1},
+            headers=_headers(),
             timeout=(settings.MUSIC_CONNECT_TIMEOUT, settings.MUSIC_READ_TIMEOUT),
             allow_redirects=False,  # music never redirects /search; its token goes nowhere else
-            **options,
         )
+        if getattr(response, "from_cache", False):
+            # A stored 200 of music's, still fresh: it says nothing about music's health now.
+            MUSIC_LOOKUPS.labels("cache_hit").inc()
+            return _song_of(response.json())
         if (failed := _incomplete(response)) is not None:
             _breaker.record_success()  # music itself answered; one of its providers did not
             logger.info("music answer incomplete", extra={"failed": failed})

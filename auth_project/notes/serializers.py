@@ -6,12 +6,12 @@ from musica_kit.serializers import dataclass_serializer
 
 from .models import Note
 from .services import note_create, note_update
-from .track import NOTE_LEVEL_FIELDS, Song
+from .track import Song
 
 # The matched song as the API shows it: notes.track.Song but its cover and source (the note's own
 # ``foto`` and ``fuente``).
 MusicaSerializer = dataclass_serializer(
-    Song, name="MusicaSerializer", exclude=(*NOTE_LEVEL_FIELDS, "duracion_ms")
+    Song, name="MusicaSerializer", exclude=("foto", "fuente", "duracion_ms")
 )
 _SONG_HELP = {spec.name: spec.metadata["help_text"] for spec in fields(Song)}
 

@@ -20,11 +20,9 @@ class Song(Track):
     )
 
 
-SONG_FIELDS = tuple(spec.name for spec in fields(Song))
-# The duration is not kept: nothing shows it.
-STORED_FIELDS = tuple(name for name in SONG_FIELDS if name != "duracion_ms")
+# The song's columns on a note: all but the duration, which nothing shows.
+STORED_FIELDS = tuple(spec.name for spec in fields(Song) if spec.name != "duracion_ms")
 # Text columns are NOT NULL (""), link columns nullable; longer text than a column holds is cut.
-SONG_TEXT_FIELDS = ("titulo", "artista", "album")
+TEXT_FIELDS = ("titulo", "artista", "album")
 # The API shows the cover and its source as the note's own ``foto`` and ``fuente``, the rest as ``musica``.
-NOTE_LEVEL_FIELDS = ("foto", "fuente")
-MUSICA_FIELDS = tuple(name for name in STORED_FIELDS if name not in NOTE_LEVEL_FIELDS)
+MUSICA_FIELDS = tuple(name for name in STORED_FIELDS if name not in ("foto", "fuente"))

@@ -15,11 +15,20 @@ from config.schema import NOT_FOUND, UNAUTHORIZED, validation_error
 from musica_kit.schema import error_response, throttled_response
 
 from .idempotency import HEADER as IDEMPOTENCY_HEADER
-from .idempotency import REPLAYED_HEADER, KeyInUse, KeyReused
+from .idempotency import (
+    REPLAYED_HEADER,
+    KeyInUse,
+    KeyReused,
+    Replay,
+    idempotency_key_complete,
+    idempotency_key_hold,
+    idempotency_key_parse,
+    idempotency_key_release,
+)
 from .models import Enrichment
 from .selectors import note_list
 from .serializers import NoteSerializer
-from .services import note_create_idempotent, note_delete
+from .services import note_delete, note_song_resolve, write_transaction
 from .throttling import NoteWriteThrottle
 
 SAVED = "Guardado con éxito"
@@ -235,19 +244,29 @@ class NoteViewSet(viewsets.ModelViewSet):
         return note_list(user=self.request.user)
 
     def create(self, request, *args, **kwargs):
+        """Validate → hold the Idempotency-Key → look the song up, no transaction open → save the note
+        and complete the key in one transaction → answer (the design: notes/idempotency.py)."""
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        outcome = note_create_idempotent(
-            user=request.user,
-            key_header=request.headers.get(IDEMPOTENCY_HEADER),
-            data=request.data,
-            save=lambda claim: serializer.save(idempotency_claim=claim),
-            # The same serializer shows the saved note: its fields are already built.
-            render=lambda note: self._created_body(serializer, note),
-        )
-        return Response(outcome.body, status=outcome.status, headers=outcome.headers)
+        key = idempotency_key_parse(request.headers.get(IDEMPOTENCY_HEADER))
+        if key is None:
+            return Response(self._created_body(serializer, serializer.save()), status=201)
+        held = idempotency_key_hold(user=request.user, key=key, data=request.data)  # 409/422 raised
+        if isinstance(held, Replay):
+            return Response(held.body, status=held.status, headers={REPLAYED_HEADER: "true"})
+        try:
+            resolved = note_song_resolve(cancion=serializer.validated_data["cancion"])
+            with write_transaction():
+                note = serializer.save(resolved=resolved)
+                body = self._created_body(serializer, note)
+                idempotency_key_complete(held=held, note=note, body=body)  # KeyInUse: the hold was lost
+        except BaseException:
+            idempotency_key_release(held=held)
+            raise
+        return Response(body, status=201)
 
     def _created_body(self, serializer: NoteSerializer, note) -> dict:
+        # The same serializer shows the saved note: its fields are already built.
         body = {"mensaje": SAVED, "nota": serializer.to_representation(note)}
         if aviso := pending_notice(note):
             body["aviso"] = aviso

@@ -54,7 +54,7 @@ def normalize_query(query: str) -> str:
 
 def _cache_key(chain: str, query: str, limit: int) -> str:
     digest = hashlib.sha256(normalize_query(query).encode()).hexdigest()[:32]
-    # v3: the catalog's matching changed (issue 20); answers cached under v2 could name wrong covers.
+    # The version goes up when matching changes: answers cached by older code could name wrong covers.
     return f"search:v3:{chain}:{limit}:{digest}"
 
 
@@ -76,8 +76,7 @@ def _cached(key: str) -> SearchResult | None:
     if entry is None:
         return None
     tracks = [Track(**track) for track in entry["tracks"]]
-    # An entry written before "expires" was stored: no promise about how long it stays (0).
-    fresh_for = int(entry["expires"] - time.time()) if "expires" in entry else 0
+    fresh_for = int(entry["expires"] - time.time())
     return _result(entry["source"], tracks, tuple(entry["failed"]), cached=True, fresh_for=fresh_for)
 
 

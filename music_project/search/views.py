@@ -130,7 +130,7 @@ class SearchView(APIView):
             )
             if exc.retry_after:
                 response["Retry-After"] = str(exc.retry_after)
-            response.music_source = get_chain().name
+            response.music_source = get_chain().first_available
             return response
         response = Response(search_result_body(query=query, source=result.source, tracks=result.tracks))
         response.music_source = result.source
@@ -164,7 +164,7 @@ class HealthView(APIView):
 
     def get(self, request):
         chain = get_chain()
-        return Response({"status": "ok", "source": chain.name, "providers": chain.status()})
+        return Response({"status": "ok", "source": chain.first_available, "providers": chain.status()})
 
 
 @extend_schema(
@@ -187,7 +187,7 @@ class ReadyView(APIView):
         ready = next((row["name"] for row in providers if row["ready"]), None)
         body = {
             "status": "ok" if ready else "unavailable",
-            "source": ready or chain.name,
+            "source": ready or chain.first_available,
             "providers": providers,
         }
         return Response(body, status=200 if ready else 503)

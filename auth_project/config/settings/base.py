@@ -61,7 +61,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "musica_kit.metrics.RequestMetricsMiddleware",  # first: /metrics, and it times everything below
-    "config.request_context.RequestContextMiddleware",
+    "config.middleware.RequestContextMiddleware",
     "musica_kit.limits.BodySizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

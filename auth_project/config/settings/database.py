@@ -9,7 +9,7 @@ from .base import BASE_DIR
 DATABASE_URL = env_str("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'notas.db'}"
 
 # Persistent connections (one per gunicorn thread) for every database. On SQLite, one per request
-# re-ran the pragmas and checkpointed the WAL at each close (docs/benchmarks.md has the figures).
+# would re-run the pragmas and checkpoint the WAL at each close (docs/benchmarks.md has the figures).
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))}
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

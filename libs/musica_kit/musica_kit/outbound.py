@@ -2,7 +2,7 @@
 
 With ``trust_env`` (the default), every ``Session.request`` reads the environment again: the whole
 of ``os.environ`` for ``*_proxy`` variables, ``NO_PROXY`` matched against the host, ``~/.netrc`` on
-disk and ``REQUESTS_CA_BUNDLE``/``CURL_CA_BUNDLE``. That was about a tenth of the CPU of one of
+disk and ``REQUESTS_CA_BUNDLE``/``CURL_CA_BUNDLE``: about a tenth of the CPU of one of
 music_service's Spotify searches (docs/benchmarks.md). None of it changes while a process runs, and
 each of our sessions talks to a few hosts known at start-up, so ``read_environment_once`` settles
 it there, host by host, and turns ``trust_env`` off.

@@ -101,33 +101,18 @@ def _configured_secrets() -> list[str]:
 
 
 @functools.lru_cache(maxsize=8)
-def _secrets_pattern(secrets: tuple[str, ...]) -> tuple[tuple[str, ...], re.Pattern | None]:
-    """Every configured secret as written and as inside a JSON string, and one pattern for all of
-    them, longest first (a secret containing another is masked whole). Built once per set of values:
-    the values are read for every line (a test or a hook may change them), the regex is not rebuilt."""
+def _secrets_pattern(secrets: tuple[str, ...]) -> re.Pattern | None:
+    """One pattern for every configured secret, as written and as inside a JSON string, longest
+    first (a secret containing another is masked whole). Built once per set of values: the values
+    are read for every line (a test or a hook may change them), the regex is not rebuilt."""
     forms = set()
     for secret in secrets:
         if len(secret) >= MIN_SECRET_LENGTH:
             forms.add(secret)
             forms.add(json.dumps(secret, ensure_ascii=False)[1:-1])
     if not forms:
-        return (), None
-    ordered = tuple(sorted(forms, key=len, reverse=True))
-    return ordered, re.compile("|".join(re.escape(form) for form in ordered))
-
-
-# Under re.IGNORECASE "i" also matches these two, which casefold() does not turn into "i".
-_OTHER_I = ("\u0131", "\u0130")
-
-
-def _may_match(text: str) -> tuple[bool, bool]:
-    """Whether each of _MASKS can match ``text`` at all, by plain substring tests (a regex scan of
-    every line cost about as much as formatting it). Never false when the pattern would match:
-    every match of the first holds "bearer" or "basic" in any case (or one of _OTHER_I, rare enough
-    to just run the pattern), every match of the second "eyJ"."""
-    folded = text.casefold()
-    header = "bearer" in folded or "basic" in folded or any(i in text for i in _OTHER_I)
-    return header, "eyJ" in text
+        return None
+    return re.compile("|".join(re.escape(form) for form in sorted(forms, key=len, reverse=True)))
 
 
 def redact(text: str) -> str:
@@ -135,12 +120,10 @@ def redact(text: str) -> str:
         configured = tuple(_configured_secrets())
     except Exception:  # settings not importable: still mask the patterns
         configured = ()
-    forms, pattern = _secrets_pattern(configured)
-    if pattern is not None and any(form in text for form in forms):
+    if (pattern := _secrets_pattern(configured)) is not None:
         text = pattern.sub("[redacted]", text)
-    for (pattern, replacement), possible in zip(_MASKS, _may_match(text), strict=True):
-        if possible:
-            text = pattern.sub(replacement, text)
+    for pattern, replacement in _MASKS:
+        text = pattern.sub(replacement, text)
     return text
 
 

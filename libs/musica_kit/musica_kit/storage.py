@@ -18,7 +18,7 @@ class StaticFilesStorage(CompressedManifestStaticFilesStorage):
             if self.hashed_files:
                 # Collected, but there is no such file. whitenoise asks this at every start for each
                 # collected name that looks hashed ("bootstrap.min.css" -> "bootstrap.css") to find
-                # the immutable files: an expected miss, so no warning (it was 46 lines per start).
+                # the immutable files: an expected miss, so no warning.
                 logger.debug("static file not in the manifest", extra={"static_name": name})
             elif not StaticFilesStorage._warned_not_collected:
                 # No manifest at all (collectstatic not run): the pages render without their CSS

@@ -59,7 +59,7 @@ class ProviderChain:
         return ",".join(self.names)
 
     @property
-    def name(self) -> str:
+    def first_available(self) -> str:
         """The provider that would be asked first now: the first whose breaker is not open."""
         return next(
             (p.name for p in self.providers if self.breakers[p.name].state != "open"), self.providers[0].name

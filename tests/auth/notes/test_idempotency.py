@@ -13,7 +13,6 @@ from drf_spectacular.generators import SchemaGenerator
 
 from notes import idempotency, music_client
 from notes.models import IdempotencyKey, Note
-from notes.services import note_create, note_create_idempotent
 
 pytestmark = pytest.mark.django_db
 
@@ -125,23 +124,29 @@ def test_a_stale_in_progress_key_left_by_a_crash_is_taken_over(client, ana, sett
     assert (row.status, row.note_id) == ("done", response.json()["nota"]["id"])
 
 
-def test_a_request_whose_claim_was_lost_saves_no_note(ana):
+def test_a_request_whose_hold_was_lost_saves_no_note(client, monkeypatch):
     """Taken over while it waited on music: its note rolls back with the key, so one key, one note."""
-    claim = idempotency.idempotency_claim(user=ana, key="k-1", fingerprint="f" * 64)
-    IdempotencyKey.objects.filter(pk=claim.row_id).update(claim="someone-else")
-    with pytest.raises(idempotency.KeyInUse):
-        note_create(user=ana, cancion="Queen", idempotency_claim=claim)
+
+    def find_song(query):  # another request takes the key over meanwhile
+        IdempotencyKey.objects.update(claim="someone-else")
+
+    monkeypatch.setattr(music_client, "find_song", find_song)
+    response = post(client, {"cancion": "Queen"})
+    assert response.status_code == 409, response.content
     assert Note.objects.count() == 0
-    assert IdempotencyKey.objects.get().status == "in_progress"
+    assert IdempotencyKey.objects.get().status == "in_progress"  # still the taker's
 
 
-def test_a_failure_after_the_claim_releases_the_key(ana):
-    def save(claim):
-        raise RuntimeError("database went away")
+def test_a_failure_after_the_hold_releases_the_key(client, monkeypatch):
+    def find_song(query):
+        raise RuntimeError("a bug on the way")
 
+    monkeypatch.setattr(music_client, "find_song", find_song)
     with pytest.raises(RuntimeError):
-        note_create_idempotent(user=ana, key_header="k-1", data={"cancion": "Queen"}, save=save, render=dict)
+        post(client, {"cancion": "Queen"})
     assert not IdempotencyKey.objects.exists()
+    monkeypatch.undo()
+    assert post(client, {"cancion": "Otra"}).status_code == 201  # the key is free for another body
 
 
 def test_a_failed_validation_is_not_remembered(client):
@@ -227,31 +232,20 @@ def test_the_openapi_schema_documents_the_header_409_and_422():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_claims_of_one_key_give_exactly_one_winner(django_user_model):
-    """The unique (user, key) constraint decides a race between two requests' claims."""
+def test_concurrent_holds_of_one_key_give_exactly_one_winner(django_user_model):
+    """The unique (user, key) constraint decides a race between two requests' holds."""
     if connection.vendor == "sqlite" and connection.is_in_memory_db():
         pytest.skip("needs concurrent writers: PostgreSQL (TEST_DATABASE_URL) or a file database")
     user = django_user_model.objects.create_user(username="racer", password="Canciones-2026")
     start = threading.Barrier(4, timeout=10)
-    start_music = threading.Event()
     results, lock = [], threading.Lock()
-
-    def save(claim):
-        start_music.wait(10)  # the winner is "on music" until the others have been answered
-        return note_create(user=user, cancion="Queen", idempotency_claim=claim)
 
     def request():
         try:
             start.wait()
             try:
-                outcome = note_create_idempotent(
-                    user=user,
-                    key_header="race",
-                    data={"cancion": "Queen"},
-                    save=save,
-                    render=lambda note: {"id": note.pk},
-                )
-                result = outcome.status
+                held = idempotency.idempotency_key_hold(user=user, key="race", data={"cancion": "Queen"})
+                result = type(held).__name__
             except idempotency.KeyInUse:
                 result = 409
             with lock:
@@ -262,11 +256,7 @@ def test_concurrent_claims_of_one_key_give_exactly_one_winner(django_user_model)
     threads = [threading.Thread(target=request) for _ in range(4)]
     for thread in threads:
         thread.start()
-    deadline = timezone.now() + timedelta(seconds=10)
-    while len(results) < 3 and timezone.now() < deadline:
-        start_music.wait(0.01)
-    start_music.set()
     for thread in threads:
         thread.join(timeout=15)
-    assert sorted(results) == [201, 409, 409, 409]
-    assert Note.objects.count() == 1
+    assert sorted(results, key=str) == [409, 409, 409, "HeldKey"]
+    assert IdempotencyKey.objects.get().status == "in_progress"

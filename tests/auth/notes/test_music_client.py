@@ -111,18 +111,7 @@ def test_a_failed_probe_reopens_the_breaker(monkeypatch, fresh_breaker):
     ],
 )
 def test_only_safe_urls_are_kept(value, expected):
-    assert music_client._safe_url(value) == expected
-
-
-def test_the_pool_is_renewed_so_new_replicas_get_connections(music_up, settings, monkeypatch):
-    monkeypatch.setattr(music_client, "_session", None)
-    settings.MUSIC_SESSION_MAX_REQUESTS = 3
-    sessions = []
-    for n in range(7):  # seven songs: calls that reach music (a cached answer needs no connection)
-        music_client.find_song(f"Despacito {n}")
-        sessions.append(music_client._session)
-    assert len({id(session) for session in sessions}) == 3  # requests 1-3, 4-6, 7
-    assert sessions[0] is sessions[2] and sessions[2] is not sessions[3]
+    assert music_client._song_from({"foto": value, "url": value}, "spotify").foto == expected
 
 
 # --------------------------------------------------------------------------- HTTP caching
@@ -161,15 +150,19 @@ class ScriptedMusic:
         outer = self
         self.status, self.cache_control, self.requests = 200, "private, max-age=60", 0
         self.queries: list[str] = []
+        self.connections: set[int] = set()  # the client ports seen: one per connection
         self.location: str | None = None
         self.body = {"query": "q", "source": "offline", "results": []}
 
         class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"  # keep-alive, as music's gunicorn
+
             def do_GET(self):
                 import json
                 from urllib.parse import parse_qs, urlsplit
 
                 outer.requests += 1
+                outer.connections.add(self.client_address[1])
                 outer.queries.append(parse_qs(urlsplit(self.path).query)["q"][0])
                 payload = json.dumps(outer.body).encode()
                 self.send_response(outer.status)
@@ -232,29 +225,26 @@ def test_a_failed_answer_is_never_kept_even_with_a_max_age(scripted_music, statu
     assert scripted_music.requests == 3
 
 
-def test_the_cache_is_bounded(scripted_music, monkeypatch):
+def test_the_cache_is_bounded():
     small = music_client._ProcessMemoryCache(max_entries=5)
-    monkeypatch.setattr(music_client._cache_controller, "cache", small)
-    monkeypatch.setattr(music_client, "_session", None)
     for i in range(40):
-        music_client.find_song(f"Cancion {i}")
-    assert 1 <= len(small._store._cache) <= 5
-    assert scripted_music.requests == 40
-    music_client.find_song("Cancion 39")  # the latest ones are still there
-    assert scripted_music.requests == 40
+        small.set(f"http://music/search?q={i}", b"answer", expires=60)
+    assert small.get("http://music/search?q=39") == b"answer"  # the latest ones are still there
+    assert sum(small.get(f"http://music/search?q={i}") is not None for i in range(40)) <= 5
 
 
-def test_a_cached_answer_needs_no_session(scripted_music, settings, monkeypatch):
+def test_the_pool_is_renewed_so_new_replicas_get_connections(scripted_music, settings):
     settings.MUSIC_SESSION_MAX_REQUESTS = 1  # as in compose: a fresh connection per call to music
-    assert music_client.find_song("Sin sesión") is None
-
-    def no_session():
-        raise AssertionError("a fresh cached answer must not open a session")
-
-    monkeypatch.setattr(music_client, "_get_session", no_session)
+    for n in range(4):
+        music_client.find_song(f"Despacito {n}")
+    assert len(scripted_music.connections) == 4
     for _ in range(3):
-        assert music_client.find_song("Sin sesión") is None
-    assert scripted_music.requests == 1
+        music_client.find_song("Despacito 3")  # fresh in the cache: no call, no connection
+    settings.MUSIC_SESSION_MAX_REQUESTS = 1000
+    for n in range(4, 8):
+        music_client.find_song(f"Despacito {n}")
+    assert scripted_music.requests == 8
+    assert len(scripted_music.connections) <= 5  # kept alive: at most one new connection for four calls
 
 
 @pytest.mark.parametrize("song", ["Canción & Más + 100% ¿sí?", "Ñandú/😀 #1", "  a=b;c  "])

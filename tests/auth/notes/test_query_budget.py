@@ -34,7 +34,7 @@ def test_post_notas_is_the_user_the_write_limit_and_one_insert(bearer, django_as
     assert first.startswith("SELECT") and "accounts_user" in first  # the user: deleted/inactive → 401
     # NOTES_WRITE_RATE without Redis: one upsert counts the write (with REDIS_URL: no SQL at all).
     assert second.lstrip().startswith("INSERT") and "musica_ratelimit" in second
-    assert third.startswith("INSERT") and "notes_note" in third  # no BEGIN/COMMIT or savepoint
+    assert third.startswith("INSERT") and "notes_note" in third
     assert response.json()["nota"]["enriquecimiento"] == "pendiente"
     assert Note.objects.filter(user=user).count() == 2
 
