@@ -60,8 +60,10 @@ def note_create(
     note.failed_providers = failed
     with write_transaction(atomic=False):  # one INSERT, or inside the caller's transaction
         note.save()
+    # Counted once the note is committed: inside the idempotent create's transaction it may still
+    # be rolled back (a key whose hold was lost).
+    transaction.on_commit(lambda: NOTES_CREATED.labels(note.enriquecimiento).inc())
     logger.info("note created", extra={"note_id": note.pk, "enrichment": note.enriquecimiento})
-    NOTES_CREATED.labels(note.enriquecimiento).inc()
     return note
 
 
