@@ -35,10 +35,30 @@ BASE_ENV = {
 }
 
 
+def _ephemeral_ports() -> range:
+    try:
+        low, high = map(int, Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split())
+    except (OSError, ValueError):
+        low, high = 32768, 60999  # Linux's default
+    return range(low, high + 1)
+
+
 def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    """A port free now, chosen below the kernel's ephemeral range: a port the kernel hands out
+    (bind to port 0) can be taken by an outgoing connection's local end before the server binds it
+    ("already in use", seen in CI)."""
+    ephemeral = _ephemeral_ports()
+    for _ in range(500):
+        port = secrets.choice(range(20000, 32768))
+        if port in ephemeral:
+            continue
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError("no free port found below the ephemeral range")
 
 
 def http_ok(url: str, timeout: float = 1.0) -> bool:

@@ -13,6 +13,8 @@ import threading
 import time
 import uuid
 
+import pytest
+
 from tests.support.tools import CHROMIUM_ARGS, find_chromium
 from tests.support.waiting import wait_until
 from tests.swarm.conftest import FIGURES, PASSWORD, User
@@ -270,6 +272,7 @@ def rolling_update(stack, users: list[User], name: str) -> dict:
     return figures, results
 
 
+@pytest.mark.timeout(1200)  # two updates, each bounded by its docker command's 480 s
 def test_rolling_updates_of_auth_then_music_under_load_lose_nothing(stack):
     """`docker service update --force` of auth, then music, one task at a time, while 20 users save
     notes through the proxy: no 5xx, no dropped request, every 201's note in PostgreSQL once."""
