@@ -3,18 +3,9 @@ numbers as numbers whatever a provider handed over, null kept null."""
 
 from musica_kit.track import Track
 from search.serializers import search_result_body
+from tests.support.contract import TRACK_KEYS
 
-KEYS = [
-    "spotify_id",
-    "titulo",
-    "artista",
-    "album",
-    "foto",
-    "spotify_url",
-    "preview_url",
-    "duracion_ms",
-    "url",
-]
+KEYS = TRACK_KEYS
 NONE = dict.fromkeys(["spotify_id", "foto", "spotify_url", "preview_url", "duracion_ms", "url"])
 SONG = {"titulo": "Canción 😀 & «comillas»", "artista": "Björk", "album": "Ñ"}
 

@@ -2,6 +2,7 @@ import base64
 
 import pytest
 
+from tests.support.contract import TRACK_KEYS
 from tests.support.famous_songs import FAMOUS_SONGS
 
 
@@ -33,17 +34,7 @@ def test_offline_search_without_keys(client):
     assert body["source"] == "offline"
     assert len(body["results"]) == 3
     assert all(track["artista"] == "Queen" for track in body["results"])
-    assert set(body["results"][0]) == {
-        "spotify_id",
-        "titulo",
-        "artista",
-        "album",
-        "foto",
-        "spotify_url",
-        "preview_url",
-        "duracion_ms",
-        "url",
-    }
+    assert set(body["results"][0]) == set(TRACK_KEYS)
 
 
 def test_famous_songs_resolve_offline_over_http(client):
