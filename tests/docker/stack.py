@@ -19,7 +19,6 @@ import re
 import secrets
 import shlex
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -31,6 +30,7 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:  # run as a script
     sys.path.insert(0, str(ROOT))
 
+from tests.support.processes import free_port  # noqa: E402
 from tests.support.waiting import wait_until  # noqa: E402 (after the path set-up above)
 
 COMPOSE_FILES = ("docker-compose.yml", "docker-compose.test.yml")
@@ -81,12 +81,6 @@ def run(
             f"--- stderr ---\n{(result.stderr or '')[-4000:]}"
         )
     return result
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class Stack:

@@ -13,7 +13,6 @@ import json
 import os
 import secrets
 import shlex
-import socket
 import ssl
 import subprocess
 import sys
@@ -23,6 +22,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from tests.support.processes import free_port
 from tests.support.waiting import wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -52,12 +52,6 @@ def run(cmd: list[str], *, check: bool = True, timeout: float = 120, env=None, q
             f"{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
         )
     return result
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class Stack:
