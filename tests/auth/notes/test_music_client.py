@@ -226,7 +226,7 @@ def test_a_failed_answer_is_never_kept_even_with_a_max_age(scripted_music, statu
 
 
 def test_the_cache_is_bounded():
-    small = music_client._ProcessMemoryCache(max_entries=5)
+    small = music_client.ProcessMemoryCache(max_entries=5)
     for i in range(40):
         small.set(f"http://music/search?q={i}", b"answer", expires=60)
     assert small.get("http://music/search?q=39") == b"answer"  # the latest ones are still there
