@@ -22,8 +22,6 @@ def client(client_for, ana):
         ({"cancion": ""}, "cancion"),
         ({"cancion": "   "}, "cancion"),
         ({"cancion": "x" * 201}, "cancion"),
-        ({"cancion": 12}, "cancion"),  # a number is not a song (DRF's CharField would store "12")
-        ({"cancion": ["a"]}, "cancion"),
         ({"cancion": "Queen", "texto": "x" * 5001}, "texto"),
     ],
 )
@@ -117,16 +115,6 @@ def test_a_song_missing_while_a_provider_fails_says_so_and_names_it(client, musi
     assert found["nota"]["enriquecimiento"] == "ok" and "aviso" not in found
 
 
-def test_with_music_up_the_offline_cover_is_stored(client, music_up):
-    response = client.post("/notas", {"cancion": "Bohemian Rhapsody"}, format="json")
-    assert response.status_code == 201
-    nota = response.json()["nota"]
-    assert nota["enriquecimiento"] == "ok"
-    assert nota["foto"].startswith("data:image/svg+xml")
-    assert nota["musica"]["artista"] == "Queen"
-    assert Note.objects.get().foto == nota["foto"]
-
-
 @pytest.mark.parametrize("note_id", ["999999", "abc", "1.5", "-1"])
 def test_unknown_note_is_json_404(client, note_id):
     response = client.get(f"/notas/{note_id}")
@@ -144,15 +132,6 @@ def test_list_is_owner_scoped_newest_first_and_paginated(client, ana, make_user)
     page2 = client.get(page1["next"]).json()
     assert [n["id"] for n in page2["results"]] == ids[::-1][20:]
     assert client.get("/notas?page_size=5").json()["results"][0]["id"] == ids[-1]
-
-
-def test_list_query_count_does_not_grow_with_the_page(client, ana, django_assert_num_queries):
-    for i in range(30):
-        Note.objects.create(user=ana, cancion=f"c{i}")
-    with django_assert_num_queries(2):  # count + page
-        client.get("/notas?page_size=5")
-    with django_assert_num_queries(2):
-        client.get("/notas?page_size=30")
 
 
 def test_unauthenticated_list_is_401(db):
