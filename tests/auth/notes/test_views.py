@@ -72,13 +72,6 @@ def test_form_posts_are_strings_and_still_work(client, ana):
     assert note.texto == "3"
 
 
-def test_malformed_json_is_400_json(client):
-    response = client.post("/notas", "{bad", content_type="application/json")
-    assert response.status_code == 400
-    assert response["Content-Type"] == "application/json"
-    assert Note.objects.count() == 0
-
-
 def test_cancion_is_trimmed_and_200_chars_fit(client):
     response = client.post("/notas", {"cancion": "  " + "a" * 200 + "  "}, format="json")
     assert response.status_code == 201
@@ -134,12 +127,6 @@ def test_list_is_owner_scoped_newest_first_and_paginated(client, ana, make_user)
     assert client.get("/notas?page_size=5").json()["results"][0]["id"] == ids[-1]
 
 
-def test_unauthenticated_list_is_401(db):
-    from rest_framework.test import APIClient
-
-    assert APIClient().get("/notas").status_code == 401
-
-
 def test_put_replaces_and_patch_updates(client, ana):
     note = Note.objects.create(user=ana, cancion="vieja", texto="t")
     response = client.put(f"/notas/{note.id}", {"cancion": "vieja", "texto": "nuevo"}, format="json")
@@ -149,9 +136,3 @@ def test_put_replaces_and_patch_updates(client, ana):
     assert response.status_code == 200
     note.refresh_from_db()
     assert note.texto == ""
-
-
-def test_unknown_method_is_json_405(client):
-    response = client.generic("TRACE", "/notas")
-    assert response.status_code == 405
-    assert response.json()["error"]
