@@ -1,30 +1,16 @@
 """Looking a note's song up in music_service, and the runner that retries the pending ones.
 
-A note is looked up when it is saved (notes.services, in sync mode) and, while it stays
-"pendiente", again by the runner (``manage.py enrich_pending``). A lookup ends one of three ways:
+A lookup ends one of three ways:
+- ok or sin_resultados: music's answer, final;
+- incompleta: music answered, but a better provider failed and the ones that answered had no match.
+  The note stays pendiente and backs off; the first such answer starts a clock, and after
+  ENRICH_GIVE_UP_AFTER seconds and GIVE_UP_MIN_ATTEMPTS such answers the note ends sin_resultados;
+- music unavailable: the note stays pendiente and backs off; the attempt neither counts nor moves
+  the clock.
 
-- **ok** or **sin_resultados**: music's answer, final;
-- **incompleta**: music answered, but a better provider failed and the ones that answered had no
-  match. The note stays pendiente and backs off. The first such answer for its song starts a clock:
-  once ENRICH_GIVE_UP_AFTER seconds have passed and it has had GIVE_UP_MIN_ATTEMPTS of them, the
-  note ends a final sin_resultados (a song nobody has, while a provider stays down);
-- **music unavailable** (any other answer: refused, timeout, breaker open, 401, 429, 5xx): the note
-  stays pendiente and backs off; the attempt neither counts nor moves the clock.
-
-One pass of the runner:
-
-1. **lease** — one short transaction leases up to ``limit`` due notes to this pass and commits,
-   never-tried notes first, then by when each was due, so no group of failing notes starves the
-   rest (PostgreSQL: ``SELECT … FOR UPDATE SKIP LOCKED``, so concurrent runners take disjoint
-   rows; SQLite: the IMMEDIATE transaction holds the database's single writer lock);
-2. **look up** — with no transaction open, up to ENRICH_CONCURRENCY lookups at once (they wait on
-   music, not on the CPU, and touch no database); once music is unavailable, lookups not yet
-   started are cancelled and their leases released. An incompleta answer never stops a pass;
-3. **write back** — each result with a conditional UPDATE that applies only while the lease is
-   still this pass's and the song unchanged: an edit in between wins, a lease taken over by
-   another runner after it expired is not overwritten.
-
-Any number of runner processes can run side by side.
+A runner pass leases due notes in one short transaction (SKIP LOCKED on PostgreSQL, so runners
+take disjoint rows), looks them up with no transaction open, and writes each result back only
+while the lease is still its own and the song unchanged (an edit in between wins).
 """
 
 import logging
@@ -53,8 +39,8 @@ GIVE_UP_MIN_ATTEMPTS = 5
 
 @dataclass(frozen=True)
 class LookUp:
-    """What music said of a song: ok (with the song), sin_resultados, or pendiente. A pendiente with
-    ``failed`` is an incompleta miss (these providers failed); without, music was unavailable."""
+    """ok (with the song), sin_resultados, or pendiente: with ``failed`` an incompleta miss (these
+    providers failed), without it music was unavailable."""
 
     status: str
     song: Song | None = None
@@ -76,8 +62,7 @@ def song_look_up(cancion: str) -> LookUp:
 
 
 def enrichment_fields(status: str, song: Song | None) -> dict:
-    """The note's columns for a final result, or a fresh pendiente (a new song clears what the old
-    one had, and its bookkeeping)."""
+    """The note's columns for a final result, or a fresh pendiente (nothing of an old song kept)."""
     fields = {name: getattr(song, name) if song else None for name in STORED_FIELDS}
     for name in TEXT_FIELDS:
         fields[name] = fields[name] or ""
@@ -92,8 +77,7 @@ def _backoff(attempts: int) -> timedelta:
 
 
 def looked_up_fields(result: LookUp, *, attempts: int, incomplete_since: datetime | None) -> dict:
-    """The columns to write after a lookup of a note that had ``attempts`` and ``incomplete_since``
-    (see the module's docstring for the rules). A pending note gets only its bookkeeping."""
+    """The columns to write after a lookup of a note that had ``attempts`` and ``incomplete_since``."""
     now = timezone.now()
     if result.status != Enrichment.PENDING:
         return enrichment_fields(result.status, result.song)
@@ -117,9 +101,7 @@ class _LeasedNote:
     incomplete_since: datetime | None
     due_at: datetime | None  # next_enrich_at before the lease: restored if the note is not tried
     lease: datetime
-    # One id per note's attempt, forwarded to music and on the runner's lines: the attempt can be
-    # grepped in both services' logs.
-    request_id: str
+    request_id: str  # forwarded to music: one attempt can be followed in both services' logs
 
     def still_mine(self) -> QuerySet[Note]:
         return Note.objects.filter(
@@ -127,18 +109,24 @@ class _LeasedNote:
         )
 
 
-def _notes_lease(due: QuerySet[Note], *, limit: int) -> list[_LeasedNote]:
+def _notes_lease(*, limit: int) -> list[_LeasedNote]:
     lease = timezone.now() + LEASE
     columns = ("pk", "cancion", "enrich_attempts", "incomplete_since", "next_enrich_at")
     with transaction.atomic():
         # SQLite has no FOR UPDATE (Django leaves it out); its IMMEDIATE transaction does the locking.
-        rows = list(due.select_for_update(skip_locked=True).values_list(*columns)[:limit])
+        due = notes_due_for_enrichment().select_for_update(skip_locked=True)
+        rows = list(due.values_list(*columns)[:limit])
         Note.objects.filter(pk__in=[row[0] for row in rows]).update(next_enrich_at=lease)
     return [_LeasedNote(*row, lease, request_id=f"enrich-{row[0]}-{uuid.uuid4().hex[:12]}") for row in rows]
 
 
+def _look_up(note: _LeasedNote) -> LookUp:
+    with request_id_scope("enrich", request_id=note.request_id):
+        return song_look_up(note.cancion)
+
+
 def _write_back(note: _LeasedNote, result: LookUp) -> str | None:
-    """Stores a lookup's result; None when the note changed meanwhile (nothing written)."""
+    """The note's new status; None when it changed meanwhile (nothing written)."""
     fields = looked_up_fields(result, attempts=note.enrich_attempts, incomplete_since=note.incomplete_since)
     if "enriquecimiento" in fields:  # final: the note shows it
         fields["actualizada"] = timezone.now()
@@ -152,23 +140,11 @@ def _write_back(note: _LeasedNote, result: LookUp) -> str | None:
     return status
 
 
-def _look_up(note: _LeasedNote) -> LookUp:
-    with request_id_scope("enrich", request_id=note.request_id):
-        return song_look_up(note.cancion)
-
-
-def note_enrich(*, note_id: int) -> str | None:
-    """Enrich one note if it is due. Its new status, or None when it is not pending, not due
-    (backing off, or another runner holds it) or changed while music was asked."""
-    leased = _notes_lease(notes_due_for_enrichment().filter(pk=note_id), limit=1)
-    return _write_back(leased[0], _look_up(leased[0])) if leased else None
-
-
 def notes_enrich_pending(*, limit: int | None = None) -> dict:
-    """One pass of the runner (see the module's docstring). Stops early only while music is
-    unavailable: no lookup starts after one found it so, at most ENRICH_CONCURRENCY are spent on it."""
+    """One pass of the runner. Once a lookup finds music unavailable no other starts, so at most
+    ENRICH_CONCURRENCY lookups are spent on it; an incompleta answer never stops a pass."""
     counts = {Enrichment.OK: 0, Enrichment.NO_RESULTS: 0, Enrichment.PENDING: 0, "skipped": 0}
-    leased = _notes_lease(notes_due_for_enrichment(), limit=limit or settings.ENRICH_BATCH_SIZE)
+    leased = _notes_lease(limit=limit or settings.ENRICH_BATCH_SIZE)
     workers = max(1, settings.ENRICH_CONCURRENCY)
     waiting, in_flight, music_down = iter(leased), {}, False
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="enrich") as pool:

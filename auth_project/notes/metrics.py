@@ -47,7 +47,6 @@ class PendingNotesCollector:
 
 
 def runner_pass_counted(counts: dict[str, int]) -> None:
-    """One runner pass and its outcomes (ok, sin_resultados, pendiente, skipped)."""
     RUNNER_PASSES.inc()
     for outcome, notes in counts.items():
         RUNNER_NOTES.labels(outcome).inc(notes)

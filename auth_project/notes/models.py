@@ -22,8 +22,7 @@ class Note(models.Model):
     cancion = models.CharField("canción", max_length=200)
     texto = models.TextField("texto", blank=True, default="", max_length=5000)
 
-    # What music_service answered: the cover photo and the matched track. NULL means
-    # "nothing known" and is what the API shows as null (DJ001 is deliberate here).
+    # What music answered. NULL means "nothing known", shown as null by the API (DJ001 deliberate).
     foto = models.TextField("foto", null=True, blank=True)  # noqa: DJ001
     spotify_id = models.CharField("id en Spotify", max_length=64, null=True, blank=True)  # noqa: DJ001
     titulo = models.CharField("título", max_length=300, blank=True, default="")
@@ -32,7 +31,6 @@ class Note(models.Model):
     spotify_url = models.URLField("URL en Spotify", max_length=500, null=True, blank=True)  # noqa: DJ001
     preview_url = models.URLField("URL de la muestra", max_length=500, null=True, blank=True)  # noqa: DJ001
     url = models.URLField("página en la fuente", max_length=500, null=True, blank=True)  # noqa: DJ001
-    # Which music source found the song and its cover (music_service's ``source``).
     fuente = models.CharField(  # noqa: DJ001
         "fuente", max_length=16, null=True, blank=True, choices=[(name, name) for name in SOURCES]
     )
@@ -40,9 +38,8 @@ class Note(models.Model):
     enriquecimiento = models.CharField(
         "enriquecimiento", max_length=16, choices=Enrichment.choices, default=Enrichment.PENDING
     )
-    # Bookkeeping of the re-enrichment runner (notes.enrichment): the lookups music answered
-    # "incompleta" for this song, when the first of them came (the give-up clock), and when the note
-    # may be tried next (NULL: never tried; a backoff; or a short lease while a runner works on it).
+    # The runner's bookkeeping (notes.enrichment): "incompleta" answers for this song, when the first
+    # came (the give-up clock), and when the note may be tried next (NULL: never tried).
     enrich_attempts = models.PositiveIntegerField("intentos de enriquecimiento", default=0)
     incomplete_since = models.DateTimeField("incompleta desde", null=True, blank=True)
     next_enrich_at = models.DateTimeField("próximo enriquecimiento", null=True, blank=True)
@@ -59,8 +56,7 @@ class Note(models.Model):
             models.Index(fields=["enriquecimiento", "next_enrich_at"], name="note_enrich_due"),
         ]
 
-    # Not a column: the providers music named as failed when this request looked the song up (an
-    # "incompleta" miss); the 201's aviso names them.
+    # Not a column: the providers music named as failed when this request looked the song up.
     failed_providers: tuple[str, ...] = ()
 
     def __str__(self) -> str:
@@ -74,11 +70,7 @@ class Note(models.Model):
 
 
 class IdempotencyKey(models.Model):
-    """An ``Idempotency-Key`` a user sent with POST /notas, and what it answered (notes/idempotency.py).
-
-    ``in_progress`` while the first request runs; ``done`` (with the note and the 201 to replay)
-    only in the transaction that saves the note.
-    """
+    """An ``Idempotency-Key`` a user sent with POST /notas, and the 201 it answered (notes/idempotency.py)."""
 
     IN_PROGRESS = "in_progress"
     DONE = "done"
@@ -87,14 +79,12 @@ class IdempotencyKey(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name="usuario"
     )
     key = models.CharField("clave", max_length=255)
-    # sha256 of the parsed body as canonical JSON: a retry must send the same request.
     fingerprint = models.CharField("huella del cuerpo", max_length=64)
     status = models.CharField(
         "estado", max_length=16, choices=[(IN_PROGRESS, "en curso"), (DONE, "completada")]
     )
-    # Which request holds an in_progress key: only that one may complete (or release) it.
+    # The token of the request holding an in_progress key: only it may complete or release it.
     claim = models.CharField("reserva", max_length=32)
-    # The note stays deletable; the 201 is replayed from response_* either way.
     note = models.ForeignKey(
         Note, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="nota"
     )
@@ -102,7 +92,7 @@ class IdempotencyKey(models.Model):
     response_body = models.JSONField(
         "cuerpo de la respuesta", null=True, blank=True, encoder=DjangoJSONEncoder
     )
-    # When the key was taken (in_progress) or completed (done): start of its lease and of its TTL.
+    # When the key was held or completed: the start of its lease and of its TTL.
     created_at = models.DateTimeField("creada")
 
     class Meta:

@@ -1,16 +1,10 @@
-"""The only code that knows where music_service lives and how to talk to it.
+"""The only code that talks to music_service: one pooled session per process, timeouts, one retry
+on a failed connect, the caller's X-Request-ID forwarded, the service token, and a circuit breaker so
+that while music is down notes are saved pendiente at once.
 
-One pooled ``requests.Session`` per process (its connections renewed now and then so
-scaled-out replicas share the load); connect/read timeouts; one retry on a
-refused/failed connection only; the caller's ``X-Request-ID`` forwarded; the shared
-service token; and a circuit breaker, so while music is down notes are saved
-``pendiente`` at once instead of each request waiting out the timeouts.
-
-music's answers are reused as its ``Cache-Control`` allows (CacheControl's adapter, mounted on
-the session): a 200 for ``max-age`` seconds, nothing that is ``no-store`` (errors, "incompleta"
-answers). The cache lives in this process's memory, at most MUSIC_HTTP_CACHE_ENTRIES answers; a
-fresh answer is served without asking music, even while the breaker is open (the breaker sits
-below the cache, in the adapter that goes over the network).
+music's answers are kept in this process as its Cache-Control allows (CacheControl's adapter; errors
+and "incompleta" answers are no-store). The breaker sits below the cache: a fresh answer is served
+even while it is open.
 """
 
 import hashlib
@@ -42,8 +36,7 @@ class MusicUnavailable(Exception):
 
 
 class MusicIncomplete(Exception):
-    """music_service answered, but a better provider failed and the ones that answered had no match:
-    not a final "no results" (the note stays pendiente), and not music being unavailable either."""
+    """music answered, but a better provider failed and the ones that answered had no match."""
 
     def __init__(self, failed: tuple[str, ...]):
         super().__init__(f"no match; these providers failed: {', '.join(failed)}")
@@ -54,17 +47,12 @@ class _CircuitOpen(MusicUnavailable):
     """The breaker refused a call that would have reached music (not a failure of music)."""
 
 
-_breaker = CircuitBreaker(
-    threshold=settings.MUSIC_BREAKER_THRESHOLD, cooldown=settings.MUSIC_BREAKER_COOLDOWN
-)
+breaker = CircuitBreaker(threshold=settings.MUSIC_BREAKER_THRESHOLD, cooldown=settings.MUSIC_BREAKER_COOLDOWN)
 
 
-class _ProcessMemoryCache(BaseCache):
-    """CacheControl's store: this process's memory, bounded. Django's local-memory cache does the
-    bookkeeping (thread-safe, least recently used culled when full, entries dropped when expired).
-
-    In-memory rather than the Django cache: a hit must cost no network round trip (with REDIS_URL
-    the Django cache is Redis), and music's answers are not a secret but not auth's data either."""
+class ProcessMemoryCache(BaseCache):
+    """CacheControl's store, bounded: Django's local-memory cache (thread-safe, culls when full).
+    Not the Django cache: with REDIS_URL a hit would cost a network round trip."""
 
     def __init__(self, max_entries: int):
         self._store = LocMemCache(
@@ -88,25 +76,20 @@ class _ProcessMemoryCache(BaseCache):
         self._store.clear()
 
 
-_http_cache = _ProcessMemoryCache(max(1, settings.MUSIC_HTTP_CACHE_ENTRIES))
+_http_cache = ProcessMemoryCache(max(1, settings.MUSIC_HTTP_CACHE_ENTRIES))
 
 
 class _NetworkAdapter(HTTPAdapter):
-    """A call that goes over the network: asks the breaker first, and takes a new connection pool
-    every MUSIC_SESSION_MAX_REQUESTS calls.
-
-    Keep-alive saves a connect per request, but a connection stays on the replica it first
-    reached: Docker's DNS and Kubernetes Services balance per *connection*. Renewing the pool
-    now and then lets new music replicas receive traffic. The old pool is not closed: calls still
-    in flight on other threads finish on it, and it is collected afterwards.
-    """
+    """Asks the breaker first, and takes a new connection pool every MUSIC_SESSION_MAX_REQUESTS
+    calls: Docker's DNS and Kubernetes Services balance per connection, so renewing lets new music
+    replicas get traffic. The old pool is not closed: calls in flight on it finish."""
 
     def __init__(self, **kwargs):
         self._calls, self._calls_lock = 0, threading.Lock()
         super().__init__(**kwargs)
 
     def send(self, request, *args, **kwargs):
-        if not _breaker.allow():
+        if not breaker.allow():
             raise _CircuitOpen("circuit open")
         with self._calls_lock:
             self._calls += 1
@@ -117,8 +100,7 @@ class _NetworkAdapter(HTTPAdapter):
 
 
 class _MusicAdapter(CacheControlAdapter, _NetworkAdapter):
-    """CacheControl's adapter (no ETag revalidation) over the network one: a fresh answer never
-    reaches the breaker."""
+    """A fresh cached answer never reaches the breaker."""
 
 
 def clear_cache() -> None:
@@ -137,9 +119,8 @@ def _new_session() -> requests.Session:
         adapter = _NetworkAdapter(**pool)
     session.mount("http://", adapter)
     session.mount("https://", adapter)
-    # music is an internal service: over plain HTTP, skip requests' scan of the environment for
-    # proxies and .netrc on every call (a large share of a call's CPU; docs/benchmarks.md). Over
-    # https the environment (REQUESTS_CA_BUNDLE, proxies) is still honoured.
+    # Over plain HTTP (an internal service) skip requests' scan of the environment for proxies and
+    # .netrc on every call (a large share of a call's CPU, docs/benchmarks.md); https honours it.
     session.trust_env = not settings.MUSIC_SERVICE_URL.startswith("http://")
     return session
 
@@ -148,8 +129,7 @@ _session = _new_session()
 
 
 def _song_from(track: dict, source) -> Song:
-    """A TRACK from music, cleaned: text cut to its column, links only if they are safe links,
-    the source only if it is one music_service has."""
+    """A TRACK from music, cleaned: text cut to its column, only safe links, only music's sources."""
     values = {}
     for name in (spec.name for spec in fields(Song)):
         raw = track.get(name)
@@ -167,8 +147,7 @@ def _song_from(track: dict, source) -> Song:
 
 
 def _incomplete(response) -> tuple[str, ...] | None:
-    """For music's 503 that says "no match among the providers that answered; a better one failed":
-    the providers that failed (only names of music's sources). None for any other answer."""
+    """The providers that failed, for music's "incompleta" 503; None for any other answer."""
     if response.status_code != 503:
         return None
     try:
@@ -195,12 +174,8 @@ def _song_of(body: dict) -> Song | None:
 
 
 def find_song(query: str) -> Song | None:
-    """The best match for ``query``; None when music answered that nothing matched.
-
-    Raises MusicIncomplete for music's "incompleta" answer, and MusicUnavailable for any other
-    answer but a 200 (refused, timeout, 401, 429, 5xx), without waiting if the breaker is open (a
-    fresh cached answer is still used then).
-    """
+    """The best match for ``query``; None when nothing matched. Raises MusicIncomplete for music's
+    "incompleta" answer and MusicUnavailable for any other answer but a 200."""
     started = time.perf_counter()
     try:
         response = _session.get(
@@ -215,7 +190,7 @@ def find_song(query: str) -> Song | None:
             MUSIC_LOOKUPS.labels("cache_hit").inc()
             return _song_of(response.json())
         if (failed := _incomplete(response)) is not None:
-            _breaker.record_success()  # music itself answered; one of its providers did not
+            breaker.record_success()  # music itself answered; one of its providers did not
             logger.info("music answer incomplete", extra={"failed": failed})
             MUSIC_LOOKUPS.labels("incompleta").inc()
             raise MusicIncomplete(failed)
@@ -228,7 +203,7 @@ def find_song(query: str) -> Song | None:
         MUSIC_LOOKUPS.labels("unavailable").inc()
         raise MusicUnavailable("circuit open") from None
     except (requests.RequestException, ValueError, KeyError, TypeError, MusicUnavailable) as exc:
-        _breaker.record_failure()
+        breaker.record_failure()
         MUSIC_LOOKUPS.labels("unavailable").inc()
         logger.warning(
             "music unavailable",
@@ -239,6 +214,6 @@ def find_song(query: str) -> Song | None:
             },
         )
         raise MusicUnavailable(str(exc)) from None
-    _breaker.record_success()
+    breaker.record_success()
     MUSIC_LOOKUPS.labels("answered" if body["results"] else "not_found").inc()
     return _song_of(body)

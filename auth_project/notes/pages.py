@@ -1,14 +1,6 @@
-"""The landing page (GET /): what this is, where the API and its docs are, a sign-up form and, for
-a person logged in with a session (DRF's /api-auth/login/, or just signed up), their latest notes
-with covers, a form to add one and a button to delete each.
-
-Every form takes the API's own path, and Django's CSRF middleware guards each of them:
-- a note: NoteSerializer and notes.services.note_create, counted in the same per-user write window
-  as POST /notas (config/ratelimit.py, scope "notes_write", NOTES_WRITE_RATE);
-- sign-up (POST /registro): RegisterSerializer and accounts.services.user_create, counted in the
-  same per-address window as POST /register (scope "register", THROTTLE_REGISTER), then a session;
-- delete (POST /borrar/<id>): notes.services.note_delete, on the person's own notes only (else 404).
-"""
+"""The landing page (GET /): what this is, a sign-up form and, for a person with a session, their
+latest notes, a form to add one and a button to delete each. Each form goes the API's own way (its
+serializer and service, counted in the same limit window) under Django's CSRF protection."""
 
 from django.contrib import messages
 from django.contrib.auth import login
@@ -78,7 +70,7 @@ class HomeView(View):
 
 
 class SignupView(HomeView):
-    """POST /registro: the landing page's sign-up form, under /register's rules and limit."""
+    """POST /registro: the page's sign-up form, under /register's rules and limit."""
 
     def get(self, request):
         return redirect("inicio")
@@ -109,8 +101,7 @@ class SignupView(HomeView):
 
 
 class NoteDeleteView(HomeView):
-    """POST /borrar/<id>: delete one of the person's own notes, as DELETE /notas/<id> does. Someone
-    else's note answers the same Spanish 404 as a missing one, for any method."""
+    """POST /borrar/<id>, as DELETE /notas/<id>: someone else's note is the same 404 as a missing one."""
 
     def dispatch(self, request, pk):
         if not request.user.is_authenticated:

@@ -11,8 +11,8 @@ def note_list(*, user) -> QuerySet[Note]:
 
 
 def notes_due_for_enrichment() -> QuerySet[Note]:
-    """Pending notes whose backoff (or another runner's lease) has run out: never-tried first, then
-    by when each became due, so notes that keep failing wait behind the rest instead of blocking them."""
+    """Pending notes whose backoff (or lease) has run out: never-tried first, then by when each
+    became due, so notes that keep failing wait behind the rest."""
     due = Q(next_enrich_at__isnull=True) | Q(next_enrich_at__lte=timezone.now())
     return Note.objects.filter(due, enriquecimiento=Enrichment.PENDING).order_by(
         F("next_enrich_at").asc(nulls_first=True), "id"

@@ -8,8 +8,7 @@ from .models import Note
 from .services import note_create, note_update
 from .track import Song
 
-# The matched song as the API shows it: notes.track.Song but its cover and source (the note's own
-# ``foto`` and ``fuente``).
+# The matched song as the API shows it: its cover and source are the note's own ``foto`` and ``fuente``.
 MusicaSerializer = dataclass_serializer(
     Song, name="MusicaSerializer", exclude=("foto", "fuente", "duracion_ms")
 )
@@ -17,8 +16,7 @@ _SONG_HELP = {spec.name: spec.metadata["help_text"] for spec in fields(Song)}
 
 
 class TextField(serializers.CharField):
-    """Text given as text: DRF's CharField would store a JSON number as its str() ({"cancion": 1e999}
-    became the song "inf"). Form fields are always strings, so forms keep working."""
+    """Only a string: DRF's CharField would store a JSON number as its str() (1e999 as "inf")."""
 
     def to_internal_value(self, data):
         if not isinstance(data, str):
@@ -27,8 +25,6 @@ class TextField(serializers.CharField):
 
 
 class NoteSerializer(serializers.ModelSerializer):
-    """Input and output shape of a note. Ownership and enrichment never come from the body."""
-
     cancion = TextField(
         label="Canción",
         max_length=200,

@@ -1,9 +1,5 @@
-"""Writes on notes: create, update, delete.
-
-A new or changed song is looked up in music (notes.enrichment) before any transaction is
-opened: a slow music service must never hold a database lock (on SQLite that would block every
-other writer). The runner that retries pending notes is notes.enrichment too.
-"""
+"""Writes on notes. A new or changed song is looked up in music before any transaction is opened:
+a slow music service must never hold a database lock."""
 
 import logging
 import threading
@@ -20,8 +16,8 @@ logger = logging.getLogger(__name__)
 
 
 def note_song_resolve(*, cancion: str) -> tuple[dict, tuple[str, ...]]:
-    """What to store for a new ``cancion`` now: looked up (sync) or left for the runner (async/off);
-    and the providers music said failed when its answer was "incompleta"."""
+    """The columns to store for a new ``cancion`` (looked up in sync mode, else left pending for
+    the runner), and the providers music named as failed on an "incompleta" answer."""
     fields = {**enrichment_fields(Enrichment.PENDING, None), "enrich_attempts": 0}
     if settings.ENRICHMENT_MODE != "sync":
         return fields, ()
@@ -36,10 +32,9 @@ _sqlite_writer = threading.RLock()
 def write_transaction(*, atomic: bool = True):
     """An atomic block for a write; on SQLite a process's threads first queue for their turn.
 
-    SQLite has one writer at a time, and a writer that finds the lock taken retries with sleeps
-    growing to 100 ms, in no order: with 16 threads writing, some waited over a second
-    (scripts/bench p99). Queued here they wait only for the write in front of them, and SQLite
-    arbitrates just between processes. ``atomic=False`` is for a single statement, atomic by itself.
+    SQLite's busy handler retries with sleeps growing to 100 ms, in no order: with 16 threads
+    writing some waited over a second (scripts/bench p99). Queued here they wait only for the write
+    in front of them. ``atomic=False`` is for a single statement, atomic by itself.
     """
     block = transaction.atomic() if atomic else nullcontext()
     if connection.vendor == "sqlite":
@@ -53,25 +48,15 @@ def write_transaction(*, atomic: bool = True):
 def note_create(
     *, user, cancion: str, texto: str = "", resolved: tuple[dict, tuple[str, ...]] | None = None
 ) -> Note:
-    """A new note; its song is looked up here unless the caller did already (``resolved``, from
-    note_song_resolve: the idempotent create looks it up before its transaction)."""
+    """A new note; its song is looked up here unless the caller did already (``resolved``)."""
     fields, failed = resolved or note_song_resolve(cancion=cancion)
     note = Note(user=user, cancion=cancion, texto=texto, **fields)
     note.failed_providers = failed
     with write_transaction(atomic=False):  # one INSERT, or inside the caller's transaction
         note.save()
-    # Counted once the note is committed: inside the idempotent create's transaction it may still
-    # be rolled back (a key whose hold was lost).
+    # Counted once committed: the idempotent create's transaction may still roll it back.
     transaction.on_commit(lambda: NOTES_CREATED.labels(note.enriquecimiento).inc())
     logger.info("note created", extra={"note_id": note.pk, "enrichment": note.enriquecimiento})
-    return note
-
-
-def _note_save_changes(*, note: Note, fields: dict) -> Note:
-    for name, value in fields.items():
-        setattr(note, name, value)
-    with write_transaction():
-        note.save()
     return note
 
 
@@ -83,7 +68,12 @@ def note_update(*, note: Note, cancion: str | None = None, texto: str | None = N
         # A different song: what was found for the old one no longer applies.
         changes["cancion"] = cancion
         changes.update(note_song_resolve(cancion=cancion)[0])
-    return _note_save_changes(note=note, fields=changes) if changes else note
+    if changes:
+        for name, value in changes.items():
+            setattr(note, name, value)
+        with write_transaction():
+            note.save()
+    return note
 
 
 def note_delete(*, note: Note) -> None:

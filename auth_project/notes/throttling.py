@@ -1,11 +1,6 @@
-"""The per-user limit on note writes (scope "notes_write", NOTES_WRITE_RATE, default 30/min).
-
-Creating a note, or changing its song, may cost one Spotify search (through music_service), and
-Spotify's quota is shared by every user: a 429 from Spotify blocks lookups for all of them. So
-each account gets its own window for POST/PUT/PATCH on /notas and the landing page's form; reads
-and deletes cost no search and are not counted, nor is the replay of a completed Idempotency-Key
-(its original 201 again, no new note, no search). Counted by config/ratelimit.py.
-"""
+"""The per-user limit on note writes (NOTES_WRITE_RATE): each may cost a Spotify search, and Spotify's
+quota is shared by every user. Reads, deletes and the replay of a completed Idempotency-Key (no new
+note, no search) are not counted."""
 
 from config.throttling import RateLimitThrottle
 

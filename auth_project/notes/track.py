@@ -1,10 +1,5 @@
-"""What a note keeps of music_service's answer: a TRACK (musica_kit.track, the one definition of that
-shape) and who answered it (``fuente``).
-
-music_client reads an answer into a Song, notes.enrichment stores its STORED_FIELDS on the note
-(the Note model has a column of the same name for each), and the API shows them as ``foto``,
-``fuente`` and ``musica`` (notes.serializers derives MusicaSerializer from Song).
-"""
+"""What a note keeps of music's answer: a TRACK (musica_kit.track) and who answered it (``fuente``).
+The Note model has a column of the same name for each of STORED_FIELDS."""
 
 from dataclasses import dataclass, fields
 
@@ -20,7 +15,7 @@ class Song(Track):
     )
 
 
-# The song's columns on a note: all but the duration, which nothing shows.
+# All but the duration, which nothing shows.
 STORED_FIELDS = tuple(spec.name for spec in fields(Song) if spec.name != "duracion_ms")
 # Text columns are NOT NULL (""), link columns nullable; longer text than a column holds is cut.
 TEXT_FIELDS = ("titulo", "artista", "album")

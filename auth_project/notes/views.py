@@ -12,20 +12,19 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from config.schema import NOT_FOUND, UNAUTHORIZED, validation_error
-from musica_kit.schema import error_response, throttled_response
+from musica_kit.schema import error_example, error_response, throttled_response
 
 from .idempotency import HEADER as IDEMPOTENCY_HEADER
 from .idempotency import (
     REPLAYED_HEADER,
     KeyInUse,
     KeyReused,
-    Replay,
     idempotency_key_complete,
     idempotency_key_hold,
     idempotency_key_parse,
     idempotency_key_release,
 )
-from .models import Enrichment
+from .models import Enrichment, IdempotencyKey
 from .selectors import note_list
 from .serializers import NoteSerializer
 from .services import note_delete, note_song_resolve, write_transaction
@@ -40,11 +39,12 @@ NOT_FOUND_YET_NOTICE = (
     "La canción no está en las fuentes que respondieron: la nota está guardada y se volverá a buscar "
     "cuando respondan las que fallaron ({failed})."
 )
+WRITES_THROTTLED = "Demasiadas notas guardadas seguidas: cada una busca la canción en Spotify."
 
 
 def pending_notice(note) -> str | None:
-    """The 201's aviso for a note saved pendiente: music was unavailable, or (music named the
-    providers that failed) the song is not in the sources that answered."""
+    """The aviso of a note saved pendiente: music was unavailable, or the song is not in the
+    sources that answered (naming those that failed)."""
     if note.enriquecimiento != Enrichment.PENDING:
         return None
     if note.failed_providers:
@@ -52,33 +52,7 @@ def pending_notice(note) -> str | None:
     return PENDING_NOTICE
 
 
-_NoteCreated = inline_serializer(
-    "NoteCreated",
-    fields={
-        "mensaje": serializers.CharField(help_text=f"Siempre «{SAVED}»."),
-        "nota": NoteSerializer(help_text="La nota guardada."),
-        "aviso": serializers.CharField(
-            required=False,
-            help_text="Solo cuando la nota quedó `pendiente`: dice si music_service no estaba disponible "
-            "(la foto se añadirá sola más tarde) o si la canción no está en las fuentes que respondieron "
-            "y se volverá a buscar cuando respondan las que fallaron (las nombra).",
-        ),
-    },
-)
-WRITES_THROTTLED = "Demasiadas notas guardadas seguidas: cada una busca la canción en Spotify."
-_THROTTLED = throttled_response(
-    "Límite de escrituras por usuario (`NOTES_WRITE_RATE`, 30 por minuto por defecto) para crear "
-    "o cambiar notas; la cabecera `Retry-After` dice cuántos segundos esperar. Leer y borrar no cuentan.",
-    OpenApiExample(
-        "limitado",
-        value={
-            "error": f"{WRITES_THROTTLED} Se espera que esté disponible en 42 segundos.",
-            "detalle": {"reintentar_en_segundos": 42},
-        },
-        response_only=True,
-    ),
-)
-_NOTE_ID = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH, description="Id de la nota.")
+# OpenAPI: what drf-spectacular cannot infer (the 201's envelope, headers, errors) and examples.
 _NOTE_EXAMPLE = {
     "id": 7,
     "cancion": "Bohemian Rhapsody",
@@ -98,44 +72,17 @@ _NOTE_EXAMPLE = {
     "creada": "2026-11-28T10:00:00Z",
     "actualizada": "2026-11-28T10:00:00Z",
 }
-_IDEMPOTENCY_KEY = OpenApiParameter(
-    IDEMPOTENCY_HEADER,
-    OpenApiTypes.STR,
-    OpenApiParameter.HEADER,
-    required=False,
-    description="Opcional, recomendada al reintentar: una clave única por nota (p. ej. un UUID; 1–255 "
-    "caracteres ASCII imprimibles). Si la conexión se corta y repites la petición con la misma clave y el "
-    "mismo cuerpo en 24 h, recibes el 201 original (misma nota, sin crear otra). Cada usuario tiene sus "
-    "propias claves.",
+_PENDING_EXAMPLE = {**_NOTE_EXAMPLE, "foto": None, "musica": None, "enriquecimiento": "pendiente"}
+_THROTTLED = throttled_response(
+    "Límite de escrituras por usuario (`NOTES_WRITE_RATE`, 30 por minuto por defecto) para crear "
+    "o cambiar notas; la cabecera `Retry-After` dice cuántos segundos esperar. Leer y borrar no cuentan.",
+    error_example(
+        "limitado",
+        f"{WRITES_THROTTLED} Se espera que esté disponible en 42 segundos.",
+        {"reintentar_en_segundos": 42},
+    ),
 )
-_REPLAYED = OpenApiParameter(
-    REPLAYED_HEADER,
-    OpenApiTypes.STR,
-    OpenApiParameter.HEADER,
-    response=[201],
-    enum=["true"],
-    description="`true` cuando este 201 es la repetición de uno anterior con la misma `Idempotency-Key`.",
-)
-
-
-def _idempotency_error(description: str, exc) -> OpenApiResponse:
-    return error_response(
-        description,
-        OpenApiExample(
-            exc.default_code, value={"error": str(exc.default_detail), "detalle": {}}, response_only=True
-        ),
-    )
-
-
-_PENDING_EXAMPLE = {
-    **_NOTE_EXAMPLE,
-    "foto": None,
-    "musica": None,
-    "enriquecimiento": "pendiente",
-}
-
-
-# PUT and PATCH answer the same.
+_NOTE_ID = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH, description="Id de la nota.")
 _NOTE_CHANGED = {
     200: NoteSerializer,
     400: validation_error("cancion"),
@@ -143,6 +90,15 @@ _NOTE_CHANGED = {
     404: NOT_FOUND,
     429: _THROTTLED,
 }
+
+
+def _created_example(name: str, note: dict, aviso: str | None = None) -> OpenApiExample:
+    value = {"mensaje": SAVED, "nota": note, **({"aviso": aviso} if aviso else {})}
+    return OpenApiExample(name, value=value, response_only=True, status_codes=["201"])
+
+
+def _idempotency_error(description: str, exc) -> OpenApiResponse:
+    return error_response(description, error_example(exc.default_code, str(exc.default_detail)))
 
 
 @extend_schema_view(
@@ -161,9 +117,41 @@ _NOTE_CHANGED = {
         "mejor falla (el `aviso` nombra las que fallaron). Con `Idempotency-Key`, un reintento no crea "
         "una segunda nota: repite el 201 original (con `Idempotent-Replayed: true`); 409 si la primera "
         "petición sigue en curso, 422 si la clave ya se usó con otro cuerpo.",
-        parameters=[_IDEMPOTENCY_KEY, _REPLAYED],
+        parameters=[
+            OpenApiParameter(
+                IDEMPOTENCY_HEADER,
+                OpenApiTypes.STR,
+                OpenApiParameter.HEADER,
+                description="Opcional, recomendada al reintentar: una clave única por nota (p. ej. un "
+                "UUID; 1–255 caracteres ASCII imprimibles). Si la conexión se corta y repites la petición "
+                "con la misma clave y el mismo cuerpo en 24 h, recibes el 201 original (misma nota, sin "
+                "crear otra). Cada usuario tiene sus propias claves.",
+            ),
+            OpenApiParameter(
+                REPLAYED_HEADER,
+                OpenApiTypes.STR,
+                OpenApiParameter.HEADER,
+                response=[201],
+                enum=["true"],
+                description="`true` cuando este 201 es la repetición de uno anterior con la misma "
+                "`Idempotency-Key`.",
+            ),
+        ],
         responses={
-            201: _NoteCreated,
+            201: inline_serializer(
+                "NoteCreated",
+                fields={
+                    "mensaje": serializers.CharField(help_text=f"Siempre «{SAVED}»."),
+                    "nota": NoteSerializer(help_text="La nota guardada."),
+                    "aviso": serializers.CharField(
+                        required=False,
+                        help_text="Solo cuando la nota quedó `pendiente`: dice si music_service no estaba "
+                        "disponible (la foto se añadirá sola más tarde) o si la canción no está en las "
+                        "fuentes que respondieron y se volverá a buscar cuando respondan las que fallaron "
+                        "(las nombra).",
+                    ),
+                },
+            ),
             400: validation_error("cancion"),
             401: UNAUTHORIZED,
             409: _idempotency_error(
@@ -174,27 +162,12 @@ _NOTE_CHANGED = {
             429: _THROTTLED,
         },
         examples=[
-            OpenApiExample(
-                "con foto",
-                value={"mensaje": SAVED, "nota": _NOTE_EXAMPLE},
-                response_only=True,
-                status_codes=["201"],
-            ),
-            OpenApiExample(
-                "music no disponible",
-                value={"mensaje": SAVED, "nota": _PENDING_EXAMPLE, "aviso": PENDING_NOTICE},
-                response_only=True,
-                status_codes=["201"],
-            ),
-            OpenApiExample(
+            _created_example("con foto", _NOTE_EXAMPLE),
+            _created_example("music no disponible", _PENDING_EXAMPLE, PENDING_NOTICE),
+            _created_example(
                 "no está en las fuentes que respondieron",
-                value={
-                    "mensaje": SAVED,
-                    "nota": _PENDING_EXAMPLE,
-                    "aviso": NOT_FOUND_YET_NOTICE.format(failed="deezer"),
-                },
-                response_only=True,
-                status_codes=["201"],
+                _PENDING_EXAMPLE,
+                NOT_FOUND_YET_NOTICE.format(failed="deezer"),
             ),
             OpenApiExample(
                 "petición",
@@ -223,11 +196,7 @@ _NOTE_CHANGED = {
     destroy=extend_schema(
         summary="Borrar una nota",
         parameters=[_NOTE_ID],
-        responses={
-            204: OpenApiResponse(description="Borrada."),
-            401: UNAUTHORIZED,
-            404: NOT_FOUND,
-        },
+        responses={204: OpenApiResponse(description="Borrada."), 401: UNAUTHORIZED, 404: NOT_FOUND},
     ),
 )
 @extend_schema(tags=["notas"])
@@ -244,18 +213,17 @@ class NoteViewSet(viewsets.ModelViewSet):
         return note_list(user=self.request.user)
 
     def create(self, request, *args, **kwargs):
-        """Validate → hold the Idempotency-Key → look the song up, no transaction open → save the note
-        and complete the key in one transaction → answer (the design: notes/idempotency.py)."""
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         key = idempotency_key_parse(request.headers.get(IDEMPOTENCY_HEADER))
         if key is None:
             return Response(self._created_body(serializer, serializer.save()), status=201)
         held = idempotency_key_hold(user=request.user, key=key, data=request.data)  # 409/422 raised
-        if isinstance(held, Replay):
-            return Response(held.body, status=held.status, headers={REPLAYED_HEADER: "true"})
+        if held.status == IdempotencyKey.DONE:
+            replayed = {REPLAYED_HEADER: "true"}
+            return Response(held.response_body, status=held.response_status, headers=replayed)
         try:
-            resolved = note_song_resolve(cancion=serializer.validated_data["cancion"])
+            resolved = note_song_resolve(cancion=serializer.validated_data["cancion"])  # no transaction open
             with write_transaction():
                 note = serializer.save(resolved=resolved)
                 body = self._created_body(serializer, note)

@@ -43,7 +43,7 @@ def fresh_breaker(monkeypatch, settings):
     breaker = music_client.CircuitBreaker(
         threshold=settings.MUSIC_BREAKER_THRESHOLD, cooldown=settings.MUSIC_BREAKER_COOLDOWN
     )
-    monkeypatch.setattr(music_client, "_breaker", breaker)
+    monkeypatch.setattr(music_client, "breaker", breaker)
     return breaker
 
 

@@ -31,12 +31,15 @@ def test_changelist_shows_owner_song_cover_and_date(admin_client_, make_user):
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
 
 
-def test_changelist_filters_by_user_and_searches(admin_client_, make_user):
+def test_changelist_filters_by_user_and_source_and_searches(admin_client_, make_user):
     ana, bruno = make_user("ana"), make_user("bruno")
-    Note.objects.create(user=ana, cancion="Despacito")
-    Note.objects.create(user=bruno, cancion="Macarena")
+    Note.objects.create(user=ana, cancion="Despacito", fuente="offline", enriquecimiento=Enrichment.OK)
+    Note.objects.create(user=bruno, cancion="Macarena", fuente="deezer", enriquecimiento=Enrichment.OK)
     by_user = admin_client_.get(f"/admin/notes/note/?user__id__exact={bruno.id}").content.decode()
     assert "Macarena" in by_user and "Despacito" not in by_user
+    by_source = admin_client_.get("/admin/notes/note/?fuente__exact=deezer").content.decode()
+    assert "Macarena" in by_source and "Despacito" not in by_source
+    assert "column-fuente" in by_source
     searched = admin_client_.get("/admin/notes/note/?q=despa").content.decode()
     assert "Despacito" in searched and "Macarena" not in searched
 

@@ -1,34 +1,58 @@
-"""The landing page (GET /, notes/pages.py): Spanish, no CDN, strict CSP; for a session user their
-latest notes with covers and a form that saves through the API's serializer and service, under the
-same per-user write throttle and with CSRF protection."""
+"""The landing page (GET /, notes/pages.py): Spanish, no CDN, strict CSP. Its three forms (a note, a
+sign-up at POST /registro, a delete button at POST /borrar/<id>) take the API's own way, under the
+API's limits and CSRF protection, every error shown in Spanish on the page."""
 
 import re
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.test import Client
+from rest_framework.test import APIClient
 
-from notes import serializers as note_serializers
+from accounts import serializers as account_serializers
+from accounts.models import USERNAME_TAKEN
+from notes import pages
 from notes.models import Enrichment, Note
 from tests.support.csp import assert_inline_code_allowed, assert_strict_policy
+from tests.support.english import english_in, visible_text
 
 pytestmark = pytest.mark.django_db
 
-LINKS = ["/notas", "/admin/", "/api/docs", "/api/redoc"]
+User = get_user_model()
+PASSWORD = "Canciones-2026"
 
 
-def set_rate(settings, rate):
-    rates = {**settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "notes_write": rate}
+def set_rate(settings, scope, rate):
+    rates = {**settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], scope: rate}
     settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": rates}
 
 
-def html_page(client, path="/", status=200):
-    response = client.get(path)
+def html_page(response, status=200):
+    """The page, as HTML under its strict policy, with nothing English a person would read."""
     assert response.status_code == status, response.content[:300]
     assert response["Content-Type"].startswith("text/html")
-    policy = response["Content-Security-Policy"]
-    assert_strict_policy(policy, path)
-    assert_inline_code_allowed(response.content.decode(), policy, path)
-    return response.content.decode()
+    page, policy = response.content.decode(), response["Content-Security-Policy"]
+    assert_strict_policy(policy, response.wsgi_request.path)
+    assert_inline_code_allowed(page, policy, response.wsgi_request.path)
+    assert english_in(visible_text(page)) == []
+    return page
+
+
+def browser(user=None, csrf=False) -> Client:
+    client = Client(enforce_csrf_checks=csrf)
+    if user is not None:
+        client.force_login(user)
+    if csrf:  # the token, taken from the page's form as a browser would
+        page = client.get("/").content.decode()
+        client.csrf_token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    return client
+
+
+def signup(client, username, password=PASSWORD, password2=None, **extra):
+    repeated = password if password2 is None else password2
+    return client.post(
+        "/registro", {"username": username, "password": password, "password2": repeated, **extra}
+    )
 
 
 @pytest.fixture
@@ -38,61 +62,48 @@ def ana(make_user):
 
 @pytest.fixture
 def session(ana):
-    client = Client()
-    client.force_login(ana)
-    return client
+    return browser(ana)
 
 
-@pytest.fixture
-def csrf_session(ana):
-    """A browser-like client: CSRF checked, the token taken from the page's form."""
-    client = Client(enforce_csrf_checks=True)
-    client.force_login(ana)
-    page = client.get("/").content.decode()
-    client.csrf_token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
-    return client
-
-
-def test_anonymous_landing_page_is_spanish_html_with_links_and_a_login_link():
-    page = html_page(Client())
+def test_anonymous_page_is_spanish_with_links_and_a_sign_up_form():
+    page = html_page(Client().get("/"))
     assert '<html lang="es">' in page
     assert "Qué es esto" in page and "Iniciar sesión" in page
-    for link in LINKS:
+    for link in ["/notas", "/admin/", "/api/docs", "/api/redoc", "/api-auth/login/?next=/"]:
         assert f'href="{link}"' in page, link
-    assert 'href="/api-auth/login/?next=/"' in page
-    assert 'name="cancion"' not in page  # no form without a session
+    assert 'name="cancion"' not in page  # no note form without a session
     assert "<script" not in page and "style=" not in page
     assert re.search(r'<link rel="stylesheet" href="/static/notes/inicio[^"]*\.css">', page)
     assert "http://" not in page and "https://" not in page  # nothing from elsewhere
+    form = re.search(r'<form method="post" action="/registro".*?</form>', page, re.S).group(0)
+    for field in ('name="csrfmiddlewaretoken"', 'name="username"', 'name="password" ', 'name="password2"'):
+        assert field in form, field
+    assert "Crear cuenta" in form and "Repite la contraseña" in form
+    assert "POST /register" not in page  # a person signs up here, not in Swagger
 
 
-def test_head_works_and_other_methods_are_405(client):
+def test_head_works_other_methods_are_405_and_the_css_is_served(client):
     assert client.head("/").status_code == 200
     assert client.put("/").status_code == 405
     assert client.delete("/").status_code == 405
-
-
-def test_the_landing_css_file_is_served():
-    response = Client().get("/static/notes/inicio.css")
-    assert response.status_code == 200
-    assert b".lista-notas" in b"".join(response.streaming_content)
+    css = Client().get("/static/notes/inicio.css")
+    assert css.status_code == 200 and b".lista-notas" in b"".join(css.streaming_content)
 
 
 def test_logged_in_page_lists_my_latest_notes_with_covers_and_a_form(session, ana, make_user):
-    bruno = make_user("bruno")
-    Note.objects.create(user=bruno, cancion="Macarena", foto="data:image/svg+xml;base64,QlJVTk8=")
+    Note.objects.create(
+        user=make_user("bruno"), cancion="Macarena", foto="data:image/svg+xml;base64,QlJVTk8="
+    )
     for i in range(14):
         Note.objects.create(
             user=ana,
             cancion=f"Canción {i}",
-            texto=f"nota {i}",
             foto=f"data:image/svg+xml;base64,Q{i:03d}",
             enriquecimiento=Enrichment.OK,
             titulo=f"Título {i}",
-            artista="Queen",
         )
     Note.objects.create(user=ana, cancion="Sin portada aún")  # pendiente, no foto
-    page = html_page(session)
+    page = html_page(session.get("/"))
     assert "Hola, <strong>ana</strong>" in page and "Cerrar sesión" in page
     assert 'name="cancion"' in page and '<textarea id="id_texto" name="texto"' in page
     assert 'name="csrfmiddlewaretoken"' in page
@@ -103,22 +114,13 @@ def test_logged_in_page_lists_my_latest_notes_with_covers_and_a_form(session, an
     assert "Macarena" not in page and "QlJVTk8=" not in page  # only mine
 
 
-def test_form_post_creates_the_note_through_the_serializer_and_service(session, ana, music_up, monkeypatch):
-    calls = []
-    real = note_serializers.note_create
-
-    def spy(**kwargs):
-        calls.append(kwargs)
-        return real(**kwargs)
-
-    monkeypatch.setattr(note_serializers, "note_create", spy)
+def test_the_note_form_saves_the_trimmed_song_and_shows_its_cover(session, ana, music_up):
     response = session.post("/", {"cancion": "  Bohemian Rhapsody ", "texto": "En el coche"})
     assert response.status_code == 302 and response["Location"] == "/"
-    saved = [(c["user"], c["cancion"], c["texto"]) for c in calls]
-    assert saved == [(ana, "Bohemian Rhapsody", "En el coche")]
     note = Note.objects.get(user=ana)
+    assert (note.cancion, note.texto) == ("Bohemian Rhapsody", "En el coche")
     assert note.enriquecimiento == Enrichment.OK and note.foto.startswith("data:image/svg+xml")
-    page = html_page(session)
+    page = html_page(session.get("/"))
     assert "Guardado con éxito" in page
     assert f'<img class="portada" src="{note.foto}" alt="Portada de Bohemian Rhapsody"' in page
 
@@ -126,13 +128,13 @@ def test_form_post_creates_the_note_through_the_serializer_and_service(session, 
 def test_music_down_saves_pendiente_and_says_so(session, ana):
     assert session.post("/", {"cancion": "Queen"}).status_code == 302
     assert Note.objects.get(user=ana).enriquecimiento == Enrichment.PENDING
-    page = html_page(session)
+    page = html_page(session.get("/"))
     assert "Guardado con éxito" in page and "la foto se añadirá automáticamente" in page
 
 
-def test_a_song_missing_while_a_provider_fails_is_not_called_music_down(session, ana, music_incomplete):
+def test_a_song_missing_while_a_provider_fails_is_not_called_music_down(session, music_incomplete):
     assert session.post("/", {"cancion": "zzzz qqqq no existe"}).status_code == 302
-    page = html_page(session)
+    page = html_page(session.get("/"))
     assert "no está en las fuentes que respondieron" in page and "(deezer)" in page
     assert "no está disponible" not in page
 
@@ -146,57 +148,54 @@ def test_a_song_missing_while_a_provider_fails_is_not_called_music_down(session,
         ({"cancion": "Queen", "texto": "y" * 5001}, "texto", "no tenga más de 5000 caracteres."),
     ],
 )
-def test_invalid_form_is_400_with_the_spanish_error_and_nothing_is_saved(session, data, field, message):
-    response = session.post("/", data)
-    assert response.status_code == 400
-    page = response.content.decode()
+def test_invalid_note_form_is_400_with_the_spanish_error_and_nothing_is_saved(session, data, field, message):
+    page = html_page(session.post("/", data), 400)
     assert f'id="error_{field}"' in page and message in page
     assert Note.objects.count() == 0
 
 
 def test_html_in_a_note_is_escaped(session, ana):
     Note.objects.create(user=ana, cancion="<script>alert(1)</script>", texto="<b>hola</b>")
-    page = html_page(session)
+    page = html_page(session.get("/"))
     assert "<script>alert(1)" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "<b>hola</b>" not in page
 
 
-def test_csrf_token_is_required(csrf_session, ana):
-    refused = csrf_session.post("/", {"cancion": "Queen"})
-    assert refused.status_code == 403
-    assert Note.objects.count() == 0
-    accepted = csrf_session.post("/", {"cancion": "Queen", "csrfmiddlewaretoken": csrf_session.csrf_token})
-    assert accepted.status_code == 302
-    assert Note.objects.filter(user=ana).count() == 1
-
-
-def test_anonymous_post_goes_to_the_login_page_and_saves_nothing():
-    response = Client().post("/", {"cancion": "Queen"})
-    assert response.status_code == 302
-    assert response["Location"] == "/api-auth/login/?next=/"
-    assert Note.objects.count() == 0
-
-
-def test_the_notes_write_throttle_applies_to_the_form(session, ana, settings):
-    set_rate(settings, "2/min")
-    for song in ("Uno", "Dos"):
-        assert session.post("/", {"cancion": song}).status_code == 302
-    refused = session.post("/", {"cancion": "Tres", "texto": "se conserva"})
-    assert refused.status_code == 429
-    assert 1 <= int(refused["Retry-After"]) <= 60
-    page = refused.content.decode()
-    assert "Demasiadas notas guardadas seguidas" in page and "segundos" in page
-    assert 'value="Tres"' in page and ">se conserva</textarea>" in page  # what was typed is kept
+def test_every_form_needs_the_csrf_token(ana):
+    note = Note.objects.create(user=ana, cancion="Malamente")
+    client = browser(ana, csrf=True)
+    token = {"csrfmiddlewaretoken": client.csrf_token}
+    assert client.post("/", {"cancion": "Queen"}).status_code == 403
+    assert client.post(f"/borrar/{note.pk}").status_code == 403
+    assert list(Note.objects.values_list("cancion", flat=True)) == ["Malamente"]
+    assert client.post("/", {"cancion": "Queen", **token}).status_code == 302
     assert Note.objects.filter(user=ana).count() == 2
+    anonymous = browser(csrf=True)
+    assert signup(anonymous, "nuria").status_code == 403
+    assert not User.objects.filter(username="nuria").exists()
+    assert signup(anonymous, "nuria", csrfmiddlewaretoken=anonymous.csrf_token).status_code == 302
+    assert User.objects.filter(username="nuria").exists()
 
 
-def test_form_and_api_share_one_write_window(session, ana, client_for, settings):
-    set_rate(settings, "2/min")
+@pytest.mark.parametrize("path", ["/", "/borrar/{pk}"])
+def test_an_anonymous_post_goes_to_the_login_page_and_changes_nothing(ana, path):
+    note = Note.objects.create(user=ana, cancion="Malamente")
+    response = Client().post(path.format(pk=note.pk), {"cancion": "Queen"})
+    assert response.status_code == 302 and response["Location"] == "/api-auth/login/?next=/"
+    assert list(Note.objects.values_list("cancion", flat=True)) == ["Malamente"]
+
+
+def test_the_note_form_counts_in_the_api_s_write_window(session, ana, client_for, settings):
+    set_rate(settings, "notes_write", "2/min")
     api = client_for(ana)
     assert api.post("/notas", {"cancion": "Uno"}, format="json").status_code == 201
     assert session.post("/", {"cancion": "Dos"}).status_code == 302
     assert api.post("/notas", {"cancion": "Tres"}, format="json").status_code == 429
-    assert session.post("/", {"cancion": "Cuatro"}).status_code == 429
+    refused = session.post("/", {"cancion": "Cuatro", "texto": "se conserva"})
+    page = html_page(refused, 429)
+    assert 1 <= int(refused["Retry-After"]) <= 60
+    assert "Demasiadas notas guardadas seguidas" in page and "segundos" in page
+    assert 'value="Cuatro"' in page and ">se conserva</textarea>" in page  # what was typed is kept
     assert Note.objects.filter(user=ana).count() == 2
 
 
@@ -212,6 +211,106 @@ def test_form_and_api_share_one_write_window(session, ana, client_for, settings)
 def test_odd_bodies_are_400_never_500_and_save_nothing(ana, content_type, body):
     client = Client(raise_request_exception=False)
     client.force_login(ana)
-    response = client.generic("POST", "/", body, content_type=content_type)
-    assert response.status_code == 400
+    assert client.generic("POST", "/", body, content_type=content_type).status_code == 400
     assert Note.objects.count() == 0
+
+
+def test_sign_up_creates_the_user_as_register_does_and_logs_in():
+    client = Client()
+    response = signup(client, "ＬＵＣÍＡ")  # stored as /register stores it: NFKC
+    assert response.status_code == 302 and response["Location"] == "/"
+    user = User.objects.get(username="LUCÍA")
+    assert user.check_password(PASSWORD)
+    assert client.session["_auth_user_id"] == str(user.pk)
+    page = html_page(client.get("/"))
+    assert "Hola, <strong>LUCÍA</strong>" in page and pages.SIGNED_UP in page
+    assert 'name="cancion"' in page  # the note form: a session, as after logging in
+
+
+@pytest.mark.parametrize(
+    ("username", "password", "password2", "field", "message"),
+    [
+        ("ANA", PASSWORD, None, "username", USERNAME_TAKEN),  # "ana" exists
+        ("ana maría", PASSWORD, None, "username", "nombre de usuario válido"),
+        ("аna", PASSWORD, None, "username", "mezcla alfabetos"),  # a Cyrillic "а"
+        ("", PASSWORD, None, "username", "Este campo no puede estar en blanco."),
+        ("nuria", "12345678", None, "password", "Esta contraseña es demasiado común."),
+        ("nuria", "nuria123", None, "password", "demasiado similar a la de nombre de usuario."),
+        ("nuria", "corta", None, "password", "La contraseña es demasiado corta."),
+        ("nuria", PASSWORD, "Canciones-2027", "password2", pages.PASSWORDS_DIFFER),
+    ],
+)
+def test_invalid_sign_up_is_a_spanish_400_on_the_page_and_creates_nothing(
+    ana, username, password, password2, field, message
+):
+    client = Client()
+    page = html_page(signup(client, username, password, password2), 400)
+    error = re.search(rf'<p class="error-campo" id="error_{field}">(.*?)</p>', page, re.S)
+    assert error and message in error.group(1).replace("&quot;", '"'), page
+    assert f'aria-describedby="error_{field}"' in page
+    assert f'value="{username}"' in page  # the name is kept
+    assert f'value="{password}"' not in page  # a password is never sent back
+    assert list(User.objects.values_list("username", flat=True)) == ["ana"]
+    assert "_auth_user_id" not in client.session
+
+
+def test_a_name_taken_between_the_check_and_the_insert_is_the_same_400(monkeypatch, make_user):
+    monkeypatch.setattr(account_serializers, "username_taken", lambda **kwargs: False)
+    make_user("rosa")
+    assert USERNAME_TAKEN in html_page(signup(Client(), "Rosa"), 400)
+    assert User.objects.count() == 1
+
+
+def test_page_and_api_sign_ups_share_one_register_window(settings):
+    set_rate(settings, "register", "2/hour")
+    api = APIClient()
+    body = {"username": "uno", "password": PASSWORD}
+    assert api.post("/register", body, format="json").status_code == 201
+    assert signup(Client(), "dos").status_code == 302
+    assert api.post("/register", {**body, "username": "tres"}, format="json").status_code == 429
+    refused = signup(Client(), "cuatro")
+    page = html_page(refused, 429)
+    seconds = int(refused["Retry-After"])
+    assert 1 <= seconds <= 3600
+    assert f"{pages.SIGNUPS_THROTTLED} Vuelve a intentarlo en {seconds} segundos." in page
+    assert 'value="cuatro"' in page
+    assert sorted(User.objects.values_list("username", flat=True)) == ["dos", "uno"]
+
+
+def test_an_invalid_page_sign_up_counts_in_the_window_too(settings):
+    set_rate(settings, "register", "1/hour")
+    assert signup(Client(), "nuria", "12345678").status_code == 400
+    api = APIClient().post("/register", {"username": "uno", "password": PASSWORD}, format="json")
+    assert api.status_code == 429
+
+
+def test_get_of_either_form_url_goes_back_to_the_page(session, ana):
+    note = Note.objects.create(user=ana, cancion="Malamente")
+    assert session.get("/registro")["Location"] == "/"
+    assert session.get(f"/borrar/{note.pk}")["Location"] == "/"
+    assert Note.objects.filter(pk=note.pk).exists()
+
+
+def test_the_delete_button_removes_my_note(session, ana):
+    mine = Note.objects.create(user=ana, cancion="Malamente")
+    kept = Note.objects.create(user=ana, cancion="Billie Jean")
+    page = html_page(session.get("/"))
+    assert f'<form method="post" action="/borrar/{mine.pk}" class="borrar">' in page
+    assert "Borrar la nota «Malamente»" in page
+    response = session.post(f"/borrar/{mine.pk}")
+    assert response.status_code == 302 and response["Location"] == "/"
+    assert list(Note.objects.values_list("pk", flat=True)) == [kept.pk]
+    page = html_page(session.get("/"))
+    assert pages.DELETED in page and "Malamente" not in page and "Billie Jean" in page
+
+
+def test_someone_elses_note_is_the_same_spanish_404_as_a_missing_one_and_stays(session, make_user):
+    his = Note.objects.create(user=make_user("bruno"), cancion="Macarena")
+    answers = []
+    for note_id in (his.pk, his.pk + 1000):
+        for method in (session.post, session.get):
+            response = method(f"/borrar/{note_id}")
+            assert response.status_code == 404
+            answers.append((response["Content-Type"], response.json()))
+    assert answers == [("application/json", {"error": "Recurso no encontrado.", "detalle": {}})] * 4
+    assert Note.objects.filter(pk=his.pk).exists()

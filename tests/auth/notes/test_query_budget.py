@@ -1,4 +1,4 @@
-"""The SQL a note costs, pinned (issue 14): a query added to the hot path fails here, not in a bench.
+"""The SQL a note costs: a query added to the hot path fails here, not in a bench.
 
 Real JWT authentication (not force_authenticate), as scripts/bench's scenario 3 (POST /notas with
 ENRICHMENT_MODE=off) and scenario 5 (GET /notas) send it. Counts hold on SQLite and PostgreSQL.
@@ -10,7 +10,6 @@ from rest_framework_simplejwt.tokens import AccessToken
 
 from config import ratelimit
 from notes.models import Note
-from notes.serializers import NoteSerializer
 
 pytestmark = pytest.mark.django_db
 
@@ -42,9 +41,8 @@ def test_post_notas_is_the_user_the_write_limit_and_one_insert(bearer, django_as
 def test_post_notas_with_an_idempotency_key_stays_within_its_budget(bearer, django_assert_num_queries):
     _, client = bearer
     # The user; is the key a completed one (a replay is not counted)? the write limit's upsert;
-    # the claim's transaction (purge expired keys, look the key up, insert it inside a savepoint
-    # that settles a race); then the note and the completed key in one transaction.
-    # (Inside the test's own transaction each BEGIN/COMMIT is a SAVEPOINT/RELEASE.)
+    # the hold's transaction (purge expired keys, look the key up, insert it inside a savepoint);
+    # then the note and the completed key in one transaction.
     with django_assert_num_queries(14):
         response = client.post("/notas", {"cancion": "Queen"}, format="json", HTTP_IDEMPOTENCY_KEY="k-1")
     assert response.status_code == 201, response.content
@@ -58,25 +56,3 @@ def test_get_notas_is_the_user_the_count_and_the_page(bearer, django_assert_num_
     with django_assert_num_queries(3):
         response = client.get("/notas")
     assert response.status_code == 200 and len(response.json()["results"]) == 20
-
-
-def test_each_serializer_gets_its_own_fields_though_they_are_built_once():
-    one, two = NoteSerializer(), NoteSerializer()
-    assert (
-        set(one.fields)
-        == set(two.fields)
-        == {
-            "id",
-            "cancion",
-            "texto",
-            "foto",
-            "fuente",
-            "musica",
-            "enriquecimiento",
-            "creada",
-            "actualizada",
-        }
-    )
-    assert one.fields["cancion"] is not two.fields["cancion"]
-    assert one.fields["cancion"].parent is one and two.fields["cancion"].parent is two
-    assert one.fields["musica"] is not two.fields["musica"]

@@ -22,8 +22,6 @@ def client(client_for, ana):
         ({"cancion": ""}, "cancion"),
         ({"cancion": "   "}, "cancion"),
         ({"cancion": "x" * 201}, "cancion"),
-        ({"cancion": 12}, "cancion"),  # a number is not a song (DRF's CharField would store "12")
-        ({"cancion": ["a"]}, "cancion"),
         ({"cancion": "Queen", "texto": "x" * 5001}, "texto"),
     ],
 )
@@ -74,13 +72,6 @@ def test_form_posts_are_strings_and_still_work(client, ana):
     assert note.texto == "3"
 
 
-def test_malformed_json_is_400_json(client):
-    response = client.post("/notas", "{bad", content_type="application/json")
-    assert response.status_code == 400
-    assert response["Content-Type"] == "application/json"
-    assert Note.objects.count() == 0
-
-
 def test_cancion_is_trimmed_and_200_chars_fit(client):
     response = client.post("/notas", {"cancion": "  " + "a" * 200 + "  "}, format="json")
     assert response.status_code == 201
@@ -117,16 +108,6 @@ def test_a_song_missing_while_a_provider_fails_says_so_and_names_it(client, musi
     assert found["nota"]["enriquecimiento"] == "ok" and "aviso" not in found
 
 
-def test_with_music_up_the_offline_cover_is_stored(client, music_up):
-    response = client.post("/notas", {"cancion": "Bohemian Rhapsody"}, format="json")
-    assert response.status_code == 201
-    nota = response.json()["nota"]
-    assert nota["enriquecimiento"] == "ok"
-    assert nota["foto"].startswith("data:image/svg+xml")
-    assert nota["musica"]["artista"] == "Queen"
-    assert Note.objects.get().foto == nota["foto"]
-
-
 @pytest.mark.parametrize("note_id", ["999999", "abc", "1.5", "-1"])
 def test_unknown_note_is_json_404(client, note_id):
     response = client.get(f"/notas/{note_id}")
@@ -146,21 +127,6 @@ def test_list_is_owner_scoped_newest_first_and_paginated(client, ana, make_user)
     assert client.get("/notas?page_size=5").json()["results"][0]["id"] == ids[-1]
 
 
-def test_list_query_count_does_not_grow_with_the_page(client, ana, django_assert_num_queries):
-    for i in range(30):
-        Note.objects.create(user=ana, cancion=f"c{i}")
-    with django_assert_num_queries(2):  # count + page
-        client.get("/notas?page_size=5")
-    with django_assert_num_queries(2):
-        client.get("/notas?page_size=30")
-
-
-def test_unauthenticated_list_is_401(db):
-    from rest_framework.test import APIClient
-
-    assert APIClient().get("/notas").status_code == 401
-
-
 def test_put_replaces_and_patch_updates(client, ana):
     note = Note.objects.create(user=ana, cancion="vieja", texto="t")
     response = client.put(f"/notas/{note.id}", {"cancion": "vieja", "texto": "nuevo"}, format="json")
@@ -170,9 +136,3 @@ def test_put_replaces_and_patch_updates(client, ana):
     assert response.status_code == 200
     note.refresh_from_db()
     assert note.texto == ""
-
-
-def test_unknown_method_is_json_405(client):
-    response = client.generic("TRACE", "/notas")
-    assert response.status_code == 405
-    assert response.json()["error"]

@@ -40,7 +40,6 @@ class Command(BaseCommand):
         purged_at = None
         while True:
             if purged_at is None or time.monotonic() - purged_at >= PURGE_EVERY:
-                # Housekeeping beside the enrichment: expired Idempotency-Keys (notes/idempotency.py).
                 if purged := idempotency_keys_purge():
                     logger.info("expired idempotency keys deleted", extra={"deleted": purged})
                 purged_at = time.monotonic()
@@ -61,7 +60,7 @@ class Command(BaseCommand):
         logger.info("enrich runner stopped")
 
     def serve_metrics(self) -> None:
-        """A taken port costs the runner its metrics, not its work (a warning says so)."""
+        """A taken port costs the runner its metrics, not its work."""
         port = settings.ENRICH_METRICS_PORT
         try:
             serve_metrics(port)

@@ -1,0 +1,238 @@
+"""The runner that retries pending notes (notes.enrichment): its queue always drains (never-tried
+first, then by the next attempt); only music being unavailable stops a pass; a song that keeps
+getting music's "incompleta" ends sin_resultados after ENRICH_GIVE_UP_AFTER and 5 such attempts.
+
+``music_incomplete`` is a real music_service whose better provider (Deezer) is unreachable; without
+a music fixture, MUSIC_SERVICE_URL points where nothing listens (music unavailable).
+"""
+
+import io
+import json
+import logging
+import threading
+from datetime import timedelta
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from musica_kit.request_context import JsonFormatter
+from notes import enrichment, music_client
+from notes.enrichment import notes_enrich_pending
+from notes.models import Enrichment, Note
+from notes.selectors import notes_due_for_enrichment
+from notes.services import note_update
+
+pytestmark = pytest.mark.django_db
+
+UNKNOWN = [f"zzzz qqqq desconocida {i}" for i in range(6)]  # in no catalog
+NOTHING = {"ok": 0, "sin_resultados": 0, "pendiente": 0, "skipped": 0}
+
+
+def pending(user, *songs, **bookkeeping) -> list[Note]:
+    return [Note.objects.create(user=user, cancion=song, **bookkeeping) for song in songs]
+
+
+def reloaded(note: Note) -> Note:
+    note.refresh_from_db()
+    return note
+
+
+@pytest.mark.django_db(transaction=True)  # real commits, as a deployed runner's
+def test_a_pass_looks_notes_up_concurrently_and_fills_them_all(make_user, settings, music_up, monkeypatch):
+    settings.ENRICH_CONCURRENCY = 3
+    notes = pending(make_user(), *(f"Queen {i}" for i in range(7)))
+    # The first two lookups wait for each other: one at a time, the barrier would break (timeout).
+    meet = threading.Barrier(2, timeout=10)
+    calls, in_flight, most = [], [0], [0]
+    lock = threading.Lock()
+    real_find_song = music_client.find_song
+
+    def find_song(query):
+        with lock:
+            calls.append(query)
+            first_two = len(calls) <= 2
+            in_flight[0] += 1
+            most[0] = max(most[0], in_flight[0])
+        try:
+            if first_two:
+                meet.wait()
+            return real_find_song(query)
+        finally:
+            with lock:
+                in_flight[0] -= 1
+
+    monkeypatch.setattr(music_client, "find_song", find_song)
+
+    counts = notes_enrich_pending()
+
+    assert not meet.broken
+    assert 2 <= most[0] <= 3  # concurrent, and never more than ENRICH_CONCURRENCY
+    assert sorted(calls) == sorted(note.cancion for note in notes)  # each note looked up once
+    assert counts["ok"] + counts["sin_resultados"] == 7
+    assert counts["pendiente"] == counts["skipped"] == 0
+    assert not Note.objects.filter(enriquecimiento=Enrichment.PENDING).exists()
+    assert notes_enrich_pending() == NOTHING  # nothing left: a second pass does nothing
+
+
+@pytest.mark.django_db(transaction=True)
+def test_music_down_stops_a_pass_after_the_lookups_in_flight(make_user, settings):
+    settings.ENRICH_CONCURRENCY = 3
+    pending(make_user(), *(f"Queen {i}" for i in range(10)))
+
+    counts = notes_enrich_pending()
+
+    assert 1 <= counts["pendiente"] <= 3  # at most one lookup per thread, then the pass stops
+    tried = Note.objects.filter(next_enrich_at__gt=timezone.now())  # backed off
+    assert tried.count() == counts["pendiente"]
+    assert not Note.objects.exclude(enrich_attempts=0).exists()  # music down: no attempt counted
+    # The rest is left for the next pass, due as it was.
+    assert notes_due_for_enrichment().count() == 10 - counts["pendiente"]
+    assert Note.objects.filter(enriquecimiento=Enrichment.PENDING).count() == 10
+
+
+def test_due_notes_come_never_tried_first_then_by_their_next_attempt(make_user, music_up):
+    user, now = make_user(), timezone.now()
+    # Created oldest first: creation order is not the queue's order.
+    pending(user, "zzzz late", next_enrich_at=now - timedelta(seconds=5))
+    pending(user, "zzzz early", next_enrich_at=now - timedelta(minutes=5))
+    pending(user, "zzzz fresh 1", "zzzz fresh 2")
+    pending(user, "zzzz backing off", next_enrich_at=now + timedelta(minutes=1))
+    pending(user, "zzzz done", enriquecimiento=Enrichment.NO_RESULTS)
+    due = ["zzzz fresh 1", "zzzz fresh 2", "zzzz early", "zzzz late"]
+    assert [note.cancion for note in notes_due_for_enrichment()] == due
+
+    notes_enrich_pending(limit=3)  # a pass takes the first three of the queue, in its order
+    still_pending = Note.objects.filter(enriquecimiento=Enrichment.PENDING).values_list("cancion", flat=True)
+    assert sorted(still_pending) == ["zzzz backing off", "zzzz late"]
+
+
+def test_a_note_leased_by_another_runner_is_not_taken_and_none_is_enriched_twice(make_user, music_up):
+    (note,) = pending(make_user(), "Queen", next_enrich_at=timezone.now() + timedelta(seconds=30))
+    assert notes_enrich_pending() == NOTHING  # another runner holds the lease
+    Note.objects.filter(pk=note.pk).update(next_enrich_at=timezone.now() - timedelta(seconds=1))
+    assert notes_enrich_pending() == {**NOTHING, "ok": 1}
+    assert notes_enrich_pending() == NOTHING
+
+
+@pytest.mark.django_db(transaction=True)  # the owner's edit comes from the runner's lookup thread
+def test_an_edit_during_enrichment_wins(make_user, music_up, monkeypatch):
+    (note,) = pending(make_user(), "Queen")
+    real_look_up = enrichment.song_look_up
+
+    def look_up_then_user_edits(cancion):
+        result = real_look_up(cancion)
+        Note.objects.filter(pk=note.pk).update(cancion="Despacito")  # the owner edits meanwhile
+        return result
+
+    monkeypatch.setattr(enrichment, "song_look_up", look_up_then_user_edits)
+    assert notes_enrich_pending() == {**NOTHING, "skipped": 1}
+    note = reloaded(note)
+    assert note.cancion == "Despacito"
+    assert note.enriquecimiento == Enrichment.PENDING  # Queen's photo was not written on Despacito
+
+
+def test_an_incompleta_miss_never_stops_a_pass(make_user, settings, music_incomplete):
+    settings.ENRICH_CONCURRENCY = 1  # one lookup at a time: any stop would show at once
+    user = make_user()
+    unknown = pending(user, *UNKNOWN)  # first in the queue
+    known = pending(user, "Bohemian Rhapsody", "Despacito")
+
+    counts = notes_enrich_pending()
+
+    assert counts == {"ok": 2, "sin_resultados": 0, "pendiente": len(UNKNOWN), "skipped": 0}
+    assert {reloaded(note).enriquecimiento for note in known} == {Enrichment.OK}
+    for note in map(reloaded, unknown):
+        assert note.enriquecimiento == Enrichment.PENDING
+        assert note.enrich_attempts == 1 and note.incomplete_since is not None  # the clock started
+        assert note.next_enrich_at is not None
+
+
+def test_a_song_nobody_has_ends_sin_resultados_after_the_give_up_time_and_5_attempts(
+    make_user, settings, music_incomplete
+):
+    settings.ENRICH_GIVE_UP_AFTER = 3600
+    user, now = make_user(), timezone.now()
+    long_ago, lately = now - timedelta(hours=2), now - timedelta(minutes=10)
+    (enough,) = pending(user, UNKNOWN[0], enrich_attempts=4, incomplete_since=long_ago)
+    (too_few,) = pending(user, UNKNOWN[1], enrich_attempts=3, incomplete_since=long_ago)
+    (too_soon,) = pending(user, UNKNOWN[2], enrich_attempts=30, incomplete_since=lately)
+    (first,) = pending(user, UNKNOWN[3])
+
+    counts = notes_enrich_pending()
+
+    assert counts == {"ok": 0, "sin_resultados": 1, "pendiente": 3, "skipped": 0}
+    assert reloaded(enough).enriquecimiento == Enrichment.NO_RESULTS  # 5th attempt, 2 h after the first
+    assert (enough.enrich_attempts, enough.next_enrich_at, enough.incomplete_since) == (5, None, None)
+    for note, attempts, since in [(too_few, 4, long_ago), (too_soon, 31, lately)]:
+        note = reloaded(note)
+        assert note.enriquecimiento == Enrichment.PENDING
+        assert (note.enrich_attempts, note.incomplete_since) == (attempts, since)  # the clock kept
+    first = reloaded(first)
+    assert first.enrich_attempts == 1 and first.incomplete_since >= now
+
+
+def test_attempts_while_music_is_unavailable_neither_count_nor_move_the_clock(make_user, settings):
+    settings.ENRICH_GIVE_UP_AFTER = 3600
+    long_ago = timezone.now() - timedelta(hours=2)
+    (note,) = pending(make_user(), UNKNOWN[0], enrich_attempts=4, incomplete_since=long_ago)
+    for _ in range(3):  # music down (nothing listens at MUSIC_SERVICE_URL)
+        Note.objects.filter(pk=note.pk).update(next_enrich_at=None)  # due again at once
+        assert notes_enrich_pending()["pendiente"] == 1
+    note = reloaded(note)
+    assert note.enriquecimiento == Enrichment.PENDING
+    assert (note.enrich_attempts, note.incomplete_since) == (4, long_ago)
+
+
+def test_editing_the_song_starts_the_clock_over(make_user, settings, music_incomplete):
+    settings.ENRICH_GIVE_UP_AFTER = 3600
+    long_ago = timezone.now() - timedelta(hours=2)
+    (note,) = pending(make_user(), UNKNOWN[0], enrich_attempts=9, incomplete_since=long_ago)
+    note = reloaded(note_update(note=note, cancion=UNKNOWN[1]))  # looked up at once: incompleta again
+    assert note.enriquecimiento == Enrichment.PENDING
+    assert note.enrich_attempts == 1 and note.incomplete_since > long_ago  # a new clock for the new song
+
+    settings.ENRICHMENT_MODE = "async"  # not looked up: the bookkeeping just starts from nothing
+    note = reloaded(note_update(note=note, cancion=UNKNOWN[2]))
+    assert (note.enrich_attempts, note.incomplete_since, note.next_enrich_at) == (0, None, None)
+
+
+@pytest.fixture
+def json_lines():
+    """What the service would print: every line of the root logger, through the project's formatter."""
+    stream, root = io.StringIO(), logging.getLogger()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(JsonFormatter(service="auth"))
+    level = root.level
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+    try:
+        yield lambda: [json.loads(line) for line in stream.getvalue().splitlines()]
+    finally:
+        root.removeHandler(handler)
+        root.setLevel(level)
+
+
+def test_every_line_of_an_attempt_carries_its_request_id_and_the_pass_line_none(
+    make_user, settings, music_incomplete, json_lines
+):
+    settings.ENRICH_CONCURRENCY = 2
+    user = make_user()
+    unknown = pending(user, *UNKNOWN[:3])
+    (known,) = pending(user, "Despacito")
+
+    call_command("enrich_pending", stdout=io.StringIO())
+
+    lines = json_lines()
+    attempts = [line for line in lines if line["logger"] in ("notes.enrichment", "notes.music_client")]
+    ids = {line["note_id"]: line["request_id"] for line in attempts if line["message"] == "note enrichment"}
+    assert sorted(ids) == sorted(note.pk for note in [*unknown, known])
+    assert all(request_id.startswith(f"enrich-{pk}-") for pk, request_id in ids.items())
+    # music_client's lines (one per incompleta answer) are under the id of the attempt they belong to.
+    incomplete = [line for line in attempts if line["message"] == "music answer incomplete"]
+    assert sorted(line["request_id"] for line in incomplete) == sorted(ids[note.pk] for note in unknown)
+    assert all(line["failed"] == ["deezer"] for line in incomplete)
+    # The pass's own summary belongs to no request: no request_id key at all (not null).
+    (summary,) = [line for line in lines if line["message"] == "enrich pass"]
+    assert "request_id" not in summary
+    assert (summary["ok"], summary["pendiente"]) == (1, 3)
