@@ -1,8 +1,6 @@
 """What the container suites (tests/docker, tests/swarm) share: commands with a deadline, docker's
 view of containers, JSON over HTTP(S) through a stack's published port, and a user of a stack.
-
-Standard library only: scripts/test-docker runs tests/docker/stack.py as a script before pytest.
-"""
+Standard library only: scripts/test-docker runs tests/docker/stack.py as a script before pytest."""
 
 from __future__ import annotations
 
@@ -74,8 +72,8 @@ def searches(container: str) -> int:
 
 
 def wait_healthy(labels: list[str], count: int, *, timeout: float, details=lambda: "") -> list[str]:
-    """Wait until ``count`` containers with these labels are healthy (or running, without a
-    healthcheck); returns their IDs."""
+    """The IDs of ``count`` containers with these labels once they are healthy (or running, if they
+    have no healthcheck)."""
     seen: list[str] = []
 
     def ready() -> list[str] | None:

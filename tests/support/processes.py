@@ -67,16 +67,9 @@ class ServiceProcess:
     """One service (gunicorn, or any command) started from its project folder."""
 
     def __init__(
-        self,
-        name: str,
-        project: str,
-        env: dict,
-        log_dir: Path,
-        *,
-        port: int | None = None,
-        command: list[str] | None = None,
-        health_path: str | None = "/health",
-    ):
+        self, name: str, project: str, env: dict, log_dir: Path, *, port: int | None = None,
+        command: list[str] | None = None, health_path: str | None = "/health",
+    ):  # fmt: skip
         self.name = name
         self.cwd = ROOT / project
         self.port = port or free_port()
