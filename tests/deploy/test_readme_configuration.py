@@ -118,18 +118,13 @@ NOT_PATHS = {"notas.db", "gunicorn.conf.py", "manage.py", "schema.yaml", "pytest
 
 
 def named_paths(readme: str) -> set[str]:
-    text = (ROOT / readme).read_text()
     found = set()
-    for match in PATH.finditer(text):
-        if match.group(2):
-            found.add(match.group(2).rstrip("/"))
-            continue
-        candidate = match.group(1).rstrip("/")
-        if not PATH_LIKE.match(match.group(1)) or candidate in NOT_PATHS:
-            continue
-        if candidate.split("/")[0] in URL_PATHS or candidate.split("/")[0].isdigit():
-            continue  # a URL path, or a rate such as 10/min
-        found.add(candidate)
+    for quoted, link in PATH.findall((ROOT / readme).read_text()):
+        path = (link or quoted).rstrip("/")
+        first = path.split("/")[0]
+        url_or_rate = first in URL_PATHS or first.isdigit()  # /notas/..., 10/min
+        if link or (PATH_LIKE.match(quoted) and path not in NOT_PATHS and not url_or_rate):
+            found.add(path)
     return found
 
 

@@ -122,16 +122,10 @@ def deny_list() -> tuple[str, ...]:
     templates = sorted((drf / "templates").rglob("*.html"))
     messages += _template_texts([*templates, drf / "templatetags/rest_framework.py"])
 
-    spanish_catalogues = [
-        django / "conf/locale/es/LC_MESSAGES/django.mo",
-        django / "contrib/admin/locale/es/LC_MESSAGES/django.mo",
-        django / "contrib/auth/locale/es/LC_MESSAGES/django.mo",
-        drf / "locale/es/LC_MESSAGES/django.mo",
-        jwt / "locale/es/LC_MESSAGES/django.mo",
-    ]
-    spanish = "\n".join(
-        value for path in spanish_catalogues for key, value in _mo_catalog(path).items() if key != ""
-    ).lower()  # key "": the header
+    folders = [django / "conf", django / "contrib/admin", django / "contrib/auth", drf, jwt]
+    catalogues = [_mo_catalog(folder / "locale/es/LC_MESSAGES/django.mo") for folder in folders]
+    # Every translation (the key "" is the catalogue's header).
+    spanish = "\n".join(v for catalogue in catalogues for k, v in catalogue.items() if k != "").lower()
     pieces = {p for m in messages if m for p in _pieces(m)}
     return tuple(sorted(p for p in pieces if p.lower() not in spanish))
 
