@@ -1,9 +1,6 @@
-"""The compose stack the container tests drive (docker-compose.yml + docker-compose.test.yml).
-
-tests/docker/conftest.py brings it up once per session and down at the end; ``scripts/test-docker``
-runs this file to build the images in their own visible step before pytest:
-
-    python3 tests/docker/stack.py build
+"""The compose stack the container tests drive (docker-compose.yml + docker-compose.test.yml), up
+once per session (conftest.py); ``python3 tests/docker/stack.py build`` builds its images, the step
+scripts/test-docker runs before pytest.
 
 Settings (environment): MUSICA_TEST_PYTHON_IMAGE (else PYTHON_IMAGE, else python:3.12-slim),
 MUSICA_TEST_PROJECT (musicatest), MUSICA_TEST_AUTH_PORT (a free port), MUSICA_COMPOSE (the compose

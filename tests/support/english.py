@@ -151,7 +151,8 @@ class _Visible(HTMLParser):
         self._hidden = 0
 
     def handle_starttag(self, tag, attrs):
-        self._hidden += tag in self.HIDDEN
+        if tag in self.HIDDEN:
+            self._hidden += 1
         button = tag in ("input", "button") and dict(attrs).get("type") in ("submit", "button", "reset")
         for name, value in attrs:  # a form's value is its data (a song title), a button's its caption
             if value and (name in self.SHOWN or (name == "value" and button)):
