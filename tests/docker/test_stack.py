@@ -92,7 +92,8 @@ def test_music_is_not_published_to_the_host(stack):
 @pytest.mark.parametrize("service", ["auth_service", "music_service"])
 def test_check_deploy_reports_no_error_inside_the_container(stack, service):
     """manage.py check --deploy inside the auth (and music) containers reports no error."""
-    result = stack.run("exec", "-T", service, "python", "manage.py", "check", "--deploy", check=False)
+    command = ["exec", "-T", service, "python", "manage.py", "check", "--deploy"]
+    result = stack.run(*command, check=False, timeout=120)
     output = result.stdout + result.stderr
     warnings = sorted(set(re.findall(r"\((\w+\.W\d+)\)", output)))
     engine.log(f"{service} check --deploy: exit {result.returncode}, warnings {warnings}")
