@@ -7,33 +7,8 @@ The fixture is a trimmed real run (tests/bench/data/bench-before.json: a few sce
 
 import copy
 import json
-import os
-import struct
-import subprocess
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-BEFORE = Path(__file__).with_name("data") / "bench-before.json"
-PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-
-
-def bench(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [str(ROOT / "scripts" / "bench"), *args],
-        cwd=ROOT,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-        capture_output=True,
-        text=True,
-        timeout=90,
-    )
-
-
-def png_size(path: Path) -> tuple[int, int]:
-    """Width and height from the PNG's IHDR chunk, after checking the signature."""
-    data = path.read_bytes()
-    assert data[:8] == PNG_SIGNATURE, data[:16]
-    assert data[12:16] == b"IHDR", data[:32]
-    return struct.unpack(">II", data[16:24])
+from tests.bench.scripts_bench import BEFORE, bench, png_size
 
 
 def after_from(before: dict) -> dict:
@@ -91,11 +66,7 @@ def test_chart_refuses_bad_input_in_one_line(tmp_path):
     not_json, no_runs = tmp_path / "not.json", tmp_path / "empty.json"
     not_json.write_text("<html>")
     no_runs.write_text(json.dumps({"runs": []}))
-    cases = (
-        (tmp_path / "missing.json", "cannot read it"),
-        (not_json, "not JSON"),
-        (no_runs, "no runs"),
-    )
+    cases = ((tmp_path / "missing.json", "cannot read it"), (not_json, "not JSON"), (no_runs, "no runs"))
     for before, message in cases:
         out = tmp_path / "never.png"
         done = bench("--chart", str(before), str(BEFORE), "--chart-out", str(out))

@@ -1,9 +1,9 @@
 """Prints, as JSON, every environment variable a project reads while it starts, with its default.
 
-Run in a project's folder (auth_project/ or music_project/) with the environment to read. Loads the
-settings as Django does (``django.setup()``, then the URLconf) and runs ``gunicorn.conf.py``, while
-musica_kit.env's helpers record the name and default they are called with and ``os.environ`` records
-reads made directly by the project's or the kit's own code (a default of None: none given).
+Run in a project's folder with the environment to read: loads the settings as Django does
+(``django.setup()``, then the URLconf) and runs ``gunicorn.conf.py``, while musica_kit.env's helpers
+record the name and default they are called with, and ``os.environ`` the reads made directly by the
+project's or the kit's own code (a default of None: none given).
 """
 
 import inspect
@@ -30,9 +30,9 @@ def recording(helper):
         if not inside_helper:  # the helpers call each other: record the outer call only
             arguments = signature.bind(*args, **kwargs)
             arguments.apply_defaults()
-            required = "default" not in arguments.arguments
-            default = None if required else arguments.arguments["default"]
-            reads.append({"name": arguments.arguments["name"], "default": default, "required": required})
+            given = arguments.arguments
+            required = "default" not in given
+            reads.append({"name": given["name"], "default": given.get("default"), "required": required})
         inside_helper += 1
         try:
             return helper(*args, **kwargs)

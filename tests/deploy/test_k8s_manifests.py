@@ -3,18 +3,16 @@
 import shutil
 import subprocess
 import sys
-from pathlib import Path
 
+import pytest
 import yaml
 
-ROOT = Path(__file__).resolve().parents[2]
-VALIDATOR = ROOT / "scripts" / "lib" / "validate_k8s.py"
+from tests.support.project_settings import ROOT
 
 
-def validate(folder: Path) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, str(VALIDATOR), str(folder)], capture_output=True, text=True, timeout=120
-    )
+def validate(folder) -> subprocess.CompletedProcess:
+    command = [sys.executable, str(ROOT / "scripts" / "lib" / "validate_k8s.py"), str(folder)]
+    return subprocess.run(command, capture_output=True, text=True, timeout=120)
 
 
 def test_the_manifests_validate():
@@ -22,30 +20,19 @@ def test_the_manifests_validate():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def _break(tmp_path: Path, file: str, mutate) -> Path:
+@pytest.mark.parametrize(
+    ("kind", "change"),
+    [("Deployment", {"replicas": "two"}), ("Service", {"selector": {"app": "nobody"}})],
+    ids=["a_wrong_type", "a_selector_that_selects_nothing"],
+)
+def test_a_broken_copy_is_caught(tmp_path, kind, change):
     folder = tmp_path / "k8s"
     shutil.copytree(ROOT / "deploy" / "k8s", folder)
-    documents = list(yaml.safe_load_all((folder / file).read_text()))
-    mutate(documents)
-    (folder / file).write_text(yaml.safe_dump_all(documents))
-    return folder
-
-
-def test_a_wrong_type_is_caught(tmp_path):
-    def replicas_as_text(documents):
-        for document in documents:
-            if document and document.get("kind") == "Deployment":
-                document["spec"]["replicas"] = "two"
-
-    result = validate(_break(tmp_path, "music.yaml", replicas_as_text))
-    assert result.returncode != 0
-
-
-def test_a_selector_that_selects_nothing_is_caught(tmp_path):
-    def wrong_selector(documents):
-        for document in documents:
-            if document and document.get("kind") == "Service":
-                document["spec"]["selector"] = {"app": "nobody"}
-
-    result = validate(_break(tmp_path, "music.yaml", wrong_selector))
-    assert result.returncode != 0
+    music = folder / "music.yaml"
+    documents = list(yaml.safe_load_all(music.read_text()))
+    for document in documents:
+        if document and document.get("kind") == kind:
+            document["spec"].update(change)
+    music.write_text(yaml.safe_dump_all(documents))
+    result = validate(folder)
+    assert result.returncode != 0, result.stdout

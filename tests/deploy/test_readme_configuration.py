@@ -1,56 +1,33 @@
 """Both READMEs' configuration tables (and the API reference's copy) list every environment variable
 the code reads, with its default, and every repository path the READMEs name exists.
 
-The variables are found by running the code, not by reading it: each project's settings are loaded
-as Django loads them (``django.setup()``, then its URLconf) and its ``gunicorn.conf.py`` is run, in a
-subprocess with a clean environment, while musica_kit.env's helpers and ``os.environ`` record what
-they are asked for (``tests/support/record_environment_reads.py``). Two environments — a development
-run and a
-production-like one (secrets, ``DJANGO_SECURE=1``, ``REDIS_URL``) — reach the reads behind a switch.
-
-A table row names its variables in backticks; its default cell gives one default per variable, in
-order, separated by ", " (one cell for a row of one variable). A number is written as the variable
-takes it (seconds as seconds: ``86400 s (24 h)``), a flag as on/off (activado/apagado), a variable
-whose default is empty as empty/vacío (what the code does then may follow), a required secret as
-required/obligatoria.
+The variables are found by running the code, not by reading it (tests/support/project_settings.py:
+settings loaded as Django loads them, URLconf, gunicorn.conf.py, in a development and a
+production-like environment). A row names its variables in backticks; its default cell gives one
+default per variable, in order, separated by ", ". A number is written as the variable takes it
+(``86400 s (24 h)``), a flag as on/off (activado/apagado), an empty default as empty/vacío, a
+required secret as required/obligatoria.
 """
 
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
-from tests.support.project_settings import PROJECTS, READ_ENVIRONMENTS, environment_reads
+from tests.support.project_settings import PROJECTS, READ_ENVIRONMENTS, ROOT, environment_reads
 
-ROOT = Path(__file__).resolve().parents[2]
-ENGLISH = {
-    "heading": "## Configuration",
-    "services": {"both": {"auth", "music"}, "auth": {"auth"}, "music": {"music"}},
-    "on": "on",
-    "off": "off",
-    "empty": "empty",
-    "required": "required",
-}
-# The documents with a configuration table (README.md's is repeated in the API reference).
+# The documents with a configuration table (README.md's is repeated in the API reference): their
+# heading, their word for a variable of both services, and how they write a default.
+ENGLISH = {"heading": "## Configuration", "both": "both", "on": "on", "off": "off", "empty": "empty"}
+SPANISH = {"heading": "## Configuración", "both": "ambos", "on": "activado", "off": "apagado"}
 TABLES = {
-    "README.md": ENGLISH,
-    "docs/api-contract.md": ENGLISH,
-    "README.es.md": {
-        "heading": "## Configuración",
-        "services": {"ambos": {"auth", "music"}, "auth": {"auth"}, "music": {"music"}},
-        "on": "activado",
-        "off": "apagado",
-        "empty": "vacío",
-        "required": "obligatoria",
-    },
+    "README.md": {**ENGLISH, "required": "required"},
+    "docs/api-contract.md": {**ENGLISH, "required": "required"},
+    "README.es.md": {**SPANISH, "empty": "vacío", "required": "obligatoria"},
 }
 READMES = ("README.md", "README.es.md")
 VARIABLE = re.compile(r"`([A-Z][A-Z0-9_]+)`")
-
-
-# --------------------------------------------------------------------------- what the code reads
 
 
 @pytest.fixture(scope="module")
@@ -62,9 +39,6 @@ def code_variables() -> dict[str, dict[str, list[dict]]]:
             for read in environment_reads(project, environment):
                 found.setdefault(read["name"], {}).setdefault(project, []).append(read)
     return found
-
-
-# --------------------------------------------------------------------------- what the READMEs say
 
 
 def table_rows(readme: str) -> list[list[str]]:
@@ -111,9 +85,6 @@ def states(cell: str, form: str) -> bool:
     return re.search(rf"(?<![\w.,]){re.escape(form)}(?![\w]|[.,]\d)", cell, re.IGNORECASE) is not None
 
 
-# --------------------------------------------------------------------------- the tests
-
-
 @pytest.mark.timeout(300)
 @pytest.mark.parametrize("readme", TABLES)
 def test_the_configuration_table_lists_every_variable_with_its_default(readme, code_variables):
@@ -125,7 +96,8 @@ def test_the_configuration_table_lists_every_variable_with_its_default(readme, c
     wrong = []
     for name, by_project in sorted(code_variables.items()):
         service, cell = table[name]
-        services = TABLES[readme]["services"].get(service.split()[0], set())
+        named = {TABLES[readme]["both"]: {"auth", "music"}, "auth": {"auth"}, "music": {"music"}}
+        services = named.get(service.split()[0], set())
         if not set(by_project) <= services:
             wrong.append(f"{name}: read by {sorted(by_project)}, the table says {service!r}")
         for project, project_reads in by_project.items():
@@ -146,18 +118,13 @@ NOT_PATHS = {"notas.db", "gunicorn.conf.py", "manage.py", "schema.yaml", "pytest
 
 
 def named_paths(readme: str) -> set[str]:
-    text = (ROOT / readme).read_text()
     found = set()
-    for match in PATH.finditer(text):
-        if match.group(2):
-            found.add(match.group(2).rstrip("/"))
-            continue
-        candidate = match.group(1).rstrip("/")
-        if not PATH_LIKE.match(match.group(1)) or candidate in NOT_PATHS:
-            continue
-        if candidate.split("/")[0] in URL_PATHS or candidate.split("/")[0].isdigit():
-            continue  # a URL path, or a rate such as 10/min
-        found.add(candidate)
+    for quoted, link in PATH.findall((ROOT / readme).read_text()):
+        path = (link or quoted).rstrip("/")
+        first = path.split("/")[0]
+        url_or_rate = first in URL_PATHS or first.isdigit()  # /notas/..., 10/min
+        if link or (PATH_LIKE.match(quoted) and path not in NOT_PATHS and not url_or_rate):
+            found.add(path)
     return found
 
 

@@ -1,44 +1,34 @@
 """Defaults live in the code; compose, k8s and .env.example override them only with a stated reason.
 
 The code's defaults are read as the code reads them: each project's settings are loaded as Django
-loads them and its gunicorn.conf.py is run, in a subprocess, while every environment read is
-recorded with its default (tests/deploy/record_environment_reads.py), under a development and a
-production-like environment so the reads behind a switch are seen too. The images' ``ENV`` and the
-shell scripts' ``${NAME:-default}`` (docker/auth-entrypoint.sh, scripts/run) come on top, as they
-do at run time. Every value that compose (both files), the k8s manifests or .env.example set is
-compared with them; a difference must be a row of the table in docs/settings-overrides.md (place,
-variable, value, reason). Variables nobody reads, table rows that no longer match anything, and
-k8s secret keys a Secret made from .env.example would lack fail too.
+loads them and its gunicorn.conf.py is run, in a subprocess that records every environment read
+with its default (tests/deploy/record_environment_reads.py), under a development and a
+production-like environment. The images' ``ENV`` and the shell scripts' ``${NAME:-default}``
+(docker/auth-entrypoint.sh, scripts/run) come on top, as at run time. Every value compose (both
+files), the k8s manifests or .env.example set is compared with them; a difference must be a row of
+docs/settings-overrides.md (place, variable, value, reason). Variables nobody reads, rows that match
+nothing any more, and k8s Secret keys a Secret made from .env.example would lack fail too.
 """
 
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 import yaml
 
-from tests.support.project_settings import READ_ENVIRONMENTS, environment_reads
+from tests.support.project_settings import READ_ENVIRONMENTS, ROOT, environment_reads
 
-ROOT = Path(__file__).resolve().parents[2]
 TABLE = ROOT / "docs" / "settings-overrides.md"
-SECRETS = {
-    "DJANGO_SECRET_KEY",
-    "MUSIC_DJANGO_SECRET_KEY",
-    "JWT_SIGNING_KEY",
-    "MUSIC_SERVICE_TOKEN",
-    "METRICS_TOKEN",
-    "SPOTIFY_CLIENT_ID",
-    "SPOTIFY_CLIENT_SECRET",
-    "POSTGRES_PASSWORD",
-}
+SECRETS = {"DJANGO_SECRET_KEY", "MUSIC_DJANGO_SECRET_KEY", "JWT_SIGNING_KEY", "MUSIC_SERVICE_TOKEN"}
+SECRETS |= {"METRICS_TOKEN", "SPOTIFY_CLIENT_ID", "SPOTIFY_CLIENT_SECRET", "POSTGRES_PASSWORD"}
 COMPOSE_OWN = {"COMPOSE_FILE", "COMPOSE_PROFILES", "COMPOSE_PROJECT_NAME"}
 COMPUTED = object()  # a default the code computes (gunicorn's worker count from REDIS_URL, ...)
 SHELL_DEFAULT = re.compile(r"\$\{([A-Z_][A-Z0-9_]*)(?::?-([^}]*))?\}")
 
 
-# --------------------------------------------------------------------------- the code's defaults
+def yaml_file(name: str) -> dict:
+    return yaml.safe_load((ROOT / name).read_text())
 
 
 def project_defaults(project: str) -> dict[str, object]:
@@ -55,32 +45,15 @@ def project_defaults(project: str) -> dict[str, object]:
     return found
 
 
-def shell_defaults(path: Path) -> dict[str, object]:
-    return {m.group(1): m.group(2) or "" for m in SHELL_DEFAULT.finditer(path.read_text())}
+def shell_defaults(name: str) -> dict[str, object]:
+    return {m.group(1): m.group(2) or "" for m in SHELL_DEFAULT.finditer((ROOT / name).read_text())}
 
 
-def image_env(dockerfile: Path) -> dict[str, str]:
-    text = dockerfile.read_text().split("-- runtime")[-1]  # the final stage
+def image_env(dockerfile: str) -> dict[str, str]:
+    """The ENV of the image's final stage: what an unset variable means in its containers."""
+    text = (ROOT / dockerfile).read_text().split("-- runtime")[-1]
     block = re.search(r"^ENV (.*?)(?:\n\n|\nWORKDIR)", text, re.S | re.M).group(1)
     return dict(re.findall(r"([A-Z_]+)=(\S+)", block))
-
-
-def code_defaults() -> dict[str, dict[str, object]]:
-    auth = project_defaults("auth")
-    music = project_defaults("music")
-    entrypoint = shell_defaults(ROOT / "docker" / "auth-entrypoint.sh")
-    run = shell_defaults(ROOT / "scripts" / "run")
-    return {
-        "auth": auth,
-        "music": music,
-        # In the images, their ENV comes first (it is what an unset variable means there).
-        "auth-image": {**auth, **entrypoint, **image_env(ROOT / "docker" / "auth.Dockerfile")},
-        "music-image": {**music, **image_env(ROOT / "docker" / "music.Dockerfile")},
-        "run": {**auth, **music, **run},
-    }
-
-
-# --------------------------------------------------------------------------- comparing
 
 
 def normalise(value: object, *, boolean: bool = False) -> str:
@@ -93,31 +66,25 @@ def normalise(value: object, *, boolean: bool = False) -> str:
         return text
 
 
-def resolve(value: str) -> str | None:
-    """A compose value as it is with nothing set by the user; None when it is required (${X:?})."""
-    if re.search(r"\$\{[A-Z_]+:\?", value):
-        return None
-    return SHELL_DEFAULT.sub(lambda m: m.group(2) or "", value)
-
-
-def allowed() -> set[tuple[str, str, str]]:
-    """(place, VARIABLE, value) triples of docs/settings-overrides.md's table, each with a reason."""
-    rows = set()
-    for line in TABLE.read_text().splitlines():
-        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
-        if len(cells) != 4 or not cells[0].startswith("`"):
-            continue
-        places, variable, value, reason = cells
-        assert len(reason) >= 15, f"{TABLE.name}: give a real reason for {variable}: {line}"
-        for place in re.findall(r"`([^`]+)`", places):
-            rows.add((place, variable.strip("`"), value.strip("`")))
-    return rows
-
-
 class Findings:
+    """Every place's values checked against the code's defaults and the table of stated reasons."""
+
     def __init__(self):
-        self.defaults = code_defaults()
-        self.allowed = allowed()
+        auth, music = project_defaults("auth"), project_defaults("music")
+        entrypoint = shell_defaults("docker/auth-entrypoint.sh")
+        self.defaults = {
+            "auth-image": {**auth, **entrypoint, **image_env("docker/auth.Dockerfile")},
+            "music-image": {**music, **image_env("docker/music.Dockerfile")},
+            "run": {**auth, **music, **shell_defaults("scripts/run")},
+        }
+        self.allowed = set()  # (place, VARIABLE, value) of the table's rows, each with a reason
+        for line in TABLE.read_text().splitlines():
+            cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+            if len(cells) == 4 and cells[0].startswith("`"):
+                places, variable, value, reason = cells
+                assert len(reason) >= 15, f"{TABLE.name}: give a real reason for {variable}: {line}"
+                for place in re.findall(r"`([^`]+)`", places):
+                    self.allowed.add((place, variable.strip("`"), value.strip("`")))
         self.used: set[tuple[str, str, str]] = set()
         self.problems: list[str] = []
 
@@ -128,38 +95,34 @@ class Findings:
         if variable not in defaults:
             self.problems.append(f"{place}: sets {variable}, which nothing reads")
             return
-        if variable in SECRETS or value is None or value == "":
+        if variable in SECRETS or not value:
             return  # secrets are checked elsewhere; empty means "not set" to every env_* helper
         default = defaults[variable]
         boolean = isinstance(default, bool)
-        if default is not COMPUTED and default is not None and (
-            normalise(value, boolean=boolean) == normalise(default, boolean=boolean)
-        ):
+        same = normalise(value, boolean=boolean) == normalise(default, boolean=boolean)
+        if default not in (COMPUTED, None) and same:
             return
-        key = (place, variable, value)
-        if key in self.allowed:
-            self.used.add(key)
+        if (place, variable, value) in self.allowed:
+            self.used.add((place, variable, value))
             return
-        self.problems.append(
-            f"{place}: {variable}={value!r} differs from the code's default "
-            f"{'(computed)' if default is COMPUTED else repr(default)} and is not in {TABLE.name}"
-        )
+        shown = "(computed)" if default is COMPUTED else repr(default)
+        self.problems.append(f"{place}: {variable}={value!r}, not the code's {shown} nor in {TABLE.name}")
 
 
-def compose_places(findings: Findings) -> None:
+def check_compose(findings: Findings) -> None:
     for file, prefix in (("docker-compose.yml", "compose"), ("docker-compose.scale.yml", "compose-scale")):
-        document = yaml.safe_load((ROOT / file).read_text())
-        for name, service in document["services"].items():
+        for name, service in yaml_file(file)["services"].items():
             image = service.get("image", "")
             if image and "musica/" not in image:
                 continue  # postgres, redis: not our code
             scope = "music-image" if name == "music_service" else "auth-image"
             for variable, raw in (service.get("environment") or {}).items():
-                findings.check(f"{prefix}:{name}", variable, resolve(str(raw)), scope)
-            # Interpolated host-side variables (AUTH_PORT, PYTHON_IMAGE, ...) are compose's own.
+                # As it is with nothing set by the user; None when it is required (${X:?}).
+                value = None if re.search(r"\$\{[A-Z_]+:\?", str(raw)) else SHELL_DEFAULT.sub(r"\2", str(raw))
+                findings.check(f"{prefix}:{name}", variable, value, scope)
 
 
-def k8s_places(findings: Findings) -> dict[str, bool]:
+def check_k8s(findings: Findings) -> dict[str, bool]:
     """Checks every container's env; returns the Secret keys used -> required?"""
     folder = ROOT / "deploy" / "k8s"
     documents = [d for f in sorted(folder.glob("*.yaml")) for d in yaml.safe_load_all(f.read_text()) if d]
@@ -172,37 +135,23 @@ def k8s_places(findings: Findings) -> dict[str, bool]:
             scope = "music-image" if "music-service" in container["image"] else "auth-image"
             for item in container.get("env", []):
                 source = item.get("valueFrom", {})
-                if "secretKeyRef" in source:
-                    ref = source["secretKeyRef"]
-                    required = not ref.get("optional", False)
-                    secret_keys[ref["key"]] = secret_keys.get(ref["key"], False) or required
+                if ref := source.get("secretKeyRef"):
+                    secret_keys[ref["key"]] = secret_keys.get(ref["key"], False) or not ref.get("optional")
                     continue
-                if "configMapKeyRef" in source:
-                    used_config.add(source["configMapKeyRef"]["key"])
-                    value = config[source["configMapKeyRef"]["key"]]
-                else:
-                    value = item["value"]
-                findings.check(f"k8s:{container['name']}", item["name"], str(value), scope)
-    unused = sorted(set(config) - used_config)
-    if unused:
+                if key := source.get("configMapKeyRef", {}).get("key"):
+                    used_config.add(key)
+                value = str(config[key] if key else item["value"])
+                findings.check(f"k8s:{container['name']}", item["name"], value, scope)
+    if unused := sorted(set(config) - used_config):
         findings.problems.append(f"k8s ConfigMap keys no container reads: {unused}")
     return secret_keys
-
-
-def env_example_lines() -> dict[str, str]:
-    """NAME -> value of .env.example, set or shown commented out (`# NAME=value  (remark)`)."""
-    found = {}
-    for line in (ROOT / ".env.example").read_text().splitlines():
-        if match := re.match(r"^#?\s*([A-Z][A-Z0-9_]+)=(\S*)", line):
-            found[match.group(1)] = match.group(2)
-    return found
 
 
 @pytest.mark.timeout(300)
 def test_compose_k8s_and_env_example_agree_with_the_code():
     findings = Findings()
-    compose_places(findings)
-    secret_keys = k8s_places(findings)
+    check_compose(findings)
+    secret_keys = check_k8s(findings)
     compose_vars: dict[str, str] = {}  # the base file's default wins over the scale file's
     for file in ("docker-compose.yml", "docker-compose.scale.yml"):
         text = (ROOT / file).read_text()
@@ -210,7 +159,8 @@ def test_compose_k8s_and_env_example_agree_with_the_code():
             compose_vars.setdefault(match.group(1), match.group(2) or "")
         for name in re.findall(r"\$\{([A-Z_][A-Z0-9_]*):\?", text):
             compose_vars.setdefault(name, "")
-    example = env_example_lines()
+    # .env.example: NAME=value, set or shown commented out (`# NAME=value  (remark)`).
+    example = dict(re.findall(r"^#?\s*([A-Z][A-Z0-9_]+)=(\S*)", (ROOT / ".env.example").read_text(), re.M))
     for variable, value in example.items():
         if variable in compose_vars and variable not in findings.defaults["run"]:
             # Read by compose only (ports, worker counts for the containers, images).
@@ -219,27 +169,21 @@ def test_compose_k8s_and_env_example_agree_with_the_code():
 
     # A Secret made with --from-env-file from a .env copied from .env.example has every key the
     # pods require; secret.example.yaml shows every key they read.
-    missing = sorted(key for key, required in secret_keys.items() if required and key not in example)
-    if missing:
+    if missing := sorted(key for key, required in secret_keys.items() if required and key not in example):
         findings.problems.append(f"k8s pods require Secret keys that .env.example lacks: {missing}")
-    secret = yaml.safe_load((ROOT / "deploy" / "k8s" / "secret.example.yaml").read_text())
-    if set(secret["stringData"]) != set(secret_keys):
-        findings.problems.append(
-            f"secret.example.yaml keys {sorted(secret['stringData'])} != "
-            f"keys the pods read {sorted(secret_keys)}"
-        )
-
-    stale = sorted(findings.allowed - findings.used)
-    if stale:
+    shown = set(yaml_file("deploy/k8s/secret.example.yaml")["stringData"])
+    if shown != set(secret_keys):
+        findings.problems.append(f"secret.example.yaml: {sorted(shown)}, the pods read {sorted(secret_keys)}")
+    if stale := sorted(findings.allowed - findings.used):
         findings.problems.append(f"rows of {TABLE.name} that match nothing any more: {stale}")
     assert not findings.problems, "\n".join(findings.problems)
 
 
 def test_music_never_gets_auths_key():
-    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
-    music_key = compose["services"]["music_service"]["environment"]["DJANGO_SECRET_KEY"]
-    auth_key = compose["services"]["auth_service"]["environment"]["DJANGO_SECRET_KEY"]
-    assert music_key != auth_key and "MUSIC_DJANGO_SECRET_KEY" in music_key
+    services = yaml_file("docker-compose.yml")["services"]
+    music_key = services["music_service"]["environment"]["DJANGO_SECRET_KEY"]
+    assert music_key != services["auth_service"]["environment"]["DJANGO_SECRET_KEY"]
+    assert "MUSIC_DJANGO_SECRET_KEY" in music_key
     documents = yaml.safe_load_all((ROOT / "deploy" / "k8s" / "music.yaml").read_text())
     music = next(d for d in documents if d["kind"] == "Deployment")
     env = {item["name"]: item for item in music["spec"]["template"]["spec"]["containers"][0]["env"]}
@@ -249,7 +193,7 @@ def test_music_never_gets_auths_key():
 
 def test_the_scale_volume_exists_only_with_the_scale_file():
     """compose 1.29 creates every declared volume, profile or not: postgres-data lives elsewhere."""
-    base = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    base = yaml_file("docker-compose.yml")
     assert "postgres-data" not in (base.get("volumes") or {})
     assert "postgres" not in base["services"]
     scale = (ROOT / "docker-compose.scale.yml").read_text()
@@ -258,7 +202,7 @@ def test_the_scale_volume_exists_only_with_the_scale_file():
 
 @pytest.mark.parametrize("service", ["music_service", "auth_service", "enrich_runner"])
 def test_compose_hardening(service):
-    definition = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"][service]
+    definition = yaml_file("docker-compose.yml")["services"][service]
     assert definition["cap_drop"] == ["ALL"]
     assert "no-new-privileges:true" in definition["security_opt"]
     assert definition["mem_limit"] and definition["cpus"] and definition["pids_limit"]

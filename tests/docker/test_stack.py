@@ -8,26 +8,28 @@ notes the earlier ones save are counted again after `restart` and `down`/`up`, w
 
 from __future__ import annotations
 
+import contextlib
 import re
 import secrets
-import socket
 
 import pytest
 
-from tests.docker.stack import ROOT, http, log, run, wait_http_ok
+from tests.docker.stack import ROOT
 from tests.keyless_double.server import recorded, synthesize_deezer
+from tests.support import containers as engine
 from tests.support.waiting import WaitTimeout, wait_until
 
 SCALE = 5
 NOTES_WHEN_SCALED = 100
 SERVICES = ("music_service", "auth_service", "enrich_runner")
+SECRET_VARIABLES = ("DJANGO_SECRET_KEY", "JWT_SIGNING_KEY", "MUSIC_SERVICE_TOKEN")
 
 
 def test_every_service_is_healthy_and_auth_answers(stack):
     for service in ("keyless-double", "music_service", "auth_service"):
-        states = stack.health(service)
-        assert list(states.values()) == ["healthy"], f"{service}: {states}"
-    status, body, _ = http("GET", f"{stack.base_url}/health")
+        states = [engine.health(cid) for cid in stack.containers(service)]
+        assert states == ["healthy"], f"{service}: {states}"
+    status, body, _ = stack.http("GET", "/health")
     assert status == 200 and body == {"status": "ok"}, f"GET /health: {status} {body!r}"
 
 
@@ -36,18 +38,12 @@ def test_the_flow_through_the_published_port_gets_the_doubles_photo(stack, accou
     before = stack.double_stats()["search_calls"]
     song = f"Zumbido Docker {secrets.token_hex(3)}"
     nota = account.create_note(song)
-    assert nota.get("enriquecimiento") == "ok", f"the note was not enriched through music_service: {nota!r}"
+    assert nota["enriquecimiento"] == "ok", nota
     stats = stack.double_stats()
-    assert stats["search_calls"] > before, (
-        f"the Deezer double saw no search (music used another source?): {stats!r}"
-    )
-    query = next((q for q in reversed(stats["queries"]) if song.lower() in q.lower()), None)
-    assert query is not None, f"the double never saw {song!r}; its queries: {stats['queries'][-5:]}"
+    assert stats["search_calls"] > before, f"the Deezer double saw no search (another source?): {stats}"
+    query = next(q for q in reversed(stats["queries"]) if song.lower() in q.lower())
     template = recorded()["deezer"]["search"]["answer"]["data"][0]
-    expected = synthesize_deezer(query, template)["album"]["cover_xl"]
-    assert nota.get("foto") == expected, (
-        f"foto should be the double's photo {expected!r}, got {nota.get('foto')!r}"
-    )
+    assert nota["foto"] == synthesize_deezer(query, template)["album"]["cover_xl"], "not the double's photo"
     assert account.note_count() == account.notes_created, "GET /notas does not list the new note"
 
 
@@ -57,38 +53,25 @@ def test_enrich_runner_enriches_a_note_saved_while_deezer_and_itunes_were_down(s
     for api in ("deezer", "itunes"):
         stack.double_control("config", {"api": api, "mode": "503"})
     try:
-        status, body, _ = http("POST", f"{account.api}/notas", token=account.token, body={"cancion": song})
+        status, body, _ = stack.http("POST", "/notas", token=account.token, body={"cancion": song})
     finally:
         for api in ("deezer", "itunes"):
             stack.double_control("config", {"api": api, "mode": "ok"})
-    assert status == 201, f"POST /notas while Deezer and iTunes are down: wanted 201, got {status}: {body!r}"
+    assert status == 201 and body["nota"]["enriquecimiento"] == "pendiente" and body.get("aviso"), body
     account.notes_created += 1
-    nota = body["nota"]
-    assert nota.get("enriquecimiento") == "pendiente" and body.get("aviso"), (
-        f"with Deezer and iTunes down the note should be saved pendiente with an aviso: {body!r}"
-    )
-    last: list[object] = [None]
 
     def enriched() -> bool:
-        status, current, _ = http("GET", f"{account.api}/notas/{nota['id']}", token=account.token)
-        last[0] = current
-        return status == 200 and current.get("enriquecimiento") == "ok" and bool(current.get("foto"))
+        status, current, _ = stack.http("GET", f"/notas/{body['nota']['id']}", token=account.token)
+        return status == 200 and current["enriquecimiento"] == "ok" and bool(current["foto"])
 
-    wait_until(
-        enriched,
-        timeout=60,
-        interval=1,
-        message=lambda: f"enrich_runner did not enrich note {nota['id']}: {last[0]!r}",
-    )
+    wait_until(enriched, timeout=60, interval=1, message="enrich_runner did not enrich the note")
 
 
 def test_static_files_are_served_by_whitenoise(stack):
     """whitenoise serves collectstatic output under gunicorn (DEBUG off)."""
     for path in ("/static/rest_framework/css/bootstrap.min.css", "/static/admin/css/base.css"):
-        status, body, ctype = http("GET", f"{stack.base_url}{path}")
-        assert status == 200 and "css" in ctype and len(body) > 1000, (
-            f"GET {path}: wanted 200 text/css, got {status} {ctype!r} ({len(body)} bytes)"
-        )
+        status, body, headers = stack.http("GET", path)
+        assert status == 200 and "css" in headers["Content-Type"] and len(body) > 1000, (path, status)
 
 
 def test_music_is_not_published_to_the_host(stack):
@@ -96,41 +79,25 @@ def test_music_is_not_published_to_the_host(stack):
     ids = stack.containers("music_service")
     assert ids, "no music_service container is running"
     for cid in ids:
-        info = stack.inspect(cid)
-        bindings = info["HostConfig"].get("PortBindings") or {}
+        info = engine.inspect(cid)
         published = {p: b for p, b in (info["NetworkSettings"].get("Ports") or {}).items() if b}
-        assert not bindings and not published, (
-            f"music_service {cid[:12]} publishes ports to the host: {bindings or published}"
-        )
-    try:
-        with socket.create_connection(("127.0.0.1", 5001), timeout=2):
-            log(
-                "note: something on the host listens on 127.0.0.1:5001 "
-                "(not a music container: none publishes a port)"
-            )
-    except OSError:
-        pass
+        assert not info["HostConfig"].get("PortBindings") and not published, info["HostConfig"]
     (auth,) = stack.containers("auth_service")
-    out = stack.exec_python(
-        auth,
-        "import urllib.request; print(urllib.request.urlopen(urllib.request.Request("
-        "'http://music-service:5001/health'), timeout=5).status)",
-    )
-    assert out.strip() == "200", f"auth could not reach http://music-service:5001/health: {out!r}"
+    url = "http://music-service:5001/health"
+    code = f"import urllib.request; print(urllib.request.urlopen({url!r}, timeout=5).status)"
+    out = engine.docker("exec", auth, "python3", "-c", code)
+    assert out.strip() == "200", f"auth could not reach {url}: {out!r}"
 
 
 @pytest.mark.parametrize("service", ["auth_service", "music_service"])
 def test_check_deploy_reports_no_error_inside_the_container(stack, service):
     """manage.py check --deploy inside the auth (and music) containers reports no error."""
-    result = stack.run(
-        "exec", "-T", service, "python", "manage.py", "check", "--deploy", check=False, timeout=120
-    )
+    command = ["exec", "-T", service, "python", "manage.py", "check", "--deploy"]
+    result = stack.run(*command, check=False, timeout=120)
     output = result.stdout + result.stderr
     warnings = sorted(set(re.findall(r"\((\w+\.W\d+)\)", output)))
-    log(f"{service} check --deploy: exit {result.returncode}, warnings {warnings}")
-    assert result.returncode == 0 and "ERRORS:" not in output, (
-        f"{service}: manage.py check --deploy reported errors:\n{output}"
-    )
+    engine.log(f"{service} check --deploy: exit {result.returncode}, warnings {warnings}")
+    assert result.returncode == 0 and "ERRORS:" not in output, output
 
 
 def test_scaled_out_music_replicas_all_serve_searches(stack, account):
@@ -139,51 +106,34 @@ def test_scaled_out_music_replicas_all_serve_searches(stack, account):
     replicas = stack.wait_healthy("music_service", SCALE)
     stack.wait_healthy("auth_service", 1)
 
-    def searches(cid: str) -> int:
-        return sum(
-            1 for line in stack.logs(cid).splitlines() if '"path": "/search' in line or "GET /search" in line
-        )
-
-    before = {cid: searches(cid) for cid in replicas}
+    before = {cid: engine.searches(cid) for cid in replicas}
     calls_before = stack.double_stats()["search_calls"]
     tag = secrets.token_hex(3)
     songs = [f"Cancion escalada {tag} numero {i:03d}" for i in range(NOTES_WHEN_SCALED)]
-    # Distinct songs: auth reuses music's answers within their max-age (HTTP caching), so a repeated
-    # song would never reach any replica; every one of these is a miss that must go to music.
-    # One after the other, like one person saving notes: the verdict must not depend on luck.
-    # (One user, 100 notes: docker-compose.test.yml turns the per-user write limit off.)
-    # Docker's DNS answers every replica in a random order, so a fresh connection per search
-    # spreads them (~20 each; P(a replica gets none) ~ 5 * 0.8**100); connections kept alive
-    # in a pool pin every search to the replica the pool first connected to.
+    # Distinct songs, or auth's HTTP cache would answer repeats without music. One after the other
+    # (docker-compose.test.yml turns the per-user write limit off): Docker's DNS answers the replicas
+    # in a random order, so a fresh connection per search spreads them (P(one gets none) ~ 5 * 0.8**100),
+    # while a kept-alive pooled connection would pin every search to one replica.
     notes = [account.create_note(song) for song in songs]
-    not_ok = [n for n in notes if n.get("enriquecimiento") != "ok"]
-    assert not not_ok, f"{len(not_ok)} of {len(notes)} notes were not enriched: {not_ok[:3]!r}"
-    served = {cid[:12]: searches(cid) - before[cid] for cid in replicas}
-    log(f"searches served per music replica: {served}")
-    calls = stack.double_stats()["search_calls"] - calls_before
-    assert calls >= NOTES_WHEN_SCALED, (
-        f"the double saw {calls} searches for {NOTES_WHEN_SCALED} different songs"
-    )
-    idle = [cid for cid, n in served.items() if n == 0]
-    assert not idle, (
-        f"{len(idle)} of {SCALE} music replicas served no search: {served} (does auth keep its "
-        "connections to music alive? a pooled keep-alive connection never resolves "
-        "music-service again, so new replicas get nothing)"
-    )
+    assert [n for n in notes if n["enriquecimiento"] != "ok"] == []
+    served = {cid[:12]: engine.searches(cid) - before[cid] for cid in replicas}
+    engine.log(f"searches served per music replica: {served}")
+    assert stack.double_stats()["search_calls"] - calls_before >= NOTES_WHEN_SCALED
+    assert all(served.values()), f"a music replica served no search (connections kept alive?): {served}"
 
 
 def test_every_container_runs_as_non_root(stack):
     """Every process of every container of the stack runs as a non-root user."""
     ids = stack.containers()
-    assert len(ids) >= 4, f"expected at least 4 containers, found {len(ids)}"
+    assert len(ids) >= 4, ids
     offenders = []
     for cid in ids:
-        info = stack.inspect(cid)
+        info = engine.inspect(cid)
         name = info["Name"].lstrip("/")
         user = info["Config"].get("User") or ""
         if user.split(":")[0] in {"", "0", "root"}:
             offenders.append(f"{name}: image/config user is {user!r}")
-        top = run(["docker", "top", cid, "-eo", "uid,pid,args"], quiet=True).stdout.splitlines()[1:]
+        top = engine.docker("top", cid, "-eo", "uid,pid,args").splitlines()[1:]
         offenders += [f"{name}: {line.strip()}" for line in top if line.split()[0] == "0"]
     assert not offenders, "processes running as root:\n  " + "\n  ".join(offenders)
 
@@ -195,7 +145,7 @@ def test_containers_are_hardened(stack):
     for service in SERVICES:
         for cid in stack.containers(service):
             checked += 1
-            host = stack.inspect(cid)["HostConfig"]
+            host = engine.inspect(cid)["HostConfig"]
             name = f"{service} {cid[:12]}"
             if [cap.upper() for cap in host.get("CapDrop") or []] not in (["ALL"], ["CAP_ALL"]):
                 problems.append(f"{name}: CapDrop {host.get('CapDrop')}")
@@ -207,41 +157,28 @@ def test_containers_are_hardened(stack):
             policy = host.get("RestartPolicy") or {}
             if policy.get("Name") != "on-failure" or not policy.get("MaximumRetryCount"):
                 problems.append(f"{name}: restart policy {policy} (wanted on-failure:N)")
-    assert checked >= len(SERVICES), f"only {checked} containers of {SERVICES} are running"
+    assert checked >= len(SERVICES), f"only {checked} containers of {SERVICES}"
     assert not problems, "containers not hardened:\n  " + "\n  ".join(problems)
 
 
 def test_enrich_runner_is_healthy_by_its_heartbeat(stack):
     """The runner touches a heartbeat file on every pass; its healthcheck reads the file's age."""
     (runner,) = stack.wait_healthy("enrich_runner", 1, timeout=150)
-    check = [
-        "docker",
-        "exec",
-        runner,
-        "python3",
-        "/etc/musica/healthcheck.py",
-        "--heartbeat",
-        "/tmp/enrich-heartbeat",
-    ]
-    fresh = run([*check, "10"], check=False, quiet=True)
+    heartbeat = ["/etc/musica/healthcheck.py", "--heartbeat", "/tmp/enrich-heartbeat"]
+    check = ["docker", "exec", runner, "python3", *heartbeat]
+    fresh = engine.run([*check, "10"], check=False, quiet=True)
     assert fresh.returncode == 0, f"the runner's heartbeat is not fresh: {fresh.stderr!r}"
-    stale = run([*check, "0"], check=False, quiet=True)
-    assert stale.returncode != 0, "the heartbeat check passes whatever the file's age"
+    assert engine.run([*check, "0"], check=False, quiet=True).returncode != 0, "passes whatever its age"
 
 
 def test_the_database_and_its_wal_files_are_owner_only(stack, account):
     """notas.db and its -wal/-shm files in the volume are 0600 (umask 077 in the entrypoint)."""
     account.note_count()  # the database is open: -wal/-shm exist
     (auth,) = stack.containers("auth_service")
-    out = stack.exec_python(
-        auth,
-        "import glob, os, stat\n"
-        "for p in sorted(glob.glob('/data/notas.db*')): print(oct(stat.S_IMODE(os.stat(p).st_mode)), p)",
-    )
+    code = "import glob, os\nfor p in glob.glob('/data/notas.db*'): print(oct(os.stat(p).st_mode & 0o777), p)"
+    out = engine.docker("exec", auth, "python3", "-c", code)
     modes = dict(reversed(line.split()) for line in out.splitlines())
-    assert "/data/notas.db" in modes, f"no /data/notas.db: {out!r}"
-    loose = {path: mode for path, mode in modes.items() if mode != "0o600"}
-    assert not loose, f"database files readable by others: {loose}"
+    assert "/data/notas.db" in modes and set(modes.values()) == {"0o600"}, modes
 
 
 @pytest.mark.parametrize(
@@ -250,13 +187,10 @@ def test_the_database_and_its_wal_files_are_owner_only(stack, account):
 def test_env_example_placeholders_stop_the_image_at_start_and_it_stays_exited(stack, service, key_name):
     """An unedited .env (.env.example's values): each image exits at start naming the variable,
     and compose's restart policy leaves it exited (not restarting forever behind "unhealthy")."""
-    example = dict(
-        line.split("=", 1)
-        for line in (ROOT / ".env.example").read_text().splitlines()
-        if line and not line.startswith("#") and "=" in line
-    )
+    lines = (ROOT / ".env.example").read_text().splitlines()
+    example = dict(line.split("=", 1) for line in lines if "=" in line and not line.startswith("#"))
     (cid,) = stack.containers(service)[:1]
-    info = stack.inspect(cid)
+    info = engine.inspect(cid)
     policy = info["HostConfig"]["RestartPolicy"]
     env = {**example, "DJANGO_DEBUG": "0"}
     if key_name:
@@ -265,66 +199,46 @@ def test_env_example_placeholders_stop_the_image_at_start_and_it_stays_exited(st
     args = [f"--restart={policy['Name']}:{policy['MaximumRetryCount']}", "--name", name]
     for key, value in env.items():
         args += ["-e", f"{key}={value}"]
-    run(["docker", "rm", "-f", name], check=False, quiet=True)
-    run(["docker", "run", "-d", *args, info["Config"]["Image"]], quiet=True)
+    engine.docker("rm", "-f", name, check=False)
+    engine.docker("run", "-d", *args, info["Config"]["Image"])
+
+    def exited() -> bool:
+        return engine.inspect(name)["State"]["Status"] == "exited"
+
     try:
-        try:
-            state = wait_until(
-                lambda: (current := stack.inspect(name)["State"])["Status"] == "exited" and current,
-                timeout=120,
-                interval=2,
-                message="still running",
-            )
-        except WaitTimeout:  # reported below, with its state and logs
-            state = stack.inspect(name)["State"]
-        logs = stack.logs(name)
-        assert state["Status"] == "exited" and state["ExitCode"] != 0, (
-            f"{service} with .env.example's placeholders is {state['Status']} "
-            f"(health {(state.get('Health') or {}).get('Status')}), not exited:\n{logs[-2000:]}"
-        )
-        assert any(var in logs for var in ("DJANGO_SECRET_KEY", "JWT_SIGNING_KEY", "MUSIC_SERVICE_TOKEN")), (
-            f"{service} exited without naming the variable:\n{logs[-2000:]}"
-        )
+        with contextlib.suppress(WaitTimeout):  # reported below, with its state and logs
+            wait_until(exited, timeout=120, interval=2, message="still running")
+        state, logs = engine.inspect(name)["State"], engine.logs(name)
+        assert state["Status"] == "exited" and state["ExitCode"] != 0, (state, logs[-2000:])
+        assert any(variable in logs for variable in SECRET_VARIABLES), logs
     finally:
-        run(["docker", "rm", "-f", name], check=False, quiet=True)
+        engine.docker("rm", "-f", name, check=False)
 
 
 def test_the_images_hold_no_env_database_git_or_build_certificates(stack):
     """No .env, *.db, .git or build-time certificates inside the images."""
-    images = {stack.inspect(cid)["Config"]["Image"] for cid in stack.containers()}
+    images = {engine.inspect(cid)["Config"]["Image"] for cid in stack.containers()}
     finder = (
         "find / -xdev \\( -name .env -o -name '*.db' -o -name '*.sqlite3' -o -name .git"
         " -o -path /tmp/extra-certs -o -name ca-bundle.pem \\) -print 2>/dev/null || true"
     )
     for image in sorted(images):
-        found = run(
-            ["docker", "run", "--rm", "--entrypoint", "sh", image, "-c", finder], quiet=True
-        ).stdout.split()
+        found = engine.docker("run", "--rm", "--entrypoint", "sh", image, "-c", finder).split()
         assert not found, f"{image} contains files that must not be in an image: {found}"
 
 
-def test_restarting_auth_keeps_the_notes(stack, account):
-    """`restart auth_service` keeps every note (notas.db is on the named volume)."""
-    expected = account.note_count()
-    assert expected == account.notes_created, (
-        f"before restart: {expected} notes, created {account.notes_created}"
-    )
-    stack.run("restart", "auth_service", timeout=120)
+@pytest.mark.parametrize(
+    "commands",
+    [[("restart", "auth_service")], [("down",), ("up", "-d", "--no-build")]],
+    ids=["restart", "down-up"],
+)
+def test_the_notes_survive_a_restart_and_down_up_without_v(stack, account, commands):
+    """notas.db is on the named volume: `restart auth_service`, and `down` + `up`, keep every note."""
+    assert account.note_count() == account.notes_created
+    for command in commands:
+        stack.run(*command, timeout=300)
+        assert command != ("down",) or not stack.containers(), "containers still running after down"
     stack.wait_healthy("auth_service", 1)
-    wait_http_ok(f"{stack.base_url}/health")
+    engine.wait_http_ok(f"{stack.base_url}/health", timeout=90)
     account.login()
-    count = account.note_count()
-    assert count == expected, f"after restart auth_service: {count} notes, wanted {expected}"
-
-
-def test_down_and_up_without_v_keeps_the_notes(stack, account):
-    """`down` + `up` without -v keeps every note."""
-    expected = account.notes_created
-    stack.run("down", timeout=180)
-    assert not stack.containers(), "containers still running after down"
-    stack.run("up", "-d", "--no-build", timeout=300)
-    stack.wait_healthy("auth_service", 1)
-    wait_http_ok(f"{stack.base_url}/health")
-    account.login()
-    count = account.note_count()
-    assert count == expected, f"after down + up: {count} notes, wanted {expected}"
+    assert account.note_count() == account.notes_created

@@ -1,16 +1,12 @@
-"""English that must never reach a user: a deny-list built from the libraries' own English texts.
+"""English that must never reach a user: a deny-list built, at test time, from the English the
+installed DRF, SimpleJWT and Django write (so it follows upgrades).
 
-Built at test time from what is installed, so it follows upgrades:
-- the msgids of the gettext catalogues of DRF, SimpleJWT, Django's admin, auth and core (the
-  English originals of every translatable message);
-- the English those libraries write without gettext: strings passed to DRF/SimpleJWT exceptions in
-  their source (DRF's "JSON parse error - %s"), to Django's Http404 in its shortcuts and admin
-  (get_object_or_404's "No Note matches the given query."), Django's CSRF reasons (DRF repeats them)
-  and the text of DRF's templates and template tags ("Log in", "Raw data", "Django REST framework").
-
-Each text is cut at its placeholders (%(name)s, {}, HTML tags) and a piece is kept when it is
-distinctive: two or more words, one of them not a filler word, ASCII only; and not found in any of
-the Spanish catalogues (so names such as "JSON" or a format shared by both languages never count).
+Its sources: the msgids of their gettext catalogues; literal messages given to gettext, to their
+exceptions (DRF's "JSON parse error - %s") or to Http404 (get_object_or_404's "No Note matches the
+given query."); Django's CSRF reasons (DRF repeats them); and the text of DRF's templates and
+template tags ("Log in", "Raw data"). Each text is cut at its placeholders (%(name)s, {}, HTML tags)
+and a piece is kept when it has two or more words, one of them not a filler word, is ASCII only,
+and is in none of the Spanish catalogues (so "JSON" or a format both languages share never counts).
 """
 
 from __future__ import annotations
@@ -45,13 +41,10 @@ def _package(name: str) -> Path:
     return Path(spec.origin).parent
 
 
-def _po_msgids(path: Path) -> list[str]:
-    text = path.read_text(encoding="utf-8")
+def po_msgids(path: Path) -> list[str]:
+    """The msgids (plural forms too) of a .po file."""
     ids = []
-    for match in re.finditer(r'^msgid((?:\s*".*"\n)+)', text, re.MULTILINE):
-        parts = re.findall(r'"((?:[^"\\]|\\.)*)"', match.group(1))
-        ids.append(json.loads('"' + "".join(parts) + '"'))
-    for match in re.finditer(r'^msgid_plural((?:\s*".*"\n)+)', text, re.MULTILINE):
+    for match in re.finditer(r'^msgid(?:_plural)?((?:\s*".*"\n)+)', path.read_text(encoding="utf-8"), re.M):
         parts = re.findall(r'"((?:[^"\\]|\\.)*)"', match.group(1))
         ids.append(json.loads('"' + "".join(parts) + '"'))
     return [i for i in ids if i]
@@ -62,46 +55,24 @@ def _mo_catalog(path: Path) -> dict:
         return gettext.GNUTranslations(fh)._catalog  # type: ignore[attr-defined]
 
 
-def _mo_msgids(path: Path) -> list[str]:
-    return [k if isinstance(k, str) else k[0] for k in _mo_catalog(path) if k]
-
-
 def _source_strings(paths, names=GETTEXT | EXCEPTIONS) -> list[str]:
     """Literal messages given to gettext or to an exception (``names``) in library source."""
     found = []
     for path in paths:
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        for node in ast.walk(tree):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if not isinstance(node, ast.Call) or not node.args:
                 continue
             func = node.func
-            name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", "")
-            if name not in names:
+            if (func.id if isinstance(func, ast.Name) else getattr(func, "attr", "")) not in names:
                 continue
             arg = node.args[0]
             if isinstance(arg, ast.BinOp) and isinstance(arg.op, ast.Mod):
                 arg = arg.left
-            if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
-                found.append(arg.value)
             if isinstance(arg, ast.JoinedStr):  # f"No {model} matches …": each value a placeholder
                 found.append("".join(v.value if isinstance(v, ast.Constant) else "{}" for v in arg.values))
-            if isinstance(arg, ast.Dict):  # InvalidToken({"detail": _("…")})
-                found += [
-                    v.value for v in arg.values if isinstance(v, ast.Constant) and isinstance(v.value, str)
-                ]
+            values = arg.values if isinstance(arg, ast.Dict) else [arg]  # InvalidToken({"detail": _("…")})
+            found += [v.value for v in values if isinstance(v, ast.Constant) and isinstance(v.value, str)]
     return found
-
-
-def _module_reasons(path: Path) -> list[str]:
-    tree = ast.parse(path.read_text(encoding="utf-8"))
-    return [
-        node.value.value
-        for node in tree.body
-        if isinstance(node, ast.Assign)
-        and isinstance(node.value, ast.Constant)
-        and isinstance(node.value.value, str)
-        and any(isinstance(t, ast.Name) and t.id.startswith("REASON_") for t in node.targets)
-    ]
 
 
 def _template_texts(paths) -> list[str]:
@@ -123,58 +94,46 @@ def _pieces(message: str) -> list[str]:
     for piece in PLACEHOLDER.split(message):
         piece = " ".join(piece.split()).strip(" .,:;!?¿¡()[]\"'«»-–|")
         words = WORD.findall(piece)
-        if len(words) < 2 or not piece.isascii():
-            continue
-        if all(word.lower() in FILLER for word in words):
-            continue
-        pieces.append(piece)
+        if len(words) >= 2 and piece.isascii() and not all(word.lower() in FILLER for word in words):
+            pieces.append(piece)
     return pieces
-
-
-def _spanish_texts() -> str:
-    django = _package("django")
-    catalogues = [
-        django / "conf/locale/es/LC_MESSAGES/django.mo",
-        django / "contrib/admin/locale/es/LC_MESSAGES/django.mo",
-        django / "contrib/auth/locale/es/LC_MESSAGES/django.mo",
-        _package("rest_framework") / "locale/es/LC_MESSAGES/django.mo",
-        _package("rest_framework_simplejwt") / "locale/es/LC_MESSAGES/django.mo",
-    ]
-    texts = []
-    for path in catalogues:
-        texts += [value for key, value in _mo_catalog(path).items() if key != ""]  # "": the header
-    return "\n".join(texts).lower()
 
 
 @functools.cache
 def deny_list() -> tuple[str, ...]:
-    django = _package("django")
-    drf = _package("rest_framework")
-    jwt = _package("rest_framework_simplejwt")
+    django, drf, jwt = _package("django"), _package("rest_framework"), _package("rest_framework_simplejwt")
     messages: list[str] = []
     for app in ("conf", "contrib/admin", "contrib/auth"):
-        messages += _po_msgids(django / app / "locale/en/LC_MESSAGES/django.po")
-    messages += _mo_msgids(drf / "locale/en/LC_MESSAGES/django.mo")  # DRF ships no .po
+        messages += po_msgids(django / app / "locale/en/LC_MESSAGES/django.po")
+    drf_english = _mo_catalog(drf / "locale/en/LC_MESSAGES/django.mo")  # DRF ships no .po
+    messages += [k if isinstance(k, str) else k[0] for k in drf_english]
     for po in sorted(jwt.glob("locale/*/LC_MESSAGES/django.po")):
-        messages += _po_msgids(po)
+        messages += po_msgids(po)
     messages += _source_strings(sorted(drf.glob("*.py")) + sorted(jwt.rglob("*.py")))
     http404 = [django / "shortcuts.py", *sorted((django / "contrib/admin").glob("*.py"))]
     messages += _source_strings(http404, names={"Http404"})
-    messages += _module_reasons(django / "middleware/csrf.py")
-    messages += _template_texts(sorted((drf / "templates").rglob("*.html")))
-    messages += _template_texts([drf / "templatetags/rest_framework.py"])
+    csrf = ast.parse((django / "middleware/csrf.py").read_text(encoding="utf-8"))
+    messages += [
+        node.value.value
+        for node in csrf.body
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant)
+        and any(isinstance(t, ast.Name) and t.id.startswith("REASON_") for t in node.targets)
+    ]  # fmt: skip
+    templates = sorted((drf / "templates").rglob("*.html"))
+    messages += _template_texts([*templates, drf / "templatetags/rest_framework.py"])
 
-    spanish = _spanish_texts()
-    pieces = {p for m in messages for p in _pieces(m)}
+    folders = [django / "conf", django / "contrib/admin", django / "contrib/auth", drf, jwt]
+    catalogues = [_mo_catalog(folder / "locale/es/LC_MESSAGES/django.mo") for folder in folders]
+    # Every translation (the key "" is the catalogue's header).
+    spanish = "\n".join(v for catalogue in catalogues for k, v in catalogue.items() if k != "").lower()
+    pieces = {p for m in messages if m for p in _pieces(m)}
     return tuple(sorted(p for p in pieces if p.lower() not in spanish))
 
 
 @functools.cache
 def _pattern() -> re.Pattern:
-    alternatives = sorted(deny_list(), key=len, reverse=True)
-    return re.compile(
-        r"(?<![A-Za-z])(?:" + "|".join(re.escape(p) for p in alternatives) + r")(?![A-Za-z])", re.I
-    )
+    alternatives = "|".join(re.escape(p) for p in sorted(deny_list(), key=len, reverse=True))
+    return re.compile(rf"(?<![A-Za-z])(?:{alternatives})(?![A-Za-z])", re.I)
 
 
 def english_in(text: str) -> list[str]:
@@ -183,7 +142,8 @@ def english_in(text: str) -> list[str]:
 
 
 class _Visible(HTMLParser):
-    ATTRIBUTES = {"title", "aria-label", "alt", "placeholder"}
+    HIDDEN = ("script", "style", "template")
+    SHOWN = ("title", "aria-label", "alt", "placeholder")
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
@@ -191,16 +151,15 @@ class _Visible(HTMLParser):
         self._hidden = 0
 
     def handle_starttag(self, tag, attrs):
-        if tag in ("script", "style", "template"):
+        if tag in self.HIDDEN:
             self._hidden += 1
-        for name, value in attrs:
-            if value and (name in self.ATTRIBUTES or (name == "value" and tag in ("input", "button"))):
-                if name == "value" and dict(attrs).get("type") not in ("submit", "button", "reset"):
-                    continue  # a form's data (a song title), not the page's words
+        button = tag in ("input", "button") and dict(attrs).get("type") in ("submit", "button", "reset")
+        for name, value in attrs:  # a form's value is its data (a song title), a button's its caption
+            if value and (name in self.SHOWN or (name == "value" and button)):
                 self.parts.append(value)
 
     def handle_endtag(self, tag):
-        if tag in ("script", "style", "template") and self._hidden:
+        if tag in self.HIDDEN and self._hidden:
             self._hidden -= 1
 
     def handle_data(self, data):
@@ -230,6 +189,4 @@ def response_text(response) -> str:
     content_type = response.headers.get("Content-Type", "")
     if "json" in content_type:
         return json_text(json.loads(content))
-    if "html" in content_type:
-        return visible_text(content)
-    return html.unescape(content)
+    return visible_text(content) if "html" in content_type else html.unescape(content)

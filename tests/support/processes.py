@@ -35,22 +35,16 @@ BASE_ENV = {
 }
 
 
-def _ephemeral_ports() -> range:
+def free_port() -> int:
+    """A port free now, below the kernel's ephemeral range: a port the kernel hands out (bind to
+    port 0) can be taken by an outgoing connection's local end before the server binds it."""
     try:
         low, high = map(int, Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split())
     except (OSError, ValueError):
         low, high = 32768, 60999  # Linux's default
-    return range(low, high + 1)
-
-
-def free_port() -> int:
-    """A port free now, chosen below the kernel's ephemeral range: a port the kernel hands out
-    (bind to port 0) can be taken by an outgoing connection's local end before the server binds it
-    ("already in use", seen in CI)."""
-    ephemeral = _ephemeral_ports()
     for _ in range(500):
         port = secrets.choice(range(20000, 32768))
-        if port in ephemeral:
+        if low <= port <= high:
             continue
         with socket.socket() as sock:
             try:
@@ -73,16 +67,9 @@ class ServiceProcess:
     """One service (gunicorn, or any command) started from its project folder."""
 
     def __init__(
-        self,
-        name: str,
-        project: str,
-        env: dict,
-        log_dir: Path,
-        *,
-        port: int | None = None,
-        command: list[str] | None = None,
-        health_path: str | None = "/health",
-    ):
+        self, name: str, project: str, env: dict, log_dir: Path, *, port: int | None = None,
+        command: list[str] | None = None, health_path: str | None = "/health",
+    ):  # fmt: skip
         self.name = name
         self.cwd = ROOT / project
         self.port = port or free_port()
@@ -92,12 +79,7 @@ class ServiceProcess:
         self.env.pop("DJANGO_SETTINGS_MODULE", None)
         self.env["PYTHONUNBUFFERED"] = "1"
         self.log_path = log_dir / f"{name}.log"
-        self.command = command or [
-            str(BIN / "gunicorn"),
-            "config.wsgi",
-            "--bind",
-            f"127.0.0.1:{self.port}",
-        ]
+        self.command = command or [str(BIN / "gunicorn"), "config.wsgi", "--bind", f"127.0.0.1:{self.port}"]
         self.health_path = health_path
         self.proc: subprocess.Popen | None = None
 
@@ -113,26 +95,16 @@ class ServiceProcess:
 
     def manage(self, *args: str) -> subprocess.CompletedProcess:
         return subprocess.run(
-            [sys.executable, "manage.py", *args],
-            cwd=self.cwd,
-            env=self.env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=True,
-        )
+            [sys.executable, "manage.py", *args], cwd=self.cwd, env=self.env,
+            capture_output=True, text=True, timeout=120, check=True,
+        )  # fmt: skip
 
     def start(self, timeout: float = 30) -> ServiceProcess:
-        log = open(self.log_path, "ab")  # noqa: SIM115 (kept open for the child's lifetime)
-        self.proc = subprocess.Popen(
-            self.command,
-            cwd=self.cwd,
-            env=self.env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        log.close()
+        with open(self.log_path, "ab") as log:  # the child keeps its own descriptor
+            self.proc = subprocess.Popen(
+                self.command, cwd=self.cwd, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )  # fmt: skip
         if self.health_path:
 
             def healthy() -> bool:
@@ -154,12 +126,11 @@ class ServiceProcess:
 
     def stop(self) -> None:
         self._signal(signal.SIGTERM)
-        if self.proc:
-            try:
+        try:
+            if self.proc:
                 self.proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self._signal(signal.SIGKILL)
-                self.proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self.kill()
 
     def kill(self) -> None:
         """SIGKILL the whole process group: a crash, not a shutdown."""
@@ -205,14 +176,18 @@ def auth_process(
     log_dir: Path, *, database_url: str, music_url: str, name: str = "auth", **env
 ) -> ServiceProcess:
     """auth_service with its database migrated."""
-    service = ServiceProcess(
-        name,
-        "auth_project",
-        {"DATABASE_URL": database_url, "MUSIC_SERVICE_URL": music_url, **env},
-        log_dir,
-    )
+    settings = {"DATABASE_URL": database_url, "MUSIC_SERVICE_URL": music_url, **env}
+    service = ServiceProcess(name, "auth_project", settings, log_dir)
     service.manage("migrate", "--noinput", "-v", "0")
     return service
+
+
+# What the runner shares with its auth_service.
+_PASS = {
+    "DATABASE_URL", "MUSIC_SERVICE_URL", "MUSIC_SERVICE_TOKEN", "METRICS_TOKEN", "DJANGO_SECRET_KEY",
+    "JWT_SIGNING_KEY", "DJANGO_DEBUG", "REDIS_URL", "REDIS_KEY_PREFIX", "ENRICH_MAX_BACKOFF",
+    "MUSIC_BREAKER_COOLDOWN",
+}  # fmt: skip
 
 
 def enrich_runner(auth: ServiceProcess, *, interval: float = 0.5) -> ServiceProcess:
@@ -226,17 +201,3 @@ def enrich_runner(auth: ServiceProcess, *, interval: float = 0.5) -> ServiceProc
         health_path=None,
     )
 
-
-_PASS = {
-    "DATABASE_URL",
-    "MUSIC_SERVICE_URL",
-    "MUSIC_SERVICE_TOKEN",
-    "METRICS_TOKEN",
-    "DJANGO_SECRET_KEY",
-    "JWT_SIGNING_KEY",
-    "DJANGO_DEBUG",
-    "REDIS_URL",
-    "REDIS_KEY_PREFIX",
-    "ENRICH_MAX_BACKOFF",
-    "MUSIC_BREAKER_COOLDOWN",
-}

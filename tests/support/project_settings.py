@@ -1,4 +1,4 @@
-"""What both services' test suites read of the project's own configuration."""
+"""What the test suites read of the project's own configuration, as the code reads it."""
 
 from __future__ import annotations
 
@@ -15,8 +15,7 @@ PROJECTS = {"auth": ROOT / "auth_project", "music": ROOT / "music_project"}
 # Run as a script: beside it, no module may be named like a standard one (tests/support/http.py is).
 RECORDER = ROOT / "tests" / "deploy" / "record_environment_reads.py"
 _SECRET = "x" * 20 + "-production-like-value-for-reading-settings-only-" + "y" * 10
-# A development run and a production-like one (secrets, DJANGO_SECURE=1, REDIS_URL): together they
-# reach the environment reads behind a switch.
+# A development run and a production-like one: together they reach the reads behind a switch.
 READ_ENVIRONMENTS = {
     "development": {"DJANGO_DEBUG": "1"},
     "production": {
@@ -28,7 +27,6 @@ READ_ENVIRONMENTS = {
         "REDIS_URL": "redis://127.0.0.1:1/0",  # never connected: settings only name it
     },
 }
-SHOW_CACHE = "import json; from config.settings import CACHES; print(json.dumps(CACHES['default']))"
 
 
 def env_example_secrets() -> list[str]:
@@ -42,41 +40,34 @@ def env_example_secrets() -> list[str]:
     return sorted(values)
 
 
+def _python(args: list[str], cwd: Path, env: dict) -> str:
+    """The output of a fresh interpreter's run in a project folder."""
+    done = subprocess.run(
+        [sys.executable, *args], cwd=cwd, env=env, text=True, capture_output=True, timeout=90
+    )
+    assert done.returncode == 0, f"{cwd.name}:\n{done.stderr[-3000:]}"
+    return done.stdout
+
+
 def cache_settings(project_dir: Path, **env) -> dict:
     """The CACHES['default'] a project's real settings build under ``env`` (a fresh interpreter)."""
-    done = subprocess.run(
-        [sys.executable, "-c", SHOW_CACHE],
-        cwd=project_dir,
-        env={
-            **{k: v for k, v in os.environ.items() if not k.startswith(("REDIS_", "DJANGO_SETTINGS"))},
-            "DJANGO_SECRET_KEY": "cache-prefix-test-secret-0123456789-abcdefghijklmnopqrstuv",
-            "JWT_SIGNING_KEY": "cache-prefix-test-jwt-key-0123456789-abcdefghijklmnopqrstuv",
-            **env,
-        },
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    inherited = {k: v for k, v in os.environ.items() if not k.startswith(("REDIS_", "DJANGO_SETTINGS"))}
+    keys = {
+        "DJANGO_SECRET_KEY": "cache-prefix-test-secret-0123456789-abcdefghijklmnopqrstuv",
+        "JWT_SIGNING_KEY": "cache-prefix-test-jwt-key-0123456789-abcdefghijklmnopqrstuv",
+    }
+    code = "import json; from config.settings import CACHES; print(json.dumps(CACHES['default']))"
+    output = _python(["-c", code], project_dir, {**inherited, **keys, **env})
+    return json.loads(output.strip().splitlines()[-1])
 
 
 @functools.cache
 def _environment_reads(project: str, environment: tuple) -> str:
-    done = subprocess.run(
-        [sys.executable, str(RECORDER)],
-        cwd=PROJECTS[project],
-        env={"PATH": "/usr/bin:/bin", **dict(environment)},
-        capture_output=True,
-        text=True,
-        timeout=90,
-    )
-    assert done.returncode == 0, f"{project} ({dict(environment)}):\n{done.stderr[-3000:]}"
-    return done.stdout
+    return _python([str(RECORDER)], PROJECTS[project], {"PATH": "/usr/bin:/bin", **dict(environment)})
 
 
 def environment_reads(project: str, environment: dict[str, str]) -> list[dict]:
-    """Every environment variable a project reads while its settings load, its URLconf is imported
-    and its gunicorn.conf.py runs, as ``{"name", "default", "required"}`` (record_environment_reads.py),
-    in a fresh interpreter with only ``environment`` set."""
+    """Every environment variable a project reads while its settings load as Django loads them, its
+    URLconf is imported and its gunicorn.conf.py runs, as ``{"name", "default", "required"}``
+    (record_environment_reads.py), in a fresh interpreter with only ``environment`` set."""
     return json.loads(_environment_reads(project, tuple(sorted(environment.items()))))

@@ -1,10 +1,6 @@
-"""Redis in tests: a unique key prefix per run, and cleanup of only those keys.
-
-The Redis a test uses may be shared with other runs, other suites or a developer's own data, so a
-test never empties a database. Services under test get ``REDIS_KEY_PREFIX=unique_prefix(...)`` (the
-prefix of every key Django's cache writes), and afterwards the test deletes the keys under that
-prefix, found with SCAN.
-"""
+"""Redis in tests: a unique key prefix per run, and cleanup of only those keys. The Redis a test uses
+may be shared (other runs, other suites, a developer's data), so a test never empties a database:
+services under test get ``REDIS_KEY_PREFIX=unique_prefix(...)`` and the test deletes those keys."""
 
 from __future__ import annotations
 

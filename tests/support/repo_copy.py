@@ -1,10 +1,7 @@
-"""A temporary copy of the repository for tests that run scripts/* as a user does.
-
-The copy has no .git, .venv, .env, database or collected static files: a script run there writes
-its own, and the repository is never changed. ``script_env`` is the caller's environment without
-the variables that would change what the scripts do, with VENV pointing at this checkout's venv
-(so nothing is installed).
-"""
+"""A temporary copy of the repository for tests that run scripts/* as a user does: no .git, .venv,
+.env, database or collected static files, so a script run there writes its own and the repository
+never changes. ``script_env`` is the caller's environment without the variables that would change
+what the scripts do, with VENV pointing at this checkout's venv (so nothing is installed)."""
 
 from __future__ import annotations
 
@@ -15,23 +12,12 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 VENV = Path(sys.executable).parent.parent
-# Variables of the caller's shell that would change what the scripts do.
 DROPPED_PREFIXES = ("DJANGO_", "JWT_", "MUSIC_", "SPOTIFY_", "ENRICH", "DATABASE_URL", "REDIS_URL")
 DROPPED = ("HOST", "PORT", "WEB_CONCURRENCY", "GUNICORN_THREADS", "ENRICHMENT_MODE", "LOG_LEVEL")
 IGNORED = shutil.ignore_patterns(
-    ".git",
-    ".venv",
-    ".env",
-    "*.db",
-    "*.db-*",
-    "staticfiles",
-    "__pycache__",
-    "node_modules",
-    ".tools",
-    "test-artifacts",
-    ".pytest_cache",
-    ".ruff_cache",
-)
+    ".git", ".venv", ".env", "*.db", "*.db-*", "staticfiles", "__pycache__", "node_modules", ".tools",
+    "test-artifacts", ".pytest_cache", ".ruff_cache",
+)  # fmt: skip
 
 
 def copy_repo(dest: Path) -> Path:
@@ -41,5 +27,4 @@ def copy_repo(dest: Path) -> Path:
 
 def script_env(**extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(DROPPED_PREFIXES) and k not in DROPPED}
-    env.update(VENV=str(VENV), PYTHONUNBUFFERED="1", **extra)
-    return env
+    return {**env, "VENV": str(VENV), "PYTHONUNBUFFERED": "1", **extra}

@@ -1,15 +1,9 @@
-"""External tools the tests drive. Tests only FIND them here; nothing is installed from inside pytest.
-
-``scripts/test`` installs them in one visible step before pytest starts, only for the suites that need
-them (``scripts/lib/install_test_tools.py``):
-
-- Debian's ``chromium`` (browser tests, e2e): never a browser downloaded by Playwright;
-- newman (Postman's CLI, e2e), pinned, from the npm registry into ``.tools/`` (git-ignored);
-- ``wrk`` (bench), Debian's package;
-- Prometheus (e2e): Debian's ``prometheus`` package, unpacked into ``.tools/prometheus/`` (the binary
-  and promtool only: no daemon).
-
-A tool that is missing fails the test that needs it, naming the command that installs it (never a skip).
+"""External tools the tests drive. Tests only FIND them here; nothing is installed from inside pytest:
+``scripts/test`` installs them in one visible step before pytest, only for the suites that need them
+(``scripts/lib/install_test_tools.py``): Debian's chromium (never a browser downloaded by Playwright),
+newman (pinned, from npm into the git-ignored ``.tools/``), Debian's wrk, and Debian's prometheus
+unpacked into ``.tools/prometheus/`` (the binaries only: no daemon). A missing tool fails the test
+that needs it, naming the command that installs it (never a skip).
 """
 
 from __future__ import annotations
@@ -27,16 +21,12 @@ PROMETHEUS = TOOLS / "prometheus" / "usr" / "bin" / "prometheus"
 # Which suites need which tool (scripts/lib/install_test_tools.py installs by this table).
 NEEDED_BY = {"e2e": ("chromium", "newman", "prometheus"), "bench": ("wrk",), "swarm": ("chromium",)}
 
-# Flags for a headless Chromium in a container/CI: no sandbox (root), no GPU, and nothing that
-# reaches the network on its own (component updates, sync, first-run pages).
+# A headless Chromium in a container/CI: no sandbox (root), no GPU, and nothing that reaches the
+# network on its own (component updates, sync, first-run pages).
 CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+    "--disable-sync", "--no-first-run",
+]  # fmt: skip
 
 
 class ToolUnavailable(RuntimeError):
@@ -53,49 +43,38 @@ def _missing(tool: str, found: str) -> ToolUnavailable:
 
 def find_program(name: str) -> str:
     """The path of ``name`` on PATH (chromium, wrk, …), or ToolUnavailable."""
-    found = shutil.which(name)
-    if not found:
-        raise _missing(name, "not on PATH")
-    return found
+    if found := shutil.which(name):
+        return found
+    raise _missing(name, "not on PATH")
 
 
 def find_chromium() -> str:
-    """Debian's chromium (Playwright drives it; it never downloads a browser of its own)."""
     return find_program("chromium")
 
 
-def newman_version() -> str | None:
-    """The version of ``.tools``' newman, or None when it is absent or does not run."""
-    if not NEWMAN.exists():
-        return None
+def _version(program: Path) -> str | None:
+    """The first line ``program --version`` prints, or None when it is absent or does not run."""
     try:
-        result = subprocess.run(
-            [str(NEWMAN), "--version"], capture_output=True, text=True, timeout=60, check=False
-        )
+        result = subprocess.run([str(program), "--version"], capture_output=True, text=True, timeout=60)
     except (OSError, subprocess.TimeoutExpired):
         return None
-    return result.stdout.strip() if result.returncode == 0 else None
+    lines = (result.stdout or result.stderr).splitlines()
+    return lines[0].strip() if result.returncode == 0 and lines else None
+
+
+def newman_version() -> str | None:
+    return _version(NEWMAN)
 
 
 def find_newman() -> Path:
     """``.tools/node_modules/.bin/newman`` at NEWMAN_VERSION, or ToolUnavailable."""
-    version = newman_version()
-    if version != NEWMAN_VERSION:
+    if (version := newman_version()) != NEWMAN_VERSION:
         raise _missing("newman", f"wanted {NEWMAN_VERSION} at {NEWMAN}, found {version or 'none'}")
     return NEWMAN
 
 
 def prometheus_version() -> str | None:
-    """The first line of ``.tools``' ``prometheus --version``, or None when it is absent or does not run."""
-    if not PROMETHEUS.exists():
-        return None
-    try:
-        result = subprocess.run(
-            [str(PROMETHEUS), "--version"], capture_output=True, text=True, timeout=60, check=False
-        )
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-    return (result.stdout or result.stderr).splitlines()[0] if result.returncode == 0 else None
+    return _version(PROMETHEUS)
 
 
 def find_prometheus() -> Path:

@@ -1,8 +1,5 @@
-"""The one way tests wait for something: poll a predicate until it holds, with a deadline.
-
-Every wait or poll loop under tests/ goes through ``wait_until``, so none can spin forever; pytest-timeout
-(``timeout`` in each tests/*/pytest.ini) is the backstop for everything else.
-"""
+"""The one way tests wait for something: poll a predicate until it holds, with a deadline, so no
+wait can spin forever (pytest-timeout, ``timeout`` in each tests/*/pytest.ini, is the backstop)."""
 
 from __future__ import annotations
 
@@ -18,18 +15,11 @@ class WaitTimeout(AssertionError):
 
 
 def wait_until(
-    predicate: Callable[[], T],
-    *,
-    timeout: float,
-    interval: float = 0.1,
-    message: str | Callable[[], str],
+    predicate: Callable[[], T], *, timeout: float, interval: float = 0.1, message: str | Callable[[], str]
 ) -> T:
-    """Call ``predicate`` until it returns something truthy and return that value.
-
-    It is called at least once, then every ``interval`` seconds until ``timeout`` seconds have passed;
-    then ``WaitTimeout`` is raised with ``message`` (a callable is called only then, e.g. to attach the
-    tail of a log). An exception raised by ``predicate`` propagates at once.
-    """
+    """Call ``predicate`` (at once, then every ``interval`` s) until it returns something truthy, and
+    return that; after ``timeout`` s raise WaitTimeout with ``message`` (a callable is called only
+    then, e.g. to attach a log's tail). An exception raised by ``predicate`` propagates at once."""
     if interval <= 0:
         raise ValueError("interval must be positive")
     started = time.monotonic()

@@ -6,15 +6,14 @@ from __future__ import annotations
 
 import json
 import os
-import secrets
 import sys
 import time
 
 import pytest
 
-from tests.swarm.swarm import ROOT, Stack, log, wait_https_ok
+from tests.support.containers import User, log, wait_http_ok
+from tests.swarm.swarm import ROOT, Stack
 
-PASSWORD = "Canciones-2026-swarm"
 SERVICES = ("postgres", "redis", "spotify-double", "music", "auth", "runner", "proxy")
 REPLICAS = {"music": 3, "auth": 2}
 _stacks: list[Stack] = []
@@ -25,9 +24,8 @@ _SESSION_STARTED = time.time()
 
 @pytest.fixture(scope="session")
 def stack():
-    stack = Stack(
-        os.environ.get("MUSICA_SWARM_STACK", "musica-swarm-test"), os.environ.get("MUSICA_TAG", "swarmtest")
-    )
+    name = os.environ.get("MUSICA_SWARM_STACK", "musica-swarm-test")
+    stack = Stack(name, os.environ.get("MUSICA_TAG", "swarmtest"))
     _stacks.append(stack)
     try:
         stack.ensure_swarm()
@@ -35,7 +33,7 @@ def stack():
         stack.deploy()
         for service in SERVICES:
             stack.wait_healthy(service, REPLICAS.get(service, 1))
-        wait_https_ok(stack)
+        wait_http_ok(f"{stack.base_url}/health", timeout=180, context=stack.ssl_context())
         log(f"stack {stack.name} up: {stack.base_url}")
         yield stack
     finally:
@@ -46,41 +44,20 @@ def stack():
             stack.remove()
 
 
-class User:
-    def __init__(self, stack: Stack, prefix: str = "swarm"):
-        self.stack = stack
-        self.username = f"{prefix}{secrets.token_hex(4)}"
-        status, body, _ = stack.http(
-            "POST", "/register", body={"username": self.username, "password": PASSWORD}
-        )
-        assert status == 201, f"POST /register: {status} {body!r}"
-        status, body, _ = stack.http("POST", "/login", body={"username": self.username, "password": PASSWORD})
-        assert status == 200 and "access" in body, f"POST /login: {status} {body!r}"
-        self.token = body["access"]
-
-    def create_note(self, song: str) -> dict:
-        status, body, _ = self.stack.http(
-            "POST", "/notas", token=self.token, body={"cancion": song, "texto": "swarm"}
-        )
-        assert status == 201, f"POST /notas {song!r}: {status} {body!r}"
-        return body["nota"]
-
-
 @pytest.fixture(scope="session")
 def user(stack):
-    return User(stack)
+    return User(stack, "swarm")
 
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item, call):
     report = yield
     if report.failed and _stacks:
-        stack = _stacks[-1]
         try:
             for service in SERVICES:
-                lines = stack.logs(service).splitlines()[-30:]
+                lines = _stacks[-1].logs(service).splitlines()[-30:]
                 report.sections.append((f"logs of {service}", "\n".join(lines)))
-                report.sections.append((f"tasks of {service}", stack.ps(service)))
+                report.sections.append((f"tasks of {service}", _stacks[-1].ps(service)))
         except Exception as exc:  # the report must not fail because the logs could not be read
             print(f"could not read the service logs: {exc}", file=sys.stderr)
     return report

@@ -1,8 +1,8 @@
 """The Swarm stack the tests drive: its secrets, a local CA, `docker stack deploy`, tasks, HTTPS.
 
-Used by tests/swarm/conftest.py, which deploys deploy/swarm/docker-stack.yml (+ the test override
-with the Spotify double) once per session under its own stack name and removes exactly what it
-created at the end: the stack, its secrets and volumes, and the swarm itself if it made it.
+tests/swarm/conftest.py deploys deploy/swarm/docker-stack.yml (+ the test override with the Spotify
+double) once per session under its own stack name and removes exactly what it created at the end:
+the stack, its secrets and volumes, and the swarm itself if it made it.
 """
 
 from __future__ import annotations
@@ -14,44 +14,15 @@ import os
 import secrets
 import shlex
 import ssl
-import subprocess
-import sys
 import tempfile
-import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
+from tests.support import containers as engine
 from tests.support.processes import free_port
-from tests.support.waiting import wait_until
+from tests.support.waiting import WaitTimeout, wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
-STACK_FILES = (
-    ROOT / "deploy" / "swarm" / "docker-stack.yml",
-    ROOT / "tests" / "swarm" / "docker-stack.test.yml",
-)
-# The Spotify double's own test credentials (its image's default command).
-SPOTIFY_ID, SPOTIFY_SECRET = "test-client-id", "test-client-secret"
-
-
-class CommandFailed(AssertionError):
-    pass
-
-
-def log(message: str) -> None:
-    print(f"[swarm] {message}", file=sys.stderr, flush=True)
-
-
-def run(cmd: list[str], *, check: bool = True, timeout: float = 120, env=None, quiet=False, input=None):
-    if not quiet:
-        log("$ " + " ".join(shlex.quote(part) for part in cmd))
-    result = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=env, input=input)
-    if check and result.returncode != 0:
-        raise CommandFailed(
-            f"command failed ({result.returncode}): {' '.join(cmd)}\n"
-            f"{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
-        )
-    return result
+STACK_FILES = (ROOT / "deploy/swarm/docker-stack.yml", ROOT / "tests/swarm/docker-stack.test.yml")
 
 
 class Stack:
@@ -70,19 +41,20 @@ class Stack:
             "JWT_SIGNING_KEY": secrets.token_urlsafe(50),
             "MUSIC_SERVICE_TOKEN": secrets.token_urlsafe(40),
             "POSTGRES_PASSWORD": secrets.token_urlsafe(30),
-            "SPOTIFY_CLIENT_ID": SPOTIFY_ID,
-            "SPOTIFY_CLIENT_SECRET": SPOTIFY_SECRET,
+            # The Spotify double's own test credentials (its image's default command).
+            "SPOTIFY_CLIENT_ID": "test-client-id",
+            "SPOTIFY_CLIENT_SECRET": "test-client-secret",
         }
         self.ca = self.tmp / "ca.crt"
 
     # ------------------------------------------------------------------ set-up / tear-down
     def env(self) -> dict:
-        node = run(["docker", "node", "inspect", "self", "--format", "{{.Description.Hostname}}"], quiet=True)
+        node = engine.docker("node", "inspect", "self", "--format", "{{.Description.Hostname}}")
         return {
             **os.environ,
             "MUSICA_TAG": self.tag,
             "MUSICA_SECRET_PREFIX": self.name,
-            "MUSICA_DATA_NODE": node.stdout.strip(),
+            "MUSICA_DATA_NODE": node.strip(),
             "MUSICA_PUBLIC_HOST": "localhost",
             "MUSICA_PUBLIC_ORIGIN": self.base_url,
             "MUSICA_HTTPS_PORT": str(self.https_port),
@@ -97,150 +69,75 @@ class Stack:
         }
 
     def ensure_swarm(self) -> None:
-        state = run(["docker", "info", "--format", "{{.Swarm.LocalNodeState}}"], quiet=True).stdout.strip()
-        log(f"swarm state before the test: {state}")
+        state = engine.docker("info", "--format", "{{.Swarm.LocalNodeState}}").strip()
+        engine.log(f"swarm state before the test: {state}")
         if state == "inactive":
-            result = run(["docker", "swarm", "init"], check=False)
-            if result.returncode != 0:  # several addresses: name one
-                run(["docker", "swarm", "init", "--advertise-addr", "127.0.0.1"])
+            if engine.run(["docker", "swarm", "init"], check=False).returncode != 0:  # several addresses
+                engine.run(["docker", "swarm", "init", "--advertise-addr", "127.0.0.1"])
             self.created_swarm = True
         elif state != "active":
-            raise CommandFailed(f"this node's swarm state is {state!r}")
+            raise engine.CommandFailed(f"this node's swarm state is {state!r}")
 
     def make_certificates(self) -> tuple[Path, Path]:
         """A local CA and a certificate for localhost signed by it (the proxy's tls secrets)."""
-        key, csr, cert = self.tmp / "site.key", self.tmp / "site.csr", self.tmp / "site.crt"
-        ca_key = self.tmp / "ca.key"
-        ext = self.tmp / "ext.cnf"
+        names = ("site.key", "site.csr", "site.crt", "ca.key", "ext.cnf")
+        key, csr, cert, ca_key, ext = (self.tmp / name for name in names)
         ext.write_text("subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth\n")
-        openssl = ["openssl"]
-        run(
-            [
-                *openssl,
-                "req",
-                "-x509",
-                "-newkey",
-                "rsa:2048",
-                "-nodes",
-                "-days",
-                "2",
-                "-subj",
-                "/CN=musica test CA",
-                "-keyout",
-                str(ca_key),
-                "-out",
-                str(self.ca),
-            ],
-            quiet=True,
-        )
-        run(
-            [
-                *openssl,
-                "req",
-                "-newkey",
-                "rsa:2048",
-                "-nodes",
-                "-subj",
-                "/CN=localhost",
-                "-keyout",
-                str(key),
-                "-out",
-                str(csr),
-            ],
-            quiet=True,
-        )
-        run(
-            [
-                *openssl,
-                "x509",
-                "-req",
-                "-in",
-                str(csr),
-                "-CA",
-                str(self.ca),
-                "-CAkey",
-                str(ca_key),
-                "-CAcreateserial",
-                "-days",
-                "2",
-                "-extfile",
-                str(ext),
-                "-out",
-                str(cert),
-            ],
-            quiet=True,
-        )
+        new_key = "-newkey rsa:2048 -nodes"
+        for command in (
+            f"req -x509 {new_key} -days 2 -subj '/CN=musica test CA' -keyout {ca_key} -out {self.ca}",
+            f"req {new_key} -subj /CN=localhost -keyout {key} -out {csr}",
+            f"x509 -req -in {csr} -CA {self.ca} -CAkey {ca_key} -CAcreateserial -days 2 -extfile {ext}"
+            f" -out {cert}",
+        ):
+            engine.run(["openssl", *shlex.split(command)], quiet=True)
         # Chromium trusts this one certificate by its public key's hash (it takes no CA file).
-        pem = run(["openssl", "x509", "-pubkey", "-noout", "-in", str(cert)], quiet=True).stdout
+        pem = engine.run(["openssl", "x509", "-pubkey", "-noout", "-in", str(cert)], quiet=True).stdout
         der = base64.b64decode("".join(line for line in pem.splitlines() if "-----" not in line))
         self.spki = base64.b64encode(hashlib.sha256(der).digest()).decode()
         return cert, key
 
     def create_secrets(self) -> None:
         cert, key = self.make_certificates()
-        self.values["TLS_KEY"] = key.read_text().strip().splitlines()[1]  # a line of the key
         env_file = self.tmp / "stack.env"
-        env_file.write_text("".join(f"{k}={v}\n" for k, v in self.values.items() if k != "TLS_KEY"))
-        result = run(
-            [
-                str(ROOT / "deploy" / "swarm" / "secrets.sh"),
-                "--from-env",
-                str(env_file),
-                "--tls-cert",
-                str(cert),
-                "--tls-key",
-                str(key),
-            ],
-            env=self.env(),
-        )
-        log(result.stdout.strip())
+        env_file.write_text("".join(f"{k}={v}\n" for k, v in self.values.items()))
+        self.values["TLS_KEY"] = key.read_text().strip().splitlines()[1]  # a line of the key
+        script = [str(ROOT / "deploy/swarm/secrets.sh"), "--from-env", str(env_file)]
+        result = engine.run([*script, "--tls-cert", str(cert), "--tls-key", str(key)], env=self.env())
+        engine.log(result.stdout.strip())
         env_file.unlink()
 
     def deploy(self) -> None:
         files = [part for path in STACK_FILES for part in ("-c", str(path))]
-        run(
-            ["docker", "stack", "deploy", "--resolve-image", "never", *files, self.name],
-            env=self.env(),
-            timeout=300,
-        )
+        command = ["docker", "stack", "deploy", "--resolve-image", "never", *files, self.name]
+        engine.run(command, env=self.env(), timeout=300)
 
     def remove(self) -> None:
         """The stack, then (once its containers are gone) its volumes and secrets, then the swarm if
         this test made it. Only names of this stack are touched."""
-        run(["docker", "stack", "rm", self.name], check=False, timeout=120)
+        engine.run(["docker", "stack", "rm", self.name], check=False)
+        label = f"label=com.docker.stack.namespace={self.name}"
+        volumes = engine.docker("volume", "ls", "-q", "--filter", label).split()
+        ours = f"label=org.musica.stack-secrets={self.name}"
+        secret_ids = engine.docker("secret", "ls", "-q", "--filter", ours).split()
 
-        def gone() -> bool:
-            return not run(
-                ["docker", "ps", "-aq", "--filter", f"label=com.docker.stack.namespace={self.name}"],
-                quiet=True,
-            ).stdout.split()
+        def volumes_removed() -> bool:  # a volume goes a moment after its container
+            if volumes:
+                engine.docker("volume", "rm", *volumes, check=False)
+            return not set(volumes) & set(engine.docker("volume", "ls", "-q").split())
 
-        try:
-            wait_until(gone, timeout=120, interval=2, message="stack containers still there")
-        except AssertionError as exc:
-            log(str(exc))
-        volumes = run(
-            ["docker", "volume", "ls", "-q", "--filter", f"label=com.docker.stack.namespace={self.name}"],
-            quiet=True,
-        ).stdout.split()
-        secret_ids = run(
-            ["docker", "secret", "ls", "-q", "--filter", f"label=org.musica.stack-secrets={self.name}"],
-            quiet=True,
-        ).stdout.split()
+        def containers_gone() -> bool:
+            return not engine.containers(f"com.docker.stack.namespace={self.name}", stopped=True)
 
-        def removed() -> bool:  # networks and volumes go a moment after the containers
-            run(["docker", "volume", "rm", *volumes], check=False, quiet=True) if volumes else None
-            left = run(["docker", "volume", "ls", "-q"], quiet=True).stdout.split()
-            return not set(volumes) & set(left)
-
-        try:
-            wait_until(removed, timeout=60, interval=2, message=f"volumes {volumes} not removed")
-        except AssertionError as exc:
-            log(str(exc))
+        for done, what in ((containers_gone, "stack containers"), (volumes_removed, f"volumes {volumes}")):
+            try:
+                wait_until(done, timeout=120, interval=2, message=f"{what} still there")
+            except WaitTimeout as exc:
+                engine.log(str(exc))
         if secret_ids:
-            run(["docker", "secret", "rm", *secret_ids], check=False)
+            engine.run(["docker", "secret", "rm", *secret_ids], check=False)
         if self.created_swarm:
-            run(["docker", "swarm", "leave", "--force"], check=False)
+            engine.run(["docker", "swarm", "leave", "--force"], check=False)
         for path in self.tmp.iterdir():
             path.unlink()
         self.tmp.rmdir()
@@ -250,117 +147,48 @@ class Stack:
         return f"{self.name}_{name}"
 
     def inspect_service(self, name: str) -> dict:
-        return json.loads(run(["docker", "service", "inspect", self.service(name)], quiet=True).stdout)[0]
+        return json.loads(engine.docker("service", "inspect", self.service(name)))[0]
 
-    def containers(self, name: str) -> list[str]:
-        """Running containers of one service."""
-        out = run(
-            [
-                "docker",
-                "ps",
-                "-q",
-                "--no-trunc",
-                "--filter",
-                f"label=com.docker.swarm.service.name={self.service(name)}",
-            ],
-            quiet=True,
-        ).stdout
-        return out.split()
+    def containers(self, name: str, stopped: bool = False) -> list[str]:
+        """The service's running containers (and stopped ones, a rolling update's too, if asked)."""
+        return engine.containers(f"com.docker.swarm.service.name={self.service(name)}", stopped=stopped)
 
     def healthy(self, name: str) -> list[str]:
-        found = []
-        for cid in self.containers(name):
-            state = json.loads(run(["docker", "inspect", cid], quiet=True).stdout)[0]["State"]
-            if (state.get("Health") or {}).get("Status", state["Status"]) in ("healthy", "running"):
-                found.append(cid)
-        return found
+        return [cid for cid in self.containers(name) if engine.health(cid) in ("healthy", "running")]
 
     def wait_healthy(self, name: str, count: int, timeout: float = 240) -> list[str]:
-        seen: list[str] = []
-
-        def ready():
-            seen[:] = self.healthy(name)
-            return list(seen) if len(seen) == count else None
-
-        return wait_until(
-            ready,
-            timeout=timeout,
-            interval=2,
-            message=lambda: f"{name}: wanted {count} healthy tasks, saw {len(seen)}\n{self.ps(name)}",
-        )
+        labels = [f"com.docker.swarm.service.name={self.service(name)}"]
+        return engine.wait_healthy(labels, count, timeout=timeout, details=lambda: self.ps(name))
 
     def ps(self, name: str) -> str:
-        return run(
-            ["docker", "service", "ps", "--no-trunc", self.service(name)], check=False, quiet=True
-        ).stdout
+        return engine.docker("service", "ps", "--no-trunc", self.service(name), check=False)
 
     def logs(self, name: str) -> str:
-        """The logs of every container the service ran, those a rolling update stopped included
-        (`docker service logs` can hang on this engine once tasks are gone)."""
-        ids = run(
-            ["docker", "ps", "-aq", "--filter", f"label=com.docker.swarm.service.name={self.service(name)}"],
-            quiet=True,
-        ).stdout.split()
-        return "\n".join(self.container_logs(cid) for cid in ids)
-
-    def container_logs(self, cid: str) -> str:
-        result = run(["docker", "logs", cid], check=False, quiet=True)
-        return result.stdout + result.stderr
+        """The logs of every container the service ran (`docker service logs` can hang on this engine
+        once tasks are gone)."""
+        return "\n".join(engine.logs(cid) for cid in self.containers(name, stopped=True))
 
     def psql(self, sql: str) -> str:
         (cid,) = self.containers("postgres")
-        script = (
-            'PGPASSWORD="$(cat /run/secrets/postgres_password)" '
-            'psql -h 127.0.0.1 -U musica -d musica -Atc "$1"'
-        )
-        return run(["docker", "exec", cid, "sh", "-c", script, "psql", sql], quiet=True).stdout
+        password = 'PGPASSWORD="$(cat /run/secrets/postgres_password)"'
+        script = f'{password} psql -h 127.0.0.1 -U musica -d musica -Atc "$1"'
+        return engine.docker("exec", cid, "sh", "-c", script, "psql", sql)
 
     def double_stats(self) -> dict:
         (cid,) = self.containers("spotify-double")
-        code = "import urllib.request; print(urllib.request.urlopen('http://127.0.0.1:8080/_control/stats').read().decode())"
-        return json.loads(run(["docker", "exec", cid, "python3", "-c", code], quiet=True).stdout)
+        url = "http://127.0.0.1:8080/_control/stats"
+        code = f"import urllib.request; print(urllib.request.urlopen({url!r}).read().decode())"
+        return json.loads(engine.docker("exec", cid, "python3", "-c", code))
 
     # ------------------------------------------------------------------ HTTPS
     def ssl_context(self) -> ssl.SSLContext:
         return ssl.create_default_context(cafile=str(self.ca))
 
-    def curl(self, *args: str) -> subprocess.CompletedProcess:
-        return run(
-            ["curl", "-sS", "--max-time", "20", "--cacert", str(self.ca), *args], check=False, quiet=True
-        )
+    def curl(self, *args: str):
+        command = ["curl", "-sS", "--max-time", "20", "--cacert", str(self.ca), *args]
+        return engine.run(command, check=False, quiet=True)
 
-    def http(self, method: str, path: str, *, body=None, token=None, headers=None, timeout: float = 30):
+    def http(self, method: str, path: str, **kwargs):
         """(status, JSON body or raw bytes, headers) of one request through the proxy."""
-        data = None if body is None else json.dumps(body).encode()
-        all_headers = {"Accept": "application/json", **(headers or {})}
-        if data is not None:
-            all_headers["Content-Type"] = "application/json"
-        if token:
-            all_headers["Authorization"] = f"Bearer {token}"
-        request = urllib.request.Request(self.base_url + path, data=data, method=method, headers=all_headers)
-        try:
-            with urllib.request.urlopen(request, timeout=timeout, context=self.ssl_context()) as response:
-                status, raw, got = response.status, response.read(), response.headers
-        except urllib.error.HTTPError as exc:
-            status, raw, got = exc.code, exc.read(), exc.headers
-        payload = json.loads(raw) if "json" in (got.get("Content-Type") or "") and raw else raw
-        return status, payload, got
-
-
-def wait_https_ok(stack: Stack, path: str = "/health", timeout: float = 180) -> None:
-    last: list[object] = [None]
-
-    def answers() -> bool:
-        try:
-            status, payload, _ = stack.http("GET", path, timeout=5)
-        except OSError as exc:
-            last[0] = exc
-            return False
-        last[0] = (status, payload)
-        return status == 200
-
-    wait_until(answers, timeout=timeout, interval=1, message=lambda: f"{path} through the proxy: {last[0]!r}")
-
-
-def elapsed(since: float) -> str:
-    return f"{time.monotonic() - since:.1f}s"
+        kwargs.setdefault("timeout", 30)
+        return engine.http(method, self.base_url + path, context=self.ssl_context(), **kwargs)

@@ -15,10 +15,10 @@ import uuid
 
 import pytest
 
+from tests.support.containers import PASSWORD, User, docker, log, run, searches
 from tests.support.tools import CHROMIUM_ARGS, find_chromium
 from tests.support.waiting import wait_until
-from tests.swarm.conftest import FIGURES, PASSWORD, User
-from tests.swarm.swarm import log, run
+from tests.swarm.conftest import FIGURES, SERVICES
 
 LOAD_USERS = 20
 # Each user saves a note every PACE seconds: under the 30/min per-user write limit.
@@ -69,19 +69,8 @@ def test_https_only_with_the_local_ca_and_hsts(stack):
         "-D", "-", "-o", "/dev/null", "-H", "X-Forwarded-Proto: http", f"{stack.base_url}/health"
     )
     assert re.search(r"(?im)^strict-transport-security:", spoofed.stdout), spoofed.stdout
-    plain = run(
-        [
-            "curl",
-            "-sS",
-            "-o",
-            "/dev/null",
-            "-w",
-            "%{http_code} %{redirect_url}",
-            f"http://localhost:{stack.http_port}/notas",
-        ],
-        check=False,
-        quiet=True,
-    )
+    redirect = ["-o", "/dev/null", "-w", "%{http_code} %{redirect_url}", f"http://localhost:{stack.http_port}/notas"]
+    plain = run(["curl", "-sS", *redirect], check=False, quiet=True)
     assert plain.stdout.startswith("308 https://localhost/notas"), plain.stdout
 
 
@@ -92,22 +81,8 @@ def test_the_admin_login_in_headless_chromium_over_https(stack):
 
     username, password = f"admin{secrets.token_hex(3)}", secrets.token_urlsafe(16)
     auth = stack.containers("auth")[0]
-    run(
-        [
-            "docker",
-            "exec",
-            "-e",
-            f"DJANGO_SUPERUSER_USERNAME={username}",
-            "-e",
-            f"DJANGO_SUPERUSER_PASSWORD={password}",
-            auth,
-            "python",
-            "manage.py",
-            "createsuperuser",
-            "--noinput",
-        ],
-        quiet=True,
-    )
+    superuser = ["-e", f"DJANGO_SUPERUSER_USERNAME={username}", "-e", f"DJANGO_SUPERUSER_PASSWORD={password}"]
+    docker("exec", *superuser, auth, "python", "manage.py", "createsuperuser", "--noinput")
     args = [*CHROMIUM_ARGS, f"--ignore-certificate-errors-spki-list={stack.spki}"]
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=find_chromium(), headless=True, args=args)
@@ -145,44 +120,27 @@ def test_music_is_not_published_nor_reachable_from_the_proxy(stack):
 
 class Load:
     """LOAD_USERS users saving notes through the proxy, each with an Idempotency-Key and one retry
-    on a dropped connection (a 409, the key still in progress, is asked again a second later)."""
+    on a dropped connection (a 409, the key still in progress, is asked again a second later).
+    Every request opens its own connection (urllib keeps none alive), as a new client would."""
 
     def __init__(self, stack, users: list[User], label: str):
-        self.stack, self.users, self.label = stack, users, label
+        self.stack, self.label = stack, label
         self.stop = threading.Event()
         self.lock = threading.Lock()
         self.results: list[dict] = []
         self.threads = [threading.Thread(target=self.run, args=(u,), daemon=True) for u in users]
 
-    def post(self, user: User, key: str, body: bytes) -> tuple[int, dict | None]:
-        connection = http.client.HTTPSConnection(
-            "localhost", self.stack.https_port, timeout=30, context=self.stack.ssl_context()
-        )
-        try:
-            headers = {
-                "Authorization": f"Bearer {user.token}",
-                "Content-Type": "application/json",
-                "Accept": "application/json",
-                "Idempotency-Key": key,
-            }
-            connection.request("POST", "/notas", body=body, headers=headers)
-            response = connection.getresponse()
-            raw = response.read()
-            return response.status, json.loads(raw) if raw else None
-        finally:
-            connection.close()
-
     def one(self, user: User, n: int) -> dict:
         key = str(uuid.uuid4())
-        body = json.dumps(
-            {"cancion": f"Rolling {self.label} {key[:8]} {n}", "texto": f"swarm-load-{key}"}
-        ).encode()
+        note = {"cancion": f"Rolling {self.label} {key[:8]} {n}", "texto": f"swarm-load-{key}"}
         started = time.monotonic()
         retried = in_progress = 0
         common = {"key": key, "started": started}
         while True:
             try:
-                status, payload = self.post(user, key, body)
+                status, payload, _ = self.stack.http(
+                    "POST", "/notas", body=note, token=user.token, headers={"Idempotency-Key": key}
+                )
             except (OSError, http.client.HTTPException) as exc:  # refused, reset, closed, timed out
                 if retried:
                     return {**common, "status": "dropped", "error": repr(exc), "retried": retried}
@@ -193,14 +151,8 @@ class Load:
                 time.sleep(1)
                 continue
             break
-        return {
-            **common,
-            "status": status,
-            "seconds": time.monotonic() - started,
-            "retried": retried,
-            "note": (payload or {}).get("nota", {}).get("id") if status == 201 else None,
-            "body": None if status == 201 else payload,
-        }
+        seconds = time.monotonic() - started
+        return {**common, "status": status, "seconds": seconds, "retried": retried, "body": payload}
 
     def run(self, user: User) -> None:
         n = 0
@@ -231,21 +183,8 @@ def rolling_update(stack, users: list[User], name: str) -> dict:
         started = time.monotonic()
         # The stack's own settings (parallelism 1, start-first, rollback on failure) with a shorter
         # monitor and delay, so the test fits its time budget.
-        run(
-            [
-                "docker",
-                "service",
-                "update",
-                "--force",
-                "--detach=false",
-                "--update-delay",
-                "2s",
-                "--update-monitor",
-                "10s",
-                stack.service(name),
-            ],
-            timeout=480,
-        )
+        update = ["docker", "service", "update", "--force", "--detach=false"]
+        run([*update, "--update-delay", "2s", "--update-monitor", "10s", stack.service(name)], timeout=480)
         finished = time.monotonic()
         time.sleep(2)
     after = stack.wait_healthy(name, replicas)
@@ -301,14 +240,13 @@ def test_rolling_updates_of_auth_then_music_under_load_lose_nothing(stack):
 def test_no_secret_in_service_inspect_container_inspect_or_any_log(stack):
     values = {name: value for name, value in stack.values.items() if len(value) >= 16}
     found = []
-    names = ("proxy", "auth", "music", "runner", "postgres", "redis", "spotify-double")
-    for name in names:
+    for name in SERVICES:
         texts = {
             "docker service inspect": json.dumps(stack.inspect_service(name)),
             "the logs of its containers": stack.logs(name),
         }
         for cid in stack.containers(name):
-            texts[f"docker inspect {cid[:12]}"] = run(["docker", "inspect", cid], quiet=True).stdout
+            texts[f"docker inspect {cid[:12]}"] = docker("inspect", cid)
         for where, text in texts.items():
             found += [
                 f"{variable} in {where} of {name}"
@@ -341,9 +279,6 @@ def test_a_killed_music_task_is_replaced_and_notes_keep_their_photos(stack, user
 def test_music_scaled_from_3_to_5_every_replica_serves_searches(stack):
     run(["docker", "service", "scale", "--detach=false", f"{stack.service('music')}={SCALED}"], timeout=300)
     replicas = stack.wait_healthy("music", SCALED)
-
-    def searches(cid: str) -> int:
-        return sum('"path": "/search' in line for line in stack.container_logs(cid).splitlines())
 
     before = {cid: searches(cid) for cid in replicas}
     users = [User(stack, "scale") for _ in range(5)]

@@ -292,12 +292,12 @@ def test_every_api_view_has_a_spanish_name():
 
 def test_the_kit_catalogue_is_compiled_from_its_po():
     """The committed .mo says what the .po says (compile with msgfmt after editing it)."""
-    from tests.support.english import _po_msgids
+    from tests.support.english import po_msgids
 
     locale = settings.LOCALE_PATHS[0] / "es" / "LC_MESSAGES"
     with (locale / "django.mo").open("rb") as fh:
         catalog = gettext.GNUTranslations(fh)
-    for msgid in _po_msgids(locale / "django.po"):
+    for msgid in po_msgids(locale / "django.po"):
         translated = catalog.gettext(msgid)
         assert translated and (translated != msgid or msgid == "jti"), msgid
         assert english_in(translated) == [], (msgid, translated)

@@ -1,0 +1,154 @@
+"""What the container suites (tests/docker, tests/swarm) share: commands with a deadline, docker's
+view of containers, JSON over HTTP(S) through a stack's published port, and a user of a stack.
+Standard library only: scripts/test-docker runs tests/docker/stack.py as a script before pytest."""
+
+from __future__ import annotations
+
+import json
+import secrets
+import shlex
+import subprocess
+import sys
+import urllib.error
+import urllib.request
+
+from tests.support.waiting import wait_until
+
+PASSWORD = "Canciones-2026-stack"
+
+
+class CommandFailed(AssertionError):
+    """A command exited non-zero (reported as a test failure, with its output)."""
+
+
+def log(message: str) -> None:
+    print(f"[stack] {message}", file=sys.stderr, flush=True)
+
+
+def run(cmd: list[str], *, check=True, env=None, timeout: float = 120, quiet=False, stream=False):
+    """Run a command; ``stream`` shows its output as it goes (long builds) instead of capturing it."""
+    if not quiet:
+        log("$ " + shlex.join(cmd))
+    output = {"stdout": sys.stderr} if stream else {"capture_output": True}
+    result = subprocess.run(cmd, text=True, env=env, timeout=timeout, **output)
+    if check and result.returncode != 0:
+        raise CommandFailed(
+            f"command failed ({result.returncode}): {shlex.join(cmd)}\n"
+            f"--- stdout ---\n{(result.stdout or '')[-4000:]}\n"
+            f"--- stderr ---\n{(result.stderr or '')[-4000:]}"
+        )
+    return result
+
+
+def docker(*args: str, check: bool = True) -> str:
+    """The output of a short docker command (ps, inspect, exec, ...), not logged."""
+    return run(["docker", *args], check=check, quiet=True).stdout
+
+
+def containers(*labels: str, stopped: bool = False) -> list[str]:
+    """IDs of the running containers (stopped ones too if asked) that carry every label given."""
+    filters = [part for label in labels for part in ("--filter", f"label={label}")]
+    return docker("ps", "-aq" if stopped else "-q", "--no-trunc", *filters).split()
+
+
+def inspect(container: str) -> dict:
+    return json.loads(docker("inspect", container))[0]
+
+
+def health(container: str) -> str:
+    """Its healthcheck's status ("healthy", "starting", ...), or its state when it has none."""
+    state = inspect(container)["State"]
+    return (state.get("Health") or {}).get("Status", state["Status"])
+
+
+def logs(container: str) -> str:
+    result = run(["docker", "logs", container], check=False, quiet=True)
+    return result.stdout + result.stderr
+
+
+def searches(container: str) -> int:
+    """How many /search requests a music container's log records."""
+    return sum('"path": "/search' in line or "GET /search" in line for line in logs(container).splitlines())
+
+
+def wait_healthy(labels: list[str], count: int, *, timeout: float, details=lambda: "") -> list[str]:
+    """The IDs of ``count`` containers with these labels once they are healthy (or running, if they
+    have no healthcheck)."""
+    seen: list[str] = []
+
+    def ready() -> list[str] | None:
+        seen[:] = [cid for cid in containers(*labels) if health(cid) in ("healthy", "running")]
+        return list(seen) if len(seen) == count else None
+
+    return wait_until(
+        ready,
+        timeout=timeout,
+        interval=2,
+        message=lambda: f"{labels[-1]}: wanted {count} healthy, saw {len(seen)}\n{details()}",
+    )
+
+
+def http(method: str, url: str, *, body=None, token=None, headers=None, timeout: float = 15, context=None):
+    """(status, JSON body or raw bytes, headers) of one request; an HTTP error is an answer too."""
+    data = None if body is None else json.dumps(body).encode()
+    headers = {"Accept": "application/json", **(headers or {})}
+    if data is not None:
+        headers["Content-Type"] = "application/json"
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    request = urllib.request.Request(url, data=data, method=method, headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=timeout, context=context) as response:
+            status, raw, got = response.status, response.read(), response.headers
+    except urllib.error.HTTPError as exc:
+        status, raw, got = exc.code, exc.read(), exc.headers
+    payload = json.loads(raw) if "json" in (got.get("Content-Type") or "") and raw else raw
+    return status, payload, got
+
+
+def wait_http_ok(url: str, *, timeout: float, context=None) -> None:
+    last: list[object] = [None]
+
+    def answers() -> bool:
+        try:
+            status, payload, _ = http("GET", url, timeout=5, context=context)
+        except OSError as exc:  # URLError is an OSError: not listening yet
+            last[0] = exc
+            return False
+        last[0] = (status, payload)
+        return status == 200
+
+    wait_until(answers, timeout=timeout, interval=1, message=lambda: f"{url} did not answer 200: {last[0]!r}")
+
+
+class User:
+    """A user registered and logged in through a stack's ``http(method, path, ...)``; counts the
+    notes it saved."""
+
+    def __init__(self, stack, prefix: str):
+        self.stack = stack
+        self.username = f"{prefix}{secrets.token_hex(4)}"
+        self.credentials = {"username": self.username, "password": PASSWORD}
+        self.notes_created = 0
+        status, body, _ = stack.http("POST", "/register", body=self.credentials)
+        assert status == 201 and body.get("username") == self.username, f"POST /register: {status} {body!r}"
+        self.login()
+
+    def login(self) -> None:
+        status, body, _ = self.stack.http("POST", "/login", body=self.credentials)
+        assert status == 200 and "access" in body and "refresh" in body, f"POST /login: {status} {body!r}"
+        self.token = body["access"]
+
+    def note_count(self) -> int:
+        status, body, _ = self.stack.http("GET", "/notas", token=self.token)
+        assert status == 200 and "results" in body, f"GET /notas: {status} {body!r}"
+        return body["count"]
+
+    def create_note(self, song: str) -> dict:
+        note = {"cancion": song, "texto": "desde el contenedor"}
+        status, body, _ = self.stack.http("POST", "/notas", token=self.token, body=note)
+        assert status == 201 and body.get("mensaje") == "Guardado con éxito", (
+            f"POST /notas {song!r}: {status} {body!r}"
+        )
+        self.notes_created += 1
+        return body["nota"]
