@@ -13,14 +13,9 @@ RIGHT = {"username": "ana", "password": "Canciones-2026"}
 
 
 @pytest.fixture(autouse=True)
-def small_rates(settings, make_user):
+def small_rates(rates, make_user):
     make_user("ana")
-    rates = {
-        **settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"],
-        "login": f"{LIMIT}/min",
-        "register": "2/min",
-    }
-    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": rates}
+    rates(login=f"{LIMIT}/min", register="2/min")
 
 
 def wrong_login(client, **extra):
