@@ -1,5 +1,5 @@
-"""musica_kit.secrets: the rule a production process starts with (tests/e2e/test_security_startup_secrets.py
-starts the real processes), and ``check --deploy`` warns with."""
+"""musica_kit.secrets: the rule a production process starts with, and ``check --deploy`` warns with
+(real processes refusing weak values: tests/e2e/test_security_startup_secrets.py)."""
 
 import base64
 import random
@@ -13,7 +13,6 @@ from django.test import override_settings
 
 from musica_kit.secrets import (
     GENERATE,
-    PLACEHOLDER_PREFIXES,
     PLACEHOLDER_VALUES,
     secret_problem,
     weak_secret_problems,
@@ -71,34 +70,13 @@ def test_a_short_repeated_pattern_is_refused_with_or_without_a_prefix_or_suffix(
 
 
 @pytest.mark.parametrize(
-    "value",
-    [
-        *env_example_secrets(),
-        *PLACEHOLDER_VALUES,
-        *(prefix + secrets.token_urlsafe(50) for prefix in PLACEHOLDER_PREFIXES),
-        "CHANGE-ME-" + secrets.token_urlsafe(50),
-        secrets.token_urlsafe(20) + "-changeme-" + secrets.token_urlsafe(20),
-        "dev-only-jwt-signing-key-not-for-production-0123456789",
-    ],
+    "value", [*env_example_secrets(), *PLACEHOLDER_VALUES, "CHANGE-ME-" + secrets.token_urlsafe(50)]
 )
 def test_placeholders_are_refused_however_long_in_one_line_naming_the_fix_never_the_value(value):
     for variable in VARIABLES:
         problems = weak_secret_problems({**strong(), variable: value})
         assert len(problems) == 1 and problems[0].startswith(variable) and "placeholder" in problems[0]
         assert "\n" not in problems[0] and GENERATE in problems[0] and value not in problems[0]
-
-
-def test_missing_djangos_rule_for_the_secret_key_and_32_characters_for_the_others():
-    for variable in VARIABLES:
-        for missing in (None, "", "   "):
-            assert secret_problem(variable, missing).startswith(f"{variable} is not set")
-    key_44 = secrets.token_urlsafe(33)
-    assert "too weak" in secret_problem("DJANGO_SECRET_KEY", key_44)
-    assert "too weak" in secret_problem("DJANGO_SECRET_KEY", "ab" * 40)
-    assert secret_problem("JWT_SIGNING_KEY", key_44) is None
-    assert "too short" in secret_problem("MUSIC_SERVICE_TOKEN", secrets.token_urlsafe(23)[:31])
-    assert secret_problem("MUSIC_SERVICE_TOKEN", secrets.token_urlsafe(24)[:32]) is None
-    assert "distinct" in secret_problem("JWT_SIGNING_KEY", "abcd" * 20)
 
 
 DEPLOY_VALUES = ["", "change-me-shared-internal-token", secrets.token_urlsafe(16), "ab" * 40, "abcde" * 10]
