@@ -83,11 +83,19 @@ def hit(scope: str, ident: str) -> tuple[bool, int]:
 
 
 def _count(key: str, period: int) -> tuple[int, float]:
+    global _next_warning
     if settings.REDIS_URL:
         try:
             return _redis_count(key, period)
         except redis.RedisError as exc:
-            _warn_redis_down(exc)
+            now = time.monotonic()
+            if now >= _next_warning:  # at most once a minute per process
+                _next_warning = now + EVERY
+                # The error's class only: its text may name the server, and the URL may carry a password.
+                logger.warning(
+                    "rate limiter: Redis unreachable, counting in the database",
+                    extra={"error": type(exc).__name__},
+                )
     return _sql_count(key, period)
 
 
@@ -109,14 +117,3 @@ def _sql_count(key: str, period: int) -> tuple[int, float]:
         cursor.execute(SQL_HIT, [key, now + period, now, now])
         hits, ends_at = cursor.fetchone()
     return hits, ends_at - now
-
-
-def _warn_redis_down(exc: Exception) -> None:
-    global _next_warning
-    now = time.monotonic()
-    if now >= _next_warning:
-        _next_warning = now + EVERY
-        # The error's class only: its text may name the server, and the URL may carry a password.
-        logger.warning(
-            "rate limiter: Redis unreachable, counting in the database", extra={"error": type(exc).__name__}
-        )

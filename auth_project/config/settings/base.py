@@ -19,8 +19,6 @@ LANGUAGES = [("es", "Español")]
 # The kit's catalogue: the texts DRF and SimpleJWT leave in English. LOCALE_PATHS wins over apps.
 LOCALE_PATHS = [Path(musica_kit.__file__).resolve().parent / "locale"]
 TIME_ZONE = "UTC"
-USE_I18N = True
-USE_TZ = True
 
 # Both forms of every path are routed. APPEND_SLASH would turn "POST /notas" into a 301 that
 # clients replay as a GET (the note is lost).
@@ -104,10 +102,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-SECURE_CONTENT_TYPE_NOSNIFF = True
-X_FRAME_OPTIONS = "DENY"
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", "")
-SESSION_COOKIE_HTTPONLY = True
 # DJANGO_SECURE=1 behind TLS: secure cookies, HTTPS redirect (probes exempt) and HSTS. Never in debug.
 _SECURE = env_bool("DJANGO_SECURE", default=False) and not DEBUG
 SESSION_COOKIE_SECURE = _SECURE

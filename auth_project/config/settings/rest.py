@@ -44,23 +44,18 @@ REST_FRAMEWORK = {
 JWT_SIGNING_KEY = env_required(
     "JWT_SIGNING_KEY", dev_default="dev-only-jwt-signing-key-not-for-production-0123456789", debug=DEBUG
 )
-SIMPLE_JWT = {
+SIMPLE_JWT = {  # with SimpleJWT's defaults: Bearer, the user_id claim, no leeway, last_login untouched
     "ACCESS_TOKEN_LIFETIME": timedelta(minutes=env_int("JWT_ACCESS_MINUTES", 15)),
     "REFRESH_TOKEN_LIFETIME": timedelta(days=env_int("JWT_REFRESH_DAYS", 7)),
     "ROTATE_REFRESH_TOKENS": True,
     "BLACKLIST_AFTER_ROTATION": True,
-    "UPDATE_LAST_LOGIN": False,
     "ALGORITHM": "HS256",
     "SIGNING_KEY": JWT_SIGNING_KEY,
     "ISSUER": env_str("JWT_ISSUER", "musica-auth"),
     "AUDIENCE": env_str("JWT_AUDIENCE", "musica"),
-    "AUTH_HEADER_TYPES": ("Bearer",),
     # Each request loads the user: deactivated or deleted users are refused at once (401).
     "CHECK_USER_IS_ACTIVE": True,
     "TOKEN_REFRESH_SERIALIZER": "config.jwt.TokenRefreshSerializer",
-    "USER_ID_FIELD": "id",
-    "USER_ID_CLAIM": "user_id",
-    "LEEWAY": 0,
 }
 
 # /api/schema, /api/docs, /api/redoc. Title, description and tags are written for the schema's
