@@ -4,7 +4,6 @@ import threading
 
 import pytest
 from django.contrib.auth import authenticate
-from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test import Client
@@ -115,14 +114,8 @@ def test_eight_threads_registering_one_name_give_one_account(django_user_model):
 
 
 @pytest.mark.django_db
-def test_model_clean_refuses_a_variant_and_a_look_alike_and_renaming_keeps_the_key(
-    django_user_model, make_user
-):
+def test_renaming_keeps_the_key_in_step(make_user):
     user = make_user("ana")
-    for refused in ("ANA", "pаypal"):
-        with pytest.raises(ValidationError) as error:
-            django_user_model(username=refused, password="x").full_clean()
-        assert "username" in error.value.message_dict
     user.username = "Bruno"
     user.save(update_fields=["username"])
     user.refresh_from_db()
