@@ -8,34 +8,26 @@ from .models import User
 admin.site.register(User, UserAdmin)
 
 
-# SimpleJWT's token models declare no verbose names, so the admin would label their columns with the
-# field names ("Created at", "Expires at", "Blacklisted at"): the same pages, labelled in Spanish.
+def column(field: str, label: str):
+    """``field`` shown under a Spanish label: SimpleJWT's token models declare no verbose names, so
+    the admin would show "Created at", "Expires at", "Blacklisted at"."""
+    return admin.display(description=label, ordering=field)(lambda model_admin, token: getattr(token, field))
+
+
 class OutstandingTokenAdmin(blacklist_admin.OutstandingTokenAdmin):
     list_display = ("jti", "usuario", "creado", "caduca")
     fields = ("usuario", "jti", "token", "creado", "caduca")
+    usuario = column("user", "usuario")
+    creado = column("created_at", "creado")
+    caduca = column("expires_at", "caduca")
 
     def get_readonly_fields(self, *args, **kwargs) -> list[str]:
         return list(self.fields)
 
-    @admin.display(description="usuario", ordering="user")
-    def usuario(self, token: OutstandingToken):
-        return token.user
-
-    @admin.display(description="creado", ordering="created_at")
-    def creado(self, token: OutstandingToken):
-        return token.created_at
-
-    @admin.display(description="caduca", ordering="expires_at")
-    def caduca(self, token: OutstandingToken):
-        return token.expires_at
-
 
 class BlacklistedTokenAdmin(blacklist_admin.BlacklistedTokenAdmin):
     list_display = ("token_jti", "token_user", "token_created_at", "token_expires_at", "en_lista_negra_desde")
-
-    @admin.display(description="en la lista negra desde", ordering="blacklisted_at")
-    def en_lista_negra_desde(self, token: BlacklistedToken):
-        return token.blacklisted_at
+    en_lista_negra_desde = column("blacklisted_at", "en la lista negra desde")
 
     def get_form(self, request, obj=None, **kwargs):
         kwargs["labels"] = {"token": "token", "blacklisted_at": "en la lista negra desde"}

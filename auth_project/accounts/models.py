@@ -18,16 +18,12 @@ USERNAME_CONFUSABLE = (
 
 class UserManager(DjangoUserManager):
     def get_by_natural_key(self, username):
-        # Every login path (/login, /admin/login/, /api-auth/login/, createsuperuser's "taken"
-        # check) goes through here: "ANA" and "ａｎａ" find the account "ana".
+        # Every login path (/login, both HTML forms, createsuperuser) finds "ana" as "ANA" or "ａｎａ".
         return self.get(username_key=username_key(username))
 
 
 class User(AbstractUser):
-    """The project's own user model, started on day one so it can grow without a migration war."""
-
-    # Key of the username (accounts.usernames.username_key), unique: one account per name up to
-    # case and Unicode variants. Always derived from ``username`` in save().
+    # One account per name up to case and Unicode variants; always derived from username in save().
     username_key = models.CharField(
         "clave del nombre de usuario",
         max_length=600,  # casefold can lengthen a name (ß → ss); 600 keeps the index under 2.7 kB
@@ -36,8 +32,7 @@ class User(AbstractUser):
         help_text="El nombre en minúsculas y forma Unicode NFKC: decide si dos nombres son la misma cuenta.",
     )
 
-    # Email is optional (AbstractUser's is blank=True): createsuperuser asks only for a username and
-    # a password, so `createsuperuser --noinput` works with DJANGO_SUPERUSER_USERNAME/PASSWORD alone.
+    # Email is optional: `createsuperuser --noinput` works with DJANGO_SUPERUSER_USERNAME/PASSWORD.
     REQUIRED_FIELDS = []
 
     objects = UserManager()
@@ -46,11 +41,11 @@ class User(AbstractUser):
         swappable = "AUTH_USER_MODEL"
 
     def clean(self):
+        """The admin's forms validate here; registration checks the same in its serializer."""
         super().clean()  # NFKC-normalises username
         if not isinstance(self.username, str) or not self.username:
             return  # the form already refused it
         self.username_key = username_key(self.username)
-        # The admin's forms validate here; registration checks the same in its serializer.
         if username_taken(username=self.username, exclude_pk=self.pk):
             raise ValidationError({"username": USERNAME_TAKEN})
         if self._username_changed() and is_mixed_script_confusable(self.username):

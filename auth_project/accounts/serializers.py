@@ -45,16 +45,12 @@ class RegisterSerializer(serializers.ModelSerializer):
         }
 
     def validate_username(self, value):
-        # The form create_user will store (NFKC): checked again, as NFKC can lengthen a name.
+        # Validated again in the form create_user stores (NFKC), which can be longer.
         username = User.normalize_username(value)
-        errors = []
-        for validator in User._meta.get_field("username").validators:
-            try:
-                validator(username)
-            except DjangoValidationError as exc:
-                errors.extend(exc.messages)
-        if errors:
-            raise serializers.ValidationError(errors)
+        try:
+            User._meta.get_field("username").run_validators(username)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.messages) from exc
         if is_mixed_script_confusable(username):
             raise serializers.ValidationError(USERNAME_CONFUSABLE)
         if username_taken(username=username):
@@ -62,9 +58,8 @@ class RegisterSerializer(serializers.ModelSerializer):
         return username
 
     def validate(self, attrs):
-        candidate = User(username=attrs.get("username", ""))
         try:
-            validate_password(attrs["password"], user=candidate)
+            validate_password(attrs["password"], user=User(username=attrs.get("username", "")))
         except DjangoValidationError as exc:
             raise serializers.ValidationError({"password": list(exc.messages)}) from exc
         return attrs
@@ -74,9 +69,6 @@ class RegisterSerializer(serializers.ModelSerializer):
             return user_create(username=validated_data["username"], password=validated_data["password"])
         except UsernameTaken as exc:
             raise serializers.ValidationError({"username": [USERNAME_TAKEN]}) from exc
-
-    def to_representation(self, instance):
-        return UserSerializer(instance).data
 
 
 class LogoutSerializer(serializers.Serializer):

@@ -1,5 +1,3 @@
-"""Writes on users."""
-
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from rest_framework_simplejwt.exceptions import TokenError
@@ -11,22 +9,17 @@ class UsernameTaken(Exception):
 
 
 def user_create(*, username: str, password: str):
-    """Creates the account. Raises UsernameTaken when the name (or a variant) is already held,
-    also when another request registered it in the moment since the caller checked: the unique
-    key in the database decides such races."""
+    """Creates the account, or raises UsernameTaken: the database's unique key also settles a race
+    with a registration committed after the caller's check."""
     try:
-        return _user_insert(username=username, password=password)
-    except IntegrityError as exc:  # username or username_key: the only unique columns
+        with transaction.atomic():
+            return get_user_model().objects.create_user(username=username, password=password)
+    except IntegrityError as exc:  # username and username_key are the only unique columns
         raise UsernameTaken(username) from exc
 
 
-@transaction.atomic
-def _user_insert(*, username: str, password: str):
-    return get_user_model().objects.create_user(username=username, password=password)
-
-
 def refresh_token_revoke(*, user, refresh: str) -> bool:
-    """Blacklists ``refresh`` if it belongs to ``user``. False when invalid or someone else's."""
+    """Blacklists ``refresh`` if it is ``user``'s; False when invalid or someone else's."""
     try:
         token = RefreshToken(refresh)
     except TokenError:

@@ -1,8 +1,7 @@
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import generics, serializers, status
-from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.views import APIView
 from rest_framework_simplejwt.views import TokenObtainPairView, TokenRefreshView
 
 from config.schema import THROTTLED, UNAUTHORIZED, validation_error
@@ -13,7 +12,7 @@ from musica_kit.schema import error_response
 from .serializers import LogoutSerializer, RegisterSerializer, UserSerializer
 from .services import refresh_token_revoke
 
-_TokenPair = inline_serializer(
+TokenPair = inline_serializer(
     "TokenPair",
     fields={
         "access": serializers.CharField(
@@ -24,6 +23,18 @@ _TokenPair = inline_serializer(
             "Cada refresco entrega uno nuevo y anula el anterior."
         ),
     },
+)
+Login = inline_serializer(
+    "Login",
+    fields={
+        "username": serializers.CharField(
+            help_text="Nombre de usuario; vale cualquier variante de mayúsculas o Unicode (ANA, ａｎａ)."
+        ),
+        "password": serializers.CharField(help_text="Contraseña."),
+    },
+)
+TokenRefresh = inline_serializer(
+    "TokenRefresh", fields={"refresh": serializers.CharField(help_text="El token `refresh` vigente.")}
 )
 
 
@@ -48,17 +59,9 @@ class RegisterView(generics.CreateAPIView):
     summary="Iniciar sesión (par de tokens JWT)",
     description="Devuelve `access` (para `Authorization: Bearer`) y `refresh` (para renovarlo y para "
     "`/logout`). Con límite de intentos por IP.",
-    request=inline_serializer(
-        "Login",
-        fields={
-            "username": serializers.CharField(
-                help_text="Nombre de usuario; vale cualquier variante de mayúsculas o Unicode (ANA, ａｎａ)."
-            ),
-            "password": serializers.CharField(help_text="Contraseña."),
-        },
-    ),
+    request=Login,
     responses={
-        200: _TokenPair,
+        200: TokenPair,
         400: validation_error("password"),
         401: error_response("Usuario o contraseña incorrectos (o cuenta inactiva)."),
         429: THROTTLED,
@@ -75,11 +78,9 @@ class LoginView(TokenObtainPairView):
     summary="Refrescar el token de acceso",
     description="Entrega un `access` nuevo y, como los refrescos rotan, también un `refresh` nuevo; "
     "el `refresh` usado queda anulado (en la lista negra).",
-    request=inline_serializer(
-        "TokenRefresh", fields={"refresh": serializers.CharField(help_text="El token `refresh` vigente.")}
-    ),
+    request=TokenRefresh,
     responses={
-        200: _TokenPair,
+        200: TokenPair,
         400: validation_error("refresh"),
         401: error_response("El `refresh` no es válido, caducó o ya se usó (lista negra)."),
     },
@@ -93,20 +94,18 @@ class RefreshView(TokenRefreshView):
     summary="Cerrar sesión",
     description="Anula (lista negra) el `refresh` del usuario autenticado. El `access` sigue valiendo "
     "hasta que caduca (minutos).",
-    request=LogoutSerializer,
     responses={
         204: OpenApiResponse(description="Sesión cerrada: el `refresh` ya no sirve."),
         400: error_response("El `refresh` falta, no es válido, caducó o es de otra persona."),
         401: UNAUTHORIZED,
     },
 )
-class LogoutView(APIView):
+class LogoutView(generics.GenericAPIView):
     name = "Cerrar sesión"
-    permission_classes = [IsAuthenticated]
     serializer_class = LogoutSerializer
 
     def post(self, request):
-        serializer = LogoutSerializer(data=request.data)
+        serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         if not refresh_token_revoke(user=request.user, refresh=serializer.validated_data["refresh"]):
             return Response(
@@ -121,7 +120,6 @@ class LogoutView(APIView):
 class MeView(generics.RetrieveAPIView):
     name = "Tu cuenta"
     serializer_class = UserSerializer
-    permission_classes = [IsAuthenticated]
 
     def get_object(self):
         return self.request.user

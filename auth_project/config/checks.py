@@ -1,9 +1,5 @@
-"""Deployment checks (``manage.py check --deploy``) for the secrets Django's own checks don't know.
-
-The same rule as at process start (musica_kit.secrets), as warnings: Django's security.W009 covers
-SECRET_KEY's length and variety, auth.W004 a placeholder or repeated-pattern SECRET_KEY, auth.W001
-JWT_SIGNING_KEY, auth.W003 MUSIC_SERVICE_TOKEN; auth.W002 a JWT_SIGNING_KEY that repeats SECRET_KEY.
-"""
+"""``check --deploy`` warnings for the secrets Django's own checks don't know, by the same rule as
+the start-time check (musica_kit.secrets)."""
 
 from django.conf import settings
 from django.core.checks import Tags, Warning, register

@@ -7,7 +7,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-_Ready = inline_serializer(
+Ready = inline_serializer(
     "Ready",
     fields={
         "status": serializers.ChoiceField(choices=["ok", "unavailable"], help_text="`ok` o `unavailable`."),
@@ -16,48 +16,43 @@ _Ready = inline_serializer(
         ),
     },
 )
-
-
-@extend_schema(
-    tags=["salud"],
-    summary="Vida del proceso",
-    description="200 mientras el proceso responde; no mira la base de datos ni music_service.",
-    auth=[],
-    responses={
-        200: inline_serializer(
-            "Health", fields={"status": serializers.ChoiceField(choices=["ok"], help_text="Siempre `ok`.")}
-        )
-    },
+Health = inline_serializer(
+    "Health", fields={"status": serializers.ChoiceField(choices=["ok"], help_text="Siempre `ok`.")}
 )
+
+
 class HealthView(APIView):
     name = "Vida del proceso"
     authentication_classes = []
     permission_classes = [AllowAny]
 
+    @extend_schema(
+        tags=["salud"],
+        summary="Vida del proceso",
+        description="200 mientras el proceso responde; no mira la base de datos ni music_service.",
+        auth=[],
+        responses={200: Health},
+    )
     def get(self, request):
         return Response({"status": "ok"})
 
 
-@extend_schema(
-    tags=["salud"],
-    summary="Disponibilidad (base de datos)",
-    description="200 cuando la base de datos responde; 503 si no (el proceso vive pero no puede servir).",
-    auth=[],
-    responses={
-        200: _Ready,
-        503: OpenApiResponse(_Ready, description="La base de datos no responde."),
-    },
-)
 class ReadyView(APIView):
     name = "Disponibilidad"
     authentication_classes = []
     permission_classes = [AllowAny]
 
+    @extend_schema(
+        tags=["salud"],
+        summary="Disponibilidad (base de datos)",
+        description="200 cuando la base de datos responde; 503 si no (el proceso vive pero no puede servir).",
+        auth=[],
+        responses={200: Ready, 503: OpenApiResponse(Ready, description="La base de datos no responde.")},
+    )
     def get(self, request):
         try:
             with connection.cursor() as cursor:
                 cursor.execute("SELECT 1")
-                cursor.fetchone()
         except Exception:  # any database failure means "not ready", never a 500
             return Response({"status": "unavailable", "database": "error"}, status=503)
         return Response({"status": "ok", "database": "ok"})

@@ -1,13 +1,10 @@
-"""SimpleJWT's refresh, hardened (wired in through SIMPLE_JWT["TOKEN_REFRESH_SERIALIZER"]).
+"""SimpleJWT's refresh, hardened (SIMPLE_JWT["TOKEN_REFRESH_SERIALIZER"]).
 
-SimpleJWT 5.5.1's TokenRefreshSerializer
-- answers 500 when the token's user was deleted (``User.objects.get`` raises DoesNotExist);
-- checks the blacklist and blacklists the presented token in two steps, so two requests racing
-  with the same (stolen) refresh token can both be rotated into fresh, valid pairs.
-
-Here the user must exist and pass USER_AUTHENTICATION_RULE (active), and the presented token is
-blacklisted *before* anything is issued: only the request whose blacklist insert created the row
-gets new tokens (the unique constraint on BlacklistedToken.token decides the race).
+SimpleJWT 5.5.1's TokenRefreshSerializer answers 500 when the token's user was deleted, and checks
+the blacklist and blacklists the token in two steps, so two requests racing with one (stolen)
+refresh token can both be rotated. Here the user must exist and be active, and the token is
+blacklisted before anything is issued: only the request whose insert created the row (the unique
+constraint on BlacklistedToken.token decides) gets new tokens.
 """
 
 from django.contrib.auth import get_user_model
@@ -23,7 +20,10 @@ from .authentication import user_id_from_claim
 class TokenRefreshSerializer(serializers.TokenRefreshSerializer):
     def validate(self, attrs: dict) -> dict:
         refresh = self.token_class(attrs["refresh"])  # signature, exp, iss/aud, type, blacklist
-        if not self._user_may_refresh(refresh.payload.get(api_settings.USER_ID_CLAIM)):
+        user_id = user_id_from_claim(refresh.payload.get(api_settings.USER_ID_CLAIM))
+        users = get_user_model().objects.filter(**{api_settings.USER_ID_FIELD: user_id})
+        user = users.first() if user_id is not None else None
+        if user is None or not api_settings.USER_AUTHENTICATION_RULE(user):
             raise AuthenticationFailed(self.error_messages["no_active_account"], "no_active_account")
 
         if api_settings.ROTATE_REFRESH_TOKENS and api_settings.BLACKLIST_AFTER_ROTATION:
@@ -39,13 +39,3 @@ class TokenRefreshSerializer(serializers.TokenRefreshSerializer):
             refresh.outstand()
             data["refresh"] = str(refresh)
         return data
-
-    @staticmethod
-    def _user_may_refresh(claim) -> bool:
-        # A claim of the wrong type ("abc", 1.5, true, a huge number; only a holder of the key
-        # could mint it) names no user: never a 500, never user 1.
-        user_id = user_id_from_claim(claim)
-        if user_id is None:
-            return False
-        user = get_user_model().objects.filter(**{api_settings.USER_ID_FIELD: user_id}).first()
-        return user is not None and api_settings.USER_AUTHENTICATION_RULE(user)

@@ -2,15 +2,14 @@ from django.db import models
 
 
 class RateLimitWindow(models.Model):
-    """One open window of the rate limiter's SQL store (config/ratelimit.py): how many requests
-    ``key`` ("scope:ident") made since the window opened, and when it ends (Unix time)."""
+    """An open window of the rate limiter's SQL store (config/ratelimit.py, which names the table)."""
 
-    key = models.TextField(primary_key=True)
+    key = models.TextField(primary_key=True)  # "scope:ident"
     hits = models.PositiveIntegerField()
-    ends_at = models.FloatField(db_index=True)  # expired rows are deleted by ratelimit._sql_count
+    ends_at = models.FloatField(db_index=True)  # Unix time
 
     class Meta:
-        db_table = "musica_ratelimit"  # named in config/ratelimit.py's SQL
+        db_table = "musica_ratelimit"
 
     def __str__(self) -> str:
         return f"{self.key}: {self.hits}"

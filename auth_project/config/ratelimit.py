@@ -1,27 +1,10 @@
-"""One rate limiter for every limit auth applies: /login and both HTML login forms, /register,
-note writes (the API and the landing page's form), and any later form a plain Django view serves.
+"""The one rate limiter behind every limit auth applies: ``hit("login", client_address(request))``.
 
-    allowed, retry_after = hit("login", client_address(request))
-
-Each request is counted with ONE atomic operation in a store every worker and replica shares, so
-requests that arrive together cannot overwrite each other's counts (DRF's SimpleRateThrottle reads
-its history, appends and writes it back: DRF #5181, #8127).
-
-- With REDIS_URL: a Lua script on django-redis' own connection (INCR; on the first hit the expiry;
-  the time left), keys under REDIS_KEY_PREFIX like every cache key.
-- Without it: one upsert with RETURNING on the service's database (table ``musica_ratelimit``,
-  config/models.py; PostgreSQL, or SQLite 3.35+). The count is never read in Python and written
-  back. Expired rows are deleted by this same path, at most once a minute per process.
-- Redis unreachable: that request is counted in the database instead, equally atomic, and a
-  WARNING is logged at most once a minute per process. Each store then holds the limit on its own,
-  so an outage can at most double a window; it never lets unlimited requests through.
-
-A window opens at its first request and lasts the rate's period (fixed, not aligned to the clock:
-a burst across a minute boundary still gets the limit once). Refused requests are counted too but
-do not extend it. ``retry_after`` is the seconds until it ends, rounded up, at least 1.
-
-Rates are DRF's ``DEFAULT_THROTTLE_RATES`` ("10/min"; None: no limit), read at each request so
-the settings the process runs with, a test's override included, apply.
+Each request is ONE atomic operation in a store every worker and replica shares, so requests that
+arrive together are each counted once (DRF's throttles read, append and write back: DRF #5181):
+a Lua script on Redis (REDIS_URL), else one upsert on the service's database, which also counts
+while Redis is unreachable. A window opens at its first request and lasts the rate's period;
+refused requests count but do not extend it. Rates are DRF's DEFAULT_THROTTLE_RATES.
 """
 
 import logging
@@ -39,11 +22,11 @@ from rest_framework.throttling import BaseThrottle
 
 logger = logging.getLogger(__name__)
 
-_PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}  # DRF's: the unit's first letter
-_EVERY = 60.0  # seconds between purges of expired rows, and between warnings of a Redis outage
+PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}  # DRF's: the unit's first letter
+EVERY = 60.0  # seconds between purges of expired rows, and between warnings of a Redis outage
 
-# INCR creates a missing or expired key at 1, without an expiry: only then is the window's set.
-_REDIS_HIT = """
+# INCR creates a missing or expired key at 1 without an expiry: only then is the window's end set.
+REDIS_HIT = """
 local hits = redis.call('INCR', KEYS[1])
 local ms_left = redis.call('PTTL', KEYS[1])
 if ms_left < 0 then
@@ -53,17 +36,16 @@ end
 return {hits, ms_left}
 """
 
-# The table of config.models.RateLimitWindow. An expired window starts again at 1 with a new end;
-# a live one counts on. In SET every right-hand side reads the row as it was before the update
-# (the SQL standard; PostgreSQL and SQLite do so).
-_SQL_HIT = """
+# An expired window starts again at 1 with a new end; a live one counts on. Every right-hand side
+# of SET reads the row as it was before the update (SQL standard; PostgreSQL and SQLite agree).
+SQL_HIT = """
 INSERT INTO musica_ratelimit ("key", hits, ends_at) VALUES (%s, 1, %s)
 ON CONFLICT ("key") DO UPDATE SET
     hits = CASE WHEN musica_ratelimit.ends_at <= %s THEN 1 ELSE musica_ratelimit.hits + 1 END,
     ends_at = CASE WHEN musica_ratelimit.ends_at <= %s THEN excluded.ends_at ELSE musica_ratelimit.ends_at END
 RETURNING hits, ends_at
 """
-_SQL_PURGE = "DELETE FROM musica_ratelimit WHERE ends_at <= %s"
+SQL_PURGE = "DELETE FROM musica_ratelimit WHERE ends_at <= %s"
 
 RATE_LIMITED = Counter("musica_rate_limited_total", "Requests refused with 429, by limit.", ["limit"])
 _next_purge = 0.0
@@ -75,25 +57,21 @@ def rate(scope: str) -> tuple[int, int] | None:
     rates = api_settings.DEFAULT_THROTTLE_RATES
     if scope not in rates:
         raise ImproperlyConfigured(f"No DEFAULT_THROTTLE_RATES entry for scope {scope!r}")
-    raw = rates[scope]
-    if raw is None:
+    if rates[scope] is None:
         return None
-    count, period = raw.split("/")
-    return int(count), _PERIODS[period[0]]
+    count, period = rates[scope].split("/")
+    return int(count), PERIODS[period[0]]
 
 
 def client_address(request) -> str:
-    """The client's address as DRF's throttles take it: REMOTE_ADDR, or behind NUM_PROXIES trusted
-    proxies the address the nearest one saw. Works on a plain Django request too."""
+    """The client's address as DRF's throttles take it (REMOTE_ADDR, or behind NUM_PROXIES trusted
+    proxies the address the nearest one saw); works on a plain Django request too."""
     return BaseThrottle().get_ident(request)
 
 
 def hit(scope: str, ident: str) -> tuple[bool, int]:
-    """Count one request of ``ident`` (a client address, a user id) under ``scope``.
-
-    Returns (allowed, seconds until the window ends); (True, 0) when the scope's rate is off.
-    Call it outside any transaction: a rollback would take the count back with it.
-    """
+    """Count one request of ``ident`` under ``scope``: (allowed, seconds until the window ends,
+    at least 1); (True, 0) when the rate is off. Call it outside any transaction."""
     limit = rate(scope)
     if limit is None:
         return True, 0
@@ -105,20 +83,27 @@ def hit(scope: str, ident: str) -> tuple[bool, int]:
 
 
 def _count(key: str, period: int) -> tuple[int, float]:
-    """(hits in the window so far, this one included; seconds until the window ends)."""
+    global _next_warning
     if settings.REDIS_URL:
         try:
             return _redis_count(key, period)
         except redis.RedisError as exc:
-            _warn_redis_down(exc)
+            now = time.monotonic()
+            if now >= _next_warning:  # at most once a minute per process
+                _next_warning = now + EVERY
+                # The error's class only: its text may name the server, and the URL may carry a password.
+                logger.warning(
+                    "rate limiter: Redis unreachable, counting in the database",
+                    extra={"error": type(exc).__name__},
+                )
     return _sql_count(key, period)
 
 
 def _redis_count(key: str, period: int) -> tuple[int, float]:
     from django_redis import get_redis_connection
 
-    cache_key = caches["default"].make_key(f"ratelimit:{key}")  # REDIS_KEY_PREFIX:1:ratelimit:...
-    hits, ms_left = get_redis_connection("default").eval(_REDIS_HIT, 1, cache_key, period * 1000)
+    cache_key = caches["default"].make_key(f"ratelimit:{key}")  # under REDIS_KEY_PREFIX
+    hits, ms_left = get_redis_connection("default").eval(REDIS_HIT, 1, cache_key, period * 1000)
     return hits, ms_left / 1000
 
 
@@ -127,19 +112,8 @@ def _sql_count(key: str, period: int) -> tuple[int, float]:
     now = time.time()
     with connection.cursor() as cursor:
         if now >= _next_purge:
-            _next_purge = now + _EVERY
-            cursor.execute(_SQL_PURGE, [now])
-        cursor.execute(_SQL_HIT, [key, now + period, now, now])
+            _next_purge = now + EVERY
+            cursor.execute(SQL_PURGE, [now])
+        cursor.execute(SQL_HIT, [key, now + period, now, now])
         hits, ends_at = cursor.fetchone()
     return hits, ends_at - now
-
-
-def _warn_redis_down(exc: Exception) -> None:
-    global _next_warning
-    now = time.monotonic()
-    if now >= _next_warning:
-        _next_warning = now + _EVERY
-        # The error's class only: its text may name the server, and the URL may carry a password.
-        logger.warning(
-            "rate limiter: Redis unreachable, counting in the database", extra={"error": type(exc).__name__}
-        )

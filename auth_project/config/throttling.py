@@ -1,9 +1,7 @@
-"""DRF's throttle interface over the one rate limiter (config/ratelimit.py), and the same limit on
-the two HTML login forms (/admin/login/, /api-auth/login/).
+"""The rate limiter (config/ratelimit.py) as a DRF throttle, and on the two HTML login forms.
 
-Views keep DRF's ``throttle_classes`` and its 429 path (``Throttled``, Retry-After, our JSON shape
-through musica_kit.errors). Login and register count per client address, never per user: a
-session of the guesser's own account must not give the guesser a window of their own.
+Login and register count per client address, never per user: a session of the guesser's own
+account must not give the guesser a window of their own.
 """
 
 from django.http import JsonResponse
@@ -17,7 +15,8 @@ FORM_LOGIN_VIEWS = {"admin:login", "rest_framework:login"}
 
 
 class RateLimitThrottle(BaseThrottle):
-    """The view's ``throttle_scope`` (or the class's ``scope``), counted per ``ident``."""
+    """The view's ``throttle_scope`` (or the class's ``scope``), counted per ``ident``; DRF answers
+    the 429 (Retry-After, our JSON shape through musica_kit.errors)."""
 
     scope: str | None = None
 
@@ -33,9 +32,8 @@ class RateLimitThrottle(BaseThrottle):
 
 
 class LoginFormThrottleMiddleware:
-    """Every POST to either login form counts in /login's window (scope "login", the same client
-    address): they are Django views, outside DRF, and would otherwise be an unlimited way to guess
-    passwords. Before CSRF, so a request with a bad token counts too."""
+    """Every POST to either login form counts in /login's window: they are Django views outside
+    DRF, another door to the same passwords. Before CSRF, so a request with a bad token counts too."""
 
     def __init__(self, get_response):
         self.get_response = get_response

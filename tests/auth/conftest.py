@@ -56,6 +56,17 @@ def _clear_cache():
 
 
 @pytest.fixture
+def rates(settings):
+    """Sets some of DEFAULT_THROTTLE_RATES for one test: ``rates(login="3/min", notes_write=None)``."""
+
+    def set_rates(**changed):
+        merged = {**settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], **changed}
+        settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": merged}
+
+    return set_rates
+
+
+@pytest.fixture
 def make_user(db, django_user_model):
     def make(username: str | None = None, password: str = "Canciones-2026"):
         return django_user_model.objects.create_user(

@@ -14,19 +14,16 @@ import dj_database_url
 
 from config.settings import *  # noqa: F403
 
-# A real PostgreSQL when TEST_DATABASE_URL is set (CI sets it); SQLite otherwise.
-if os.environ.get("TEST_DATABASE_URL"):
+if os.environ.get("TEST_DATABASE_URL"):  # a real PostgreSQL (CI sets it)
     DATABASES = {"default": dj_database_url.parse(os.environ["TEST_DATABASE_URL"])}
 else:
-    # A file, as deployed (WAL, busy_timeout, IMMEDIATE): Django's default in-memory test database
-    # has a shared cache whose table locks fail a second thread's write at once instead of waiting,
-    # and the concurrency tests need threads writing side by side. One file per test run.
+    # A file, as deployed (WAL, busy_timeout, IMMEDIATE): Django's in-memory test database fails a
+    # second thread's write at once instead of waiting, and the concurrency tests write side by side.
     DATABASES["default"]["TEST"] = {
         "NAME": os.path.join(tempfile.gettempdir(), f"musica-auth-tests-{os.getpid()}.sqlite3")
     }
 
-# Hashing cost is not what these tests measure.
-PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # hashing cost is not measured here
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests"}}
 REDIS_URL = ""  # the rate limiter counts in the test database (its SQL store)
 MUSIC_SERVICE_URL = "http://127.0.0.1:9"  # tests that need music start a real one and point here

@@ -1,12 +1,7 @@
-"""auth_service settings, one module per concern; all read the environment via musica_kit.env."""
+"""auth_service settings, one module per concern, all read from the environment (musica_kit.env)."""
 
 from .base import *  # noqa: F403
-from .cache import *  # noqa: F403
 from .csp import *  # noqa: F403
 from .database import *  # noqa: F403
-from .idempotency import *  # noqa: F403
-from .logs import *  # noqa: F403
 from .music import *  # noqa: F403
-from .openapi import *  # noqa: F403
 from .rest import *  # noqa: F403
-from .security import *  # noqa: F403

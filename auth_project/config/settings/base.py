@@ -1,9 +1,9 @@
-"""Core Django settings for auth_service."""
+"""Core Django settings of auth_service: apps, middleware, language, transport security, logs."""
 
 from pathlib import Path
 
 import musica_kit
-from musica_kit.env import env_bool, env_list, env_required, env_str
+from musica_kit.env import env_bool, env_int, env_list, env_required, env_str
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 DEBUG = env_bool("DJANGO_DEBUG")
@@ -13,18 +13,15 @@ SECRET_KEY = env_required(
 )
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1")
 
-# The contract is Spanish, whatever Accept-Language says: no LocaleMiddleware, and Spanish is the
-# only language, so nothing (a middleware added later, a language cookie) can switch to another.
+# The contract is Spanish whatever Accept-Language says: no LocaleMiddleware, one language.
 LANGUAGE_CODE = "es"
 LANGUAGES = [("es", "Español")]
 # The kit's catalogue: the texts DRF and SimpleJWT leave in English. LOCALE_PATHS wins over apps.
 LOCALE_PATHS = [Path(musica_kit.__file__).resolve().parent / "locale"]
 TIME_ZONE = "UTC"
-USE_I18N = True
-USE_TZ = True
 
-# Both forms of every path are routed explicitly. APPEND_SLASH would turn "POST /notas" into a 301
-# that clients replay as a GET (the note is lost).
+# Both forms of every path are routed. APPEND_SLASH would turn "POST /notas" into a 301 that
+# clients replay as a GET (the note is lost).
 APPEND_SLASH = False
 
 STATIC_URL = "static/"
@@ -49,9 +46,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
-    # Installed for its translations (its Spanish catalogue is only loaded for an installed app);
-    # musica_kit's catalogue completes it.
-    "rest_framework_simplejwt",
+    "rest_framework_simplejwt",  # for its Spanish catalogue (loaded only for an installed app)
     "rest_framework_simplejwt.token_blacklist",
     "config.apps.ConfigAppConfig",  # deployment checks for our own secrets
     "accounts",
@@ -65,8 +60,7 @@ MIDDLEWARE = [
     "musica_kit.limits.BodySizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # After whitenoise (static files need no policy), before everything that may answer a page.
-    "musica_kit.csp.CSPMiddleware",
+    "musica_kit.csp.CSPMiddleware",  # after whitenoise: static files need no policy
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "config.throttling.LoginFormThrottleMiddleware",  # before CSRF: every attempt counts
@@ -82,7 +76,6 @@ WSGI_APPLICATION = "config.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -95,7 +88,6 @@ TEMPLATES = [
 ]
 
 AUTH_USER_MODEL = "accounts.User"
-
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
@@ -108,6 +100,47 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", "")
+# DJANGO_SECURE=1 behind TLS: secure cookies, HTTPS redirect (probes exempt) and HSTS. Never in debug.
+_SECURE = env_bool("DJANGO_SECURE", default=False) and not DEBUG
+SESSION_COOKIE_SECURE = _SECURE
+CSRF_COOKIE_SECURE = _SECURE
+SECURE_SSL_REDIRECT = _SECURE and env_bool("DJANGO_SSL_REDIRECT", default=True)
+SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 31536000) if _SECURE else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _SECURE
+SECURE_HSTS_PRELOAD = _SECURE
+SECURE_REDIRECT_EXEMPT = [r"^health/?$", r"^ready/?$"]
+# Behind a proxy that terminates TLS; gunicorn reads the same switch (musica_kit.gunicorn_conf).
+if env_bool("DJANGO_SECURE_PROXY_SSL_HEADER"):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# The secrets a serving process refuses to start without (musica_kit.secrets): variable → setting.
+REQUIRED_SECRETS = {
+    "DJANGO_SECRET_KEY": "SECRET_KEY",
+    "JWT_SIGNING_KEY": "SIMPLE_JWT.SIGNING_KEY",
+    "MUSIC_SERVICE_TOKEN": "MUSIC_SERVICE_TOKEN",
+}
+# Optional: /metrics exists only when it is set, and then asks for it (musica_kit.metrics).
+METRICS_TOKEN = env_str("METRICS_TOKEN")
+
+SERVICE_NAME = "auth"
+LOG_LEVEL = env_str("LOG_LEVEL", "INFO").upper()
+# Values of these settings never reach a log line (musica_kit.request_context.redact).
+LOG_REDACT_SETTINGS = ("SECRET_KEY", "JWT_SIGNING_KEY", "MUSIC_SERVICE_TOKEN", "METRICS_TOKEN")
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"json": {"()": "musica_kit.request_context.JsonFormatter", "service": SERVICE_NAME}},
+    "handlers": {"stdout": {"class": "logging.StreamHandler", "formatter": "json"}},
+    "root": {"handlers": ["stdout"], "level": LOG_LEVEL},
+    "loggers": {
+        "django.request": {"level": "ERROR"},
+        "django.server": {"level": "WARNING"},
+        "urllib3": {"level": "ERROR"},
+        # At DEBUG SQL is logged with its parameters, and the blacklist tables hold whole refresh
+        # tokens: never at DEBUG, whatever LOG_LEVEL says.
+        "django.db.backends": {"level": "INFO"},
+    },
+}

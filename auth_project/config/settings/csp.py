@@ -1,12 +1,6 @@
-"""Content-Security-Policy (django-csp) of every HTML page of auth_service; musica_kit.csp.CSPMiddleware
-sends a stricter one with everything else.
-
-Scripts: this origin, or inline with the per-request nonce (``request.csp_nonce``, used by the
-kit's Swagger UI, ReDoc and browsable API templates). No ``'unsafe-eval'``, no inline script
-without the nonce; DRF's fixed style attributes are allowed by hash; no inline event handler is.
-ReDoc alone also allows inline styles and a blob: worker (musica_kit.urls). 'report-sample' puts
-the first characters of anything blocked in the browser's violation event; no report is sent.
-"""
+"""The Content-Security-Policy (django-csp) of auth_service's HTML pages; everything else gets a
+stricter one (musica_kit.csp.CSPMiddleware). Inline scripts and styles need the per-request nonce;
+ReDoc alone also allows inline styles and a blob: worker (musica_kit.urls)."""
 
 from csp.constants import NONCE, NONE, SELF
 

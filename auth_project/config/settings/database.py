@@ -1,4 +1,4 @@
-"""DATABASE_URL (dj-database-url); SQLite notas.db by default, tuned for several writers."""
+"""The database (DATABASE_URL; SQLite notas.db by default) and Django's cache."""
 
 import dj_database_url
 
@@ -7,11 +7,9 @@ from musica_kit.env import env_int, env_str
 from .base import BASE_DIR
 
 DATABASE_URL = env_str("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'notas.db'}"
-
-# Persistent connections (one per gunicorn thread) for every database. On SQLite, one per request
-# would re-run the pragmas and checkpoint the WAL at each close (docs/benchmarks.md has the figures).
+# Persistent connections (one per gunicorn thread): on SQLite one per request would re-run the
+# pragmas and checkpoint the WAL at each close (docs/benchmarks.md).
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))}
-
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers run beside the writer; IMMEDIATE takes the write lock at BEGIN, so two
     # workers queue on busy_timeout instead of failing with "database is locked" mid-transaction.
@@ -22,3 +20,30 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+
+# The cache is shared by every worker and replica, never local memory: Redis, or without REDIS_URL a
+# table of this database (created by config/migrations/0001_cache_table.py). The rate limiter
+# uses django-redis' connection of this alias, or its own table.
+REDIS_URL = env_str("REDIS_URL")
+if REDIS_URL:
+    # Fails open: an outage degrades to "no cache", logged, never a 500. Every key goes under
+    # REDIS_KEY_PREFIX, so services (and test runs) can share one Redis database.
+    CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": env_str("REDIS_KEY_PREFIX", "auth"),
+            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 1, "SOCKET_TIMEOUT": 1, "IGNORE_EXCEPTIONS": True},
+        }
+    }
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "musica_cache",
+            "KEY_PREFIX": "auth",
+            # Past MAX_ENTRIES Django culls a third of the rows: far above the default 300.
+            "OPTIONS": {"MAX_ENTRIES": 10_000},
+        }
+    }

@@ -1,21 +1,24 @@
 """The gunicorn settings both services load (musica_kit.gunicorn_conf)."""
 
+import importlib
+import sys
+
+import pytest
 from gunicorn.config import Config
 
 from musica_kit import gunicorn_conf
 
 
-def test_on_linux_each_worker_listens_on_its_own_socket_unless_turned_off(monkeypatch):
-    import importlib
-    import sys
-
-    try:
+@pytest.mark.parametrize(
+    ("value", "expected"), [(None, sys.platform.startswith("linux")), ("0", False), ("1", True)]
+)
+def test_each_worker_listens_on_its_own_socket_on_linux_unless_turned_off(value, expected, monkeypatch):
+    if value is None:
         monkeypatch.delenv("GUNICORN_REUSE_PORT", raising=False)
-        assert importlib.reload(gunicorn_conf).reuse_port is sys.platform.startswith("linux")
-        monkeypatch.setenv("GUNICORN_REUSE_PORT", "0")
-        assert importlib.reload(gunicorn_conf).reuse_port is False
-        monkeypatch.setenv("GUNICORN_REUSE_PORT", "1")
-        assert importlib.reload(gunicorn_conf).reuse_port is True
+    else:
+        monkeypatch.setenv("GUNICORN_REUSE_PORT", value)
+    try:
+        assert importlib.reload(gunicorn_conf).reuse_port is expected
     finally:
         monkeypatch.undo()
         importlib.reload(gunicorn_conf)
