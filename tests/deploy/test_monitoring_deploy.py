@@ -1,6 +1,7 @@
 """Prometheus in the Swarm stack: it scrapes every task of each service that has the metrics token,
 on that service's port, with the same Docker secret; images.sh builds every image the stack names
-and secrets.sh creates every secret it declares."""
+and secrets.sh creates every secret it declares. On Kubernetes its configuration keeps exactly the
+container ports the Deployments declare. (promtool checks the Swarm one: tests/e2e.)"""
 
 import re
 from pathlib import Path
@@ -13,6 +14,7 @@ STACK = yaml.safe_load((SWARM / "docker-stack.yml").read_text())
 SCRAPE = yaml.safe_load((ROOT / "deploy" / "prometheus" / "swarm.yml").read_text())
 # docker-compose.monitoring.yml's configuration: the same jobs on the same ports.
 COMPOSE_SCRAPE = yaml.safe_load((ROOT / "deploy" / "prometheus" / "prometheus.yml").read_text())
+K8S_SCRAPE = yaml.safe_load((ROOT / "deploy" / "prometheus" / "kubernetes.yml").read_text())
 
 
 def port_by_job(config: dict) -> dict[str, int]:
@@ -54,3 +56,21 @@ def test_the_scripts_build_every_image_and_create_every_secret_the_stack_needs()
     script = (SWARM / "secrets.sh").read_text()
     pairs = set(re.findall(r"\b([a-z_]+):[A-Z_]+\b", script))  # name:VARIABLE of the env file
     assert pairs | set(re.findall(r"\bcreate ([a-z_]+)", script)) == set(STACK["secrets"])
+
+
+def test_the_kubernetes_configuration_keeps_every_declared_port_of_auth_music_and_the_runner():
+    declared = set()
+    for manifest in (ROOT / "deploy" / "k8s").glob("*.yaml"):
+        for doc in yaml.safe_load_all(manifest.read_text()):
+            if doc and doc["kind"] == "Deployment":
+                for container in doc["spec"]["template"]["spec"]["containers"]:
+                    declared |= {f"{container['name']};{port['name']}" for port in container.get("ports", [])}
+    kept = {}
+    for job in K8S_SCRAPE["scrape_configs"]:
+        assert job["authorization"] == {"credentials_file": "/etc/prometheus/metrics-token"}
+        assert job["kubernetes_sd_configs"] == [{"role": "pod", "namespaces": {"names": ["musica"]}}]
+        keep = job["relabel_configs"][0]
+        assert keep["action"] == "keep" and keep["source_labels"][0] == "__meta_kubernetes_pod_container_name"
+        kept[job["job_name"]] = keep["regex"]
+    assert kept == {"auth": "auth;http", "music": "music;http", "runner": "enrich-runner;metrics"}
+    assert set(kept.values()) == declared
