@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the stack's images on this node, tagged musica/<name>:${MUSICA_TAG:-latest}:
-# auth-service and music-service (docker/*.Dockerfile), proxy (Caddy), postgres and redis
-# (Debian packages). PYTHON_IMAGE is their base (default: the local musica/python-base:bookworm
+# auth-service and music-service (docker/*.Dockerfile), proxy (Caddy), postgres, redis and
+# prometheus (Debian packages). PYTHON_IMAGE is their base (default: the local musica/python-base:bookworm
 # that scripts/docker-base builds without a registry; python:3.12-slim works where one is reached).
 # Other nodes need the same images: push them to a registry, or `docker save` | `docker load`
 # (deploy/swarm/README.md).
@@ -23,3 +23,4 @@ build music-service docker/music.Dockerfile .
 build proxy docker/proxy/proxy.Dockerfile docker/proxy
 build postgres docker/data/postgres.Dockerfile docker/data
 build redis docker/data/redis.Dockerfile docker/data
+build prometheus docker/prometheus.Dockerfile .

@@ -4,7 +4,7 @@
 #   deploy/swarm/secrets.sh --tls-cert site.crt --tls-key site.key [--from-env .env]
 #
 # Each value comes from the env file when given and set there (DJANGO_SECRET_KEY,
-# MUSIC_DJANGO_SECRET_KEY, JWT_SIGNING_KEY, MUSIC_SERVICE_TOKEN, SPOTIFY_CLIENT_ID,
+# MUSIC_DJANGO_SECRET_KEY, JWT_SIGNING_KEY, MUSIC_SERVICE_TOKEN, METRICS_TOKEN, SPOTIFY_CLIENT_ID,
 # SPOTIFY_CLIENT_SECRET, POSTGRES_PASSWORD), else it is made fresh here (the Spotify keys are then
 # empty: music answers from its keyless sources). database_url is built from the PostgreSQL
 # password. The env file is read, never executed. Values go to `docker secret create` on its
@@ -54,7 +54,8 @@ if { have postgres_password && ! have database_url; } || { ! have postgres_passw
     exit 1
 fi
 for pair in django_secret_key:DJANGO_SECRET_KEY music_django_secret_key:MUSIC_DJANGO_SECRET_KEY \
-            jwt_signing_key:JWT_SIGNING_KEY music_service_token:MUSIC_SERVICE_TOKEN; do
+            jwt_signing_key:JWT_SIGNING_KEY music_service_token:MUSIC_SERVICE_TOKEN \
+            metrics_token:METRICS_TOKEN; do
     value="$(from_env "${pair#*:}")"
     printf '%s' "${value:-$(fresh)}" | create "${pair%%:*}"
 done

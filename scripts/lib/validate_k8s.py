@@ -19,6 +19,8 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 MUSIC, AUTH = "music-service", "auth-service"
+# The one peer besides auth that may reach music: Prometheus in this namespace (/metrics).
+PROMETHEUS_PEER = {"podSelector": {"matchLabels": {"app.kubernetes.io/name": "prometheus"}}}
 
 
 class Manifests:
@@ -110,7 +112,7 @@ class Manifests:
                     self.error(f"{where}: image {c['image']} is not in kustomization.yaml images")
                 self.check_env_refs(where, c)
             for c in self.containers(d, init=False):
-                if c.get("ports"):
+                if any(p.get("name") == "http" for p in c.get("ports") or []):  # not the runner's metrics
                     self.check_probes(f"Deployment {name} container {c['name']}", c)
 
     def check_probes(self, where: str, container: dict) -> None:
@@ -220,7 +222,7 @@ class Manifests:
                 peers = rule.get("from") or []
                 if not peers:
                     self.error(f"NetworkPolicy {name}: an ingress rule without 'from' admits everyone")
-                for peer in peers:
+                for peer in (p for p in peers if p != PROMETHEUS_PEER):
                     selected = self.deployments_selected_by(
                         (peer.get("podSelector") or {}).get("matchLabels") or {}
                     )

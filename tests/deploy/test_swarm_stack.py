@@ -103,7 +103,7 @@ def test_no_key_that_swarm_ignores_and_every_image_named():
 
 def test_hardened_services_and_rolling_updates():
     services = load()["services"]
-    assert set(services) == {"proxy", "auth", "music", "runner", "postgres", "redis"}
+    assert set(services) == {"proxy", "auth", "music", "runner", "prometheus", "postgres", "redis"}
     assert services["auth"]["deploy"]["replicas"] == 2 and services["music"]["deploy"]["replicas"] == 3
     for name, service in services.items():
         deploy = service["deploy"]

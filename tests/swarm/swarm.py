@@ -40,6 +40,7 @@ class Stack:
             "MUSIC_DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
             "JWT_SIGNING_KEY": secrets.token_urlsafe(50),
             "MUSIC_SERVICE_TOKEN": secrets.token_urlsafe(40),
+            "METRICS_TOKEN": secrets.token_urlsafe(40),
             "POSTGRES_PASSWORD": secrets.token_urlsafe(30),
             # The Spotify double's own test credentials (its image's default command).
             "SPOTIFY_CLIENT_ID": "test-client-id",

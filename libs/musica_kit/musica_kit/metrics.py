@@ -21,6 +21,7 @@ import time
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from django.conf import settings
+from django.core.exceptions import MiddlewareNotUsed
 from django.http import HttpResponse, JsonResponse
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
@@ -52,15 +53,17 @@ UNAUTHORIZED = "Se necesita el token de métricas: Authorization: Bearer <METRIC
 
 
 class RequestMetricsMiddleware:
-    """Answers ``/metrics`` (when METRICS_TOKEN is set); counts every other request and times it,
-    labelled by its route's name (``nota-detail``), never by its path; requests that resolve to no
-    route are ``sin_ruta``."""
+    """Answers ``/metrics``; counts every other request and times it, labelled by its route's name
+    (``nota-detail``), never by its path; requests that resolve to no route are ``sin_ruta``.
+    Without METRICS_TOKEN nobody could read them: the middleware is left out, and costs nothing."""
 
     def __init__(self, get_response):
+        if not settings.METRICS_TOKEN:
+            raise MiddlewareNotUsed("METRICS_TOKEN is not set")
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.path_info in METRICS_PATHS and settings.METRICS_TOKEN:
+        if request.path_info in METRICS_PATHS:
             return metrics_view(request)
         start = time.perf_counter()
         response = self.get_response(request)

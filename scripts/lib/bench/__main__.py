@@ -17,7 +17,7 @@ from pathlib import Path
 from tests.spotify_double import server as spotify_double_server
 from tests.spotify_double.server import SpotifyDouble
 
-from . import chart, report
+from . import chart, observability, report
 from .scenarios import SCENARIOS, run_all
 from .services import gunicorn_config
 from .wrk import FULL, QUICK, Bench, say
@@ -43,6 +43,14 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     add("--only", default="", help=f"comma-separated scenarios (default all: {','.join(SCENARIOS)})")
     add("--out", type=Path, help="markdown file to write (default: docs/benchmarks.md; none for --quick)")
     add("--json", type=Path, help="also write the results as JSON (named fields) to this file")
+    add(
+        "--metrics",
+        action="store_true",
+        help="services with METRICS_TOKEN, scraped every 15 s (default: off)",
+    )
+    add(
+        "--tracing", action="store_true", help="services exporting traces to a local OTLP sink (default: off)"
+    )
     add = parser.add_argument_group("before/after chart (req/s and p99 per scenario)").add_argument
     add(
         "--chart", nargs=2, type=Path, metavar=("BEFORE.json", "AFTER.json"), help="only draw two --json runs"
@@ -116,7 +124,8 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="musica-bench-") as tmp, SpotifyDouble(synthesize=True) as double:
         bench = Bench(profile=profile, wrk_threads=args.wrk_threads, double=double)
         try:
-            run_all(bench, config, Path(tmp), [k for k in args.only.split(",") if k])
+            with observability.observed(bench, metrics=args.metrics, tracing=args.tracing) as observer:
+                run_all(bench, config, Path(tmp), [k for k in args.only.split(",") if k], observer)
         except Exception:
             for log in sorted((Path(tmp) / "logs").glob("*.log")):
                 print(f"--- {log.name} (tail)\n{log.read_text(errors='replace')[-2000:]}", file=sys.stderr)

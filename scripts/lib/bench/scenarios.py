@@ -264,8 +264,9 @@ SCENARIOS = {
 }
 
 
-def run_all(bench: Bench, config: dict, workdir, only: list[str]) -> None:
+def run_all(bench: Bench, config: dict, workdir, only: list[str], observer) -> None:
     with services.running(bench, config, workdir) as st:
+        observer.scrape_every_interval([st.auth["sync"].url, st.music.url])
         for key, scenario in SCENARIOS.items():
             if not only or key in only:
                 scenario(bench, st)
