@@ -1,8 +1,5 @@
 """OpenAPI pieces both services share: the error shape, error responses and drf-spectacular hooks.
-
-Views describe themselves with ``extend_schema``; a service's own ``config/schema.py`` holds the
-responses only it gives (e.g. auth's 401 for a JWT, music's service-token scheme).
-"""
+(Serializer docstrings here are published as the schema's descriptions.)"""
 
 import json
 
@@ -58,7 +55,7 @@ def error_example(name: str, error: str, detalle: dict | None = None) -> OpenApi
 
 
 def drop_slash_variants(endpoints):
-    """Routes match ``/x`` and ``/x/`` (regex ``/?``); document the form without the slash."""
+    """Routes match ``/x`` and ``/x/``: document the form without the slash."""
     return [
         (path.rstrip("/") or "/", path_regex, method, callback)
         for path, path_regex, method, callback in endpoints

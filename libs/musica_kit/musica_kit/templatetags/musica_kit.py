@@ -39,7 +39,7 @@ def status_text_es(status_code) -> str:
 
 @register.simple_tag
 def url_or_empty(name: str) -> str:
-    """The URL of a named route, or "" where the project has none (music_service has no login)."""
+    """The URL of a named route, or "" where the project has none (music has no login)."""
     try:
         return reverse(name)
     except NoReverseMatch:
