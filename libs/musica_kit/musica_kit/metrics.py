@@ -65,19 +65,12 @@ class RequestMetricsMiddleware:
         return response
 
 
-class _ProcessRegistry:
-    """The default registry as one collector, so the scrape collectors can join it."""
-
-    def collect(self):
-        return REGISTRY.collect()
-
-
 def registry() -> CollectorRegistry:
     scraped = CollectorRegistry()
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         multiprocess.MultiProcessCollector(scraped)
     else:
-        scraped.register(_ProcessRegistry())
+        scraped.register(REGISTRY)  # a registry collects like any collector
     for collector in scrape_collectors:
         scraped.register(collector)
     return scraped

@@ -1,5 +1,5 @@
-"""OpenAPI pieces both services share: the error shape, error responses and drf-spectacular hooks.
-(Serializer docstrings here are published as the schema's descriptions.)"""
+"""OpenAPI pieces both services share: the error shape (musica_kit.errors), error responses and
+drf-spectacular hooks."""
 
 import json
 
@@ -10,8 +10,6 @@ from .request_context import REQUEST_ID_HEADER
 
 
 class ErrorSerializer(serializers.Serializer):
-    """Every error, whatever the status (see musica_kit.errors)."""
-
     error = serializers.CharField(help_text="Mensaje para una persona, en español.")
     detalle = serializers.DictField(
         help_text="Errores por campo (`{campo: [mensajes]}`, `non_field_errors` para los generales) en "
@@ -33,8 +31,6 @@ class _RetryAfterSerializer(serializers.Serializer):
 
 
 class ThrottledSerializer(serializers.Serializer):
-    """A 429: the error shape, with the wait in ``detalle`` (musica_kit.errors)."""
-
     error = serializers.CharField(help_text="Mensaje para una persona, en español, con la espera.")
     detalle = _RetryAfterSerializer(help_text="Cuánto esperar.")
 
