@@ -28,9 +28,7 @@ def env_str(name: str, default: str = "") -> str:
 
 def env_bool(name: str, default: bool = False) -> bool:
     raw = env_str(name)
-    if not raw:
-        return default
-    return raw.lower() in {"1", "true", "yes", "on"}
+    return raw.lower() in {"1", "true", "yes", "on"} if raw else default
 
 
 def env_int(name: str, default: int) -> int:

@@ -68,12 +68,11 @@ def api_exception_handler(exc, context):
     if isinstance(exc, exceptions.Throttled):
         response.data = error_body(str(exc.detail), {"reintentar_en_segundos": exc.wait})
         return response
+    data = response.data
     if isinstance(exc, exceptions.ValidationError):
-        data = response.data
         detalle = data if isinstance(data, dict) else {"non_field_errors": data}
         response.data = error_body("Datos no válidos.", detalle)
     else:
-        data = response.data
         detail = str(data.get("detail", data) if isinstance(data, dict) else data)
         if isinstance(exc, exceptions.PermissionDenied) and detail.startswith(CSRF_FAILED_PREFIX):
             detail = csrf_refusal(detail)

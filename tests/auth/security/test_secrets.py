@@ -13,6 +13,7 @@ from django.test import override_settings
 
 from musica_kit.secrets import (
     GENERATE,
+    PLACEHOLDER_MARKERS,
     PLACEHOLDER_PREFIXES,
     is_placeholder,
     secret_problem,
@@ -109,7 +110,7 @@ def test_every_secret_in_env_example_is_refused_for_every_variable(variable, val
     [
         "change-me",
         "collectstatic-only",
-        *(prefix + secrets.token_urlsafe(50) for prefix in PLACEHOLDER_PREFIXES),
+        *(prefix + secrets.token_urlsafe(50) for prefix in PLACEHOLDER_PREFIXES + PLACEHOLDER_MARKERS),
         "CHANGE-ME-" + secrets.token_urlsafe(50),
         "Secret-" + secrets.token_urlsafe(50),
         "password123456789012345678901234567890123456789012345",
