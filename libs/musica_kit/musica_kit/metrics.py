@@ -46,8 +46,9 @@ UNAUTHORIZED = "Se necesita el token de métricas: Authorization: Bearer <METRIC
 
 
 class RequestMetricsMiddleware:
-    """Answers ``/metrics``; counts and times every other request by its route's name (``sin_ruta``
-    when none matched)."""
+    """Answers ``/metrics`` (when METRICS_TOKEN is set); counts every other request and times it,
+    labelled by its route's name (``nota-detail``), never by its path; requests that resolve to no
+    route are ``sin_ruta``."""
 
     def __init__(self, get_response):
         self.get_response = get_response
