@@ -13,8 +13,8 @@ from django.test import override_settings
 
 from musica_kit.secrets import (
     GENERATE,
-    PLACEHOLDER_MARKERS,
     PLACEHOLDER_PREFIXES,
+    PLACEHOLDER_VALUES,
     is_placeholder,
     secret_problem,
     weak_secret_problems,
@@ -23,7 +23,6 @@ from tests.support.project_settings import env_example_secrets
 
 VARIABLES = ["DJANGO_SECRET_KEY", "JWT_SIGNING_KEY", "MUSIC_SERVICE_TOKEN"]
 CODES = {"DJANGO_SECRET_KEY": "auth.W004", "JWT_SIGNING_KEY": "auth.W001", "MUSIC_SERVICE_TOKEN": "auth.W003"}
-
 
 def strong() -> dict:
     return {
@@ -108,9 +107,8 @@ def test_every_secret_in_env_example_is_refused_for_every_variable(variable, val
 @pytest.mark.parametrize(
     "value",
     [
-        "change-me",
-        "collectstatic-only",
-        *(prefix + secrets.token_urlsafe(50) for prefix in PLACEHOLDER_PREFIXES + PLACEHOLDER_MARKERS),
+        *PLACEHOLDER_VALUES,
+        *(prefix + secrets.token_urlsafe(50) for prefix in PLACEHOLDER_PREFIXES),
         "CHANGE-ME-" + secrets.token_urlsafe(50),
         "Secret-" + secrets.token_urlsafe(50),
         "password123456789012345678901234567890123456789012345",
