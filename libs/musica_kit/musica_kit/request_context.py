@@ -79,14 +79,6 @@ _MASKS = [
 MIN_SECRET_LENGTH = 8  # shorter values would mask ordinary words
 
 
-def _configured_secrets() -> list[str]:
-    """LOG_REDACT_SETTINGS' values, plus what the function LOG_REDACT_HOOK names returns."""
-    names = getattr(settings, "LOG_REDACT_SETTINGS", ("SECRET_KEY",))
-    values = [str(getattr(settings, name, "") or "") for name in names]
-    hook = getattr(settings, "LOG_REDACT_HOOK", "")
-    return values + (list(import_string(hook)()) if hook else [])
-
-
 @functools.lru_cache(maxsize=8)
 def _secrets_pattern(secrets: tuple[str, ...]) -> re.Pattern | None:
     """Every secret as written and as escaped in JSON, longest first (one containing another is
@@ -102,11 +94,15 @@ def _secrets_pattern(secrets: tuple[str, ...]) -> re.Pattern | None:
 
 
 def redact(text: str) -> str:
+    """Masks LOG_REDACT_SETTINGS' values, what the function LOG_REDACT_HOOK names returns, and _MASKS."""
     try:
-        configured = tuple(_configured_secrets())
+        names = getattr(settings, "LOG_REDACT_SETTINGS", ("SECRET_KEY",))
+        configured = [str(getattr(settings, name, "") or "") for name in names]
+        if hook := getattr(settings, "LOG_REDACT_HOOK", ""):
+            configured += import_string(hook)()
     except Exception:  # settings not importable: still mask the patterns
-        configured = ()
-    if (pattern := _secrets_pattern(configured)) is not None:
+        configured = []
+    if (pattern := _secrets_pattern(tuple(configured))) is not None:
         text = pattern.sub("[redacted]", text)
     for pattern, replacement in _MASKS:
         text = pattern.sub(replacement, text)
