@@ -1,9 +1,8 @@
-"""A circuit breaker: auth_service keeps one in front of music_service, music_service one per provider.
+"""A circuit breaker: auth keeps one in front of music, music one per provider.
 
-Closed → open after ``threshold`` consecutive failures (or at once with ``trip``, e.g. for a 429's
-``Retry-After``) → after the cooldown one caller is let through as the probe, everyone else still
-fails fast → the probe's success closes it, its failure opens it again. State lives in the process
-(no cache round trip on the hot path); each replica learns on its own, within ``threshold`` calls.
+Open after ``threshold`` failures in a row (or at once with ``trip``); after the cooldown one caller
+is the probe while the others still fail fast, and its outcome closes or reopens it. State lives in
+the process (nothing on the hot path): each replica learns on its own, within ``threshold`` calls.
 """
 
 import logging
@@ -29,7 +28,7 @@ class CircuitBreaker:
                 return True
             if self._probing or time.monotonic() < self._retry_at:
                 return False
-            self._probing = True  # this caller is the probe; everyone else still fails fast
+            self._probing = True  # this caller is the probe
             return True
 
     def record_success(self) -> None:
@@ -46,7 +45,7 @@ class CircuitBreaker:
                 self._probing = False
 
     def trip(self, seconds: float) -> None:
-        """Open now for ``seconds`` (a 429's Retry-After, an exhausted rate limit)."""
+        """Open now for ``seconds`` (a 429's Retry-After)."""
         with self._lock:
             self._failures = max(self._failures + 1, self.threshold)
             self._retry_at = time.monotonic() + max(seconds, 0)

@@ -1,8 +1,7 @@
-"""Environment parsing for both services: each project's settings read the environment only through here.
+"""Environment parsing for both services' settings.
 
-Any variable can also come from a file, as the official Docker images do it: ``NAME_FILE`` names a
-file (a Docker or Kubernetes secret, e.g. /run/secrets/jwt_signing_key) whose content, stripped,
-is the value of ``NAME``. Setting both is an error, so a forgotten variable never wins silently.
+As in the official Docker images, ``NAME_FILE`` may name a file (a Docker or Kubernetes secret)
+whose stripped content is ``NAME``'s value. Setting both is an error: a forgotten one never wins.
 """
 
 import os
@@ -29,9 +28,7 @@ def env_str(name: str, default: str = "") -> str:
 
 def env_bool(name: str, default: bool = False) -> bool:
     raw = env_str(name)
-    if not raw:
-        return default
-    return raw.lower() in {"1", "true", "yes", "on"}
+    return raw.lower() in {"1", "true", "yes", "on"} if raw else default
 
 
 def env_int(name: str, default: int) -> int:
@@ -55,8 +52,7 @@ def env_list(name: str, default: str) -> list[str]:
 
 
 def env_rate(name: str, default: str) -> str | None:
-    """A DRF throttle rate ("30/min": a count, then s/sec, m/min, h/hour or d/day); "off": None
-    (no limit). Checked here, so a typo stops the start instead of failing every request."""
+    """A DRF throttle rate ("30/min"), or None for "off"; a typo stops the start, not every request."""
     raw = env_str(name, default)
     if raw.lower() == "off":
         return None
@@ -66,7 +62,6 @@ def env_rate(name: str, default: str) -> str | None:
 
 
 def env_required(name: str, *, dev_default: str, debug: bool) -> str:
-    """A secret that must be set in production; debug runs get a dev-only value."""
     value = env_str(name)
     if value:
         return value

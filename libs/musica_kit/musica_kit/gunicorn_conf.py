@@ -1,5 +1,5 @@
-"""gunicorn settings both services share; each project's gunicorn.conf.py imports these and sets its
-port, workers and threads (flags on the command line override both)."""
+"""gunicorn settings both services share; each project's gunicorn.conf.py imports them and sets its own
+port, workers and threads."""
 
 import errno
 import glob
@@ -17,19 +17,15 @@ worker_class = "gthread"
 timeout = 30
 graceful_timeout = 10
 keepalive = 5
-# Each worker listens on a socket of its own (SO_REUSEPORT; gunicorn then binds in the workers, not
-# the master) and the kernel spreads new connections over them. On one shared socket, whichever
-# worker woke first took a whole burst of keep-alive connections (a benchmark's 8, a proxy's upstream
-# pool) while the other idled on a CPU-bound service: up to half the throughput (docs/benchmarks.md,
-# "auth workers 0.00"). Linux only: other systems do not balance SO_REUSEPORT sockets. The price: a
-# worker that dies drops the connections still queued on its socket, where a shared socket would
-# have handed them to another worker. GUNICORN_REUSE_PORT=0 goes back to one shared socket.
+# A socket per worker (SO_REUSEPORT): the kernel spreads new connections over the workers. On one
+# shared socket, the first worker awake takes a whole burst of keep-alive connections while the
+# others idle (docs/benchmarks.md). Linux only balances them. The price: connections still queued
+# on a dying worker's socket are dropped.
 reuse_port = env_bool("GUNICORN_REUSE_PORT", default=sys.platform.startswith("linux"))
 
 
 class AddressLogger(Logger):
-    """gunicorn's logger, with a start line that names the addresses: with reuse_port the master
-    binds no socket (the workers do), and gunicorn would print "Listening at:  (pid)"."""
+    """With reuse_port the master binds no socket: name the addresses in the start line anyway."""
 
     def info(self, msg, *args, **kwargs):
         if msg == "Listening at: %s (%s)" and not args[0]:
@@ -38,7 +34,7 @@ class AddressLogger(Logger):
 
 
 def listen_urls(cfg) -> str:
-    """The addresses to bind, named as gunicorn names its sockets (http://host:port, unix:path)."""
+    """The addresses to bind, as gunicorn names its sockets (http://host:port, unix:path)."""
     scheme = "https" if cfg.is_ssl else "http"
     urls = []
     for address in cfg.address:
@@ -51,33 +47,25 @@ def listen_urls(cfg) -> str:
 
 
 logger_class = AddressLogger
+accesslog = None  # each service logs its own JSON line per request
+control_socket_disable = True  # two gunicorns on one host would share ~/.gunicorn/gunicorn.ctl
 
-# Each service logs one JSON line per request itself; gunicorn's access log would repeat it.
-accesslog = None
-# Two gunicorns on one host would otherwise fight over ~/.gunicorn/gunicorn.ctl.
-control_socket_disable = True
-
-# Forwarded headers (X-Forwarded-Proto and the like) are trusted only behind a configured proxy:
-# DJANGO_SECURE_PROXY_SSL_HEADER=1, with the proxies' addresses in FORWARDED_ALLOW_IPS (gunicorn's
-# own variable, default 127.0.0.1). Without a proxy, gunicorn's default would trust them from
-# 127.0.0.1, so any local client could pass plain HTTP off as HTTPS (and get HSTS).
+# Forwarded headers are trusted only behind a configured proxy (DJANGO_SECURE_PROXY_SSL_HEADER=1,
+# its addresses in FORWARDED_ALLOW_IPS); gunicorn's default trusts them from 127.0.0.1, so any local
+# client could pass plain HTTP off as HTTPS.
 if not env_bool("DJANGO_SECURE_PROXY_SSL_HEADER"):
     forwarded_allow_ips = ""
     secure_scheme_headers = {}
 
-
-# Metrics (musica_kit.metrics): each worker writes its samples to files in this folder, and a
-# scrape sums them (prometheus_client's multiprocess mode). Set here, before any worker imports
-# prometheus_client; unset, a fresh temporary folder of this server's own, removed when it exits.
+# prometheus_client's multiprocess mode: each worker writes its samples here, a scrape sums them.
+# Set before any worker imports prometheus_client; unset, a temporary folder removed on exit.
 own_metrics_dir = None
 if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
     own_metrics_dir = os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="musica-metrics-")
 
 
 def on_starting(server):
-    """Refuse weak or placeholder secrets (musica_kit.secrets) before any worker starts, and a port
-    another server already listens on. Empty the metrics folder: counters start at 0 with the
-    server, not at what a previous one left there."""
+    """Counters start at 0 with the server; weak secrets and a port already taken stop it."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     for stale in glob.glob(os.path.join(os.environ["PROMETHEUS_MULTIPROC_DIR"], "*.db")):
         os.remove(stale)
@@ -89,7 +77,7 @@ def on_starting(server):
 
 
 def bind_error(host: str, port: int) -> OSError | None:
-    """Why binding ``host:port`` would fail now (as gunicorn binds: SO_REUSEADDR), or None if free."""
+    """Why binding ``host:port`` as gunicorn does (SO_REUSEADDR) would fail now; None if it is free."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     with socket.socket(family, socket.SOCK_STREAM) as probe:
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -101,22 +89,19 @@ def bind_error(host: str, port: int) -> OSError | None:
 
 
 def refuse_a_taken_port(addresses) -> None:
-    """Exit 1 if a TCP address to bind is already listened on, as gunicorn does on its own with one
-    shared socket. With SO_REUSEPORT a second server of the same user would otherwise join the port
-    silently and take part of its connections (a second `scripts/run`, a stale process). Any other
-    bind error is left to gunicorn's own bind, which reports it."""
+    """With SO_REUSEPORT a second server would silently share a port already in use: exit 1, as
+    gunicorn does with one shared socket. Unix sockets and other bind errors are left to gunicorn."""
     for address in addresses:
         if not isinstance(address, tuple):
-            continue  # a unix socket or an inherited descriptor: gunicorn's own checks apply
-        host, port = address[0], address[1]
-        error = bind_error(host, port)
+            continue
+        error = bind_error(address[0], address[1])
         if error is not None and error.errno == errno.EADDRINUSE:
-            print(f"error: {host}:{port} is already in use", file=sys.stderr, flush=True)
+            print(f"error: {address[0]}:{address[1]} is already in use", file=sys.stderr, flush=True)
             sys.exit(1)
 
 
 def child_exit(server, worker):
-    """A dead worker's live gauges leave the sums; its counters stay in them (they still count)."""
+    """A dead worker's gauges leave the sums; its counters stay."""
     from prometheus_client import multiprocess
 
     multiprocess.mark_process_dead(worker.pid)
@@ -128,8 +113,8 @@ def on_exit(server):
 
 
 def post_fork(server, worker):
-    """Traces (musica_kit.tracing), when OTEL_EXPORTER_OTLP_ENDPOINT is set: in each worker, after
-    fork and before Django loads its middleware. auth propagates its trace to music; music to nobody."""
+    """Tracing starts in each worker (the exporter's thread must be the worker's), before Django
+    loads its middleware. Only auth propagates its trace (to music)."""
     if not os.environ.get("OTEL_EXPORTER_OTLP_ENDPOINT"):
         return
     from django.conf import settings

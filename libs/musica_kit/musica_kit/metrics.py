@@ -1,17 +1,11 @@
-"""Prometheus metrics (prometheus_client) for both services: ``/metrics``, and the per-view ones.
+"""Prometheus metrics (prometheus_client): ``/metrics`` and the per-route request metrics.
 
-- ``/metrics`` exists only when METRICS_TOKEN is set, and answers only to
-  ``Authorization: Bearer <METRICS_TOKEN>`` (401 otherwise). The first middleware answers it, before
-  Django's host check: Prometheus scrapes each replica by its IP address, which ALLOWED_HOSTS does
-  not list (and the answer holds no URL built from the Host header).
-- Under gunicorn, every worker writes its samples to files in PROMETHEUS_MULTIPROC_DIR
-  (musica_kit.gunicorn_conf sets it) and the worker that is scraped sums them all: prometheus_client's
-  multiprocess mode. Outside gunicorn (runserver, tests) the process' own registry is served.
-- Collectors computed at scrape time (auth's pending notes) are registered with ``scrape_collectors``.
-- Labels are routes' names, methods, status codes and fixed outcomes: never a path, user or title.
+``/metrics`` exists only when METRICS_TOKEN is set and answers only ``Authorization: Bearer
+<METRICS_TOKEN>``. The first middleware answers it, before Django's host check: Prometheus scrapes
+each replica by its IP address, which ALLOWED_HOSTS does not list. Under gunicorn the scraped worker
+sums every worker's samples (multiprocess mode, musica_kit.gunicorn_conf); elsewhere the process'
+own registry is served. Labels are route names, methods, statuses and fixed outcomes, never a path.
 """
-
-from __future__ import annotations
 
 import hmac
 import json
@@ -35,7 +29,7 @@ from prometheus_client import (
 
 from musica_kit.errors import error_body
 
-# Collectors computed in the process that answers the scrape (not per worker).
+# Collectors computed at scrape time, in the process that answers it (auth's pending notes).
 scrape_collectors: list = []
 
 REQUESTS = Counter(
@@ -76,38 +70,23 @@ class RequestMetricsMiddleware:
 
 
 def registry() -> CollectorRegistry:
-    """What a scrape reports: every worker's samples (multiprocess mode) or this process' own."""
+    scraped = CollectorRegistry()
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
-        scraped = CollectorRegistry()
         multiprocess.MultiProcessCollector(scraped)
     else:
-        scraped = CollectorRegistry()
-        scraped.register(_ProcessRegistry())
+        scraped.register(REGISTRY)  # a registry collects like any collector
     for collector in scrape_collectors:
         scraped.register(collector)
     return scraped
 
 
-class _ProcessRegistry:
-    """This process' default registry as one collector (so scrape collectors can join it)."""
-
-    def collect(self):
-        return REGISTRY.collect()
-
-
 def authorized(header: str) -> bool:
-    """``Authorization: Bearer <METRICS_TOKEN>``, compared in constant time."""
-    expected = f"Bearer {settings.METRICS_TOKEN}".encode()
-    return hmac.compare_digest(header.encode(), expected)
+    return hmac.compare_digest(header.encode(), f"Bearer {settings.METRICS_TOKEN}".encode())
 
 
 def metrics_view(request):
     if not authorized(request.headers.get("Authorization", "")):
-        return JsonResponse(
-            error_body(UNAUTHORIZED),
-            status=401,
-            headers={"WWW-Authenticate": "Bearer"},
-        )
+        return JsonResponse(error_body(UNAUTHORIZED), status=401, headers={"WWW-Authenticate": "Bearer"})
     return HttpResponse(generate_latest(registry()), content_type=CONTENT_TYPE_LATEST)
 
 
@@ -117,8 +96,8 @@ class _QuietHandler(WSGIRequestHandler):
 
 
 def serve_metrics(port: int, host: str = "0.0.0.0") -> WSGIServer:  # noqa: S104 (containers)
-    """``/metrics`` of a process without gunicorn (auth's runner) on a port of its own, with the same
-    token, from a daemon thread. Anything else there is a 404."""
+    """``/metrics`` of a process without gunicorn (auth's runner), same token, on a port of its own
+    from a daemon thread."""
 
     def app(environ, start_response):
         if environ.get("PATH_INFO") not in METRICS_PATHS:

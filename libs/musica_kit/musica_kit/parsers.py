@@ -1,9 +1,5 @@
-"""DRF's parsers, hardened and in Spanish.
-
-A body nested too deep is a 400 like any other bad JSON, not a 500. DRF's own parse errors
-("JSON parse error - Expecting value: line 1 column 1 (char 0)") are English and not
-translatable (DRF does not mark them for gettext): these parsers raise Spanish ones instead.
-"""
+"""DRF's parsers with Spanish errors (DRF's own are English and not marked for translation), and a
+body nested too deep as a 400 like any other bad JSON, not a 500."""
 
 import json
 

@@ -1,10 +1,4 @@
-"""Request id, one JSON access-log line per request, and the JSON log formatter.
-
-The request id comes from ``X-Request-ID`` (when it looks sane) or is generated, is echoed in the
-response, and is attached to every log line emitted while handling it. A service adds its own
-fields to the access line by subclassing the middleware (``access_fields``), and names the settings
-whose values must never reach a log in ``LOG_REDACT_SETTINGS``.
-"""
+"""Request ids, one JSON access line per request, and the JSON log formatter that redacts secrets."""
 
 import contextlib
 import contextvars
@@ -32,13 +26,8 @@ def get_request_id() -> str | None:
 
 @contextlib.contextmanager
 def request_id_scope(prefix: str, *, request_id: str | None = None):
-    """An id for work done outside an HTTP request (a background runner), like a request's own.
-
-    Inside a request the request's id is kept. Otherwise ``<prefix>-<random>`` (or the given
-    ``request_id``, to carry one piece of work's id to another thread) is set for the block: its log
-    lines carry it and outgoing calls forward it, so the work can be grepped in both services' logs
-    like any request.
-    """
+    """A request id for work outside a request (a runner): ``request_id`` or ``<prefix>-<random>``.
+    Inside a request, the request's own id is kept."""
     if _request_id.get() is not None:
         yield _request_id.get()
         return
@@ -77,13 +66,12 @@ class RequestContextMiddleware:
             _request_id.reset(token)
 
     def access_fields(self, request, response) -> dict:
-        """What this service adds to its access line (None values are left out)."""
+        """A service's own fields on its access line (None values are left out)."""
         return {}
 
 
-# Defence in depth: whatever a library logs (spotipy prints request headers at DEBUG, SQL logs
-# carry parameters), credentials never reach a log line. Configured secrets are replaced by name;
-# Authorization values and anything shaped like a JWT are masked.
+# Whatever a library logs (request headers at DEBUG, SQL parameters), credentials never reach a log
+# line: the configured secrets, Authorization values and anything shaped like a JWT are masked.
 _MASKS = [
     (re.compile(r"\b(Bearer|Basic)(\s+|%20|\+)[A-Za-z0-9._~+/=-]{8,}", re.IGNORECASE), r"\1 [redacted]"),
     (re.compile(r"eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*"), "[redacted-jwt]"),
@@ -91,20 +79,10 @@ _MASKS = [
 MIN_SECRET_LENGTH = 8  # shorter values would mask ordinary words
 
 
-def _configured_secrets() -> list[str]:
-    """The values of the settings named in LOG_REDACT_SETTINGS, plus what LOG_REDACT_HOOK (a
-    dotted path to a function) returns, for secrets derived at run time."""
-    names = getattr(settings, "LOG_REDACT_SETTINGS", ("SECRET_KEY",))
-    values = [str(getattr(settings, name, "") or "") for name in names]
-    hook = getattr(settings, "LOG_REDACT_HOOK", "")
-    return values + (list(import_string(hook)()) if hook else [])
-
-
 @functools.lru_cache(maxsize=8)
 def _secrets_pattern(secrets: tuple[str, ...]) -> re.Pattern | None:
-    """One pattern for every configured secret, as written and as inside a JSON string, longest
-    first (a secret containing another is masked whole). Built once per set of values: the values
-    are read for every line (a test or a hook may change them), the regex is not rebuilt."""
+    """Every secret as written and as escaped in JSON, longest first (one containing another is
+    masked whole). The values are read per line (they may change), the pattern built once per set."""
     forms = set()
     for secret in secrets:
         if len(secret) >= MIN_SECRET_LENGTH:
@@ -116,11 +94,15 @@ def _secrets_pattern(secrets: tuple[str, ...]) -> re.Pattern | None:
 
 
 def redact(text: str) -> str:
+    """Masks LOG_REDACT_SETTINGS' values, what the function LOG_REDACT_HOOK names returns, and _MASKS."""
     try:
-        configured = tuple(_configured_secrets())
+        names = getattr(settings, "LOG_REDACT_SETTINGS", ("SECRET_KEY",))
+        configured = [str(getattr(settings, name, "") or "") for name in names]
+        if hook := getattr(settings, "LOG_REDACT_HOOK", ""):
+            configured += import_string(hook)()
     except Exception:  # settings not importable: still mask the patterns
-        configured = ()
-    if (pattern := _secrets_pattern(configured)) is not None:
+        configured = []
+    if (pattern := _secrets_pattern(tuple(configured))) is not None:
         text = pattern.sub("[redacted]", text)
     for pattern, replacement in _MASKS:
         text = pattern.sub(replacement, text)
@@ -128,11 +110,8 @@ def redact(text: str) -> str:
 
 
 class JsonFormatter(_LibraryJsonFormatter):
-    """python-json-logger's formatter with our keys, the request id, and redaction.
-
-    An exception is logged by its type only: tracebacks can carry request data, and the request
-    id finds the rest.
-    """
+    """python-json-logger's formatter with our keys, the request and trace ids, and redaction. An
+    exception is logged by its type only: tracebacks can carry request data."""
 
     def __init__(self, *args, service: str, **kwargs):
         super().__init__(
@@ -154,8 +133,8 @@ class JsonFormatter(_LibraryJsonFormatter):
         message_dict = {k: v for k, v in message_dict.items() if k not in ("exc_info", "stack_info")}
         super().add_fields(log_data, record, message_dict)
         log_data["time"] = log_data["time"].isoformat(timespec="milliseconds")
-        log_data["request_id"] = get_request_id()  # outside a request: None, left out below
-        log_data["trace_id"] = current_trace_id()  # only while tracing (musica_kit.tracing)
+        log_data["request_id"] = get_request_id()
+        log_data["trace_id"] = current_trace_id()
         if record.exc_info and record.exc_info[0]:
             log_data["exc_type"] = record.exc_info[0].__name__
         for key in [k for k, v in log_data.items() if v is None]:

@@ -1,8 +1,5 @@
-"""OpenAPI pieces both services share: the error shape, error responses and drf-spectacular hooks.
-
-Views describe themselves with ``extend_schema``; a service's own ``config/schema.py`` holds the
-responses only it gives (e.g. auth's 401 for a JWT, music's service-token scheme).
-"""
+"""OpenAPI pieces both services share: the error shape (musica_kit.errors), error responses and
+drf-spectacular hooks."""
 
 import json
 
@@ -13,8 +10,6 @@ from .request_context import REQUEST_ID_HEADER
 
 
 class ErrorSerializer(serializers.Serializer):
-    """Every error, whatever the status (see musica_kit.errors)."""
-
     error = serializers.CharField(help_text="Mensaje para una persona, en español.")
     detalle = serializers.DictField(
         help_text="Errores por campo (`{campo: [mensajes]}`, `non_field_errors` para los generales) en "
@@ -36,8 +31,6 @@ class _RetryAfterSerializer(serializers.Serializer):
 
 
 class ThrottledSerializer(serializers.Serializer):
-    """A 429: the error shape, with the wait in ``detalle`` (musica_kit.errors)."""
-
     error = serializers.CharField(help_text="Mensaje para una persona, en español, con la espera.")
     detalle = _RetryAfterSerializer(help_text="Cuánto esperar.")
 
@@ -58,7 +51,7 @@ def error_example(name: str, error: str, detalle: dict | None = None) -> OpenApi
 
 
 def drop_slash_variants(endpoints):
-    """Routes match ``/x`` and ``/x/`` (regex ``/?``); document the form without the slash."""
+    """Routes match ``/x`` and ``/x/``: document the form without the slash."""
     return [
         (path.rstrip("/") or "/", path_regex, method, callback)
         for path, path_regex, method, callback in endpoints

@@ -1,22 +1,9 @@
-"""Weak or placeholder secrets: a process that serves or enriches refuses to start with them.
+"""Weak or placeholder secrets: with DEBUG off, a process that serves or enriches refuses to start.
 
-The rule, one for both services:
-- DJANGO_SECRET_KEY passes Django's own check (50+ characters, 5+ distinct, no ``django-insecure-``);
-- any other secret (auth's JWT_SIGNING_KEY, both services' MUSIC_SERVICE_TOKEN) has 32+
-  characters, 5+ distinct;
-- none of them is a known placeholder (below), nor mostly a repeated pattern (``abcde`` × 10,
-  ``0123456789abcdef`` × 2, with or without a short prefix or suffix): compressed, a secret keeps at
-  least three quarters of its length (``repetitive``).
-
-Which secrets a service has is its setting REQUIRED_SECRETS (variable name → setting name).
-Checked when a process starts (gunicorn's ``on_starting`` hook, musica_kit.gunicorn_conf; manage.py
-before ``runserver`` and ``enrich_pending``; the runner itself), never at settings import, so
-``collectstatic`` in an image build and ``check --deploy`` still run with throwaway values. With
-DJANGO_DEBUG=1 nothing is refused (development keys). ``check --deploy`` warns with the same rule
-(each service's config/checks.py, through ``secret_warnings``).
+Checked at process start (gunicorn's ``on_starting``, manage.py's start commands, the runner), never
+at settings import, so ``collectstatic`` and ``check --deploy`` still run with throwaway values;
+``check --deploy`` warns with the same rule (``secret_warnings``).
 """
-
-from __future__ import annotations
 
 import sys
 import zlib
@@ -26,15 +13,13 @@ from django.core.checks.security.base import _check_secret_key  # Django's rule 
 
 MIN_TOKEN_LENGTH = 32
 MIN_DISTINCT_CHARACTERS = 5  # as Django's SECRET_KEY_MIN_UNIQUE_CHARACTERS
-# Repeats are judged by raw DEFLATE with fixed Huffman codes: only repeated substrings shrink a value,
-# never a small alphabet (dynamic codes pack random hex to ~60 %). Random keys of every usual kind
-# (token_urlsafe, hex, base64, Django's get_random_secret_key) keep about 90 % or more; in 500,000
-# random 32-character hex keys the least was 88 %.
+# Raw DEFLATE with fixed Huffman codes shrinks only repeated substrings, never a small alphabet.
+# Random keys of every usual kind keep about 90 % (the least of 500,000 random hex keys: 88 %).
 MIN_COMPRESSED_RATIO = 0.75
 GENERATE = "python -c 'import secrets; print(secrets.token_urlsafe(50))'"
 
-# Known placeholders, compared case-insensitively. Exact values: those published in .env.example
-# (tests read that file and check every secret in it is refused), the k8s example and image builds.
+# Compared case-insensitively: the exact values published in .env.example, the k8s example and
+# image builds; values starting with a prefix; values holding a marker anywhere.
 PLACEHOLDER_VALUES = frozenset(
     {
         "change-me-to-a-long-random-string",
@@ -44,28 +29,10 @@ PLACEHOLDER_VALUES = frozenset(
         "collectstatic-only",
     }
 )
-# Values that start with one of these ...
 PLACEHOLDER_PREFIXES = (
-    "change-me",
-    "change_me",
-    "changeme",
-    "change-this",
-    "changethis",
-    "replace-me",
-    "replaceme",
-    "secret",
-    "password",
-    "passw0rd",
-    "dev-only",
-    "django-insecure-",
-    "insecure",
-    "example",
-    "your-",
-    "your_",
-    "placeholder",
-    "collectstatic",
-)
-# ... or contain one of these anywhere.
+    "change_me", "change-this", "changethis", "replaceme", "secret", "password", "passw0rd", "dev-only",
+    "django-insecure-", "insecure", "example", "your-", "your_", "collectstatic",
+)  # fmt: skip
 PLACEHOLDER_MARKERS = ("change-me", "changeme", "replace-me", "not-for-production", "placeholder")
 
 
@@ -79,17 +46,13 @@ def is_placeholder(value: str) -> bool:
 
 
 def repetitive(value: str) -> bool:
-    """True when the value is mostly a repeated pattern: it compresses to under 3/4 of its length."""
     packer = zlib.compressobj(9, zlib.DEFLATED, -15, 9, zlib.Z_FIXED)
     raw = value.encode()
     return len(packer.compress(raw) + packer.flush()) < MIN_COMPRESSED_RATIO * len(raw)
 
 
 def secret_problem(name: str, value: str | None) -> str | None:
-    """What is wrong with one secret, as a line naming the variable and the fix; None if nothing.
-
-    The value itself is never part of the line.
-    """
+    """One line naming the variable, what is wrong and the fix (never the value); None if strong."""
     value = (value or "").strip()
     if not value:
         reason = f"{name} is not set"
@@ -116,12 +79,12 @@ def secret_problem(name: str, value: str | None) -> str | None:
 
 
 def weak_secret_problems(values: Mapping[str, str | None]) -> list[str]:
-    """One line per weak secret, ``values`` being variable name → value (empty list: all strong)."""
     return [problem for name, value in values.items() if (problem := secret_problem(name, value))]
 
 
 def _configured_values() -> dict[str, str | None]:
-    """REQUIRED_SECRETS' values as the process uses them ("SIMPLE_JWT.SIGNING_KEY": a dict's item)."""
+    """REQUIRED_SECRETS (variable → setting, "SIMPLE_JWT.SIGNING_KEY" for a dict's item), plus
+    METRICS_TOKEN when set."""
     from django.conf import settings
 
     values = {}
@@ -129,16 +92,14 @@ def _configured_values() -> dict[str, str | None]:
         setting, _, item = path.partition(".")
         value = getattr(settings, setting, None)
         values[name] = (value or {}).get(item) if item else value
-    if getattr(settings, "METRICS_TOKEN", ""):  # optional (musica_kit.metrics): checked when set
+    if getattr(settings, "METRICS_TOKEN", ""):
         values["METRICS_TOKEN"] = settings.METRICS_TOKEN
     return values
 
 
 def secret_warnings(ids: Mapping[str, str]) -> list:
-    """``check --deploy`` warnings with the start rule, ``ids`` being variable name → check id.
-
-    A DJANGO_SECRET_KEY that fails Django's own rule is left to Django's security.W009.
-    """
+    """``check --deploy`` warnings, ``ids`` being variable → check id. A DJANGO_SECRET_KEY that fails
+    Django's own rule is left to Django's security.W009."""
     from django.core.checks import Warning
 
     warnings = []
@@ -154,11 +115,7 @@ def secret_warnings(ids: Mapping[str, str]) -> list:
 
 
 def require_strong_secrets() -> None:
-    """Exit 1, one line per weak secret on stderr, unless DEBUG is on or every secret is strong.
-
-    Reads the values the process will use (Django's settings); a secret so missing that the
-    settings refuse to load is reported the same way, as one line, not a traceback.
-    """
+    """Exit 1 with one stderr line per weak secret (or per setting too broken to load), unless DEBUG."""
     from django.conf import settings
     from django.core.exceptions import ImproperlyConfigured
 

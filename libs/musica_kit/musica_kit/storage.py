@@ -16,13 +16,11 @@ class StaticFilesStorage(CompressedManifestStaticFilesStorage):
             return super().url(name, force)
         except ValueError:
             if self.hashed_files:
-                # Collected, but there is no such file. whitenoise asks this at every start for each
-                # collected name that looks hashed ("bootstrap.min.css" -> "bootstrap.css") to find
-                # the immutable files: an expected miss, so no warning.
+                # whitenoise asks at every start for names that look hashed ("bootstrap.min.css"
+                # -> "bootstrap.css"): an expected miss.
                 logger.debug("static file not in the manifest", extra={"static_name": name})
             elif not StaticFilesStorage._warned_not_collected:
-                # No manifest at all (collectstatic not run): the pages render without their CSS
-                # rather than failing. Said once per process, not once per file.
+                # collectstatic not run: pages render without their CSS. Said once per process.
                 StaticFilesStorage._warned_not_collected = True
                 logger.warning(
                     "static files not collected: run `manage.py collectstatic`",

@@ -1,26 +1,15 @@
-"""OpenTelemetry traces, exported over OTLP/HTTP only when OTEL_EXPORTER_OTLP_ENDPOINT is set.
+"""OpenTelemetry traces over OTLP/HTTP, started by gunicorn's ``post_fork`` only when
+OTEL_EXPORTER_OTLP_ENDPOINT is set; the SDK reads its other standard variables (OTEL_BSP_*, ...).
 
-Started in each gunicorn worker after fork (musica_kit.gunicorn_conf's ``post_fork``: the exporter's
-thread must belong to the worker), before Django loads its middleware:
-- Django's instrumentation: one server span per request, continuing an incoming W3C
-  ``traceparent``;
-- auth only (``propagate=True``): requests' instrumentation, so each call to music carries
-  ``traceparent``. music never instruments requests: its calls to Spotify, Deezer and iTunes get
-  spans of their own (search.metrics.observed_search) but no header, so no internal id leaves.
-The SDK reads the rest of its standard variables (OTEL_SERVICE_NAME, OTEL_BSP_*, ...). Unset
-endpoint: nothing is instrumented, and ``current_trace_id`` is always None.
+Django's instrumentation gives one server span per request, continuing an incoming ``traceparent``.
+Only auth instruments requests (``propagate``), so its calls to music carry ``traceparent``; music's
+calls to Spotify, Deezer and iTunes carry no header, so no internal id leaves.
 """
-
-from __future__ import annotations
-
-import os
 
 from opentelemetry import trace
 
 
-def start_tracing(*, service: str, propagate: bool) -> bool:
-    if not os.environ.get("OTEL_EXPORTER_OTLP_ENDPOINT"):
-        return False
+def start_tracing(*, service: str, propagate: bool) -> None:
     from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
     from opentelemetry.instrumentation.django import DjangoInstrumentor
     from opentelemetry.sdk.resources import Resource
@@ -35,7 +24,6 @@ def start_tracing(*, service: str, propagate: bool) -> bool:
         from opentelemetry.instrumentation.requests import RequestsInstrumentor
 
         RequestsInstrumentor().instrument()
-    return True
 
 
 def current_trace_id() -> str | None:

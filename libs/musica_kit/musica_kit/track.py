@@ -1,18 +1,13 @@
-"""TRACK: the song music_service answers with and auth_service reads (docs/api-contract.md).
-
-The one definition of that wire shape for both services: music's providers build Tracks and its
-TrackSerializer is derived from this class; auth reads a TRACK into a Song (a Track plus where it
-came from) and derives its stored columns and its API's ``musica`` from it.
-"""
+"""TRACK (docs/api-contract.md): the song music_service answers with and auth_service reads, defined
+once; both services derive their serializers from it."""
 
 from dataclasses import asdict, dataclass
 
 from .serializers import described
 
-# Who can answer a search (music_service's ``source``; auth_service's ``fuente``).
+# Who can answer a search (music's ``source``, auth's ``fuente``).
 SOURCES = ("spotify", "deezer", "itunes", "offline")
-# Where the covers (``foto``) of those sources are served from; the offline catalog's are data: URIs.
-# The pages' Content-Security-Policy lets images load from these hosts (config/settings/csp.py).
+# Where their covers (``foto``) come from, for the pages' CSP; the offline catalog's are data: URIs.
 COVER_HOSTS = ("https://i.scdn.co", "https://*.dzcdn.net", "https://*.mzstatic.com")
 
 
@@ -44,6 +39,5 @@ LINK_SCHEMES = ("https://", "http://")
 
 
 def safe_link(value, schemes: tuple[str, ...] = LINK_SCHEMES) -> str | None:
-    """``value`` when it is a string starting with one of ``schemes`` (http or https unless told), else
-    None: what a source calls a link reaches our pages only as such a link, never ``javascript:``."""
+    """``value`` if it is a string starting with one of ``schemes``, else None (never ``javascript:``)."""
     return value if isinstance(value, str) and value.startswith(schemes) else None

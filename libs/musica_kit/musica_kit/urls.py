@@ -18,4 +18,3 @@ openapi_urlpatterns = [
         name="redoc",
     ),
 ]
-

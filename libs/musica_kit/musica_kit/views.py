@@ -1,14 +1,8 @@
-"""Spanish view names and descriptions (DRF's VIEW_NAME_FUNCTION / VIEW_DESCRIPTION_FUNCTION).
+"""Spanish view names and descriptions (DRF's VIEW_NAME_FUNCTION / VIEW_DESCRIPTION_FUNCTION),
+shown by the browsable API and OPTIONS instead of the class name and the English docstring.
 
-DRF names a view after its class ("NoteViewSet" + "List" → "Note List") and describes it with
-its docstring: English text written for developers, shown as the browsable API's title and
-heading and in every OPTIONS answer. Here a view says its name in Spanish:
-
-- an APIView sets ``name = "Iniciar sesión"``;
-- a ViewSet (whose ``name`` DRF resets on every ``as_view``) sets ``names = {"List": …, "Instance": …}``
-  keyed by the router's suffix;
-
-and its description only through a ``description`` attribute: a docstring is never shown.
+An APIView sets ``name``; a ViewSet (whose ``name`` DRF resets in ``as_view``) sets ``names`` keyed
+by the router's suffix ("List", "Instance"). Only a ``description`` attribute is ever shown.
 """
 
 from django.utils.encoding import smart_str
@@ -18,7 +12,7 @@ FALLBACK_NAME = "API de Música"
 
 
 def view_name(view) -> str:
-    name = getattr(view, "name", None)  # an APIView's own, or an extra action's (router initkwargs)
+    name = getattr(view, "name", None)  # an APIView's, or an extra action's (router initkwargs)
     if name is not None:
         return name
     names = getattr(view, "names", None) or {}

@@ -1,7 +1,6 @@
 """Template helpers for the Spanish browsable API (templates/rest_framework/)."""
 
 from django import template
-from django.urls import NoReverseMatch, reverse
 
 register = template.Library()
 
@@ -35,12 +34,3 @@ STATUS_TEXT = {
 @register.filter
 def status_text_es(status_code) -> str:
     return STATUS_TEXT.get(status_code, "")
-
-
-@register.simple_tag
-def url_or_empty(name: str) -> str:
-    """The URL of a named route, or "" where the project has none (music_service has no login)."""
-    try:
-        return reverse(name)
-    except NoReverseMatch:
-        return ""
