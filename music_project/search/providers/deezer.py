@@ -1,10 +1,5 @@
-"""Deezer's public search (no key): ``GET {DEEZER_API_URL}/search?q=…&limit=…``.
-
-Deezer answers errors inside a 200 — ``{"error": {"type", "message", "code"}}`` (code 4 is its quota,
-50 requests per 5 seconds) — so a 200 is only a success when it has no ``error`` and a ``data`` list.
-Mapping: ``title``, ``artist.name``, ``album.title``, ``album.cover_xl`` (the largest cover) as foto,
-``duration`` (seconds) × 1000, ``preview``, ``link`` as url.
-"""
+"""Deezer's public search (no key). Deezer reports errors inside a 200 (``{"error": {...}}``, code 4
+is its quota of 50 requests per 5 s): a 200 is a success only with no ``error`` and a ``data`` list."""
 
 from django.conf import settings
 
@@ -18,12 +13,11 @@ QUOTA_ERROR_CODE = 4
 
 def track_from_deezer(item: dict) -> Track:
     album = item.get("album") or {}
-    artist = item.get("artist") or {}
     duration = item.get("duration")
     return Track(
         spotify_id=None,
         titulo=str(item.get("title") or ""),
-        artista=str(artist.get("name") or ""),
+        artista=str((item.get("artist") or {}).get("name") or ""),
         album=str(album.get("title") or ""),
         foto=safe_link(album.get("cover_xl")) or safe_link(album.get("cover_big")),
         spotify_url=None,
@@ -43,12 +37,8 @@ class DeezerProvider:
 
     def search(self, query: str, limit: int) -> list[Track]:
         self._limiter.acquire()
-        status, body = get_json(
-            self._session,
-            name=self.name,
-            url=settings.DEEZER_API_URL.rstrip("/") + "/search",
-            params={"q": query, "limit": limit},
-        )
+        url = settings.DEEZER_API_URL.rstrip("/") + "/search"
+        status, body = get_json(self._session, name=self.name, url=url, params={"q": query, "limit": limit})
         if not isinstance(body, dict):
             raise ProviderUnavailable("deezer answered garbage", status=502, kind="garbage")
         if isinstance(error := body.get("error"), dict):

@@ -1,11 +1,6 @@
-"""Apple's iTunes Search API (no key): ``GET {ITUNES_API_URL}/search?term=…&media=music&entity=song``.
-
-A bad request is a 400 with ``{"errorMessage": "…"}`` and no ``results``; Apple asks for about 20
-calls a minute. Mapping: ``trackName``, ``artistName``, ``collectionName``, ``trackTimeMillis``,
-``previewUrl``, ``trackViewUrl`` as url, and as foto the artwork at 600×600: iTunes only lists
-``artworkUrl100`` (…/100x100bb.jpg), and its image server renders any size named in the last path
-segment, so ``100x100bb`` becomes ``600x600bb`` (when the URL has no such segment it is kept as is).
-"""
+"""Apple's iTunes Search API (no key; about 20 calls a minute). A bad request is a 400 with
+``{"errorMessage": …}``. iTunes lists only ``artworkUrl100`` (…/100x100bb.jpg), and its image server
+renders any size named in the last path segment: foto asks for 600x600."""
 
 from django.conf import settings
 
@@ -14,14 +9,12 @@ from musica_kit.track import Track, safe_link
 from .base import ProviderUnavailable
 from .keyless import RateLimiter, get_json, new_session
 
-ARTWORK_SIZE = "600x600bb"
-
 
 def largest_artwork(url: str | None) -> str | None:
     url = safe_link(url)
     if url and "/100x100bb." in url:
         head, _, tail = url.rpartition("/100x100bb.")
-        return f"{head}/{ARTWORK_SIZE}.{tail}"
+        return f"{head}/600x600bb.{tail}"
     return url
 
 
@@ -50,17 +43,12 @@ class ITunesProvider:
 
     def search(self, query: str, limit: int) -> list[Track]:
         self._limiter.acquire()
+        params = {"term": query, "media": "music", "entity": "song", "limit": limit}
         status, body = get_json(
             self._session,
             name=self.name,
             url=settings.ITUNES_API_URL.rstrip("/") + "/search",
-            params={
-                "term": query,
-                "media": "music",
-                "entity": "song",
-                "limit": limit,
-                "country": settings.ITUNES_COUNTRY,
-            },
+            params={**params, "country": settings.ITUNES_COUNTRY},
         )
         if not isinstance(body, dict):
             raise ProviderUnavailable("itunes answered garbage", status=502, kind="garbage")

@@ -1,9 +1,7 @@
-"""What Deezer and iTunes share: one HTTP GET for JSON that fails fast, and a limiter shared by replicas.
+"""What Deezer and iTunes share: one GET for JSON that fails fast, and a limiter shared by replicas.
 
-Every way a keyless API can fail becomes a ``ProviderUnavailable`` whose ``kind`` says which
-(timeout, unreachable, server_error, rate_limited, limiter, garbage); the provider itself turns an
-error reported inside a 200 into ``error_answer``. The chain (``chain.py``) then skips the
-provider for this request and feeds its breaker.
+Every failure is a ProviderUnavailable whose ``kind`` says which (timeout, unreachable,
+server_error, rate_limited, limiter, garbage); the chain then skips the provider and feeds its breaker.
 """
 
 import logging
@@ -22,7 +20,6 @@ logger = logging.getLogger(__name__)
 
 
 def new_session(base_url: str) -> requests.Session:
-    """A pooled session for one keyless API at ``base_url`` (its proxy settled once)."""
     session = requests.Session()
     # No retries: the next provider in the chain is the retry.
     adapter = HTTPAdapter(pool_connections=1, pool_maxsize=settings.PROVIDER_POOL_SIZE, max_retries=0)
@@ -33,11 +30,7 @@ def new_session(base_url: str) -> requests.Session:
 
 
 def get_json(session: requests.Session, *, name: str, url: str, params: dict):
-    """GET ``url`` and parse JSON; ``(status, body)`` for a 2xx/4xx answer that is JSON.
-
-    Raises ProviderUnavailable for a timeout, a refused or failed connection, a 5xx, a 429 and a
-    body that is not JSON.
-    """
+    """``(status, body)`` of a 2xx/4xx JSON answer; anything else raises ProviderUnavailable."""
     timeout = (settings.PROVIDER_CONNECT_TIMEOUT, settings.PROVIDER_READ_TIMEOUT)
     try:
         response = session.get(url, params=params, timeout=timeout)
@@ -65,26 +58,17 @@ def get_json(session: requests.Session, *, name: str, url: str, params: dict):
     return response.status_code, body
 
 
-def parse_rate(rate: str) -> tuple[int, int]:
-    """``"50/5"`` → (50 requests, 5 seconds)."""
-    count, _, seconds = rate.partition("/")
-    return max(int(count), 1), max(int(seconds or 1), 1)
-
-
 class RateLimiter:
-    """At most ``count`` requests per ``seconds`` window, counted in Django's cache.
-
-    With REDIS_URL the count is shared by every worker and replica (Redis INCR is atomic); without
-    it, by the threads of one process. A cache that cannot count lets the request through: a Redis
-    outage must not silence every provider.
-    """
+    """At most ``rate`` ("50/5": 50 requests per 5 s window), counted in Django's cache: with
+    REDIS_URL by every worker and replica. A cache that cannot count lets the request through:
+    a Redis outage must not silence every provider."""
 
     def __init__(self, name: str, rate: str):
+        count, _, seconds = rate.partition("/")
         self.name = name
-        self.count, self.seconds = parse_rate(rate)
+        self.count, self.seconds = max(int(count), 1), max(int(seconds or 1), 1)
 
     def acquire(self) -> None:
-        """Count one request, or raise ProviderUnavailable(kind="limiter") when the window is full."""
         now = time.time()
         window = int(now // self.seconds)
         key = f"ratelimit:{self.name}:{window}"
@@ -93,13 +77,10 @@ class RateLimiter:
             used = cache.incr(key)
         except ValueError:  # the key expired between add and incr, or the cache is down
             return
-        if used is None:
-            return
-        if used > self.count:
-            retry_after = max(int((window + 1) * self.seconds - now) + 1, 1)
+        if used is not None and used > self.count:
             logger.warning("provider rate limit reached", extra={"provider": self.name})
             raise ProviderUnavailable(
                 f"{self.name} rate limit reached ({self.count}/{self.seconds}s)",
-                retry_after=retry_after,
+                retry_after=max(int((window + 1) * self.seconds - now) + 1, 1),
                 kind="limiter",
             )
