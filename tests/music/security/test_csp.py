@@ -25,7 +25,11 @@ def test_every_page_has_a_strict_policy_that_allows_its_own_inline_code(path):
     found, _ = page(path)
     # covers in the browsable API: Spotify's, Deezer's and Apple's hosts, data: URIs (offline catalog)
     assert found["img-src"] == [
-        "'self'", "data:", "https://i.scdn.co", "https://*.dzcdn.net", "https://*.mzstatic.com"
+        "'self'",
+        "data:",
+        "https://i.scdn.co",
+        "https://*.dzcdn.net",
+        "https://*.mzstatic.com",
     ]
     assert "script-src-attr" not in found  # no inline handler anywhere here
 
