@@ -33,46 +33,45 @@ def _chain(settings, *names):
     get_chain.cache_clear()
 
 
-def test_a_recorded_deezer_answer_comes_out_of_search_exactly(client, keyless):
-    response = client.get("/search", {"q": "Too much Lou Doillon"})
-    assert response.status_code == 200, response.content
-    body = response.json()
-    assert body["source"] == "deezer"
-    assert body["results"] == [
-        {
-            "spotify_id": None,
-            "titulo": DEEZER_TRACK["title"],
-            "artista": DEEZER_TRACK["artist"]["name"],
-            "album": DEEZER_TRACK["album"]["title"],
-            "foto": DEEZER_TRACK["album"]["cover_xl"],
-            "spotify_url": None,
-            "preview_url": DEEZER_TRACK["preview"],
-            "duracion_ms": DEEZER_TRACK["duration"] * 1000,
-            "url": DEEZER_TRACK["link"],
-        }
-    ]
-    assert body["results"][0]["foto"].endswith("/1000x1000-000000-80-0-0.jpg")
-    assert keyless.stats("deezer")["queries"] == ["Too much Lou Doillon"]
-    assert keyless.stats("itunes")["search_calls"] == 0
-
-
-def test_a_recorded_itunes_answer_with_the_artwork_at_600px(client, keyless, settings):
-    _chain(settings, "itunes", "offline")
-    body = client.get("/search", {"q": "Jack Johnson This Bike Is a Pipe Bomb"}).json()
-    assert body["source"] == "itunes"
-    assert body["results"] == [
-        {
-            "spotify_id": None,
-            "titulo": ITUNES_ITEM["trackName"],
-            "artista": ITUNES_ITEM["artistName"],
-            "album": ITUNES_ITEM["collectionName"],
-            "foto": ITUNES_ITEM["artworkUrl100"].replace("/100x100bb.jpg", "/600x600bb.jpg"),
-            "spotify_url": None,
-            "preview_url": ITUNES_ITEM["previewUrl"],
-            "duracion_ms": ITUNES_ITEM["trackTimeMillis"],
-            "url": ITUNES_ITEM["trackViewUrl"],
-        }
-    ]
+@pytest.mark.parametrize(
+    ("chain", "query", "expected"),
+    [
+        (
+            ["deezer", "itunes", "offline"],
+            "Too much Lou Doillon",
+            {
+                "titulo": DEEZER_TRACK["title"],
+                "artista": DEEZER_TRACK["artist"]["name"],
+                "album": DEEZER_TRACK["album"]["title"],
+                "foto": DEEZER_TRACK["album"]["cover_xl"],  # the largest cover, 1000x1000
+                "preview_url": DEEZER_TRACK["preview"],
+                "duracion_ms": DEEZER_TRACK["duration"] * 1000,
+                "url": DEEZER_TRACK["link"],
+            },
+        ),
+        (
+            ["itunes", "offline"],
+            "Jack Johnson This Bike Is a Pipe Bomb",
+            {
+                "titulo": ITUNES_ITEM["trackName"],
+                "artista": ITUNES_ITEM["artistName"],
+                "album": ITUNES_ITEM["collectionName"],
+                "foto": ITUNES_ITEM["artworkUrl100"].replace("/100x100bb.jpg", "/600x600bb.jpg"),
+                "preview_url": ITUNES_ITEM["previewUrl"],
+                "duracion_ms": ITUNES_ITEM["trackTimeMillis"],
+                "url": ITUNES_ITEM["trackViewUrl"],
+            },
+        ),
+    ],
+    ids=["deezer", "itunes"],
+)
+def test_a_recorded_answer_comes_out_of_search_exactly(client, keyless, settings, chain, query, expected):
+    _chain(settings, *chain)
+    body = client.get("/search", {"q": query}).json()
+    assert body["source"] == chain[0]
+    assert body["results"] == [{"spotify_id": None, "spotify_url": None, **expected}]
+    assert keyless.stats(chain[0])["queries"] == [query]
+    assert keyless.stats("itunes" if chain[0] == "deezer" else "deezer")["search_calls"] == 0
 
 
 # -- failover: each kind of failure, for each provider ---------------------------------------------
