@@ -1,19 +1,11 @@
-"""Deezer and iTunes Search API test doubles in one real HTTP server, standard library only.
+"""Deezer and iTunes Search API doubles in one real HTTP server (standard library only: it runs as a
+script, ``--host H --port P [--synthesize]``).
 
-``GET /deezer/search?q=…`` (``DEEZER_API_URL`` = ``<url>/deezer``) and ``GET /itunes/search?term=…``
-(``ITUNES_API_URL`` = ``<url>/itunes``) answer from ``recorded.json``: real answers recorded by public
-client libraries (sources cited there). A query whose words all appear in a recorded track's title,
-artist or album answers that track as recorded; with ``synthesize`` any other query gets one track
-of the same shape, derived from it; ``__nada__`` never matches.
-
-Modes per API (``configure(api, mode=…)`` or ``POST /_control/config {"api": …, "mode": …}``): ``ok``,
-``429`` (with Retry-After), ``500``, ``503``, ``error`` (Deezer: its error in a 200; iTunes: its 400),
-``quota`` (Deezer's quota error), ``garbage`` (an HTML 200); and ``latency_ms``. Also
-``GET /_control/stats``, ``POST /_control/reset``, ``GET /_control/health``.
-
-Standalone (keep this file free of third-party and relative imports)::
-
-    python tests/keyless_double/server.py --host 0.0.0.0 --port 8080 [--synthesize]
+``GET /deezer/search?q=`` and ``GET /itunes/search?term=`` answer from ``recorded.json``, real answers
+recorded by public client libraries (sources cited there): a query whose words all appear in a
+recorded track answers it as recorded; with ``synthesize`` any other query gets one track of the
+same shape; ``__nada__`` never matches. Modes per API: ok, 429, 500, 503, error (as recorded),
+quota (Deezer's), garbage (HTML), plus latency_ms; set in-process or by ``POST /_control/config``.
 """
 
 from __future__ import annotations
@@ -166,6 +158,8 @@ class KeylessDouble:
         self._server = _Server((self.host, self.port), _Handler)
         self._server.double = self
         self.port = self._server.server_address[1]
+        self.url = f"http://{self.host}:{self.port}"
+        self.deezer_url, self.itunes_url = f"{self.url}/deezer", f"{self.url}/itunes"
         return self._server
 
     def start(self) -> Self:
@@ -182,18 +176,6 @@ class KeylessDouble:
 
     def __exit__(self, *exc_info) -> None:
         self.stop()
-
-    @property
-    def url(self) -> str:
-        return f"http://{self.host}:{self.port}"
-
-    @property
-    def deezer_url(self) -> str:
-        return f"{self.url}/deezer"
-
-    @property
-    def itunes_url(self) -> str:
-        return f"{self.url}/itunes"
 
     def reset(self) -> None:
         with self._lock:

@@ -1,14 +1,9 @@
-"""A Spotify Web API test double: a real HTTP server, standard library only.
+"""A Spotify Web API double: a real HTTP server, standard library only (it runs as a script:
+``--port P --client-id X --client-secret Y [--synthesize]``).
 
-It answers the two calls music makes through spotipy: ``POST /api/token`` (client credentials,
-``SPOTIFY_AUTH_URL``) and ``GET /v1/search?type=track`` (``SPOTIFY_API_URL``), in the shapes of
-Spotify's published OpenAPI description, to which ``test_contract.py`` holds it. Controls:
-``configure/stats/reset`` in-process, or ``POST /_control/config``, ``GET /_control/stats``,
-``POST /_control/reset`` and ``GET /_control/health`` over HTTP.
-
-Standalone (keep this file free of third-party and relative imports)::
-
-    python tests/spotify_double/server.py --port 8080 --client-id X --client-secret Y [--synthesize]
+It answers ``POST /api/token`` (client credentials) and ``GET /v1/search?type=track`` in the shapes of
+Spotify's published OpenAPI description, which ``test_contract.py`` holds it to. Controls in-process
+or over HTTP: ``/_control/config``, ``/_control/stats``, ``/_control/reset``, ``/_control/health``.
 """
 
 from __future__ import annotations
@@ -266,6 +261,8 @@ class SpotifyDouble:
         self._server = _Server((self.host, self.port), _Handler)
         self._server.double = self
         self.port = self._server.server_port
+        self.url = f"http://{'127.0.0.1' if self.host in ('', '0.0.0.0') else self.host}:{self.port}"
+        self.api_url, self.auth_url = self.url + "/v1/", self.url + "/api/token"
         return self._server
 
     def start(self) -> Self:
@@ -286,18 +283,6 @@ class SpotifyDouble:
 
     def __exit__(self, *exc_info) -> None:
         self.stop()
-
-    @property
-    def url(self) -> str:
-        return f"http://{'127.0.0.1' if self.host in ('', '0.0.0.0') else self.host}:{self.port}"
-
-    @property
-    def api_url(self) -> str:
-        return self.url + "/v1/"
-
-    @property
-    def auth_url(self) -> str:
-        return self.url + "/api/token"
 
     # -- controls --------------------------------------------------------------------------------
     def configure(self, **changes) -> None:
@@ -338,8 +323,6 @@ class SpotifyDouble:
         if path == "/_control/reset" and method == "POST":
             self.reset()
             return 200, {"status": "reset", "config": self.config()}
-        if path == "/_control/config" and method == "GET":
-            return 200, self.config()
         if path == "/_control/config" and method == "POST":
             try:
                 options = json.loads(body.decode("utf-8") or "{}")

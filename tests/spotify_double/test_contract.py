@@ -49,10 +49,9 @@ def double():
 
 
 @pytest.fixture(autouse=True)
-def _fresh_double(request):
+def _fresh_double(double):
     yield
-    if "double" in request.fixturenames:
-        request.getfixturevalue("double").reset()
+    double.reset()
 
 
 @pytest.fixture(scope="module")
@@ -150,42 +149,40 @@ def test_error_responses_validate_against_openapi(openapi, double, token, token_
     validate(openapi, resp)
 
 
-def _set(*path):
-    def mutate(body):
-        target = body
-        for key in path[:-2]:
-            target = target[key]
-        target[path[-2]] = path[-1]
-
-    return mutate
+DELETE = object()
 
 
-def _delete(*path):
-    def mutate(body):
-        target = body
-        for key in path[:-1]:
-            target = target[key]
-        del target[path[-1]]
+def _change(*path):
+    """A change to a search answer: set ``path[:-1]`` to ``path[-1]``, or delete it (DELETE)."""
 
-    return mutate
+    def change(body):
+        *keys, last, value = path
+        for key in keys:
+            body = body[key]
+        if value is DELETE:
+            del body[last]
+        else:
+            body[last] = value
+
+    return change
 
 
 FIRST = ("tracks", "items", 0)
 BROKEN = {
-    "duration_ms as a string": _set(*FIRST, "duration_ms", "354320"),
-    "track id as a number": _set(*FIRST, "id", 4),
-    "explicit as a string": _set(*FIRST, "explicit", "false"),
-    "track type not 'track'": _set(*FIRST, "type", "song"),
-    "preview_url as a number": _set(*FIRST, "preview_url", 0),
-    "artists not a list": _set(*FIRST, "artists", {"name": "Queen"}),
-    "album without images": _delete(*FIRST, "album", "images"),
-    "album without id": _delete(*FIRST, "album", "id"),
-    "album_type outside the enum": _set(*FIRST, "album", "album_type", "ep"),
-    "image height as a string": _set(*FIRST, "album", "images", 0, "height", "640"),
-    "image without url": _delete(*FIRST, "album", "images", 0, "url"),
-    "paging without total": _delete("tracks", "total"),
-    "paging next as a number": _set("tracks", "next", 2),
-    "items not a list": _set("tracks", "items", {}),
+    "duration_ms as a string": _change(*FIRST, "duration_ms", "354320"),
+    "track id as a number": _change(*FIRST, "id", 4),
+    "explicit as a string": _change(*FIRST, "explicit", "false"),
+    "track type not 'track'": _change(*FIRST, "type", "song"),
+    "preview_url as a number": _change(*FIRST, "preview_url", 0),
+    "artists not a list": _change(*FIRST, "artists", {"name": "Queen"}),
+    "album without images": _change(*FIRST, "album", "images", DELETE),
+    "album without id": _change(*FIRST, "album", "id", DELETE),
+    "album_type outside the enum": _change(*FIRST, "album", "album_type", "ep"),
+    "image height as a string": _change(*FIRST, "album", "images", 0, "height", "640"),
+    "image without url": _change(*FIRST, "album", "images", 0, "url", DELETE),
+    "paging without total": _change("tracks", "total", DELETE),
+    "paging next as a number": _change("tracks", "next", 2),
+    "items not a list": _change("tracks", "items", {}),
 }
 
 
