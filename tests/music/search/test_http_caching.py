@@ -57,24 +57,6 @@ def test_no_cache_time_means_no_store(client, settings, setting):
     assert response["Cache-Control"] == "no-store"
 
 
-def test_a_failover_answer_gets_the_short_failover_max_age(client, keyless, settings):
-    settings.SEARCH_CACHE_FAILOVER_TTL = 7
-    keyless.synthesize = True
-    keyless.configure("deezer", mode="503")
-    response = client.get("/search", {"q": "Cancion de respaldo"})
-    assert response.status_code == 200 and response.json()["source"] == "itunes"
-    assert _max_age(response) == 7
-
-
-def test_an_incomplete_miss_is_no_store(client, keyless):
-    keyless.configure("deezer", mode="503")
-    response = client.get("/search", {"q": "wwww kkkk tampoco"})
-    assert response.status_code == 503 and response.json()["detalle"]["incompleta"] is True
-    assert response["Cache-Control"] == "no-store"
-    again = client.get("/search", {"q": "wwww kkkk tampoco"})  # the music cache's copy: still no-store
-    assert again.status_code == 503 and again["Cache-Control"] == "no-store"
-
-
 def test_every_provider_failing_is_a_json_5xx_and_no_store(client, keyless, settings):
     settings.MUSIC_PROVIDERS = ["deezer", "itunes"]
     keyless.configure("deezer", mode="500")
