@@ -6,7 +6,7 @@ from django.conf import settings
 from musica_kit.track import Track, safe_link
 
 from .base import ProviderUnavailable
-from .keyless import RateLimiter, get_json, new_session
+from .keyless import KeylessProvider
 
 QUOTA_ERROR_CODE = 4
 
@@ -27,20 +27,14 @@ def track_from_deezer(item: dict) -> Track:
     )
 
 
-class DeezerProvider:
+class DeezerProvider(KeylessProvider):
     name = "deezer"
-    local = False
 
     def __init__(self):
-        self._session = new_session(settings.DEEZER_API_URL)
-        self._limiter = RateLimiter(self.name, settings.DEEZER_RATE_LIMIT)
+        super().__init__(settings.DEEZER_API_URL, settings.DEEZER_RATE_LIMIT)
 
     def search(self, query: str, limit: int) -> list[Track]:
-        self._limiter.acquire()
-        url = settings.DEEZER_API_URL.rstrip("/") + "/search"
-        status, body = get_json(self._session, name=self.name, url=url, params={"q": query, "limit": limit})
-        if not isinstance(body, dict):
-            raise ProviderUnavailable("deezer answered garbage", status=502, kind="garbage")
+        status, body = self.get({"q": query, "limit": limit})
         if isinstance(error := body.get("error"), dict):
             code = error.get("code")
             if code == QUOTA_ERROR_CODE:
@@ -51,6 +45,3 @@ class DeezerProvider:
             raise ProviderUnavailable(f"deezer answered {status} without data", status=502, kind="garbage")
         tracks = [track_from_deezer(item) for item in data if isinstance(item, dict)]
         return [track for track in tracks if track.titulo][:limit]
-
-    def is_ready(self) -> bool:
-        return True  # no key to check; the chain's breaker says whether it has been failing

@@ -7,7 +7,7 @@ from django.conf import settings
 from musica_kit.track import Track, safe_link
 
 from .base import ProviderUnavailable
-from .keyless import RateLimiter, get_json, new_session
+from .keyless import KeylessProvider
 
 
 def largest_artwork(url: str | None) -> str | None:
@@ -33,25 +33,15 @@ def track_from_itunes(item: dict) -> Track:
     )
 
 
-class ITunesProvider:
+class ITunesProvider(KeylessProvider):
     name = "itunes"
-    local = False
 
     def __init__(self):
-        self._session = new_session(settings.ITUNES_API_URL)
-        self._limiter = RateLimiter(self.name, settings.ITUNES_RATE_LIMIT)
+        super().__init__(settings.ITUNES_API_URL, settings.ITUNES_RATE_LIMIT)
 
     def search(self, query: str, limit: int) -> list[Track]:
-        self._limiter.acquire()
         params = {"term": query, "media": "music", "entity": "song", "limit": limit}
-        status, body = get_json(
-            self._session,
-            name=self.name,
-            url=settings.ITUNES_API_URL.rstrip("/") + "/search",
-            params={**params, "country": settings.ITUNES_COUNTRY},
-        )
-        if not isinstance(body, dict):
-            raise ProviderUnavailable("itunes answered garbage", status=502, kind="garbage")
+        status, body = self.get({**params, "country": settings.ITUNES_COUNTRY})
         if "errorMessage" in body or status == 403:
             raise ProviderUnavailable(f"itunes answered an error ({status})", status=502, kind="error_answer")
         results = body.get("results")
@@ -60,6 +50,3 @@ class ITunesProvider:
         songs = [item for item in results if isinstance(item, dict) and item.get("kind", "song") == "song"]
         tracks = [track_from_itunes(item) for item in songs]
         return [track for track in tracks if track.titulo][:limit]
-
-    def is_ready(self) -> bool:
-        return True  # no key to check; the chain's breaker says whether it has been failing

@@ -84,3 +84,27 @@ class RateLimiter:
                 retry_after=max(int((window + 1) * self.seconds - now) + 1, 1),
                 kind="limiter",
             )
+
+
+class KeylessProvider:
+    """What Deezer's and iTunes' providers share: a pooled session, the shared limiter, and no key
+    to check (ready unless the chain's breaker says otherwise)."""
+
+    name: str
+    local = False
+
+    def __init__(self, base_url: str, rate: str):
+        self.search_url = base_url.rstrip("/") + "/search"
+        self._session = new_session(base_url)
+        self._limiter = RateLimiter(self.name, rate)
+
+    def get(self, params: dict) -> tuple[int, dict]:
+        """``(status, body)`` of one search; a body that is not a JSON object is garbage."""
+        self._limiter.acquire()
+        status, body = get_json(self._session, name=self.name, url=self.search_url, params=params)
+        if not isinstance(body, dict):
+            raise ProviderUnavailable(f"{self.name} answered garbage", status=502, kind="garbage")
+        return status, body
+
+    def is_ready(self) -> bool:
+        return True
