@@ -2,6 +2,11 @@
 
 from typing import Protocol
 
+import requests
+from django.conf import settings
+from requests.adapters import HTTPAdapter
+
+from musica_kit.outbound import read_environment_once
 from musica_kit.track import Track
 
 DEFAULT_RETRY_AFTER = 30
@@ -13,6 +18,16 @@ def retry_after_seconds(headers) -> int:
         return max(int((headers or {}).get("Retry-After", DEFAULT_RETRY_AFTER)), 1)
     except (TypeError, ValueError):
         return DEFAULT_RETRY_AFTER
+
+
+def provider_session(*urls: str) -> requests.Session:
+    """A pooled session without retries (failing fast lets the next provider answer), its proxy
+    settings read once for ``urls``."""
+    session = requests.Session()
+    adapter = HTTPAdapter(pool_connections=len(urls), pool_maxsize=settings.PROVIDER_POOL_SIZE, max_retries=0)
+    session.mount("http://", adapter)
+    session.mount("https://", adapter)
+    return read_environment_once(session, *urls)
 
 
 class ProviderUnavailable(Exception):

@@ -10,23 +10,10 @@ import time
 import requests
 from django.conf import settings
 from django.core.cache import cache
-from requests.adapters import HTTPAdapter
 
-from musica_kit.outbound import read_environment_once
-
-from .base import ProviderUnavailable, retry_after_seconds
+from .base import ProviderUnavailable, provider_session, retry_after_seconds
 
 logger = logging.getLogger(__name__)
-
-
-def new_session(base_url: str) -> requests.Session:
-    session = requests.Session()
-    # No retries: the next provider in the chain is the retry.
-    adapter = HTTPAdapter(pool_connections=1, pool_maxsize=settings.PROVIDER_POOL_SIZE, max_retries=0)
-    session.mount("http://", adapter)
-    session.mount("https://", adapter)
-    session.headers["Accept"] = "application/json"
-    return read_environment_once(session, base_url)
 
 
 def get_json(session: requests.Session, *, name: str, url: str, params: dict):
@@ -95,7 +82,8 @@ class KeylessProvider:
 
     def __init__(self, base_url: str, rate: str):
         self.search_url = base_url.rstrip("/") + "/search"
-        self._session = new_session(base_url)
+        self._session = provider_session(base_url)
+        self._session.headers["Accept"] = "application/json"
         self._limiter = RateLimiter(self.name, rate)
 
     def get(self, params: dict) -> tuple[int, dict]:

@@ -39,7 +39,7 @@ STOP_WORDS = frozenset(
         "al", "de", "del", "e", "el", "en", "la", "las", "le", "lo", "los", "mi", "o", "su", "te", "tu",
         "u", "un", "una", "unas", "uno", "unos", "y", "yo",
     }
-)
+)  # fmt: skip
 # A query word this long also finds the words it starts ("boh rhap"); a shorter one must be a whole
 # word, so "ai" does not find "Ain't No Mountain High Enough" nor "ro" "Roar".
 PREFIX_MIN = 3

@@ -14,14 +14,12 @@ import requests
 import spotipy
 from django.conf import settings
 from django.core.cache import cache
-from requests.adapters import HTTPAdapter
 from spotipy.cache_handler import CacheHandler
 from spotipy.oauth2 import SpotifyClientCredentials, SpotifyOauthError
 
-from musica_kit.outbound import read_environment_once
 from musica_kit.track import Track
 
-from .base import ProviderUnavailable, retry_after_seconds
+from .base import ProviderUnavailable, provider_session, retry_after_seconds
 
 logger = logging.getLogger(__name__)
 
@@ -104,11 +102,7 @@ class SpotifyProvider:
     local = False
 
     def __init__(self):
-        session = requests.Session()
-        adapter = HTTPAdapter(pool_connections=2, pool_maxsize=settings.PROVIDER_POOL_SIZE, max_retries=0)
-        session.mount("http://", adapter)
-        session.mount("https://", adapter)
-        read_environment_once(session, settings.SPOTIFY_API_URL, settings.SPOTIFY_AUTH_URL)
+        session = provider_session(settings.SPOTIFY_API_URL, settings.SPOTIFY_AUTH_URL)
         timeout = (settings.SPOTIFY_CONNECT_TIMEOUT, settings.SPOTIFY_READ_TIMEOUT)
         self._auth = SharedClientCredentials(
             client_id=settings.SPOTIFY_CLIENT_ID,
