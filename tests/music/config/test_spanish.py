@@ -80,15 +80,17 @@ def test_every_route_answers_an_unknown_path_below_it_with_a_spanish_404(client,
 
 
 @pytest.mark.parametrize(
-    ("upstream", "status", "reason"),
+    ("change", "status", "reason"),
     [
-        (429, 503, "Spotify limita las peticiones: espera antes de reintentar."),
-        (500, 502, "Spotify respondió con un error."),
-        (503, 503, "Spotify respondió con un error."),
+        ({"mode": "429"}, 503, "Spotify limita las peticiones: espera antes de reintentar."),
+        ({"mode": "500"}, 502, "Spotify respondió con un error."),
+        ({"mode": "503"}, 503, "Spotify respondió con un error."),
+        ({"latency_ms": 2000}, 503, "Spotify tardó demasiado en responder."),  # over SPOTIFY_READ_TIMEOUT
     ],
 )
-def test_spotify_failures_are_spanish(client, spotify, upstream, status, reason):
-    spotify.configure(mode=str(upstream), retry_after=1)
+def test_spotify_failures_are_spanish(client, spotify, settings, change, status, reason):
+    settings.SPOTIFY_READ_TIMEOUT = 0.3
+    spotify.configure(retry_after=1, **change)
     assert assert_spanish_error(client.get("/search?q=Imagine"), status)["detalle"]["motivo"] == reason
 
 

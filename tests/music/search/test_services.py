@@ -11,13 +11,6 @@ def test_identical_searches_reach_spotify_once_and_other_limits_are_other_search
     assert spotify.stats()["search_calls"] == 2
 
 
-def test_empty_results_are_cached_for_less(spotify, settings):
-    settings.SEARCH_CACHE_EMPTY_TTL = 0  # Django: timeout 0 means "expire at once"
-    assert search_tracks(query="__nada__", limit=1).tracks == []
-    assert search_tracks(query="__nada__", limit=1).tracks == []
-    assert spotify.stats()["search_calls"] == 2
-
-
 def test_concurrent_identical_misses_call_spotify_once(spotify):
     spotify.configure(latency_ms=300)
     search_tracks(query="warm the token", limit=1)  # the token fetch is not what is counted here

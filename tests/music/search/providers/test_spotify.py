@@ -37,17 +37,6 @@ def test_a_token_about_to_expire_is_not_reused(spotify):
     assert spotify.stats()["token_calls"] == 2
 
 
-def test_429_blocks_without_sleeping(spotify):
-    spotify.configure(mode="429", retry_after=3600)
-    provider = SpotifyProvider()
-    with pytest.raises(ProviderUnavailable) as first:
-        provider.search("Queen", 1)
-    assert first.value.status == 503 and first.value.retry_after == 3600
-    with pytest.raises(ProviderUnavailable):
-        provider.search("Queen", 1)
-    assert spotify.stats()["search_calls"] == 1
-
-
 def test_unreachable_spotify_is_unavailable(settings):
     settings.SPOTIFY_CLIENT_ID, settings.SPOTIFY_CLIENT_SECRET = "id", "secret"
     settings.SPOTIFY_AUTH_URL = "http://127.0.0.1:9/api/token"
