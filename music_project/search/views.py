@@ -18,7 +18,7 @@ from .serializers import ProviderStateSerializer, SearchParamsSerializer, Search
 from .services import IncompleteMiss, search_tracks
 
 UNAVAILABLE = "El servicio de música no está disponible ahora."
-_UNAVAILABLE_TEXT = (
+_UNAVAILABLE_DESCRIPTION = (
     "Ninguna fuente pudo responder ahora (caídas, lentas o limitando): nunca se espera más que el "
     "tiempo configurado. Con `Retry-After` cuando la fuente dijo cuánto esperar. También 503, con "
     "`detalle.incompleta: true` y `detalle.fallaron`, cuando las fuentes que respondieron no tenían la "
@@ -58,10 +58,10 @@ _Ready = _chain_serializer("Ready", ["ok", "unavailable"], "`ok` o `unavailable`
         ),
         401: UNAUTHORIZED,
         502: error_response(
-            "La fuente respondió algo inservible (error o respuesta rara). " + _UNAVAILABLE_TEXT
+            "La fuente respondió algo inservible (error o respuesta rara). " + _UNAVAILABLE_DESCRIPTION
         ),
         503: error_response(
-            _UNAVAILABLE_TEXT,
+            _UNAVAILABLE_DESCRIPTION,
             error_example(
                 "Spotify limita",
                 UNAVAILABLE,
