@@ -1,9 +1,4 @@
-"""Deployment checks (``manage.py check --deploy``) for the secrets Django's own checks don't know.
-
-The same rule as at process start (musica_kit.secrets), as warnings: Django's security.W009 covers
-SECRET_KEY's length and variety, music.W002 a placeholder or repeated-pattern SECRET_KEY, music.W001
-MUSIC_SERVICE_TOKEN (without it anyone who reaches music_service could use its Spotify quota).
-"""
+"""``check --deploy``: the start-time rule for secrets (musica_kit.secrets), as warnings."""
 
 from django.core.checks import Tags, register
 

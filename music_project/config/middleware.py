@@ -1,5 +1,4 @@
-"""music_service's access line: the shared middleware (musica_kit) plus which source answered
-(and, for an "incompleta" miss, which providers failed)."""
+"""The access line adds which source answered, from the cache or not, and which providers failed."""
 
 from musica_kit.request_context import RequestContextMiddleware as _KitMiddleware
 
@@ -9,5 +8,5 @@ class RequestContextMiddleware(_KitMiddleware):
         return {
             "source": getattr(response, "music_source", None),
             "cache": getattr(response, "music_cache", None),
-            "failed": getattr(response, "music_failed", None),  # an "incompleta" answer's providers
+            "failed": getattr(response, "music_failed", None),
         }

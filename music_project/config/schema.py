@@ -1,7 +1,4 @@
-"""music_service's own OpenAPI pieces: the service-token scheme and its 401.
-
-The shared error shape and hooks are in musica_kit.schema.
-"""
+"""music_service's own OpenAPI pieces: the service-token scheme and its 401."""
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.plumbing import build_bearer_security_scheme_object
@@ -10,8 +7,6 @@ from musica_kit.schema import error_example, error_response
 
 
 class ServiceTokenScheme(OpenApiAuthenticationExtension):
-    """search.service_token.ServiceTokenAuthentication: ``Authorization: Bearer <MUSIC_SERVICE_TOKEN>``."""
-
     target_class = "search.service_token.ServiceTokenAuthentication"
     name = "serviceToken"
 

@@ -3,4 +3,6 @@ from django.apps import AppConfig
 
 class SearchConfig(AppConfig):
     name = "search"
-    default_auto_field = "django.db.models.AutoField"
+
+    def ready(self):
+        from config import checks  # noqa: F401 (registers the deployment checks of our secrets)

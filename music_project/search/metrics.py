@@ -21,8 +21,7 @@ PROVIDER_LATENCY = Histogram(
     ["provider"],
     buckets=(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 1.5, 2.5, 5),
 )
-# Each worker keeps its own breakers: a worker's value is when its breaker closes again (Unix time; 0:
-# closed), and the scrape keeps the latest over live workers. Open now: value > time().
+# Each worker keeps its own breakers; the scrape keeps the latest time over live workers.
 BREAKER_OPEN_UNTIL = Gauge(
     "musica_provider_breaker_open_until_seconds",
     "Unix time until which a provider's breaker stays open (0: closed); max over live workers.",
@@ -35,8 +34,7 @@ SEARCH_CACHE = Counter(
 
 
 def observed_search(provider, query: str, limit: int):
-    """``provider.search``, timed, counted by outcome, and a span of its own while tracing (no
-    header goes to the provider: music never instruments requests, musica_kit.tracing)."""
+    """``provider.search``, timed, counted by outcome, in a span of its own while tracing."""
     from .providers.base import ProviderUnavailable
 
     started = time.perf_counter()

@@ -5,8 +5,6 @@ from musica_kit.track import SOURCES, Track
 
 
 class SearchParamsSerializer(serializers.Serializer):
-    """Validates the query string of GET /search."""
-
     q = serializers.CharField(
         max_length=200,
         trim_whitespace=True,
@@ -17,7 +15,7 @@ class SearchParamsSerializer(serializers.Serializer):
     )
 
 
-# The contract's TRACK, derived field by field from its one definition (musica_kit.track.Track).
+# The contract's TRACK, field by field from its one definition (musica_kit.track.Track).
 TrackSerializer = dataclass_serializer(Track, name="TrackSerializer")
 
 
@@ -30,8 +28,6 @@ def source_field() -> serializers.ChoiceField:
 
 
 class ProviderStateSerializer(serializers.Serializer):
-    """One provider of the chain as /health and /ready show it."""
-
     name = serializers.CharField(help_text="La fuente: `spotify`, `deezer`, `itunes` u `offline`.")
     state = serializers.ChoiceField(
         choices=["closed", "open", "half_open"],
@@ -43,13 +39,6 @@ class ProviderStateSerializer(serializers.Serializer):
 
 
 class SearchResultSerializer(serializers.Serializer):
-    """The body of a successful GET /search."""
-
     query = serializers.CharField(help_text="La búsqueda, sin los espacios de los extremos.")
     source = source_field()
     results = TrackSerializer(many=True, source="tracks", help_text="Canciones (TRACK), la mejor primero.")
-
-
-def search_result_body(*, query: str, source: str, tracks) -> dict:
-    """The body of a successful GET /search, as SearchResultSerializer shapes it."""
-    return SearchResultSerializer({"query": query, "source": source, "tracks": tracks}).data

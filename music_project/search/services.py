@@ -1,14 +1,8 @@
-"""Searching through the cache: identical searches reach the providers once per TTL.
+"""Searching through the result cache: identical searches reach the providers once per TTL.
 
-Results are cached by provider chain, normalized query (case and spaces folded) and limit; empty
-results for less time, since a song missing today may be added tomorrow, and an answer given
-because a better provider failed only for SEARCH_CACHE_FAILOVER_TTL (a miss that is not final: no
-longer than the breaker's cooldown, when the failed provider may be probed again). Identical
-concurrent misses ask the chain once: threads of one process queue on a local lock, and processes
-sharing a cache (Redis) on a short lock key, waiting for the first caller's answer.
-
-Each result says how long it stays in the cache (``fresh_for``): the view turns it into the answer's
-Cache-Control max-age, so a client may reuse the answer exactly as long as music itself would.
+Identical concurrent misses ask the chain once: threads of one process queue on a local lock, and
+processes sharing a cache (Redis) on a short lock key, waiting for the first caller's answer. Each
+result says how long it stays cached (``fresh_for``), which the view turns into Cache-Control.
 """
 
 import hashlib
@@ -30,7 +24,7 @@ class SearchResult:
     tracks: list[Track]
     cached: bool
     failed: tuple[str, ...] = ()  # better providers that failed before ``source`` answered
-    fresh_for: int = 0  # seconds left in the result cache: how long a client may reuse the answer
+    fresh_for: int = 0  # seconds left in the result cache
 
 
 class IncompleteMiss(ProviderUnavailable):
@@ -45,7 +39,6 @@ class IncompleteMiss(ProviderUnavailable):
 
 _inflight_guard = threading.Lock()
 _inflight: dict[str, threading.Lock] = {}
-_POLL_SECONDS = 0.02
 
 
 def normalize_query(query: str) -> str:
@@ -58,14 +51,7 @@ def _cache_key(chain: str, query: str, limit: int) -> str:
     return f"search:v3:{chain}:{limit}:{digest}"
 
 
-def _key_lock(key: str) -> threading.Lock:
-    with _inflight_guard:
-        return _inflight.setdefault(key, threading.Lock())
-
-
-def _result(
-    source: str, tracks: list[Track], failed: tuple[str, ...], *, cached: bool, fresh_for: int
-) -> SearchResult:
+def _result(source: str, tracks: list[Track], failed, *, cached: bool, fresh_for: int) -> SearchResult:
     if failed and not tracks:
         raise IncompleteMiss(source, failed, cached=cached)
     return SearchResult(source, tracks, cached=cached, failed=failed, fresh_for=max(0, fresh_for))
@@ -81,15 +67,13 @@ def _cached(key: str) -> SearchResult | None:
 
 
 def _wait_for_other_process(key: str, seconds: float) -> SearchResult | None:
-    """Another process is asking the chain for this key: wait (bounded) for its answer."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        time.sleep(_POLL_SECONDS)
+        time.sleep(0.02)
         if (hit := _cached(key)) is not None:
             return hit
         if cache.get(f"{key}:lock") is None:
-            # It finished (its answer was cached just before it let go of the lock) or gave up:
-            # look once more, so an answer landing between the two reads is not asked for again.
+            # It finished (and cached its answer first) or gave up: one last look.
             return _cached(key)
     return None
 
@@ -105,12 +89,14 @@ def _ttl(answer) -> int:
 
 def search_tracks(*, query: str, limit: int) -> SearchResult:
     """Raises ProviderUnavailable when no provider could answer and nothing is cached, and
-    IncompleteMiss (a ProviderUnavailable) when none matched but some failed."""
+    IncompleteMiss when none matched but some failed."""
     chain = get_chain()
     key = _cache_key(chain.key, query, limit)
     if (hit := _cached(key)) is not None:
         return hit
-    with _key_lock(key):
+    with _inflight_guard:
+        local_lock = _inflight.setdefault(key, threading.Lock())
+    with local_lock:
         if (hit := _cached(key)) is not None:
             return hit
         lock_key = f"{key}:lock"

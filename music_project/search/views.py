@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.utils.cache import patch_vary_headers
-from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -10,34 +10,35 @@ from rest_framework.views import APIView
 
 from config.schema import UNAUTHORIZED
 from musica_kit.errors import error_body
-from musica_kit.schema import error_response
+from musica_kit.schema import error_example, error_response
 
 from .metrics import SEARCH_CACHE
 from .providers import ProviderUnavailable, get_chain
-from .serializers import (
-    ProviderStateSerializer,
-    SearchParamsSerializer,
-    SearchResultSerializer,
-    search_result_body,
-    source_field,
-)
+from .serializers import ProviderStateSerializer, SearchParamsSerializer, SearchResultSerializer, source_field
 from .services import IncompleteMiss, search_tracks
 
-_UNAVAILABLE = (
+UNAVAILABLE = "El servicio de música no está disponible ahora."
+_UNAVAILABLE_DESCRIPTION = (
     "Ninguna fuente pudo responder ahora (caídas, lentas o limitando): nunca se espera más que el "
     "tiempo configurado. Con `Retry-After` cuando la fuente dijo cuánto esperar. También 503, con "
     "`detalle.incompleta: true` y `detalle.fallaron`, cuando las fuentes que respondieron no tenían la "
     "canción pero una mejor falló: no es un «sin resultados» definitivo (auth_service guarda la nota "
     "`pendiente` y lo vuelve a intentar)."
 )
-_Ready = inline_serializer(
-    "Ready",
-    fields={
-        "status": serializers.ChoiceField(choices=["ok", "unavailable"], help_text="`ok` o `unavailable`."),
-        "source": source_field(),
-        "providers": ProviderStateSerializer(many=True, help_text="La cadena, en orden."),
-    },
-)
+
+
+def _chain_serializer(name: str, statuses: list[str], status_help: str):
+    return inline_serializer(
+        name,
+        fields={
+            "status": serializers.ChoiceField(choices=statuses, help_text=status_help),
+            "source": source_field(),
+            "providers": ProviderStateSerializer(many=True, help_text="La cadena, en orden."),
+        },
+    )
+
+
+_Ready = _chain_serializer("Ready", ["ok", "unavailable"], "`ok` o `unavailable`.")
 
 
 @extend_schema(
@@ -53,35 +54,27 @@ _Ready = inline_serializer(
         200: SearchResultSerializer,
         400: error_response(
             "`q` falta, está vacía o pasa de 200 caracteres, o `limit` no es un entero entre 1 y 10.",
-            OpenApiExample(
-                "sin q",
-                value={"error": "Datos no válidos.", "detalle": {"q": ["Este campo es requerido."]}},
-                response_only=True,
-            ),
+            error_example("sin q", "Datos no válidos.", {"q": ["Este campo es requerido."]}),
         ),
         401: UNAUTHORIZED,
-        502: error_response("La fuente respondió algo inservible (error o respuesta rara). " + _UNAVAILABLE),
+        502: error_response(
+            "La fuente respondió algo inservible (error o respuesta rara). " + _UNAVAILABLE_DESCRIPTION
+        ),
         503: error_response(
-            _UNAVAILABLE,
-            OpenApiExample(
+            _UNAVAILABLE_DESCRIPTION,
+            error_example(
                 "Spotify limita",
-                value={
-                    "error": "El servicio de música no está disponible ahora.",
-                    "detalle": {"motivo": "Spotify limita las peticiones: espera antes de reintentar."},
-                },
-                response_only=True,
+                UNAVAILABLE,
+                {"motivo": "Spotify limita las peticiones: espera antes de reintentar."},
             ),
-            OpenApiExample(
+            error_example(
                 "sin coincidencias, pero Deezer falló",
-                value={
-                    "error": "El servicio de música no está disponible ahora.",
-                    "detalle": {
-                        "motivo": "sin coincidencias, pero no respondieron: deezer",
-                        "incompleta": True,
-                        "fallaron": ["deezer"],
-                    },
+                UNAVAILABLE,
+                {
+                    "motivo": "sin coincidencias, pero no respondieron: deezer",
+                    "incompleta": True,
+                    "fallaron": ["deezer"],
                 },
-                response_only=True,
             ),
         ),
     },
@@ -90,10 +83,9 @@ class SearchView(APIView):
     name = "Buscar canciones"
 
     def finalize_response(self, request, response, *args, **kwargs):
-        """HTTP caching: a 200 may be reused as long as it stays in the result cache (at most
-        SEARCH_HTTP_MAX_AGE); everything else (400, 401, 429, 502, 503: errors, "incompleta") is
-        no-store. ``private``: no shared cache may keep it (every caller must show the token), and
-        ``Vary: Authorization``: a private cache reuses it only for the same token."""
+        """A 200 may be reused while it stays in the result cache (at most SEARCH_HTTP_MAX_AGE);
+        anything else is no-store. ``private`` and ``Vary: Authorization``: only the caller that
+        showed this token may reuse it."""
         response = super().finalize_response(request, response, *args, **kwargs)
         max_age = min(getattr(response, "fresh_for", 0), settings.SEARCH_HTTP_MAX_AGE)
         if response.status_code == 200 and max_age > 0:
@@ -106,33 +98,29 @@ class SearchView(APIView):
     def get(self, request):
         params = SearchParamsSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
-        query, limit = params.validated_data["q"], params.validated_data["limit"]
+        query = params.validated_data["q"]
         try:
-            result = search_tracks(query=query, limit=limit)
+            result = search_tracks(query=query, limit=params.validated_data["limit"])
         except IncompleteMiss as exc:
             detail = {"motivo": str(exc), "incompleta": True, "fallaron": list(exc.failed)}
-            response = Response(
-                error_body("El servicio de música no está disponible ahora.", detail), status=exc.status
-            )
+            response = Response(error_body(UNAVAILABLE, detail), status=exc.status)
             response.music_source = exc.source
             response.music_cache = "hit" if exc.cached else "miss"
             SEARCH_CACHE.labels(response.music_cache).inc()
-            # An expected answer, not a server error: the access line (INFO) names the providers that
-            # failed, and Django's request logger must not add "Service Unavailable" at ERROR.
+            # An expected answer, not a server error: the access line (INFO) names the failed
+            # providers, and Django's request logger must not add "Service Unavailable" at ERROR.
             response.music_failed = exc.failed
             response._has_been_logged = True  # what django.utils.log.log_response checks
             return response
         except ProviderUnavailable as exc:
-            SEARCH_CACHE.labels("miss").inc()  # nothing cached, and no provider answered
-            response = Response(
-                error_body("El servicio de música no está disponible ahora.", {"motivo": str(exc)}),
-                status=exc.status,
-            )
+            SEARCH_CACHE.labels("miss").inc()
+            response = Response(error_body(UNAVAILABLE, {"motivo": str(exc)}), status=exc.status)
             if exc.retry_after:
                 response["Retry-After"] = str(exc.retry_after)
             response.music_source = get_chain().first_available
             return response
-        response = Response(search_result_body(query=query, source=result.source, tracks=result.tracks))
+        body = {"query": query, "source": result.source, "tracks": result.tracks}
+        response = Response(SearchResultSerializer(body).data)
         response.music_source = result.source
         response.music_cache = "hit" if result.cached else "miss"
         SEARCH_CACHE.labels(response.music_cache).inc()
@@ -146,16 +134,7 @@ class SearchView(APIView):
     description="200 mientras el proceso responde; no consulta ninguna fuente. Nunca pide token. Dice la "
     "cadena de fuentes (`MUSIC_PROVIDERS`) y el estado del cortocircuito de cada una.",
     auth=[],
-    responses={
-        200: inline_serializer(
-            "Health",
-            fields={
-                "status": serializers.ChoiceField(choices=["ok"], help_text="Siempre `ok`."),
-                "source": source_field(),
-                "providers": ProviderStateSerializer(many=True, help_text="La cadena, en orden."),
-            },
-        )
-    },
+    responses={200: _chain_serializer("Health", ["ok"], "Siempre `ok`.")},
 )
 class HealthView(APIView):
     name = "Vida del proceso"
@@ -185,9 +164,5 @@ class ReadyView(APIView):
         chain = get_chain()
         providers = chain.status(check_ready=True)
         ready = next((row["name"] for row in providers if row["ready"]), None)
-        body = {
-            "status": "ok" if ready else "unavailable",
-            "source": ready or chain.first_available,
-            "providers": providers,
-        }
-        return Response(body, status=200 if ready else 503)
+        body = {"status": "ok" if ready else "unavailable", "source": ready or chain.first_available}
+        return Response({**body, "providers": providers}, status=200 if ready else 503)

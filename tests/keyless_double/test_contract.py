@@ -1,14 +1,15 @@
-"""The Deezer/iTunes double serves the recorded shapes (recorded.json), errors included."""
+"""The Deezer/iTunes double serves the recorded answers (recorded.json) exactly, errors included, and
+synthesizes only in their shape."""
 
 import json
-import urllib.error
-import urllib.request
 
 import pytest
+import requests
 
 from tests.keyless_double.server import KeylessDouble, recorded
 
 RECORDED = recorded()
+DEEZER, ITUNES = RECORDED["deezer"], RECORDED["itunes"]
 
 
 @pytest.fixture(scope="module")
@@ -22,65 +23,59 @@ def _reset(double):
     double.reset()
 
 
-def get(url: str) -> tuple[int, dict | bytes, dict]:
-    try:
-        with urllib.request.urlopen(url, timeout=5) as response:
-            raw = response.read()
-            status, headers = response.status, dict(response.headers)
-    except urllib.error.HTTPError as exc:
-        raw, status, headers = exc.read(), exc.code, dict(exc.headers)
-    try:
-        return status, json.loads(raw), headers
-    except ValueError:
-        return status, raw, headers
+def get(double, api: str, query: str, **params) -> requests.Response:
+    url = double.deezer_url if api == "deezer" else double.itunes_url
+    key = "q" if api == "deezer" else "term"
+    return requests.get(f"{url}/search", params={key: query, **params}, timeout=5)
 
 
-def test_a_recorded_deezer_track_is_served_verbatim(double):
-    status, body, _ = get(f"{double.deezer_url}/search?q=Too+much+Lou+Doillon&limit=1")
-    assert status == 200
-    assert body["data"] == RECORDED["deezer"]["search"]["answer"]["data"][:1]
-    assert set(body) <= set(RECORDED["deezer"]["search"]["answer"])
+def keys(value) -> object:
+    """The shape of a JSON value: its keys, recursively, without the values."""
+    return {k: keys(v) for k, v in value.items()} if isinstance(value, dict) else type(value).__name__
 
 
-def test_a_synthesized_deezer_track_has_the_recorded_shape(double):
-    _, body, _ = get(f"{double.deezer_url}/search?q=Zumbido")
-    recorded_track = RECORDED["deezer"]["search"]["answer"]["data"][0]
-    (track,) = body["data"]
-    assert set(track) == set(recorded_track)
-    assert set(track["album"]) == set(recorded_track["album"])
-    assert set(track["artist"]) == set(recorded_track["artist"])
+def test_recorded_answers_are_served_verbatim(double):
+    deezer = get(double, "deezer", "Too much Lou Doillon", limit=1)
+    assert deezer.status_code == 200
+    assert deezer.json()["data"] == DEEZER["search"]["answer"]["data"][:1]
+    assert set(deezer.json()) <= set(DEEZER["search"]["answer"])
+    itunes = get(double, "itunes", "Jack Johnson Pipe Bomb", entity="song")
+    assert itunes.status_code == 200
+    assert itunes.json() == ITUNES["search"]["answer"] | {"resultCount": 1}
 
 
-def test_a_recorded_itunes_result_is_served_verbatim(double):
-    status, body, _ = get(f"{double.itunes_url}/search?term=Jack+Johnson+Pipe+Bomb&entity=song")
-    assert status == 200
-    assert body == RECORDED["itunes"]["search"]["answer"] | {"resultCount": 1}
-
-
-def test_a_synthesized_itunes_result_has_the_recorded_shape(double):
-    _, body, _ = get(f"{double.itunes_url}/search?term=Zumbido&entity=song")
-    assert set(body["results"][0]) == set(RECORDED["itunes"]["search"]["answer"]["results"][0])
+def test_synthesized_tracks_have_the_recorded_shape(double):
+    (track,) = get(double, "deezer", "Zumbido").json()["data"]
+    assert keys(track) == keys(DEEZER["search"]["answer"]["data"][0]) and track["title"] == "Zumbido"
+    (item,) = get(double, "itunes", "Zumbido").json()["results"]
+    assert keys(item) == keys(ITUNES["search"]["answer"]["results"][0]) and item["trackName"] == "Zumbido"
+    assert get(double, "deezer", "__nada__").json()["data"] == []
 
 
 def test_errors_are_the_recorded_ones(double):
-    double.configure("deezer", mode="error")
-    assert get(f"{double.deezer_url}/search?q=x")[:2] == (200, RECORDED["deezer"]["error_in_200"]["answer"])
-    double.configure("deezer", mode="quota")
-    assert get(f"{double.deezer_url}/search?q=x")[:2] == (200, RECORDED["deezer"]["quota"]["answer"])
-    double.configure("itunes", mode="error")
-    expected = RECORDED["itunes"]["error_400"]
-    assert get(f"{double.itunes_url}/search?term=x")[:2] == (expected["status"], expected["answer"])
+    for api, mode, recording in [
+        ("deezer", "error", DEEZER["error_in_200"]),
+        ("deezer", "quota", DEEZER["quota"]),
+        ("itunes", "error", ITUNES["error_400"]),
+    ]:
+        double.configure(api, mode=mode)
+        answer = get(double, api, "x")
+        assert (answer.status_code, answer.json()) == (recording.get("status", 200), recording["answer"])
 
 
 @pytest.mark.parametrize("api", ["deezer", "itunes"])
 def test_http_failures_and_stats(double, api):
-    url = double.deezer_url if api == "deezer" else double.itunes_url
-    double.configure(api, mode="429", retry_after=7)
-    status, _, headers = get(f"{url}/search?q=x&term=x")
-    assert (status, headers["Retry-After"]) == (429, "7")
+    requests.post(
+        f"{double.url}/_control/config", json={"api": api, "mode": "429", "retry_after": 7}, timeout=5
+    )
+    answer = get(double, api, "x")
+    assert (answer.status_code, answer.headers["Retry-After"]) == (429, "7")
     double.configure(api, mode="503")
-    assert get(f"{url}/search?q=x&term=x")[0] == 503
+    assert get(double, api, "x").status_code == 503
     double.configure(api, mode="garbage")
-    status, body, _ = get(f"{url}/search?q=x&term=x")
-    assert status == 200 and isinstance(body, bytes)
-    assert double.stats(api)["search_calls"] == 3
+    answer = get(double, api, "x")
+    assert answer.status_code == 200
+    with pytest.raises(json.JSONDecodeError):
+        json.loads(answer.content)
+    stats = requests.get(f"{double.url}/_control/stats", timeout=5).json()[api]
+    assert stats == {"search_calls": 3, "queries": ["x"] * 3}

@@ -4,13 +4,13 @@ from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from search.providers import get_chain
+from tests.keyless_double.server import KeylessDouble
 from tests.spotify_double.server import SpotifyDouble
 from tests.support.redis_keys import delete_prefixed
 
 
 def _empty_cache() -> None:
-    """Empty the test cache. On Redis only this run's keys go (django-redis' clear() would empty the
-    whole shared database)."""
+    """On Redis only this run's keys go (django-redis' clear() would empty the shared database)."""
     if settings.CACHES["default"]["BACKEND"].startswith("django_redis."):
         from django_redis import get_redis_connection
 
@@ -27,10 +27,8 @@ def _own_keys_removed():
 
 @pytest.fixture(autouse=True)
 def _isolated():
-    """Each test starts with an empty cache and picks its provider anew."""
+    """Each test starts with an empty cache and builds its provider chain anew."""
     _empty_cache()
-    get_chain.cache_clear()
-    yield
     get_chain.cache_clear()
 
 
@@ -60,8 +58,6 @@ def client():
 
 @pytest.fixture(scope="session")
 def keyless_double():
-    from tests.keyless_double.server import KeylessDouble
-
     with KeylessDouble().start() as server:
         yield server
 

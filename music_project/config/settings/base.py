@@ -43,7 +43,6 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI and ReDoc assets, served locally (no CDN)
-    "config.apps.ConfigAppConfig",  # deployment checks for our own secrets
     "search",
     "csp",
 ]
@@ -78,4 +77,3 @@ TEMPLATES = [
         "OPTIONS": {"context_processors": ["django.template.context_processors.request"]},
     }
 ]
-

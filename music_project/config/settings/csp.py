@@ -1,12 +1,6 @@
-"""Content-Security-Policy (django-csp) of every HTML page of music_service; musica_kit.csp.CSPMiddleware
-sends a stricter one with everything else.
-
-Scripts: this origin, or inline with the per-request nonce (``request.csp_nonce``, used by the
-kit's Swagger UI, ReDoc and browsable API templates). No ``'unsafe-eval'``, no inline script
-without the nonce; DRF's fixed style attributes are allowed by hash; no inline event handler is.
-ReDoc alone also allows inline styles and a blob: worker (musica_kit.urls). 'report-sample' puts
-the first characters of anything blocked in the browser's violation event; no report is sent.
-"""
+"""Content-Security-Policy (django-csp) of the HTML pages; musica_kit.csp.CSPMiddleware sends a
+stricter one with everything else. Inline scripts need the request's nonce; DRF's fixed style
+attributes are allowed by hash; ReDoc alone relaxes styles and workers (musica_kit.urls)."""
 
 from csp.constants import NONCE, NONE, SELF
 

@@ -1,33 +1,24 @@
-"""The provider chain: who music_service asks, in which order, and how politely.
-
-MUSIC_PROVIDERS is an ordered list of spotify, deezer, itunes and offline; empty means the default,
-decided when the chain is built (search.providers.get_chain): spotify first when its keys are set,
-then deezer, itunes, offline. Deezer and iTunes need no key.
-"""
+"""Who music_service asks, in which order (MUSIC_PROVIDERS, empty: the default of
+search.providers.chain_names), and how politely."""
 
 from musica_kit.env import env_float, env_int, env_list, env_str
 
 MUSIC_PROVIDERS = env_list("MUSIC_PROVIDERS", "")
 DEEZER_API_URL = env_str("DEEZER_API_URL", "https://api.deezer.com")
 ITUNES_API_URL = env_str("ITUNES_API_URL", "https://itunes.apple.com")
-# iTunes Search API storefront (two letters; Apple's default is US).
 ITUNES_COUNTRY = env_str("ITUNES_COUNTRY", "US")
 
-
-# Calls to Deezer and iTunes (and the pool for Spotify's too): short timeouts, since another provider
-# is ready to answer; a pool of 64 (music's threads); one breaker per provider, open at the first
-# failure (the next provider answers meanwhile) for 30 s, then one search probes it.
+# Short timeouts: another provider is ready to answer. A pool of 64 (music's threads). A breaker
+# opens at the first failure for 30 s, then one search probes it.
 PROVIDER_CONNECT_TIMEOUT = env_float("PROVIDER_CONNECT_TIMEOUT", 0.5)
 PROVIDER_READ_TIMEOUT = env_float("PROVIDER_READ_TIMEOUT", 1.5)
 PROVIDER_POOL_SIZE = env_int("PROVIDER_POOL_SIZE", 64)
 PROVIDER_BREAKER_THRESHOLD = env_int("PROVIDER_BREAKER_THRESHOLD", 1)
 PROVIDER_BREAKER_COOLDOWN = env_float("PROVIDER_BREAKER_COOLDOWN", 30.0)
-# Once a search has spent this long, the network providers left are skipped (the offline catalog is
-# still asked): auth_service's MUSIC_READ_TIMEOUT (3 s) must not run out while we walk the chain.
+# Then the network providers left are skipped: auth_service's MUSIC_READ_TIMEOUT (3 s) must not run out.
 PROVIDER_CHAIN_BUDGET = env_float("PROVIDER_CHAIN_BUDGET", 2.0)
 
-
-# Published limits, shared by every worker and (with REDIS_URL) every replica: "requests/seconds".
+# Published limits, "requests/seconds", shared by every worker and (with REDIS_URL) replica.
 DEEZER_RATE_LIMIT = env_str("DEEZER_RATE_LIMIT", "50/5")
 ITUNES_RATE_LIMIT = env_str("ITUNES_RATE_LIMIT", "20/60")
 

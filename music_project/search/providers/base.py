@@ -2,26 +2,38 @@
 
 from typing import Protocol
 
+import requests
+from django.conf import settings
+from requests.adapters import HTTPAdapter
+
+from musica_kit.outbound import read_environment_once
 from musica_kit.track import Track
 
 DEFAULT_RETRY_AFTER = 30
 
 
 def retry_after_seconds(headers) -> int:
-    """How long a 429's ``Retry-After`` asks to wait: at least 1 s, DEFAULT_RETRY_AFTER when the header
-    is missing or not a number of seconds."""
+    """A 429's ``Retry-After`` in seconds (at least 1); DEFAULT_RETRY_AFTER when missing or not a number."""
     try:
         return max(int((headers or {}).get("Retry-After", DEFAULT_RETRY_AFTER)), 1)
     except (TypeError, ValueError):
         return DEFAULT_RETRY_AFTER
 
 
-class ProviderUnavailable(Exception):
-    """The source cannot answer now (down, slow, rate-limited, misconfigured, answered an error).
+def provider_session(*urls: str) -> requests.Session:
+    """A pooled session without retries (failing fast lets the next provider answer), its proxy
+    settings read once for ``urls``."""
+    session = requests.Session()
+    adapter = HTTPAdapter(pool_connections=len(urls), pool_maxsize=settings.PROVIDER_POOL_SIZE, max_retries=0)
+    session.mount("http://", adapter)
+    session.mount("https://", adapter)
+    return read_environment_once(session, *urls)
 
-    ``status`` is the HTTP status music_service should answer with (502 or 503);
-    ``retry_after`` is in seconds when the source said how long to wait.
-    """
+
+class ProviderUnavailable(Exception):
+    """The source cannot answer now. ``status``: music's answer (502 or 503); ``retry_after``: seconds,
+    when the source said; ``kind``: what went wrong, a metrics label (timeout, unreachable,
+    server_error, rate_limited, limiter, error_answer, garbage, breaker_open, budget, unavailable)."""
 
     def __init__(
         self, message: str, *, status: int = 503, retry_after: int | None = None, kind: str = "unavailable"
@@ -29,18 +41,13 @@ class ProviderUnavailable(Exception):
         super().__init__(message)
         self.status = status
         self.retry_after = retry_after
-        # What went wrong, for logs and /health: timeout, unreachable, server_error, rate_limited,
-        # limiter, error_answer, garbage, breaker_open, budget or unavailable.
         self.kind = kind
 
 
 class Provider(Protocol):
     name: str
-    # True for a provider that asks nothing over the network (the offline catalog).
-    local: bool
+    local: bool  # asks nothing over the network (the offline catalog)
 
-    def search(self, query: str, limit: int) -> list[Track]:
-        """Best matches first; an empty list when nothing matches."""
+    def search(self, query: str, limit: int) -> list[Track]: ...
 
-    def is_ready(self) -> bool:
-        """True when the source can answer a search now."""
+    def is_ready(self) -> bool: ...

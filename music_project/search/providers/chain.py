@@ -1,15 +1,10 @@
-"""The provider chain: ask each provider in MUSIC_PROVIDERS order until one has a match.
+"""Ask each provider in MUSIC_PROVIDERS order until one has a match.
 
-- A provider that fails (timeout, refused connection, 5xx, 429, its rate limiter exhausted, an error
-  inside a normal-looking answer) is skipped for this search and feeds its own breaker; while the
-  breaker is open it is skipped without being asked. 429s and exhausted limiters open it at once,
-  for the time the provider asked for.
-- A match from any provider is the answer (``source`` = that provider).
-- A miss is final only when no provider failed: every one was asked and none matched. When one
-  failed, the answer says so (``failed``): music_service then answers 503, and auth_service keeps
-  the note ``pendiente`` to try again later (search.services, search.views).
-- Once the search has spent PROVIDER_CHAIN_BUDGET seconds, the network providers left are skipped
-  (as failed); a local one (the offline catalog) is still asked.
+A provider that fails is skipped for this search and feeds its breaker (a 429 or an exhausted
+limiter opens it at once, for as long as the provider asked); while open it is not asked. A miss
+is final only when no provider failed; otherwise the answer names the failed ones (``failed``) and
+music answers 503. After PROVIDER_CHAIN_BUDGET seconds the network providers left count as failed;
+a local one (the offline catalog) is still asked.
 """
 
 import logging
@@ -26,8 +21,6 @@ from ..metrics import PROVIDER_SEARCHES, breaker_changed, observed_search
 from .base import Provider, ProviderUnavailable
 
 logger = logging.getLogger(__name__)
-
-_AT_ONCE = ("rate_limited", "limiter")
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,13 +43,9 @@ class ProviderChain:
         }
 
     @property
-    def names(self) -> tuple[str, ...]:
-        return tuple(provider.name for provider in self.providers)
-
-    @property
     def key(self) -> str:
-        """Identifies the chain in cache keys: another order may give another answer."""
-        return ",".join(self.names)
+        """Part of cache keys: another order may give another answer."""
+        return ",".join(provider.name for provider in self.providers)
 
     @property
     def first_available(self) -> str:
@@ -66,54 +55,50 @@ class ProviderChain:
         )
 
     def max_seconds(self) -> float:
-        """The longest one search can take (budget, then one last slow call, then the catalog)."""
+        """The longest one search can take: the budget, one last slow call, then the catalog."""
         slowest = max(
             settings.SPOTIFY_CONNECT_TIMEOUT + settings.SPOTIFY_READ_TIMEOUT,
             settings.PROVIDER_CONNECT_TIMEOUT + settings.PROVIDER_READ_TIMEOUT,
         )
         return settings.PROVIDER_CHAIN_BUDGET + slowest + 1
 
-    def _fail(self, provider: Provider, exc: ProviderUnavailable) -> None:
+    def _ask(self, provider: Provider, query: str, limit: int, started: float) -> list[Track]:
         breaker = self.breakers[provider.name]
-        if exc.kind in _AT_ONCE:
-            breaker.trip(exc.retry_after or settings.PROVIDER_BREAKER_COOLDOWN)
-        else:
-            breaker.record_failure()
+        if not provider.local and time.monotonic() - started >= settings.PROVIDER_CHAIN_BUDGET:
+            PROVIDER_SEARCHES.labels(provider.name, "budget").inc()
+            raise ProviderUnavailable(f"{provider.name} skipped: no time left", kind="budget")
+        if not breaker.allow():
+            PROVIDER_SEARCHES.labels(provider.name, "breaker_open").inc()
+            retry_after = math.ceil(breaker.retry_in()) or None
+            raise ProviderUnavailable(
+                f"{provider.name} breaker open", retry_after=retry_after, kind="breaker_open"
+            )
+        try:
+            tracks = observed_search(provider, query, limit)
+        except ProviderUnavailable as exc:
+            if exc.kind in ("rate_limited", "limiter"):
+                breaker.trip(exc.retry_after or settings.PROVIDER_BREAKER_COOLDOWN)
+            else:
+                breaker.record_failure()
+            breaker_changed(provider.name, breaker)
+            raise
+        breaker.record_success()
         breaker_changed(provider.name, breaker)
+        return tracks
 
     def search(self, query: str, limit: int) -> ChainAnswer:
-        """Raises ProviderUnavailable (the first provider's failure) when no provider answered."""
+        """Raises the first provider's ProviderUnavailable when no provider answered."""
         started = time.monotonic()
         failed: list[str] = []
         errors: list[ProviderUnavailable] = []
         last_asked = None
         for provider in self.providers:
-            breaker = self.breakers[provider.name]
-            if not provider.local and time.monotonic() - started >= settings.PROVIDER_CHAIN_BUDGET:
-                failed.append(provider.name)
-                errors.append(ProviderUnavailable(f"{provider.name} skipped: no time left", kind="budget"))
-                PROVIDER_SEARCHES.labels(provider.name, "budget").inc()
-                continue
-            if not breaker.allow():
-                failed.append(provider.name)
-                PROVIDER_SEARCHES.labels(provider.name, "breaker_open").inc()
-                errors.append(
-                    ProviderUnavailable(
-                        f"{provider.name} breaker open",
-                        retry_after=math.ceil(breaker.retry_in()) or None,
-                        kind="breaker_open",
-                    )
-                )
-                continue
             try:
-                tracks = observed_search(provider, query, limit)
+                tracks = self._ask(provider, query, limit, started)
             except ProviderUnavailable as exc:
-                self._fail(provider, exc)
                 failed.append(provider.name)
                 errors.append(exc)
                 continue
-            breaker.record_success()
-            breaker_changed(provider.name, breaker)
             last_asked = provider.name
             if tracks:
                 if failed:
@@ -124,7 +109,7 @@ class ProviderChain:
         return ChainAnswer(last_asked, [], tuple(failed))
 
     def status(self, *, check_ready: bool = False) -> list[dict]:
-        """Each provider's breaker (and, with ``check_ready``, whether it can answer now)."""
+        """Each provider's breaker and, with ``check_ready``, whether it can answer now."""
         rows = []
         for provider in self.providers:
             breaker = self.breakers[provider.name]

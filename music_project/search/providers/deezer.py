@@ -1,29 +1,23 @@
-"""Deezer's public search (no key): ``GET {DEEZER_API_URL}/search?q=…&limit=…``.
-
-Deezer answers errors inside a 200 — ``{"error": {"type", "message", "code"}}`` (code 4 is its quota,
-50 requests per 5 seconds) — so a 200 is only a success when it has no ``error`` and a ``data`` list.
-Mapping: ``title``, ``artist.name``, ``album.title``, ``album.cover_xl`` (the largest cover) as foto,
-``duration`` (seconds) × 1000, ``preview``, ``link`` as url.
-"""
+"""Deezer's public search (no key). Deezer reports errors inside a 200 (``{"error": {...}}``, code 4
+is its quota of 50 requests per 5 s): a 200 is a success only with no ``error`` and a ``data`` list."""
 
 from django.conf import settings
 
 from musica_kit.track import Track, safe_link
 
 from .base import ProviderUnavailable
-from .keyless import RateLimiter, get_json, new_session
+from .keyless import KeylessProvider
 
 QUOTA_ERROR_CODE = 4
 
 
 def track_from_deezer(item: dict) -> Track:
     album = item.get("album") or {}
-    artist = item.get("artist") or {}
     duration = item.get("duration")
     return Track(
         spotify_id=None,
         titulo=str(item.get("title") or ""),
-        artista=str(artist.get("name") or ""),
+        artista=str((item.get("artist") or {}).get("name") or ""),
         album=str(album.get("title") or ""),
         foto=safe_link(album.get("cover_xl")) or safe_link(album.get("cover_big")),
         spotify_url=None,
@@ -33,24 +27,14 @@ def track_from_deezer(item: dict) -> Track:
     )
 
 
-class DeezerProvider:
+class DeezerProvider(KeylessProvider):
     name = "deezer"
-    local = False
 
     def __init__(self):
-        self._session = new_session(settings.DEEZER_API_URL)
-        self._limiter = RateLimiter(self.name, settings.DEEZER_RATE_LIMIT)
+        super().__init__(settings.DEEZER_API_URL, settings.DEEZER_RATE_LIMIT)
 
     def search(self, query: str, limit: int) -> list[Track]:
-        self._limiter.acquire()
-        status, body = get_json(
-            self._session,
-            name=self.name,
-            url=settings.DEEZER_API_URL.rstrip("/") + "/search",
-            params={"q": query, "limit": limit},
-        )
-        if not isinstance(body, dict):
-            raise ProviderUnavailable("deezer answered garbage", status=502, kind="garbage")
+        status, body = self.get({"q": query, "limit": limit})
         if isinstance(error := body.get("error"), dict):
             code = error.get("code")
             if code == QUOTA_ERROR_CODE:
@@ -61,6 +45,3 @@ class DeezerProvider:
             raise ProviderUnavailable(f"deezer answered {status} without data", status=502, kind="garbage")
         tracks = [track_from_deezer(item) for item in data if isinstance(item, dict)]
         return [track for track in tracks if track.titulo][:limit]
-
-    def is_ready(self) -> bool:
-        return True  # no key to check; the chain's breaker says whether it has been failing

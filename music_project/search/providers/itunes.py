@@ -1,27 +1,20 @@
-"""Apple's iTunes Search API (no key): ``GET {ITUNES_API_URL}/search?term=…&media=music&entity=song``.
-
-A bad request is a 400 with ``{"errorMessage": "…"}`` and no ``results``; Apple asks for about 20
-calls a minute. Mapping: ``trackName``, ``artistName``, ``collectionName``, ``trackTimeMillis``,
-``previewUrl``, ``trackViewUrl`` as url, and as foto the artwork at 600×600: iTunes only lists
-``artworkUrl100`` (…/100x100bb.jpg), and its image server renders any size named in the last path
-segment, so ``100x100bb`` becomes ``600x600bb`` (when the URL has no such segment it is kept as is).
-"""
+"""Apple's iTunes Search API (no key; about 20 calls a minute). A bad request is a 400 with
+``{"errorMessage": …}``. iTunes lists only ``artworkUrl100`` (…/100x100bb.jpg), and its image server
+renders any size named in the last path segment: foto asks for 600x600."""
 
 from django.conf import settings
 
 from musica_kit.track import Track, safe_link
 
 from .base import ProviderUnavailable
-from .keyless import RateLimiter, get_json, new_session
-
-ARTWORK_SIZE = "600x600bb"
+from .keyless import KeylessProvider
 
 
 def largest_artwork(url: str | None) -> str | None:
     url = safe_link(url)
     if url and "/100x100bb." in url:
         head, _, tail = url.rpartition("/100x100bb.")
-        return f"{head}/{ARTWORK_SIZE}.{tail}"
+        return f"{head}/600x600bb.{tail}"
     return url
 
 
@@ -40,30 +33,15 @@ def track_from_itunes(item: dict) -> Track:
     )
 
 
-class ITunesProvider:
+class ITunesProvider(KeylessProvider):
     name = "itunes"
-    local = False
 
     def __init__(self):
-        self._session = new_session(settings.ITUNES_API_URL)
-        self._limiter = RateLimiter(self.name, settings.ITUNES_RATE_LIMIT)
+        super().__init__(settings.ITUNES_API_URL, settings.ITUNES_RATE_LIMIT)
 
     def search(self, query: str, limit: int) -> list[Track]:
-        self._limiter.acquire()
-        status, body = get_json(
-            self._session,
-            name=self.name,
-            url=settings.ITUNES_API_URL.rstrip("/") + "/search",
-            params={
-                "term": query,
-                "media": "music",
-                "entity": "song",
-                "limit": limit,
-                "country": settings.ITUNES_COUNTRY,
-            },
-        )
-        if not isinstance(body, dict):
-            raise ProviderUnavailable("itunes answered garbage", status=502, kind="garbage")
+        params = {"term": query, "media": "music", "entity": "song", "limit": limit}
+        status, body = self.get({**params, "country": settings.ITUNES_COUNTRY})
         if "errorMessage" in body or status == 403:
             raise ProviderUnavailable(f"itunes answered an error ({status})", status=502, kind="error_answer")
         results = body.get("results")
@@ -72,6 +50,3 @@ class ITunesProvider:
         songs = [item for item in results if isinstance(item, dict) and item.get("kind", "song") == "song"]
         tracks = [track_from_itunes(item) for item in songs]
         return [track for track in tracks if track.titulo][:limit]
-
-    def is_ready(self) -> bool:
-        return True  # no key to check; the chain's breaker says whether it has been failing

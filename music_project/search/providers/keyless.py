@@ -1,9 +1,7 @@
-"""What Deezer and iTunes share: one HTTP GET for JSON that fails fast, and a limiter shared by replicas.
+"""What Deezer and iTunes share: one GET for JSON that fails fast, and a limiter shared by replicas.
 
-Every way a keyless API can fail becomes a ``ProviderUnavailable`` whose ``kind`` says which
-(timeout, unreachable, server_error, rate_limited, limiter, garbage); the provider itself turns an
-error reported inside a 200 into ``error_answer``. The chain (``chain.py``) then skips the
-provider for this request and feeds its breaker.
+Every failure is a ProviderUnavailable whose ``kind`` says which (timeout, unreachable,
+server_error, rate_limited, limiter, garbage); the chain then skips the provider and feeds its breaker.
 """
 
 import logging
@@ -12,32 +10,14 @@ import time
 import requests
 from django.conf import settings
 from django.core.cache import cache
-from requests.adapters import HTTPAdapter
 
-from musica_kit.outbound import read_environment_once
-
-from .base import ProviderUnavailable, retry_after_seconds
+from .base import ProviderUnavailable, provider_session, retry_after_seconds
 
 logger = logging.getLogger(__name__)
 
 
-def new_session(base_url: str) -> requests.Session:
-    """A pooled session for one keyless API at ``base_url`` (its proxy settled once)."""
-    session = requests.Session()
-    # No retries: the next provider in the chain is the retry.
-    adapter = HTTPAdapter(pool_connections=1, pool_maxsize=settings.PROVIDER_POOL_SIZE, max_retries=0)
-    session.mount("http://", adapter)
-    session.mount("https://", adapter)
-    session.headers["Accept"] = "application/json"
-    return read_environment_once(session, base_url)
-
-
 def get_json(session: requests.Session, *, name: str, url: str, params: dict):
-    """GET ``url`` and parse JSON; ``(status, body)`` for a 2xx/4xx answer that is JSON.
-
-    Raises ProviderUnavailable for a timeout, a refused or failed connection, a 5xx, a 429 and a
-    body that is not JSON.
-    """
+    """``(status, body)`` of a 2xx/4xx JSON answer; anything else raises ProviderUnavailable."""
     timeout = (settings.PROVIDER_CONNECT_TIMEOUT, settings.PROVIDER_READ_TIMEOUT)
     try:
         response = session.get(url, params=params, timeout=timeout)
@@ -65,26 +45,17 @@ def get_json(session: requests.Session, *, name: str, url: str, params: dict):
     return response.status_code, body
 
 
-def parse_rate(rate: str) -> tuple[int, int]:
-    """``"50/5"`` → (50 requests, 5 seconds)."""
-    count, _, seconds = rate.partition("/")
-    return max(int(count), 1), max(int(seconds or 1), 1)
-
-
 class RateLimiter:
-    """At most ``count`` requests per ``seconds`` window, counted in Django's cache.
-
-    With REDIS_URL the count is shared by every worker and replica (Redis INCR is atomic); without
-    it, by the threads of one process. A cache that cannot count lets the request through: a Redis
-    outage must not silence every provider.
-    """
+    """At most ``rate`` ("50/5": 50 requests per 5 s window), counted in Django's cache: with
+    REDIS_URL by every worker and replica. A cache that cannot count lets the request through:
+    a Redis outage must not silence every provider."""
 
     def __init__(self, name: str, rate: str):
+        count, _, seconds = rate.partition("/")
         self.name = name
-        self.count, self.seconds = parse_rate(rate)
+        self.count, self.seconds = max(int(count), 1), max(int(seconds or 1), 1)
 
     def acquire(self) -> None:
-        """Count one request, or raise ProviderUnavailable(kind="limiter") when the window is full."""
         now = time.time()
         window = int(now // self.seconds)
         key = f"ratelimit:{self.name}:{window}"
@@ -93,13 +64,35 @@ class RateLimiter:
             used = cache.incr(key)
         except ValueError:  # the key expired between add and incr, or the cache is down
             return
-        if used is None:
-            return
-        if used > self.count:
-            retry_after = max(int((window + 1) * self.seconds - now) + 1, 1)
+        if used is not None and used > self.count:
             logger.warning("provider rate limit reached", extra={"provider": self.name})
             raise ProviderUnavailable(
                 f"{self.name} rate limit reached ({self.count}/{self.seconds}s)",
-                retry_after=retry_after,
+                retry_after=max(int((window + 1) * self.seconds - now) + 1, 1),
                 kind="limiter",
             )
+
+
+class KeylessProvider:
+    """What Deezer's and iTunes' providers share: a pooled session, the shared limiter, and no key
+    to check (ready unless the chain's breaker says otherwise)."""
+
+    name: str
+    local = False
+
+    def __init__(self, base_url: str, rate: str):
+        self.search_url = base_url.rstrip("/") + "/search"
+        self._session = provider_session(base_url)
+        self._session.headers["Accept"] = "application/json"
+        self._limiter = RateLimiter(self.name, rate)
+
+    def get(self, params: dict) -> tuple[int, dict]:
+        """``(status, body)`` of one search; a body that is not a JSON object is garbage."""
+        self._limiter.acquire()
+        status, body = get_json(self._session, name=self.name, url=self.search_url, params=params)
+        if not isinstance(body, dict):
+            raise ProviderUnavailable(f"{self.name} answered garbage", status=502, kind="garbage")
+        return status, body
+
+    def is_ready(self) -> bool:
+        return True

@@ -1,14 +1,8 @@
-"""Built-in offline catalog: lets the service answer searches with no keys and no internet.
+"""The built-in catalog (search/catalog/songs.json): answers with no keys and no network.
 
-The songs live as data in ``search/catalog/songs.json`` (titulo, artista, album, anio,
-idioma). ``idioma`` is a language code (ISO 639-1 such as ``es`` or ``en``; ``zxx`` for
-instrumentals): it describes the catalog, is not a search key and is not part of a track.
-Offline there are no Spotify ids, durations or previews, so those fields are ``None``;
-``spotify_url`` is a Spotify *search* link and ``foto`` is a generated SVG cover
-embedded as a ``data:`` URI, so a browser can show it without any network access.
+Offline there is no Spotify id, duration or preview; ``spotify_url`` is a Spotify search link and
+``foto`` a generated SVG cover as a ``data:`` URI, so a browser shows it with no network either.
 """
-
-from __future__ import annotations
 
 import base64
 import functools
@@ -29,15 +23,10 @@ from .base import ProviderUnavailable
 
 CATALOG_PATH = Path(__file__).resolve().parent.parent / "catalog" / "songs.json"
 
-SPOTIFY_SEARCH_URL = "https://open.spotify.com/search/"
-
 _APOSTROPHES = re.compile(r"['\u2019\u2018`\u00b4]")
 _NON_WORD = re.compile(r"[^0-9a-z]+")
 # Characters XML 1.0 does not allow, even escaped.
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-
-_TITLE_MAX = 22
-_ARTIST_MAX = 30
 
 # Articles, prepositions, conjunctions and pronouns: alone they name no song. Not "se", which is
 # also "sé" ("No sé tú").
@@ -50,7 +39,7 @@ STOP_WORDS = frozenset(
         "al", "de", "del", "e", "el", "en", "la", "las", "le", "lo", "los", "mi", "o", "su", "te", "tu",
         "u", "un", "una", "unas", "uno", "unos", "y", "yo",
     }
-)
+)  # fmt: skip
 # A query word this long also finds the words it starts ("boh rhap"); a shorter one must be a whole
 # word, so "ai" does not find "Ain't No Mountain High Enough" nor "ro" "Roar".
 PREFIX_MIN = 3
@@ -61,78 +50,60 @@ SONG_SIMILARITY_MIN = 60
 
 
 def normalize(text: str) -> str:
-    """Accent-, case-, punctuation- and whitespace-insensitive form of ``text``.
-
-    ``"  Héroes del   Silencio "`` -> ``"heroes del silencio"``;
-    ``"Don't Stop Me Now"`` -> ``"dont stop me now"``.
-    """
+    """Accent-, case-, punctuation- and space-insensitive: "Don't  Stop" -> "dont stop"."""
     decomposed = unicodedata.normalize("NFKD", text or "")
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    folded = _APOSTROPHES.sub("", stripped.casefold())
-    return _NON_WORD.sub(" ", folded).strip()
+    return _NON_WORD.sub(" ", _APOSTROPHES.sub("", stripped.casefold())).strip()
 
 
 @dataclass(frozen=True, slots=True)
 class CatalogSong:
-    """One catalog entry plus its precomputed search keys."""
-
     titulo: str
     artista: str
     album: str
-    anio: int
-    idioma: str
     title_norm: str
+    artist_norm: str
     title_tokens: tuple[str, ...]
     artist_tokens: tuple[str, ...]
     album_tokens: tuple[str, ...]
 
     @classmethod
-    def from_dict(cls, raw: dict) -> CatalogSong:
-        titulo = str(raw["titulo"]).strip()
-        artista = str(raw["artista"]).strip()
-        album = str(raw["album"]).strip()
-        title_norm = normalize(titulo)
+    def from_dict(cls, raw: dict) -> "CatalogSong":
+        titulo, artista, album = (str(raw[key]).strip() for key in ("titulo", "artista", "album"))
+        title_norm, artist_norm = normalize(titulo), normalize(artista)
         return cls(
-            titulo=titulo,
-            artista=artista,
-            album=album,
-            anio=int(raw["anio"]),
-            idioma=str(raw.get("idioma", "")).strip(),
-            title_norm=title_norm,
-            title_tokens=tuple(title_norm.split()),
-            artist_tokens=tuple(normalize(artista).split()),
-            album_tokens=tuple(normalize(album).split()),
+            titulo,
+            artista,
+            album,
+            title_norm,
+            artist_norm,
+            tuple(title_norm.split()),
+            tuple(artist_norm.split()),
+            tuple(normalize(album).split()),
         )
 
 
 @functools.cache
 def load_catalog(path: Path = CATALOG_PATH) -> tuple[CatalogSong, ...]:
-    """Read the catalog once per process (per path); raises if missing or malformed."""
-    with open(path, encoding="utf-8") as fh:
-        data = json.load(fh)
+    data = json.loads(Path(path).read_text(encoding="utf-8"))
     if not isinstance(data, list):
         raise TypeError(f"{path}: expected a JSON list of songs")
     return tuple(CatalogSong.from_dict(item) for item in data)
 
 
 def spotify_search_url(titulo: str, artista: str) -> str:
-    """A Spotify web search link for the song (works without an API key)."""
-    return SPOTIFY_SEARCH_URL + quote(f"{titulo} {artista}", safe="")
-
-
-def _truncate(text: str, limit: int) -> str:
-    text = " ".join(text.split())
-    if len(text) <= limit:
-        return text
-    return text[: limit - 1].rstrip() + "\u2026"
+    return "https://open.spotify.com/search/" + quote(f"{titulo} {artista}", safe="")
 
 
 def _svg_text(text: str, limit: int) -> str:
-    return escape(_XML_INVALID.sub("", _truncate(text, limit)))
+    text = " ".join(text.split())
+    if len(text) > limit:
+        text = text[: limit - 1].rstrip() + "\u2026"
+    return escape(_XML_INVALID.sub("", text))
 
 
 def _hsl_to_hex(hue: float, saturation: float, lightness: float) -> str:
-    """HSL (hue in degrees, s/l in 0..1) to ``#rrggbb``."""
+    # By hand, not colorsys: colorsys rounds a few hues one unit apart, and covers must not change.
     c = (1 - abs(2 * lightness - 1)) * saturation
     h = (hue % 360) / 60
     x = c * (1 - abs(h % 2 - 1))
@@ -142,7 +113,6 @@ def _hsl_to_hex(hue: float, saturation: float, lightness: float) -> str:
 
 
 def _motif(kind: int, seed: bytes, accent: str) -> str:
-    """One of four simple shapes, placed and sized from ``seed``."""
     a, b = seed[0], seed[1]
     if kind == 0:  # a record: concentric rings
         cx, cy = 120 + a % 60, 100 + b % 40
@@ -151,7 +121,7 @@ def _motif(kind: int, seed: bytes, accent: str) -> str:
             f'<circle cx="{cx}" cy="{cy}" r="60" fill="none" stroke="{accent}" stroke-width="2"/>'
             f'<circle cx="{cx}" cy="{cy}" r="26" fill="{accent}"/>'
         )
-    if kind == 1:  # diagonal stripes, one path
+    if kind == 1:  # diagonal stripes
         step = 40 + a % 20
         d = "".join(f"M{x} 0L{x - 300} 300" for x in range(step // 2, 600, step))
         return f'<path d="{d}" stroke="{accent}" stroke-width="{8 + b % 10}" opacity=".4"/>'
@@ -159,11 +129,9 @@ def _motif(kind: int, seed: bytes, accent: str) -> str:
         p = 40 + a % 60
         return (
             f'<path d="M{p} 200L150 {20 + b % 40}L{300 - p} 200Z" fill="{accent}" opacity=".7"/>'
-            f'<path d="M{p + 40} 200L150 {90 + b % 40}L{260 - p} 200Z" fill="#fff" '
-            'opacity=".25"/>'
+            f'<path d="M{p + 40} 200L150 {90 + b % 40}L{260 - p} 200Z" fill="#fff" opacity=".25"/>'
         )
-    # a grid of squares, some lit
-    size = 40 + a % 16
+    size = 40 + a % 16  # a grid of squares, some lit
     d = "".join(
         f"M{30 + i * (size + 12)} {30 + j * (size + 12)}h{size}v{size}h-{size}Z"
         for i in range(4)
@@ -174,77 +142,58 @@ def _motif(kind: int, seed: bytes, accent: str) -> str:
 
 
 def cover_svg(titulo: str, artista: str) -> str:
-    """A deterministic 300x300 SVG cover showing the title and the artist.
-
-    The colours and the motif come from a SHA-256 of artist and title, so the
-    same song gives byte-identical output in every process.
-    """
+    """A 300x300 cover with the title and artist; colours and motif from a SHA-256 of both, so
+    every process draws the same bytes."""
     digest = hashlib.sha256(f"{artista}\x1f{titulo}".encode()).digest()
     hue = int.from_bytes(digest[:2], "big") % 360
     background = _hsl_to_hex(hue, 0.55, 0.32)
     accent = _hsl_to_hex(hue + 150 + digest[2] % 60, 0.7, 0.6)
     return (
-        '<svg xmlns="http://www.w3.org/2000/svg" width="300" height="300" '
-        'viewBox="0 0 300 300">'
+        '<svg xmlns="http://www.w3.org/2000/svg" width="300" height="300" viewBox="0 0 300 300">'
         f'<rect width="300" height="300" fill="{background}"/>'
         f"{_motif(digest[3] % 4, digest[4:6], accent)}"
         '<rect y="212" width="300" height="88" fill="#000" opacity=".45"/>'
         '<g font-family="Helvetica,Arial,sans-serif" fill="#fff">'
-        f'<text x="16" y="247" font-size="20" font-weight="bold">'
-        f"{_svg_text(titulo, _TITLE_MAX)}</text>"
-        f'<text x="16" y="277" font-size="16" opacity=".85">'
-        f"{_svg_text(artista, _ARTIST_MAX)}</text>"
+        f'<text x="16" y="247" font-size="20" font-weight="bold">{_svg_text(titulo, 22)}</text>'
+        f'<text x="16" y="277" font-size="16" opacity=".85">{_svg_text(artista, 30)}</text>'
         "</g></svg>"
     )
 
 
 @functools.lru_cache(maxsize=1024)
 def cover_data_uri(titulo: str, artista: str) -> str:
-    """``cover_svg`` as a base64 ``data:image/svg+xml`` URI, usable as an <img> src."""
-    payload = base64.b64encode(cover_svg(titulo, artista).encode("utf-8")).decode("ascii")
-    return "data:image/svg+xml;base64," + payload
-
-
-def _names_something(query_tokens: list[str]) -> bool:
-    """False for a single character or stop words alone ("x", "the", "a la"): they name no song."""
-    return len("".join(t for t in query_tokens if t not in STOP_WORDS)) >= 2
+    return "data:image/svg+xml;base64," + base64.b64encode(cover_svg(titulo, artista).encode()).decode()
 
 
 def _tokens_match(query_tokens: list[str], field_tokens: tuple[str, ...]) -> bool:
-    """Every query token starts some token of the field, or equals it when shorter than PREFIX_MIN."""
+    """Every query word starts a word of the field (equals it when shorter than PREFIX_MIN)."""
     return all(
         any(t.startswith(q) if len(q) >= PREFIX_MIN else t == q for t in field_tokens) for q in query_tokens
     )
 
 
-def _similarity(query_norm: str, song: CatalogSong) -> float:
-    """0-100: how close the query is to the song's title, its artist, or both (any word order)."""
-    artist = " ".join(song.artist_tokens)
-    names = (song.title_norm, artist, f"{song.title_norm} {artist}")
-    return max(fuzz.token_sort_ratio(query_norm, name) for name in names)
-
-
 def _rank(song: CatalogSong, query_norm: str, query_tokens: list[str]) -> int | None:
-    """Lower is better; ``None`` when the song does not match at all."""
+    """Lower is better; None when the song does not match."""
     if not _tokens_match(query_tokens, song.title_tokens + song.artist_tokens + song.album_tokens):
         return None
     if song.title_norm == query_norm:
         return 0
     # Naming the artist exactly ("Queen") means their songs, not titles that contain the word.
-    if " ".join(song.artist_tokens) == " ".join(query_tokens):
+    if song.artist_norm == query_norm:
         return 1
     if song.title_norm.startswith(query_norm):
         return 2
-    if _tokens_match(query_tokens, song.title_tokens):
-        return 3
-    if _tokens_match(query_tokens, song.artist_tokens):
-        return 4
-    if _tokens_match(query_tokens, song.album_tokens):
-        return 5
+    for rank, tokens in enumerate((song.title_tokens, song.artist_tokens, song.album_tokens), start=3):
+        if _tokens_match(query_tokens, tokens):
+            return rank
     # Title and artist together ("michael jackson thriller") before words found in the album.
-    if _tokens_match(query_tokens, song.title_tokens + song.artist_tokens):
-        return 6
-    return 7
+    return 6 if _tokens_match(query_tokens, song.title_tokens + song.artist_tokens) else 7
+
+
+def _similarity(query_norm: str, song: CatalogSong) -> float:
+    """0-100: how close the query is to the title, the artist, or both (any word order)."""
+    names = (song.title_norm, song.artist_norm, f"{song.title_norm} {song.artist_norm}")
+    return max(fuzz.token_sort_ratio(query_norm, name) for name in names)
 
 
 def to_track(song: CatalogSong) -> Track:
@@ -262,8 +211,6 @@ def to_track(song: CatalogSong) -> Track:
 
 
 class OfflineProvider:
-    """Searches the built-in catalog; needs no keys and no network."""
-
     name = "offline"
     local = True
 
@@ -279,7 +226,8 @@ class OfflineProvider:
     def search(self, query: str, limit: int) -> list[Track]:
         query_norm = normalize(query)
         query_tokens = query_norm.split()
-        if limit <= 0 or not _names_something(query_tokens):
+        # A single character or stop words alone ("x", "the", "a la") name no song.
+        if limit <= 0 or len("".join(t for t in query_tokens if t not in STOP_WORDS)) < 2:
             return []
         ranked = []
         for position, song in enumerate(self._catalog()):

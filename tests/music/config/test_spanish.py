@@ -1,21 +1,16 @@
-"""Every error music_service answers is Spanish, whatever Accept-Language asks for, checked against
-the deny-list built from DRF's and Django's English (tests/support/english.py)."""
-
-from __future__ import annotations
+"""Every error music_service answers is JSON and Spanish, whatever Accept-Language asks for, checked
+against the deny-list built from DRF's and Django's English (tests/support/english.py)."""
 
 import pytest
-from django.conf import settings
 from django.urls import get_resolver
 from rest_framework.test import APIClient
 from rest_framework.views import APIView
 
+from musica_kit.views import FALLBACK_NAME, view_name
 from tests.support.english import english_in, response_text
 
-SPANISH_REASONS = {
-    "Spotify limita las peticiones: espera antes de reintentar.",
-    "Spotify respondió con un error.",
-}
 TOKEN = "music-service-token-for-the-spanish-tests"
+MIB = 1024 * 1024
 
 
 @pytest.fixture(params=["en", "en-GB,en;q=0.8", "es"])
@@ -33,7 +28,16 @@ def assert_spanish_error(response, status: int) -> dict:
 
 
 @pytest.mark.parametrize(
-    "query", ["", "?q=", "?q=" + "x" * 201, "?q=a&limit=abc", "?q=a&limit=0", "?q=a&limit=99"]
+    "query",
+    [
+        "",
+        "?q=",
+        "?q=%20%20",
+        "?q=%00",
+        "?q=" + "x" * 201,
+        "?limit=1",
+        *[f"?q=Queen&limit={limit}" for limit in ("abc", "0", "11", "99", "1.5", "1e3")],
+    ],
 )
 def test_bad_queries_are_spanish_400s(client, query):
     assert_spanish_error(client.get("/search" + query), 400)
@@ -46,32 +50,48 @@ def test_missing_or_wrong_service_token_is_a_spanish_401(client, settings):
     assert_spanish_error(client.get("/ready", HTTP_AUTHORIZATION="Basic abc"), 401)
 
 
-def test_not_found_method_accept_and_size_errors_are_spanish(client):
-    assert_spanish_error(client.get("/no-existe"), 404)
-    for method in ("post", "put", "patch", "delete"):
-        assert_spanish_error(getattr(client, method)("/search?q=a"), 405)
-    assert_spanish_error(client.post("/health", "{bad", content_type="application/json"), 405)
+@pytest.mark.parametrize("method", ["POST", "PUT", "PATCH", "DELETE", "PROPFIND"])
+def test_other_methods_are_a_spanish_405(client, method):
+    assert_spanish_error(
+        client.generic(method, "/search?q=a", '{"q": "x"}', content_type="application/json"), 405
+    )
+    assert_spanish_error(client.generic(method, "/health", "{bad", content_type="application/json"), 405)
+
+
+@pytest.mark.parametrize("path", ["/search?q=Queen", "/health", "/ready", "/nada"])
+def test_a_body_over_one_mib_is_a_spanish_413(client, path):
+    response = client.generic("GET", path, "x" * (MIB + 1), content_type="application/json")
+    assert assert_spanish_error(response, 413)["detalle"] == {"max_bytes": MIB}
+
+
+def test_not_acceptable_is_a_spanish_406(client):
     assert_spanish_error(client.get("/search?q=a", HTTP_ACCEPT="application/xml"), 406)
-    too_big = str(settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1)
-    assert_spanish_error(client.get("/search?q=a", CONTENT_LENGTH=too_big), 413)
 
 
 def test_every_route_answers_an_unknown_path_below_it_with_a_spanish_404(client, settings):
     settings.MUSIC_SERVICE_TOKEN = TOKEN
     routes = [str(pattern.pattern) for pattern in get_resolver().url_patterns]
     assert len(routes) == 6, routes
-    for route in routes:
+    for route in ["^no-existe$", *routes]:
         path = "/" + route.strip("^$").replace("/?", "/") + "no-existe"
         for method in ("get", "post", "delete"):
             response = getattr(client, method)(path, HTTP_AUTHORIZATION=f"Bearer {TOKEN}")
             assert assert_spanish_error(response, 404)["error"] == "Recurso no encontrado."
 
 
-@pytest.mark.parametrize(("upstream", "status"), [(429, 503), (500, 502), (503, 503)])
-def test_spotify_failures_are_spanish(client, spotify, upstream, status):
-    spotify.configure(mode=str(upstream), retry_after=1)
-    body = assert_spanish_error(client.get("/search?q=Imagine"), status)
-    assert body["detalle"]["motivo"] in SPANISH_REASONS, body  # was "Spotify rate limited", …
+@pytest.mark.parametrize(
+    ("change", "status", "reason"),
+    [
+        ({"mode": "429"}, 503, "Spotify limita las peticiones: espera antes de reintentar."),
+        ({"mode": "500"}, 502, "Spotify respondió con un error."),
+        ({"mode": "503"}, 503, "Spotify respondió con un error."),
+        ({"latency_ms": 2000}, 503, "Spotify tardó demasiado en responder."),  # over SPOTIFY_READ_TIMEOUT
+    ],
+)
+def test_spotify_failures_are_spanish(client, spotify, settings, change, status, reason):
+    settings.SPOTIFY_READ_TIMEOUT = 0.3
+    spotify.configure(retry_after=1, **change)
+    assert assert_spanish_error(client.get("/search?q=Imagine"), status)["detalle"]["motivo"] == reason
 
 
 def test_the_openapi_schema_shows_no_english(client, settings):
@@ -81,13 +101,11 @@ def test_the_openapi_schema_shows_no_english(client, settings):
 
 
 def test_every_api_view_has_a_spanish_name():
-    from musica_kit.views import FALLBACK_NAME, view_name
-
-    checked = 0
-    for pattern in get_resolver().url_patterns:
-        cls = getattr(pattern.callback, "cls", None)
-        if cls is None or not issubclass(cls, APIView) or cls.__module__.startswith("drf_spectacular"):
-            continue
-        assert view_name(cls()) != FALLBACK_NAME, cls
-        checked += 1
-    assert checked == 3
+    views = [
+        pattern.callback.cls
+        for pattern in get_resolver().url_patterns
+        if issubclass(getattr(pattern.callback, "cls", type), APIView)
+        and not pattern.callback.cls.__module__.startswith("drf_spectacular")
+    ]
+    assert len(views) == 3
+    assert all(view_name(cls()) != FALLBACK_NAME for cls in views)
