@@ -6,8 +6,8 @@ import urllib.parse
 
 import pytest
 
+from tests.support.containers import run
 from tests.support.waiting import wait_until
-from tests.swarm.swarm import run
 
 SCRAPE_DEADLINE = 120  # a scrape and a DNS refresh every 15 s, on a loaded machine
 
