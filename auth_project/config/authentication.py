@@ -10,12 +10,11 @@ import re
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.contrib.rest_framework_simplejwt import SimpleJWTScheme
 from rest_framework_simplejwt import authentication
-from rest_framework_simplejwt.exceptions import AuthenticationFailed, InvalidToken
+from rest_framework_simplejwt.exceptions import InvalidToken
 from rest_framework_simplejwt.settings import api_settings
 
 MAX_USER_ID = 2**63 - 1  # BigAutoField
 DIGITS = re.compile(r"[0-9]{1,19}")
-USER_BY_ID = "SELECT * FROM accounts_user WHERE id = %s"
 
 
 def user_id_from_claim(value) -> int | None:
@@ -32,16 +31,9 @@ def user_id_from_claim(value) -> int | None:
 
 class JWTAuthentication(authentication.JWTAuthentication):
     def get_user(self, validated_token):
-        user_id = user_id_from_claim(validated_token.get(api_settings.USER_ID_CLAIM))
-        if user_id is None:
+        if user_id_from_claim(validated_token.get(api_settings.USER_ID_CLAIM)) is None:
             raise InvalidToken(_("Token contained no recognizable user identification"))
-        # SimpleJWT's lookup and checks, with Manager.raw for objects.get: FIGURE (docs/benchmarks.md).
-        found = list(self.user_model.objects.raw(USER_BY_ID, [user_id]))
-        if not found:
-            raise AuthenticationFailed(_("User not found"), code="user_not_found")
-        if not found[0].is_active:
-            raise AuthenticationFailed(_("User is inactive"), code="user_inactive")
-        return found[0]
+        return super().get_user(validated_token)  # SimpleJWT's own lookup (active users only)
 
 
 class JWTAuthenticationScheme(SimpleJWTScheme):
