@@ -21,7 +21,7 @@ def query(stack, promql: str) -> dict[str, float]:
     return {r["metric"].get("job", ""): float(r["value"][1]) for r in answer["data"]["result"]}
 
 
-@pytest.mark.timeout(400)  # two deadlines, after the deploy when run alone
+@pytest.mark.timeout(520)  # three deadlines, after the deploy when run alone
 def test_prometheus_scrapes_every_task_with_the_metrics_token(stack, user):
     def running() -> dict[str, float]:
         return {name: float(len(stack.healthy(name))) for name in ("auth", "music", "runner")}
@@ -33,7 +33,14 @@ def test_prometheus_scrapes_every_task_with_the_metrics_token(stack, user):
         return seen["up"] == seen["tasks"]
 
     wait_until(all_up, timeout=SCRAPE_DEADLINE, interval=3, message=lambda: f"up vs tasks: {seen}")
-    before = query(stack, "sum(musica_notes_created_total)").get("", 0.0)
+
+    def settled():  # earlier tests' notes may still be on their way in: two equal readings a scrape apart
+        previous = seen.get("total")
+        seen["total"] = query(stack, "sum(musica_notes_created_total)").get("", 0.0)
+        return previous == seen["total"]
+
+    wait_until(settled, timeout=SCRAPE_DEADLINE, interval=20, message=lambda: f"notes created: {seen}")
+    before = seen["total"]
     for number in range(3):
         user.create_note(f"Imagine {number}")
     wait_until(
