@@ -66,12 +66,12 @@ class ProviderChain:
         breaker = self.breakers[provider.name]
         if not provider.local and time.monotonic() - started >= settings.PROVIDER_CHAIN_BUDGET:
             PROVIDER_SEARCHES.labels(provider.name, "budget").inc()
-            raise ProviderUnavailable(f"{provider.name} skipped: no time left", kind="budget")
+            raise ProviderUnavailable(f"{provider.name}: no quedaba tiempo para consultarlo.", kind="budget")
         if not breaker.allow():
             PROVIDER_SEARCHES.labels(provider.name, "breaker_open").inc()
             retry_after = math.ceil(breaker.retry_in()) or None
             raise ProviderUnavailable(
-                f"{provider.name} breaker open", retry_after=retry_after, kind="breaker_open"
+                f"{provider.name} no está disponible ahora.", retry_after=retry_after, kind="breaker_open"
             )
         try:
             tracks = observed_search(provider, query, limit)

@@ -38,10 +38,12 @@ class DeezerProvider(KeylessProvider):
         if isinstance(error := body.get("error"), dict):
             code = error.get("code")
             if code == QUOTA_ERROR_CODE:
-                raise ProviderUnavailable("deezer quota exceeded", retry_after=5, kind="rate_limited")
-            raise ProviderUnavailable(f"deezer answered error {code}", status=502, kind="error_answer")
+                raise ProviderUnavailable(
+                    "deezer superó su cuota de peticiones.", retry_after=5, kind="rate_limited"
+                )
+            raise ProviderUnavailable(f"deezer respondió el error {code}.", status=502, kind="error_answer")
         data = body.get("data")
         if status != 200 or not isinstance(data, list):
-            raise ProviderUnavailable(f"deezer answered {status} without data", status=502, kind="garbage")
+            raise ProviderUnavailable(f"deezer respondió {status} sin datos.", status=502, kind="garbage")
         tracks = [track_from_deezer(item) for item in data if isinstance(item, dict)]
         return [track for track in tracks if track.titulo][:limit]

@@ -23,25 +23,31 @@ def get_json(session: requests.Session, *, name: str, url: str, params: dict):
         response = session.get(url, params=params, timeout=timeout)
     except requests.Timeout:
         logger.warning("provider timed out", extra={"provider": name})
-        raise ProviderUnavailable(f"{name} too slow", kind="timeout") from None
+        raise ProviderUnavailable(f"{name} tardó demasiado en responder.", kind="timeout") from None
     except requests.RequestException:
         logger.warning("provider unreachable", extra={"provider": name})
-        raise ProviderUnavailable(f"{name} unreachable", kind="unreachable") from None
+        raise ProviderUnavailable(f"No se pudo contactar con {name}.", kind="unreachable") from None
     if response.status_code == 429:
         seconds = retry_after_seconds(response.headers)
         logger.warning("provider rate limited", extra={"provider": name, "retry_after": seconds})
-        raise ProviderUnavailable(f"{name} rate limited", retry_after=seconds, kind="rate_limited")
+        raise ProviderUnavailable(
+            f"{name} limita las peticiones: espera antes de reintentar.",
+            retry_after=seconds,
+            kind="rate_limited",
+        )
     if response.status_code >= 500:
         logger.warning("provider error", extra={"provider": name, "upstream_status": response.status_code})
         status = 503 if response.status_code in (502, 503, 504) else 502
         raise ProviderUnavailable(
-            f"{name} answered {response.status_code}", status=status, kind="server_error"
+            f"{name} respondió {response.status_code}.", status=status, kind="server_error"
         )
     try:
         body = response.json()
     except ValueError:
         logger.warning("provider answered a body that is not JSON", extra={"provider": name})
-        raise ProviderUnavailable(f"{name} answered garbage", status=502, kind="garbage") from None
+        raise ProviderUnavailable(
+            f"{name} respondió algo que no es JSON.", status=502, kind="garbage"
+        ) from None
     return response.status_code, body
 
 
@@ -67,7 +73,7 @@ class RateLimiter:
         if used is not None and used > self.count:
             logger.warning("provider rate limit reached", extra={"provider": self.name})
             raise ProviderUnavailable(
-                f"{self.name} rate limit reached ({self.count}/{self.seconds}s)",
+                f"Límite de peticiones a {self.name} alcanzado ({self.count} cada {self.seconds} s).",
                 retry_after=max(int((window + 1) * self.seconds - now) + 1, 1),
                 kind="limiter",
             )
@@ -91,7 +97,7 @@ class KeylessProvider:
         self._limiter.acquire()
         status, body = get_json(self._session, name=self.name, url=self.search_url, params=params)
         if not isinstance(body, dict):
-            raise ProviderUnavailable(f"{self.name} answered garbage", status=502, kind="garbage")
+            raise ProviderUnavailable(f"{self.name} respondió algo inesperado.", status=502, kind="garbage")
         return status, body
 
     def is_ready(self) -> bool:

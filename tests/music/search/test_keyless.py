@@ -2,6 +2,7 @@
 
 import importlib
 import logging
+import re
 import socket
 import time
 
@@ -123,6 +124,22 @@ def test_a_failing_provider_is_skipped_and_its_breaker_opens(
     # While its breaker is open, the failing provider is not asked at all.
     assert client.get("/search", {"q": "Otra canción"}).json()["source"] == next_one
     assert keyless.stats(failing)["search_calls"] == asked
+
+
+SPANISH_REASONS = (
+    r"^(deezer (tardó demasiado|respondió|limita las peticiones|superó su cuota|no está disponible ahora)"
+    r"|No se pudo contactar con deezer|Límite de peticiones a deezer)"
+)
+
+
+@pytest.mark.parametrize("kind", FAILURES)
+def test_when_the_only_provider_fails_the_reason_is_spanish(client, keyless, settings, kind):
+    _chain(settings, "deezer")
+    _break(kind, "deezer", keyless, settings)
+    for _ in range(2):  # the failure itself, then the open breaker's answer
+        response = client.get("/search", {"q": f"Canción {kind}"})
+        assert response.status_code in (502, 503), response.content
+        assert re.search(SPANISH_REASONS, response.json()["detalle"]["motivo"]), response.json()
 
 
 def test_a_miss_is_final_only_when_every_provider_answered_in_good_health(client, keyless, caplog):
