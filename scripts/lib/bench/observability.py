@@ -41,8 +41,10 @@ class Observer:
     def __init__(self, bench, *, metrics: bool, tracing: bool):
         self.bench, self.metrics, self.tracing = bench, metrics, tracing
         self.token = secrets.token_urlsafe(32) if metrics else None
-        self.scrapes: list[int] = []  # status codes
+        self.scrapes: list[int] = []  # status codes; 0 for a timeout or other error
+        self.refused = 0  # scrapes of a stopped service (scenario 4 stops music)
         self.stop = threading.Event()
+        self.scraper: threading.Thread | None = None
 
     def scrape_every_interval(self, urls: list[str]) -> None:
         """/metrics of each URL now, then every SCRAPE_INTERVAL until the run ends (metrics on);
@@ -60,19 +62,32 @@ class Observer:
                         self.scrapes.append(
                             requests.get(f"{url}/metrics", headers=headers, timeout=10).status_code
                         )
+                    except requests.ConnectionError as exc:
+                        if isinstance(exc, requests.ConnectTimeout):
+                            self.scrapes.append(0)
+                        else:
+                            self.refused += 1
                     except requests.RequestException:
                         self.scrapes.append(0)
                 if self.stop.wait(SCRAPE_INTERVAL):
                     return
 
-        threading.Thread(target=scrape, name="scraper", daemon=True).start()
+        self.scraper = threading.Thread(target=scrape, name="scraper", daemon=True)
+        self.scraper.start()
+
+    def stop_scraping(self) -> None:
+        """Before the services stop: a scrape of a service being shut down is not its failure."""
+        self.stop.set()
+        if self.scraper:
+            self.scraper.join(timeout=30)
 
     def check(self) -> None:
         if self.metrics:
             ok = self.scrapes.count(200)
             self.bench.check(
                 bool(self.scrapes) and ok == len(self.scrapes),
-                f"metrics on: {ok} of {len(self.scrapes)} scrapes answered 200",
+                f"metrics on: {ok} of {len(self.scrapes)} scrapes answered 200"
+                f" ({self.refused} refused by a stopped service)",
             )
         if self.tracing:
             self.bench.check(OtlpSink.exports > 0, f"tracing on: {OtlpSink.exports} OTLP exports received")

@@ -270,6 +270,7 @@ def run_all(bench: Bench, config: dict, workdir, only: list[str], observer) -> N
         for key, scenario in SCENARIOS.items():
             if not only or key in only:
                 scenario(bench, st)
+        observer.stop_scraping()
     # Across the whole run, each distinct song reached the double exactly once.
     per_song = collections.Counter(normalise(q) for q in bench.searches())
     twice = {song: n for song, n in per_song.items() if n > 1}
