@@ -1,5 +1,3 @@
-"""``check --deploy``: the start-time rule for secrets (musica_kit.secrets), as warnings."""
-
 from django.core.checks import Tags, register
 
 from musica_kit.secrets import secret_warnings

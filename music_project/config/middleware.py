@@ -1,5 +1,3 @@
-"""The access line adds which source answered, from the cache or not, and which providers failed."""
-
 from musica_kit.request_context import RequestContextMiddleware as _KitMiddleware
 
 

@@ -1,5 +1,3 @@
-"""HTTP edge of music_service: validation and shaping only."""
-
 from django.conf import settings
 from django.utils.cache import patch_vary_headers
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
@@ -83,9 +81,7 @@ class SearchView(APIView):
     name = "Buscar canciones"
 
     def finalize_response(self, request, response, *args, **kwargs):
-        """A 200 may be reused while it stays in the result cache (at most SEARCH_HTTP_MAX_AGE);
-        anything else is no-store. ``private`` and ``Vary: Authorization``: only the caller that
-        showed this token may reuse it."""
+        """Only the caller that showed this token may reuse a 200, while it stays in the result cache."""
         response = super().finalize_response(request, response, *args, **kwargs)
         max_age = min(getattr(response, "fresh_for", 0), settings.SEARCH_HTTP_MAX_AGE)
         if response.status_code == 200 and max_age > 0:
@@ -102,14 +98,11 @@ class SearchView(APIView):
         try:
             result = search_tracks(query=query, limit=params.validated_data["limit"])
         except IncompleteMiss as exc:
-            detail = {"motivo": str(exc), "incompleta": True, "fallaron": list(exc.failed)}
-            response = Response(error_body(UNAVAILABLE, detail), status=exc.status)
-            response.music_source = exc.source
-            response.music_cache = "hit" if exc.cached else "miss"
-            SEARCH_CACHE.labels(response.music_cache).inc()
-            # An expected answer, not a server error: the access line (INFO) names the failed
-            # providers, and Django's request logger must not add "Service Unavailable" at ERROR.
-            response.music_failed = exc.failed
+            detail = {"motivo": str(exc), "incompleta": True, "fallaron": list(exc.result.failed)}
+            response = _tagged(Response(error_body(UNAVAILABLE, detail), status=exc.status), exc.result)
+            # Expected, not a server error: the access line names the failed providers at INFO,
+            # and Django's request logger must not add "Service Unavailable" at ERROR.
+            response.music_failed = exc.result.failed
             response._has_been_logged = True  # what django.utils.log.log_response checks
             return response
         except ProviderUnavailable as exc:
@@ -120,12 +113,17 @@ class SearchView(APIView):
             response.music_source = get_chain().first_available
             return response
         body = {"query": query, "source": result.source, "tracks": result.tracks}
-        response = Response(SearchResultSerializer(body).data)
-        response.music_source = result.source
-        response.music_cache = "hit" if result.cached else "miss"
-        SEARCH_CACHE.labels(response.music_cache).inc()
+        response = _tagged(Response(SearchResultSerializer(body).data), result)
         response.fresh_for = result.fresh_for
         return response
+
+
+def _tagged(response, result):
+    """For the access line (config.middleware) and the cache metric."""
+    response.music_source = result.source
+    response.music_cache = "hit" if result.cached else "miss"
+    SEARCH_CACHE.labels(response.music_cache).inc()
+    return response
 
 
 @extend_schema(

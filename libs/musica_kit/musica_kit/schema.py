@@ -1,5 +1,4 @@
-"""OpenAPI pieces both services share: the error shape (musica_kit.errors), error responses and
-drf-spectacular hooks."""
+"""OpenAPI pieces both services share: the error shape, error responses and drf-spectacular hooks."""
 
 import json
 

@@ -1,5 +1,4 @@
-"""A read-only DRF serializer derived from a dataclass whose fields carry their API description
-(``described``): ``str``/``int`` map to CharField/IntegerField, ``X | None`` allows null."""
+"""A read-only DRF serializer from a dataclass whose fields carry their API description (``described``)."""
 
 from dataclasses import Field, field, fields
 from typing import get_args

@@ -1,5 +1,3 @@
-"""music_service settings, one module per concern; all read the environment via musica_kit.env."""
-
 from .base import *  # noqa: F403
 from .cache import *  # noqa: F403
 from .csp import *  # noqa: F403

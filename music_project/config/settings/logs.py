@@ -1,10 +1,9 @@
-"""One JSON line per event on stdout; third-party loggers kept quiet (spotipy logs headers at DEBUG)."""
+"""JSON lines on stdout; spotipy is silenced (it logs headers at DEBUG)."""
 
 from musica_kit.env import env_str
 
 SERVICE_NAME = "music"
 LOG_LEVEL = env_str("LOG_LEVEL", "INFO").upper()
-# Values of these settings never reach a log line (musica_kit.request_context.redact).
 LOG_REDACT_SETTINGS = ("SECRET_KEY", "MUSIC_SERVICE_TOKEN", "SPOTIFY_CLIENT_SECRET", "METRICS_TOKEN")
 LOG_REDACT_HOOK = "search.providers.spotify.secrets_for_logs"
 

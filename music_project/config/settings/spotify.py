@@ -1,5 +1,4 @@
-"""Spotify access. These keys exist in this service only; without them the chain is Deezer, iTunes
-and the offline catalog (providers.py)."""
+"""Spotify's keys exist in this service only."""
 
 from musica_kit.env import env_float, env_str
 
@@ -11,6 +10,5 @@ SPOTIFY_CONNECT_TIMEOUT = env_float("SPOTIFY_CONNECT_TIMEOUT", 1.0)
 SPOTIFY_READ_TIMEOUT = env_float("SPOTIFY_READ_TIMEOUT", 2.5)
 SPOTIFY_MARKET = env_str("SPOTIFY_MARKET")
 
-# Shared secret that auth_service presents. Required with DEBUG off (musica_kit.secrets refuses to
-# start without a strong one); empty, allowed only with DJANGO_DEBUG=1, disables the check.
+# Shared with auth_service; empty (only with DJANGO_DEBUG=1) disables the check.
 MUSIC_SERVICE_TOKEN = env_str("MUSIC_SERVICE_TOKEN")

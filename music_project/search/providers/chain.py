@@ -1,10 +1,7 @@
 """Ask each provider in MUSIC_PROVIDERS order until one has a match.
 
-A provider that fails is skipped for this search and feeds its breaker (a 429 or an exhausted
-limiter opens it at once, for as long as the provider asked); while open it is not asked. A miss
-is final only when no provider failed; otherwise the answer names the failed ones (``failed``) and
-music answers 503. After PROVIDER_CHAIN_BUDGET seconds the network providers left count as failed;
-a local one (the offline catalog) is still asked.
+A failing provider is skipped and feeds its breaker (a 429 or the limiter opens it at once); a miss is
+final only when none failed. Past PROVIDER_CHAIN_BUDGET only a local provider is still asked.
 """
 
 import logging
@@ -24,10 +21,12 @@ logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
-class ChainAnswer:
+class SearchResult:
     source: str  # the provider that matched; for a miss, the last one asked
     tracks: list[Track]
-    failed: tuple[str, ...]  # providers skipped because they failed (their answer is unknown)
+    failed: tuple[str, ...] = ()  # better providers that failed (their answer is unknown)
+    cached: bool = False
+    fresh_for: int = 0  # seconds left in the result cache
 
 
 class ProviderChain:
@@ -49,7 +48,6 @@ class ProviderChain:
 
     @property
     def first_available(self) -> str:
-        """The provider that would be asked first now: the first whose breaker is not open."""
         return next(
             (p.name for p in self.providers if self.breakers[p.name].state != "open"), self.providers[0].name
         )
@@ -80,13 +78,14 @@ class ProviderChain:
                 breaker.trip(exc.retry_after or settings.PROVIDER_BREAKER_COOLDOWN)
             else:
                 breaker.record_failure()
-            breaker_changed(provider.name, breaker)
             raise
-        breaker.record_success()
-        breaker_changed(provider.name, breaker)
+        else:
+            breaker.record_success()
+        finally:
+            breaker_changed(provider.name, breaker)
         return tracks
 
-    def search(self, query: str, limit: int) -> ChainAnswer:
+    def search(self, query: str, limit: int) -> SearchResult:
         """Raises the first provider's ProviderUnavailable when no provider answered."""
         started = time.monotonic()
         failed: list[str] = []
@@ -103,13 +102,12 @@ class ProviderChain:
             if tracks:
                 if failed:
                     logger.info("provider failover", extra={"provider": provider.name, "failed": failed})
-                return ChainAnswer(provider.name, tracks, tuple(failed))
+                return SearchResult(provider.name, tracks, tuple(failed))
         if last_asked is None:
             raise errors[0]
-        return ChainAnswer(last_asked, [], tuple(failed))
+        return SearchResult(last_asked, [], tuple(failed))
 
     def status(self, *, check_ready: bool = False) -> list[dict]:
-        """Each provider's breaker and, with ``check_ready``, whether it can answer now."""
         rows = []
         for provider in self.providers:
             breaker = self.breakers[provider.name]

@@ -1,9 +1,4 @@
-"""Spotify through spotipy, the only module that imports it.
-
-Nothing here may hang a worker or write to disk: our own session without retries (spotipy's would
-sleep for a 429's Retry-After inside the request), the token in Django's cache instead of a
-``.cache`` file, and after a 429 every replica stops asking for Retry-After seconds.
-"""
+"""Spotify through spotipy, which must not hang a worker (retries sleep a 429 out) nor write a .cache file."""
 
 import base64
 import logging
@@ -34,9 +29,8 @@ class DjangoCacheTokenHandler(CacheHandler):
         return cache.get(TOKEN_KEY)
 
     def save_token_to_cache(self, token_info):
-        # Expire a minute early so nobody is handed a token about to die.
-        ttl = max(int(token_info.get("expires_in", 3600)) - 60, 1)
-        cache.set(TOKEN_KEY, token_info, timeout=ttl)
+        # A minute early: nobody is handed a token about to die.
+        cache.set(TOKEN_KEY, token_info, timeout=max(int(token_info.get("expires_in", 3600)) - 60, 1))
 
 
 class SharedClientCredentials(SpotifyClientCredentials):
@@ -54,7 +48,6 @@ class SharedClientCredentials(SpotifyClientCredentials):
         with self._local_lock:
             deadline = time.monotonic() + settings.SPOTIFY_READ_TIMEOUT
             while not cache.add(TOKEN_LOCK_KEY, 1, timeout=int(settings.SPOTIFY_READ_TIMEOUT) + 2):
-                # Another process is fetching the token right now: wait briefly for it.
                 if token := self._valid_cached_token():
                     return token
                 if time.monotonic() > deadline:
@@ -69,7 +62,7 @@ class SharedClientCredentials(SpotifyClientCredentials):
 
 
 def secrets_for_logs() -> list[str]:
-    """The client secret and the Basic value spotipy builds from it (settings.LOG_REDACT_HOOK)."""
+    """The client secret and the Basic value spotipy builds from it (LOG_REDACT_HOOK)."""
     secret = settings.SPOTIFY_CLIENT_SECRET
     if not secret:
         return []
@@ -125,8 +118,10 @@ class SpotifyProvider:
     def search(self, query: str, limit: int) -> list[Track]:
         blocked_until = cache.get(BLOCKED_UNTIL_KEY)
         if blocked_until and blocked_until > time.time():
-            retry_after = int(blocked_until - time.time()) + 1
-            raise ProviderUnavailable(RATE_LIMITED, retry_after=retry_after, kind="rate_limited")
+            # After a 429 every replica stops asking for Retry-After seconds.
+            raise ProviderUnavailable(
+                RATE_LIMITED, retry_after=int(blocked_until - time.time()) + 1, kind="rate_limited"
+            )
         kwargs = {"q": query, "type": "track", "limit": limit}
         if settings.SPOTIFY_MARKET:
             kwargs["market"] = settings.SPOTIFY_MARKET
