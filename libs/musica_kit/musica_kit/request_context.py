@@ -50,16 +50,9 @@ class RequestContextMiddleware:
         try:
             response = self.get_response(request)
             response[REQUEST_ID_HEADER] = request_id
-            self.access_log.info(
-                "request",
-                extra={
-                    "method": request.method,
-                    "path": request.path,
-                    "status": response.status_code,
-                    "duration_ms": round((time.perf_counter() - started) * 1000, 1),
-                    **self.access_fields(request, response),
-                },
-            )
+            extra = {"method": request.method, "path": request.path, "status": response.status_code}
+            extra["duration_ms"] = round((time.perf_counter() - started) * 1000, 1)
+            self.access_log.info("request", extra={**extra, **self.access_fields(request, response)})
             return response
         finally:
             _request_id.reset(token)
@@ -79,11 +72,8 @@ MIN_SECRET_LENGTH = 8  # shorter values would mask ordinary words
 @functools.lru_cache(maxsize=8)
 def _secrets_pattern(secrets: tuple[str, ...]) -> re.Pattern | None:
     """Each secret as written and JSON-escaped, longest first so one inside another is masked whole."""
-    forms = set()
-    for secret in secrets:
-        if len(secret) >= MIN_SECRET_LENGTH:
-            forms.add(secret)
-            forms.add(json.dumps(secret, ensure_ascii=False)[1:-1])
+    kept = [secret for secret in secrets if len(secret) >= MIN_SECRET_LENGTH]
+    forms = {*kept, *(json.dumps(secret, ensure_ascii=False)[1:-1] for secret in kept)}
     if not forms:
         return None
     return re.compile("|".join(re.escape(form) for form in sorted(forms, key=len, reverse=True)))
@@ -105,7 +95,7 @@ def redact(text: str) -> str:
 
 
 class JsonFormatter(_LibraryJsonFormatter):
-    """Exceptions are logged by type only: tracebacks can carry request data."""
+    """Exceptions are logged by type only (exc_type): tracebacks can carry request data."""
 
     def __init__(self, *args, service: str, **kwargs):
         super().__init__(
@@ -116,12 +106,6 @@ class JsonFormatter(_LibraryJsonFormatter):
             json_ensure_ascii=False,
             json_default=str,
         )
-
-    def formatException(self, ei) -> str:
-        return ""
-
-    def formatStack(self, stack_info) -> str:
-        return ""
 
     def add_fields(self, log_data, record, message_dict) -> None:
         message_dict = {k: v for k, v in message_dict.items() if k not in ("exc_info", "stack_info")}

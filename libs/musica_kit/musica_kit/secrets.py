@@ -13,15 +13,10 @@ MIN_COMPRESSED_RATIO = 0.75
 GENERATE = "python -c 'import secrets; print(secrets.token_urlsafe(50))'"
 
 # Case-insensitive: values published in .env.example, the k8s example and image builds.
-PLACEHOLDER_VALUES = frozenset(
-    {
-        "change-me-to-a-long-random-string",
-        "change-me-to-another-long-random-string",
-        "change-me-shared-internal-token",
-        "change-me",
-        "collectstatic-only",
-    }
-)
+PLACEHOLDER_VALUES = frozenset({
+    "change-me-to-a-long-random-string", "change-me-to-another-long-random-string",
+    "change-me-shared-internal-token", "change-me", "collectstatic-only",
+})  # fmt: skip
 PLACEHOLDER_PREFIXES = (
     "change_me", "change-this", "changethis", "replaceme", "secret", "password", "passw0rd", "dev-only",
     "django-insecure-", "insecure", "example", "your-", "your_", "collectstatic",
@@ -93,16 +88,14 @@ def secret_warnings(ids: Mapping[str, str]) -> list:
     """``check --deploy`` warnings; a SECRET_KEY failing Django's own rule is left to security.W009."""
     from django.core.checks import Warning
 
-    warnings = []
-    for name, value in _configured_values().items():
-        value = value or ""
-        if name not in ids or (
-            name == "DJANGO_SECRET_KEY" and not is_placeholder(value) and not _check_secret_key(value)
-        ):
-            continue
-        if problem := secret_problem(name, value):
-            warnings.append(Warning(problem, id=ids[name]))
-    return warnings
+    values = {name: value or "" for name, value in _configured_values().items() if name in ids}
+    if not is_placeholder(key := values.get("DJANGO_SECRET_KEY", "")) and not _check_secret_key(key):
+        values.pop("DJANGO_SECRET_KEY", None)
+    return [
+        Warning(problem, id=ids[name])
+        for name, value in values.items()
+        if (problem := secret_problem(name, value))
+    ]
 
 
 def require_strong_secrets() -> None:
@@ -115,7 +108,6 @@ def require_strong_secrets() -> None:
         problems = weak_secret_problems(_configured_values())
     except ImproperlyConfigured as exc:
         problems = [str(exc)]
-    for problem in problems:
-        print(f"error: {problem}", file=sys.stderr, flush=True)
     if problems:
+        print("\n".join(f"error: {problem}" for problem in problems), file=sys.stderr, flush=True)
         sys.exit(1)

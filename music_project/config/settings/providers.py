@@ -22,6 +22,15 @@ ITUNES_RATE_LIMIT = env_str("ITUNES_RATE_LIMIT", "20/60")
 
 SEARCH_CACHE_FAILOVER_TTL = env_int("SEARCH_CACHE_FAILOVER_TTL", 5 * 60)
 
+# Spotify's keys exist in this service only.
+SPOTIFY_CLIENT_ID = env_str("SPOTIFY_CLIENT_ID")
+SPOTIFY_CLIENT_SECRET = env_str("SPOTIFY_CLIENT_SECRET")
+SPOTIFY_API_URL = env_str("SPOTIFY_API_URL", "https://api.spotify.com/v1/")
+SPOTIFY_AUTH_URL = env_str("SPOTIFY_AUTH_URL", "https://accounts.spotify.com/api/token")
+SPOTIFY_CONNECT_TIMEOUT = env_float("SPOTIFY_CONNECT_TIMEOUT", 1.0)
+SPOTIFY_READ_TIMEOUT = env_float("SPOTIFY_READ_TIMEOUT", 2.5)
+SPOTIFY_MARKET = env_str("SPOTIFY_MARKET")
+
 _KNOWN_PROVIDERS = ("spotify", "deezer", "itunes", "offline")
 if bad := [name for name in MUSIC_PROVIDERS if name not in _KNOWN_PROVIDERS] or (
     len(set(MUSIC_PROVIDERS)) != len(MUSIC_PROVIDERS) and ["(repeated)"]
