@@ -82,12 +82,9 @@ def bind_error(host: str, port: int) -> OSError | None:
 
 def refuse_a_taken_port(addresses) -> None:
     """With SO_REUSEPORT a second server would silently share a taken port: exit 1 as gunicorn would."""
-    for address in addresses:
-        if not isinstance(address, tuple):
-            continue
-        error = bind_error(address[0], address[1])
-        if error is not None and error.errno == errno.EADDRINUSE:
-            print(f"error: {address[0]}:{address[1]} is already in use", file=sys.stderr, flush=True)
+    for host, port in (address for address in addresses if isinstance(address, tuple)):
+        if (error := bind_error(host, port)) is not None and error.errno == errno.EADDRINUSE:
+            print(f"error: {host}:{port} is already in use", file=sys.stderr, flush=True)
             sys.exit(1)
 
 

@@ -54,9 +54,8 @@ class SharedClientCredentials(SpotifyClientCredentials):
                     break
                 time.sleep(0.05)
             try:
-                return self._valid_cached_token() or super().get_access_token(
-                    as_dict=False, check_cache=False
-                )
+                token = self._valid_cached_token()
+                return token or super().get_access_token(as_dict=False, check_cache=False)
             finally:
                 cache.delete(TOKEN_LOCK_KEY)
 
@@ -64,18 +63,15 @@ class SharedClientCredentials(SpotifyClientCredentials):
 def secrets_for_logs() -> list[str]:
     """The client secret and the Basic value spotipy builds from it (LOG_REDACT_HOOK)."""
     secret = settings.SPOTIFY_CLIENT_SECRET
-    if not secret:
-        return []
-    return [secret, base64.b64encode(f"{settings.SPOTIFY_CLIENT_ID}:{secret}".encode()).decode()]
+    basic = base64.b64encode(f"{settings.SPOTIFY_CLIENT_ID}:{secret}".encode()).decode()
+    return [secret, basic] if secret else []
 
 
 def track_from_spotify(item: dict) -> Track:
     album = item.get("album") or {}
     artists = [artist.get("name", "") for artist in item.get("artists") or [] if artist]
     images = [image for image in album.get("images") or [] if image and image.get("url")]
-    largest = max(
-        images, key=lambda image: (image.get("width") or 0) * (image.get("height") or 0), default={}
-    )
+    largest = max(images, key=lambda i: (i.get("width") or 0) * (i.get("height") or 0), default={})
     link = (item.get("external_urls") or {}).get("spotify")
     return Track(
         spotify_id=item.get("id"),
