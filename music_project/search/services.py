@@ -1,7 +1,4 @@
-"""The result cache: identical searches, concurrent ones included, reach the providers once per TTL.
-
-Threads of a process queue on a local lock, processes sharing Redis on a lock key.
-"""
+"""The result cache: identical searches, concurrent ones too (local lock, then a cache lock key), ask once."""
 
 import hashlib
 import threading

@@ -1,8 +1,4 @@
-"""Ask each provider in MUSIC_PROVIDERS order until one has a match.
-
-A failing provider is skipped and feeds its breaker (a 429 or the limiter opens it at once); a miss is
-final only when none failed. Past PROVIDER_CHAIN_BUDGET only a local provider is still asked.
-"""
+"""Ask each provider in order until one matches; a miss is final only when none failed."""
 
 import logging
 import math
@@ -32,14 +28,10 @@ class SearchResult:
 class ProviderChain:
     def __init__(self, providers: list[Provider]):
         self.providers = providers
-        self.breakers = {
-            provider.name: CircuitBreaker(
-                threshold=settings.PROVIDER_BREAKER_THRESHOLD,
-                cooldown=settings.PROVIDER_BREAKER_COOLDOWN,
-                name=f"provider {provider.name}",
-            )
-            for provider in providers
-        }
+        limits = dict(
+            threshold=settings.PROVIDER_BREAKER_THRESHOLD, cooldown=settings.PROVIDER_BREAKER_COOLDOWN
+        )
+        self.breakers = {p.name: CircuitBreaker(**limits, name=f"provider {p.name}") for p in providers}
 
     @property
     def key(self) -> str:
@@ -54,14 +46,13 @@ class ProviderChain:
 
     def max_seconds(self) -> float:
         """The longest one search can take: the budget, one last slow call, then the catalog."""
-        slowest = max(
-            settings.SPOTIFY_CONNECT_TIMEOUT + settings.SPOTIFY_READ_TIMEOUT,
-            settings.PROVIDER_CONNECT_TIMEOUT + settings.PROVIDER_READ_TIMEOUT,
-        )
-        return settings.PROVIDER_CHAIN_BUDGET + slowest + 1
+        spotify = settings.SPOTIFY_CONNECT_TIMEOUT + settings.SPOTIFY_READ_TIMEOUT
+        keyless = settings.PROVIDER_CONNECT_TIMEOUT + settings.PROVIDER_READ_TIMEOUT
+        return settings.PROVIDER_CHAIN_BUDGET + max(spotify, keyless) + 1
 
     def _ask(self, provider: Provider, query: str, limit: int, started: float) -> list[Track]:
         breaker = self.breakers[provider.name]
+        # Past the budget only a local provider (the catalog) is still asked.
         if not provider.local and time.monotonic() - started >= settings.PROVIDER_CHAIN_BUDGET:
             PROVIDER_SEARCHES.labels(provider.name, "budget").inc()
             raise ProviderUnavailable(f"{provider.name}: no quedaba tiempo para consultarlo.", kind="budget")
@@ -73,7 +64,7 @@ class ProviderChain:
             )
         try:
             tracks = observed_search(provider, query, limit)
-        except ProviderUnavailable as exc:
+        except ProviderUnavailable as exc:  # a 429 or the limiter opens it at once
             if exc.kind in ("rate_limited", "limiter"):
                 breaker.trip(exc.retry_after or settings.PROVIDER_BREAKER_COOLDOWN)
             else:
@@ -87,16 +78,13 @@ class ProviderChain:
 
     def search(self, query: str, limit: int) -> SearchResult:
         """Raises the first provider's ProviderUnavailable when no provider answered."""
-        started = time.monotonic()
-        failed: list[str] = []
-        errors: list[ProviderUnavailable] = []
-        last_asked = None
+        started, failed, first_error, last_asked = time.monotonic(), [], None, None
         for provider in self.providers:
             try:
                 tracks = self._ask(provider, query, limit, started)
             except ProviderUnavailable as exc:
                 failed.append(provider.name)
-                errors.append(exc)
+                first_error = first_error or exc
                 continue
             last_asked = provider.name
             if tracks:
@@ -104,7 +92,7 @@ class ProviderChain:
                     logger.info("provider failover", extra={"provider": provider.name, "failed": failed})
                 return SearchResult(provider.name, tracks, tuple(failed))
         if last_asked is None:
-            raise errors[0]
+            raise first_error
         return SearchResult(last_asked, [], tuple(failed))
 
     def status(self, *, check_ready: bool = False) -> list[dict]:
