@@ -66,25 +66,18 @@ class KeylessProvider:
         if status == 429:
             seconds = retry_after_seconds(response.headers)
             logger.warning("provider rate limited", extra={"provider": name, "retry_after": seconds})
-            raise ProviderUnavailable(
-                f"{name} limita las peticiones: espera antes de reintentar.",
-                retry_after=seconds,
-                kind="rate_limited",
-            )
+            message = f"{name} limita las peticiones: espera antes de reintentar."
+            raise ProviderUnavailable(message, retry_after=seconds, kind="rate_limited")
         if status >= 500:
             logger.warning("provider error", extra={"provider": name, "upstream_status": status})
-            raise ProviderUnavailable(
-                f"{name} respondió {status}.",
-                status=503 if status in (502, 503, 504) else 502,
-                kind="server_error",
-            )
+            upstream = 503 if status in (502, 503, 504) else 502
+            raise ProviderUnavailable(f"{name} respondió {status}.", status=upstream, kind="server_error")
         try:
             body = response.json()
         except ValueError:
             logger.warning("provider answered a body that is not JSON", extra={"provider": name})
-            raise ProviderUnavailable(
-                f"{name} respondió algo que no es JSON.", status=502, kind="garbage"
-            ) from None
+            message = f"{name} respondió algo que no es JSON."
+            raise ProviderUnavailable(message, status=502, kind="garbage") from None
         if not isinstance(body, dict):
             raise ProviderUnavailable(f"{name} respondió algo inesperado.", status=502, kind="garbage")
         return status, body

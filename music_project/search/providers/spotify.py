@@ -112,17 +112,14 @@ class SpotifyProvider:
         self._client.prefix = settings.SPOTIFY_API_URL.rstrip("/") + "/"
 
     def search(self, query: str, limit: int) -> list[Track]:
-        blocked_until = cache.get(BLOCKED_UNTIL_KEY)
-        if blocked_until and blocked_until > time.time():
+        if (blocked_until := cache.get(BLOCKED_UNTIL_KEY)) and blocked_until > time.time():
             # After a 429 every replica stops asking for Retry-After seconds.
-            raise ProviderUnavailable(
-                RATE_LIMITED, retry_after=int(blocked_until - time.time()) + 1, kind="rate_limited"
+            retry_after = int(blocked_until - time.time()) + 1
+            raise ProviderUnavailable(RATE_LIMITED, retry_after=retry_after, kind="rate_limited")
+        try:  # requests leaves out a market of None
+            payload = self._client.search(
+                q=query, type="track", limit=limit, market=settings.SPOTIFY_MARKET or None
             )
-        kwargs = {"q": query, "type": "track", "limit": limit}
-        if settings.SPOTIFY_MARKET:
-            kwargs["market"] = settings.SPOTIFY_MARKET
-        try:
-            payload = self._client.search(**kwargs)
         except spotipy.SpotifyException as exc:
             if exc.http_status == 429:
                 seconds = retry_after_seconds(exc.headers)
