@@ -102,7 +102,7 @@ class SearchView(APIView):
             response = _tagged(Response(error_body(UNAVAILABLE, detail), status=exc.status), exc.result)
             # Expected, not a server error: the access line names the failed providers at INFO,
             # and Django's request logger must not add "Service Unavailable" at ERROR.
-            response.music_failed = exc.result.failed
+            response.access_fields["failed"] = exc.result.failed
             response._has_been_logged = True  # what django.utils.log.log_response checks
             return response
         except ProviderUnavailable as exc:
@@ -110,7 +110,7 @@ class SearchView(APIView):
             response = Response(error_body(UNAVAILABLE, {"motivo": str(exc)}), status=exc.status)
             if exc.retry_after:
                 response["Retry-After"] = str(exc.retry_after)
-            response.music_source = get_chain().first_available
+            response.access_fields = {"source": get_chain().first_available}
             return response
         body = {"query": query, "source": result.source, "tracks": result.tracks}
         response = _tagged(Response(SearchResultSerializer(body).data), result)
@@ -119,10 +119,9 @@ class SearchView(APIView):
 
 
 def _tagged(response, result):
-    """For the access line (config.middleware) and the cache metric."""
-    response.music_source = result.source
-    response.music_cache = "hit" if result.cached else "miss"
-    SEARCH_CACHE.labels(response.music_cache).inc()
+    """For the access line and the cache metric."""
+    response.access_fields = {"source": result.source, "cache": "hit" if result.cached else "miss"}
+    SEARCH_CACHE.labels(response.access_fields["cache"]).inc()
     return response
 
 
