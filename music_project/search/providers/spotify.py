@@ -93,21 +93,12 @@ class SpotifyProvider:
     def __init__(self):
         session = provider_session(settings.SPOTIFY_API_URL, settings.SPOTIFY_AUTH_URL)
         timeout = (settings.SPOTIFY_CONNECT_TIMEOUT, settings.SPOTIFY_READ_TIMEOUT)
-        self._auth = SharedClientCredentials(
-            client_id=settings.SPOTIFY_CLIENT_ID,
-            client_secret=settings.SPOTIFY_CLIENT_SECRET,
-            requests_session=session,
-            requests_timeout=timeout,
-            cache_handler=DjangoCacheTokenHandler(),
-        )
+        http = {"requests_session": session, "requests_timeout": timeout}
+        keys = settings.SPOTIFY_CLIENT_ID, settings.SPOTIFY_CLIENT_SECRET
+        self._auth = SharedClientCredentials(*keys, cache_handler=DjangoCacheTokenHandler(), **http)
         self._auth.OAUTH_TOKEN_URL = settings.SPOTIFY_AUTH_URL
         self._client = spotipy.Spotify(
-            auth_manager=self._auth,
-            requests_session=session,
-            requests_timeout=timeout,
-            retries=0,
-            status_retries=0,
-            backoff_factor=0,
+            auth_manager=self._auth, retries=0, status_retries=0, backoff_factor=0, **http
         )
         self._client.prefix = settings.SPOTIFY_API_URL.rstrip("/") + "/"
 
