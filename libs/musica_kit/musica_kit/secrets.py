@@ -4,7 +4,10 @@ import sys
 import zlib
 from collections.abc import Mapping
 
+from django.conf import settings
+from django.core import checks
 from django.core.checks.security.base import _check_secret_key  # Django's rule for SECRET_KEY
+from django.core.exceptions import ImproperlyConfigured
 
 MIN_TOKEN_LENGTH = 32
 MIN_DISTINCT_CHARACTERS = 5  # as Django's SECRET_KEY_MIN_UNIQUE_CHARACTERS
@@ -72,8 +75,6 @@ def weak_secret_problems(values: Mapping[str, str | None]) -> list[str]:
 
 def _configured_values() -> dict[str, str | None]:
     """REQUIRED_SECRETS ("SIMPLE_JWT.SIGNING_KEY": a dict's item), plus METRICS_TOKEN when set."""
-    from django.conf import settings
-
     values = {}
     for name, path in settings.REQUIRED_SECRETS.items():
         setting, _, item = path.partition(".")
@@ -86,22 +87,17 @@ def _configured_values() -> dict[str, str | None]:
 
 def secret_warnings(ids: Mapping[str, str]) -> list:
     """``check --deploy`` warnings; a SECRET_KEY failing Django's own rule is left to security.W009."""
-    from django.core.checks import Warning
-
     values = {name: value or "" for name, value in _configured_values().items() if name in ids}
     if not is_placeholder(key := values.get("DJANGO_SECRET_KEY", "")) and not _check_secret_key(key):
         values.pop("DJANGO_SECRET_KEY", None)
     return [
-        Warning(problem, id=ids[name])
+        checks.Warning(problem, id=ids[name])
         for name, value in values.items()
         if (problem := secret_problem(name, value))
     ]
 
 
 def require_strong_secrets() -> None:
-    from django.conf import settings
-    from django.core.exceptions import ImproperlyConfigured
-
     try:
         if settings.DEBUG:
             return
