@@ -35,15 +35,13 @@ def observed_search(provider, query: str, limit: int):
     """``provider.search``, timed, counted by outcome, in a span of its own while tracing."""
     from .providers.base import ProviderUnavailable
 
-    started = time.perf_counter()
-    with _TRACER.start_as_current_span(f"provider {provider.name}", kind=SpanKind.CLIENT):
+    span = _TRACER.start_as_current_span(f"provider {provider.name}", kind=SpanKind.CLIENT)
+    with span, PROVIDER_LATENCY.labels(provider.name).time():
         try:
             tracks = provider.search(query, limit)
         except ProviderUnavailable as exc:
             PROVIDER_SEARCHES.labels(provider.name, exc.kind).inc()
             raise
-        finally:
-            PROVIDER_LATENCY.labels(provider.name).observe(time.perf_counter() - started)
     PROVIDER_SEARCHES.labels(provider.name, "match" if tracks else "miss").inc()
     return tracks
 

@@ -84,10 +84,8 @@ class SearchView(APIView):
         """Only the caller that showed this token may reuse a 200, while it stays in the result cache."""
         response = super().finalize_response(request, response, *args, **kwargs)
         max_age = min(getattr(response, "fresh_for", 0), settings.SEARCH_HTTP_MAX_AGE)
-        if response.status_code == 200 and max_age > 0:
-            response["Cache-Control"] = f"private, max-age={max_age}"
-        else:
-            response["Cache-Control"] = "no-store"
+        reusable = response.status_code == 200 and max_age > 0
+        response["Cache-Control"] = f"private, max-age={max_age}" if reusable else "no-store"
         patch_vary_headers(response, ["Authorization"])
         return response
 
