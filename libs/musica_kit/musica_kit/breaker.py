@@ -36,14 +36,12 @@ class CircuitBreaker:
             if self._probing or self._failures >= self.threshold:
                 if self._retry_at is None or self._probing:
                     logger.warning(f"{self.name} breaker open", extra={"failures": self._failures})
-                self._retry_at = time.monotonic() + self.cooldown
-                self._probing = False
+                self._retry_at, self._probing = time.monotonic() + self.cooldown, False
 
     def trip(self, seconds: float) -> None:
         with self._lock:
             self._failures = max(self._failures + 1, self.threshold)
-            self._retry_at = time.monotonic() + max(seconds, 0)
-            self._probing = False
+            self._retry_at, self._probing = time.monotonic() + max(seconds, 0), False
         logger.warning(f"{self.name} breaker open", extra={"retry_after": round(seconds, 1)})
 
     @property

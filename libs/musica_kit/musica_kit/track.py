@@ -1,6 +1,6 @@
 """TRACK (docs/api-contract.md), defined once: music answers with it, auth reads it."""
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 from .serializers import described
 
@@ -28,9 +28,6 @@ class Track:
         "La página de la canción en la fuente que respondió (Spotify, Deezer o Apple Music); "
         "null sin conexión."
     )
-
-    def as_dict(self) -> dict:
-        return asdict(self)
 
 
 LINK_SCHEMES = ("https://", "http://")

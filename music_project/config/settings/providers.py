@@ -1,6 +1,9 @@
 """Who music_service asks, in which order (empty: search.providers.chain_names), and how politely."""
 
+from django.core.exceptions import ImproperlyConfigured
+
 from musica_kit.env import env_float, env_int, env_list, env_str
+from musica_kit.track import SOURCES as _SOURCES
 
 MUSIC_PROVIDERS = env_list("MUSIC_PROVIDERS", "")
 DEEZER_API_URL = env_str("DEEZER_API_URL", "https://api.deezer.com")
@@ -31,13 +34,9 @@ SPOTIFY_CONNECT_TIMEOUT = env_float("SPOTIFY_CONNECT_TIMEOUT", 1.0)
 SPOTIFY_READ_TIMEOUT = env_float("SPOTIFY_READ_TIMEOUT", 2.5)
 SPOTIFY_MARKET = env_str("SPOTIFY_MARKET")
 
-_KNOWN_PROVIDERS = ("spotify", "deezer", "itunes", "offline")
-if bad := [name for name in MUSIC_PROVIDERS if name not in _KNOWN_PROVIDERS] or (
+if bad := [name for name in MUSIC_PROVIDERS if name not in _SOURCES] or (
     len(set(MUSIC_PROVIDERS)) != len(MUSIC_PROVIDERS) and ["(repeated)"]
 ):
-    from django.core.exceptions import ImproperlyConfigured
-
     raise ImproperlyConfigured(
-        f"MUSIC_PROVIDERS: {', '.join(bad)} not allowed; "
-        f"use each of {', '.join(_KNOWN_PROVIDERS)} at most once"
+        f"MUSIC_PROVIDERS: {', '.join(bad)} not allowed; use each of {', '.join(_SOURCES)} at most once"
     )
