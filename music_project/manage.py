@@ -1,5 +1,4 @@
 #!/usr/bin/env python
-"""Django's command-line utility for music_service."""
 
 from musica_kit.manage import main
 

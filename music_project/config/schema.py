@@ -1,5 +1,3 @@
-"""music_service's own OpenAPI pieces: the service-token scheme and its 401."""
-
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.plumbing import build_bearer_security_scheme_object
 

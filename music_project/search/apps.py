@@ -1,8 +1,13 @@
 from django.apps import AppConfig
+from django.core.checks import Tags, register
+
+from musica_kit.secrets import secret_warnings
+
+
+@register(Tags.security, deploy=True)
+def check_secrets(app_configs, **kwargs):
+    return secret_warnings({"DJANGO_SECRET_KEY": "music.W002", "MUSIC_SERVICE_TOKEN": "music.W001"})
 
 
 class SearchConfig(AppConfig):
     name = "search"
-
-    def ready(self):
-        from config import checks  # noqa: F401 (registers the deployment checks of our secrets)

@@ -1,5 +1,4 @@
-"""music's metrics (served by musica_kit.metrics' /metrics). Labels are provider names and fixed
-outcomes (ProviderUnavailable.kind), never a query."""
+"""music's metrics; labels are provider names and fixed outcomes, never a query."""
 
 import time
 
@@ -21,12 +20,11 @@ PROVIDER_LATENCY = Histogram(
     ["provider"],
     buckets=(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 1.5, 2.5, 5),
 )
-# Each worker keeps its own breakers; the scrape keeps the latest time over live workers.
 BREAKER_OPEN_UNTIL = Gauge(
     "musica_provider_breaker_open_until_seconds",
     "Unix time until which a provider's breaker stays open (0: closed); max over live workers.",
     ["provider"],
-    multiprocess_mode="livemax",
+    multiprocess_mode="livemax",  # each worker keeps its own breakers
 )
 SEARCH_CACHE = Counter(
     "musica_search_cache_total", "/search answers from the result cache: hit or miss.", ["result"]
@@ -37,19 +35,16 @@ def observed_search(provider, query: str, limit: int):
     """``provider.search``, timed, counted by outcome, in a span of its own while tracing."""
     from .providers.base import ProviderUnavailable
 
-    started = time.perf_counter()
-    with _TRACER.start_as_current_span(f"provider {provider.name}", kind=SpanKind.CLIENT):
+    span = _TRACER.start_as_current_span(f"provider {provider.name}", kind=SpanKind.CLIENT)
+    with span, PROVIDER_LATENCY.labels(provider.name).time():
         try:
             tracks = provider.search(query, limit)
         except ProviderUnavailable as exc:
             PROVIDER_SEARCHES.labels(provider.name, exc.kind).inc()
             raise
-        finally:
-            PROVIDER_LATENCY.labels(provider.name).observe(time.perf_counter() - started)
     PROVIDER_SEARCHES.labels(provider.name, "match" if tracks else "miss").inc()
     return tracks
 
 
 def breaker_changed(name: str, breaker) -> None:
-    retry_in = breaker.retry_in()
-    BREAKER_OPEN_UNTIL.labels(name).set(time.time() + retry_in if breaker.state == "open" else 0)
+    BREAKER_OPEN_UNTIL.labels(name).set(time.time() + breaker.retry_in() if breaker.state == "open" else 0)

@@ -15,7 +15,6 @@ class SearchParamsSerializer(serializers.Serializer):
     )
 
 
-# The contract's TRACK, field by field from its one definition (musica_kit.track.Track).
 TrackSerializer = dataclass_serializer(Track, name="TrackSerializer")
 
 

@@ -11,11 +11,8 @@ class ServiceTokenAuthentication(authentication.BaseAuthentication):
 
     def authenticate(self, request):
         expected = settings.MUSIC_SERVICE_TOKEN
-        if not expected:
-            return None
-        header = request.headers.get("Authorization", "")
-        scheme, _, presented = header.partition(" ")
-        if scheme != self.keyword or not presented:
+        scheme, _, presented = request.headers.get("Authorization", "").partition(" ")
+        if not expected or scheme != self.keyword or not presented:
             return None
         # Constant-time: the comparison must not leak how much of the token matched.
         if not hmac.compare_digest(presented.strip().encode(), expected.encode()):

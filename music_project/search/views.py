@@ -1,5 +1,3 @@
-"""HTTP edge of music_service: validation and shaping only."""
-
 from django.conf import settings
 from django.utils.cache import patch_vary_headers
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
@@ -83,15 +81,11 @@ class SearchView(APIView):
     name = "Buscar canciones"
 
     def finalize_response(self, request, response, *args, **kwargs):
-        """A 200 may be reused while it stays in the result cache (at most SEARCH_HTTP_MAX_AGE);
-        anything else is no-store. ``private`` and ``Vary: Authorization``: only the caller that
-        showed this token may reuse it."""
+        """Only the caller that showed this token may reuse a 200, while it stays in the result cache."""
         response = super().finalize_response(request, response, *args, **kwargs)
         max_age = min(getattr(response, "fresh_for", 0), settings.SEARCH_HTTP_MAX_AGE)
-        if response.status_code == 200 and max_age > 0:
-            response["Cache-Control"] = f"private, max-age={max_age}"
-        else:
-            response["Cache-Control"] = "no-store"
+        reusable = response.status_code == 200 and max_age > 0
+        response["Cache-Control"] = f"private, max-age={max_age}" if reusable else "no-store"
         patch_vary_headers(response, ["Authorization"])
         return response
 
@@ -102,14 +96,11 @@ class SearchView(APIView):
         try:
             result = search_tracks(query=query, limit=params.validated_data["limit"])
         except IncompleteMiss as exc:
-            detail = {"motivo": str(exc), "incompleta": True, "fallaron": list(exc.failed)}
-            response = Response(error_body(UNAVAILABLE, detail), status=exc.status)
-            response.music_source = exc.source
-            response.music_cache = "hit" if exc.cached else "miss"
-            SEARCH_CACHE.labels(response.music_cache).inc()
-            # An expected answer, not a server error: the access line (INFO) names the failed
-            # providers, and Django's request logger must not add "Service Unavailable" at ERROR.
-            response.music_failed = exc.failed
+            detail = {"motivo": str(exc), "incompleta": True, "fallaron": list(exc.result.failed)}
+            response = _tagged(Response(error_body(UNAVAILABLE, detail), status=exc.status), exc.result)
+            # Expected, not a server error: the access line names the failed providers at INFO,
+            # and Django's request logger must not add "Service Unavailable" at ERROR.
+            response.access_fields["failed"] = exc.result.failed
             response._has_been_logged = True  # what django.utils.log.log_response checks
             return response
         except ProviderUnavailable as exc:
@@ -117,15 +108,19 @@ class SearchView(APIView):
             response = Response(error_body(UNAVAILABLE, {"motivo": str(exc)}), status=exc.status)
             if exc.retry_after:
                 response["Retry-After"] = str(exc.retry_after)
-            response.music_source = get_chain().first_available
+            response.access_fields = {"source": get_chain().first_available}
             return response
         body = {"query": query, "source": result.source, "tracks": result.tracks}
-        response = Response(SearchResultSerializer(body).data)
-        response.music_source = result.source
-        response.music_cache = "hit" if result.cached else "miss"
-        SEARCH_CACHE.labels(response.music_cache).inc()
+        response = _tagged(Response(SearchResultSerializer(body).data), result)
         response.fresh_for = result.fresh_for
         return response
+
+
+def _tagged(response, result):
+    """For the access line and the cache metric."""
+    response.access_fields = {"source": result.source, "cache": "hit" if result.cached else "miss"}
+    SEARCH_CACHE.labels(response.access_fields["cache"]).inc()
+    return response
 
 
 @extend_schema(

@@ -1,9 +1,4 @@
-"""A circuit breaker: auth keeps one in front of music, music one per provider.
-
-Open after ``threshold`` failures in a row (or at once with ``trip``); after the cooldown one caller
-is the probe while the others still fail fast, and its outcome closes or reopens it. State lives in
-the process (nothing on the hot path): each replica learns on its own, within ``threshold`` calls.
-"""
+"""Circuit breaker (auth before music, music per provider), per process: nothing on the hot path."""
 
 import logging
 import threading
@@ -41,20 +36,16 @@ class CircuitBreaker:
             if self._probing or self._failures >= self.threshold:
                 if self._retry_at is None or self._probing:
                     logger.warning(f"{self.name} breaker open", extra={"failures": self._failures})
-                self._retry_at = time.monotonic() + self.cooldown
-                self._probing = False
+                self._retry_at, self._probing = time.monotonic() + self.cooldown, False
 
     def trip(self, seconds: float) -> None:
-        """Open now for ``seconds`` (a 429's Retry-After)."""
         with self._lock:
             self._failures = max(self._failures + 1, self.threshold)
-            self._retry_at = time.monotonic() + max(seconds, 0)
-            self._probing = False
+            self._retry_at, self._probing = time.monotonic() + max(seconds, 0), False
         logger.warning(f"{self.name} breaker open", extra={"retry_after": round(seconds, 1)})
 
     @property
     def state(self) -> str:
-        """``closed``, ``open`` (failing fast) or ``half_open`` (the next call is the probe)."""
         with self._lock:
             if self._retry_at is None:
                 return "closed"
@@ -63,6 +54,5 @@ class CircuitBreaker:
             return "half_open"
 
     def retry_in(self) -> float:
-        """Seconds until a probe may go (0 when closed or due)."""
         with self._lock:
             return 0.0 if self._retry_at is None else max(self._retry_at - time.monotonic(), 0.0)

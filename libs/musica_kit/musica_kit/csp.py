@@ -1,6 +1,4 @@
-"""Content-Security-Policy (django-csp): each project's policy for HTML pages, and for every other
-response (JSON, the schema) ``API_POLICY``: nothing may load and nobody may frame it (OWASP REST
-Security Cheat Sheet). Static files are answered by whitenoise, before this middleware."""
+"""CSP (django-csp): each project's policy for HTML pages; API_POLICY (OWASP REST) for the rest."""
 
 import base64
 import hashlib
@@ -31,8 +29,7 @@ API_POLICY = {"default-src": [NONE], "frame-ancestors": [NONE], "base-uri": [NON
 
 
 class CSPMiddleware(BaseCSPMiddleware):
-    """django-csp's middleware, extended where its documentation says (``get_policy_parts``): a
-    response that is not HTML gets API_POLICY, whatever the view changed."""
+    """A response that is not HTML gets API_POLICY, whatever the view changed."""
 
     def get_policy_parts(self, request, response, report_only=False):
         parts = super().get_policy_parts(request, response, report_only=report_only)

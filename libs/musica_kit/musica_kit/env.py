@@ -1,8 +1,4 @@
-"""Environment parsing for both services' settings.
-
-As in the official Docker images, ``NAME_FILE`` may name a file (a Docker or Kubernetes secret)
-whose stripped content is ``NAME``'s value. Setting both is an error: a forgotten one never wins.
-"""
+"""Settings from the environment; ``NAME_FILE`` (a Docker secret) may hold ``NAME``, never both."""
 
 import os
 import re
@@ -31,20 +27,20 @@ def env_bool(name: str, default: bool = False) -> bool:
     return raw.lower() in {"1", "true", "yes", "on"} if raw else default
 
 
-def env_int(name: str, default: int) -> int:
+def _env_number(name: str, default, cast, kind: str):
     raw = env_str(name)
     try:
-        return int(raw) if raw else default
+        return cast(raw) if raw else default
     except ValueError as exc:
-        raise ImproperlyConfigured(f"{name} must be an integer, got {raw!r}") from exc
+        raise ImproperlyConfigured(f"{name} must be {kind}, got {raw!r}") from exc
+
+
+def env_int(name: str, default: int) -> int:
+    return _env_number(name, default, int, "an integer")
 
 
 def env_float(name: str, default: float) -> float:
-    raw = env_str(name)
-    try:
-        return float(raw) if raw else default
-    except ValueError as exc:
-        raise ImproperlyConfigured(f"{name} must be a number, got {raw!r}") from exc
+    return _env_number(name, default, float, "a number")
 
 
 def env_list(name: str, default: str) -> list[str]:
@@ -62,8 +58,7 @@ def env_rate(name: str, default: str) -> str | None:
 
 
 def env_required(name: str, *, dev_default: str, debug: bool) -> str:
-    value = env_str(name)
-    if value:
+    if value := env_str(name):
         return value
     if debug:
         return dev_default

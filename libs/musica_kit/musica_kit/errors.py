@@ -21,8 +21,7 @@ def payload_too_large_body() -> dict:
     )
 
 
-# DRF's "CSRF Failed: <Django's reason>" is English and not translatable: in Spanish, by reason
-# (the first whose start matches).
+# DRF's "CSRF Failed: <Django's reason>" is English and untranslatable: Spanish by reason's start.
 CSRF_FAILED_PREFIX = "CSRF Failed: "
 CSRF_REFUSED = (
     "Comprobación CSRF fallida: {reason} Recarga la página y vuelve a intentarlo "
@@ -49,22 +48,21 @@ def csrf_refusal(detail: str) -> str:
 
 
 def api_exception_handler(exc, context):
-    # Errors are JSON even from views that render YAML or HTML (the schema, Swagger UI); the
-    # browsable API keeps its page, which shows the same JSON. No renderer: negotiation failed.
+    # JSON even from YAML/HTML views (schema, Swagger UI); the browsable API shows the same JSON.
     request = context.get("request")
     renderer = getattr(request, "accepted_renderer", None)
     if request is not None and (renderer is None or renderer.format not in ("json", "api")):
         request.accepted_renderer = JSONRenderer()
         request.accepted_media_type = JSONRenderer.media_type
     if isinstance(exc, RequestDataTooBig):
-        # Django would answer 400 (it is a SuspiciousOperation); the client needs to know why.
+        # Django would answer 400 (a SuspiciousOperation): the client needs to know why.
         return Response(payload_too_large_body(), status=413)
     if isinstance(exc, Http404):
-        # The same Spanish 404 for every missing (or someone else's) object, not Django's English.
+        # One Spanish 404 for missing and someone else's objects alike.
         exc = exceptions.NotFound()
     response = exception_handler(exc, context)
     if response is None:
-        return None  # Django's handler500 answers (still JSON).
+        return None  # handler500 answers, in JSON
     if isinstance(exc, exceptions.Throttled):
         response.data = error_body(str(exc.detail), {"reintentar_en_segundos": exc.wait})
         return response
@@ -80,17 +78,14 @@ def api_exception_handler(exc, context):
     return response
 
 
-def not_found(request, exception=None):
-    return JsonResponse(error_body("Recurso no encontrado."), status=404)
+def _json_handler(message: str, status: int):
+    def handler(request, exception=None):
+        return JsonResponse(error_body(message), status=status)
+
+    return handler
 
 
-def bad_request(request, exception=None):
-    return JsonResponse(error_body("Petición no válida."), status=400)
-
-
-def permission_denied(request, exception=None):
-    return JsonResponse(error_body("Permiso denegado."), status=403)
-
-
-def server_error(request):
-    return JsonResponse(error_body("Error interno del servidor."), status=500)
+not_found = _json_handler("Recurso no encontrado.", 404)
+bad_request = _json_handler("Petición no válida.", 400)
+permission_denied = _json_handler("Permiso denegado.", 403)
+server_error = _json_handler("Error interno del servidor.", 500)

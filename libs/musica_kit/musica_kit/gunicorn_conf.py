@@ -1,5 +1,4 @@
-"""gunicorn settings both services share; each project's gunicorn.conf.py imports them and sets its own
-port, workers and threads."""
+"""gunicorn settings both services share; each gunicorn.conf.py adds its port, workers and threads."""
 
 import errno
 import glob
@@ -17,10 +16,8 @@ worker_class = "gthread"
 timeout = 30
 graceful_timeout = 10
 keepalive = 5
-# A socket per worker (SO_REUSEPORT): the kernel spreads new connections over the workers. On one
-# shared socket, the first worker awake takes a whole burst of keep-alive connections while the
-# others idle (docs/benchmarks.md). Linux only balances them. The price: connections still queued
-# on a dying worker's socket are dropped.
+# A socket per worker: on a shared one the first worker awake takes a whole keep-alive burst
+# (docs/benchmarks.md). Only Linux balances them.
 reuse_port = env_bool("GUNICORN_REUSE_PORT", default=sys.platform.startswith("linux"))
 
 
@@ -34,7 +31,6 @@ class AddressLogger(Logger):
 
 
 def listen_urls(cfg) -> str:
-    """The addresses to bind, as gunicorn names its sockets (http://host:port, unix:path)."""
     scheme = "https" if cfg.is_ssl else "http"
     urls = []
     for address in cfg.address:
@@ -50,22 +46,18 @@ logger_class = AddressLogger
 accesslog = None  # each service logs its own JSON line per request
 control_socket_disable = True  # two gunicorns on one host would share ~/.gunicorn/gunicorn.ctl
 
-# Forwarded headers are trusted only behind a configured proxy (DJANGO_SECURE_PROXY_SSL_HEADER=1,
-# its addresses in FORWARDED_ALLOW_IPS); gunicorn's default trusts them from 127.0.0.1, so any local
-# client could pass plain HTTP off as HTTPS.
+# gunicorn trusts forwarded headers from 127.0.0.1 by default: any local client could fake HTTPS.
 if not env_bool("DJANGO_SECURE_PROXY_SSL_HEADER"):
     forwarded_allow_ips = ""
     secure_scheme_headers = {}
 
-# prometheus_client's multiprocess mode: each worker writes its samples here, a scrape sums them.
-# Set before any worker imports prometheus_client; unset, a temporary folder removed on exit.
+# prometheus_client's multiprocess mode, set before any worker imports it.
 own_metrics_dir = None
 if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
     own_metrics_dir = os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="musica-metrics-")
 
 
 def on_starting(server):
-    """Counters start at 0 with the server; weak secrets and a port already taken stop it."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     for stale in glob.glob(os.path.join(os.environ["PROMETHEUS_MULTIPROC_DIR"], "*.db")):
         os.remove(stale)
@@ -77,7 +69,7 @@ def on_starting(server):
 
 
 def bind_error(host: str, port: int) -> OSError | None:
-    """Why binding ``host:port`` as gunicorn does (SO_REUSEADDR) would fail now; None if it is free."""
+    """Why binding ``host:port`` as gunicorn does would fail now; None if it is free."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     with socket.socket(family, socket.SOCK_STREAM) as probe:
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -89,19 +81,14 @@ def bind_error(host: str, port: int) -> OSError | None:
 
 
 def refuse_a_taken_port(addresses) -> None:
-    """With SO_REUSEPORT a second server would silently share a port already in use: exit 1, as
-    gunicorn does with one shared socket. Unix sockets and other bind errors are left to gunicorn."""
-    for address in addresses:
-        if not isinstance(address, tuple):
-            continue
-        error = bind_error(address[0], address[1])
-        if error is not None and error.errno == errno.EADDRINUSE:
-            print(f"error: {address[0]}:{address[1]} is already in use", file=sys.stderr, flush=True)
+    """With SO_REUSEPORT a second server would silently share a taken port: exit 1 as gunicorn would."""
+    for host, port in (address for address in addresses if isinstance(address, tuple)):
+        if (error := bind_error(host, port)) is not None and error.errno == errno.EADDRINUSE:
+            print(f"error: {host}:{port} is already in use", file=sys.stderr, flush=True)
             sys.exit(1)
 
 
 def child_exit(server, worker):
-    """A dead worker's gauges leave the sums; its counters stay."""
     from prometheus_client import multiprocess
 
     multiprocess.mark_process_dead(worker.pid)
@@ -113,8 +100,7 @@ def on_exit(server):
 
 
 def post_fork(server, worker):
-    """Tracing starts in each worker (the exporter's thread must be the worker's), before Django
-    loads its middleware. Only auth propagates its trace (to music)."""
+    """Tracing per worker: the exporter's thread must be the worker's."""
     if not os.environ.get("OTEL_EXPORTER_OTLP_ENDPOINT"):
         return
     from django.conf import settings

@@ -1,9 +1,4 @@
-"""Bodies over DATA_UPLOAD_MAX_MEMORY_SIZE get a JSON 413 before anyone reads them.
-
-Django enforces that limit only when ``request.body`` or ``request.POST`` is read (and answers 400);
-DRF's JSON parser streams past it and multipart file parts are never counted. ``Content-Length``,
-checked up front, covers every endpoint; a chunked body without one is read by Django as empty.
-"""
+"""A JSON 413 by Content-Length before anyone reads the body: DRF's parsers stream past Django's limit."""
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig

@@ -3,14 +3,13 @@
 import os
 import sys
 
+from musica_kit.secrets import require_strong_secrets
+
 
 def main(*, start_commands: set[str]) -> None:
-    """``start_commands`` (serving, enriching) refuse weak secrets unless DEBUG; the others
-    (collectstatic in an image build, check --deploy) run with any."""
+    # Only start_commands refuse weak secrets: collectstatic and check --deploy run with any.
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     if len(sys.argv) > 1 and sys.argv[1] in start_commands:
-        from musica_kit.secrets import require_strong_secrets
-
         require_strong_secrets()
     from django.core.management import execute_from_command_line
 

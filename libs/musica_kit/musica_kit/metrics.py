@@ -1,11 +1,4 @@
-"""Prometheus metrics (prometheus_client): ``/metrics`` and the per-route request metrics.
-
-``/metrics`` exists only when METRICS_TOKEN is set and answers only ``Authorization: Bearer
-<METRICS_TOKEN>``. The first middleware answers it, before Django's host check: Prometheus scrapes
-each replica by its IP address, which ALLOWED_HOSTS does not list. Under gunicorn the scraped worker
-sums every worker's samples (multiprocess mode, musica_kit.gunicorn_conf); elsewhere the process'
-own registry is served. Labels are route names, methods, statuses and fixed outcomes, never a path.
-"""
+"""``/metrics`` (with METRICS_TOKEN only) and per-route request metrics; labels are never a path."""
 
 import hmac
 import json
@@ -29,7 +22,7 @@ from prometheus_client import (
 
 from musica_kit.errors import error_body
 
-# Collectors computed at scrape time, in the process that answers it (auth's pending notes).
+# Collectors computed at scrape time (auth's pending notes).
 scrape_collectors: list = []
 
 REQUESTS = Counter(
@@ -47,9 +40,7 @@ UNAUTHORIZED = "Se necesita el token de métricas: Authorization: Bearer <METRIC
 
 
 class RequestMetricsMiddleware:
-    """Answers ``/metrics``; counts every other request and times it, labelled by its route's name
-    (``nota-detail``), never by its path; requests that resolve to no route are ``sin_ruta``.
-    Without METRICS_TOKEN nobody could read them: the middleware is left out, and costs nothing."""
+    """First middleware: Prometheus scrapes replicas by IP, which ALLOWED_HOSTS does not list."""
 
     def __init__(self, get_response):
         if not settings.METRICS_TOKEN:
@@ -74,7 +65,7 @@ def registry() -> CollectorRegistry:
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         multiprocess.MultiProcessCollector(scraped)
     else:
-        scraped.register(REGISTRY)  # a registry collects like any collector
+        scraped.register(REGISTRY)
     for collector in scrape_collectors:
         scraped.register(collector)
     return scraped
@@ -91,13 +82,12 @@ def metrics_view(request):
 
 
 class _QuietHandler(WSGIRequestHandler):
-    def log_message(self, format, *args):  # no stderr line per scrape
+    def log_message(self, format, *args):
         pass
 
 
 def serve_metrics(port: int, host: str = "0.0.0.0") -> WSGIServer:  # noqa: S104 (containers)
-    """``/metrics`` of a process without gunicorn (auth's runner), same token, on a port of its own
-    from a daemon thread."""
+    """``/metrics`` on a port of its own for a process without gunicorn (auth's runner)."""
 
     def app(environ, start_response):
         if environ.get("PATH_INFO") not in METRICS_PATHS:

@@ -1,5 +1,4 @@
-"""DRF's parsers with Spanish errors (DRF's own are English and not marked for translation), and a
-body nested too deep as a 400 like any other bad JSON, not a 500."""
+"""DRF's parsers with Spanish errors (DRF's are untranslated); JSON nested too deep is a 400, not a 500."""
 
 import json
 
@@ -20,10 +19,9 @@ class JSONParser(parsers.JSONParser):
         try:
             return super().parse(stream, media_type, parser_context)
         except RecursionError:
-            # json.loads recurses once per nesting level: "[[[[…" within 1 MiB blows the stack.
             raise ParseError("JSON no válido: anidamiento demasiado profundo.") from None
         except ParseError as exc:
-            # DRF raises it while handling the ValueError from json (its __context__).
+            # __context__: json's ValueError.
             raise ParseError(_json_error(exc.__context__)) from None
 
 

@@ -26,8 +26,7 @@ def get_request_id() -> str | None:
 
 @contextlib.contextmanager
 def request_id_scope(prefix: str, *, request_id: str | None = None):
-    """A request id for work outside a request (a runner): ``request_id`` or ``<prefix>-<random>``.
-    Inside a request, the request's own id is kept."""
+    """A request id for work outside a request (``<prefix>-<random>``); inside one, its own id."""
     if _request_id.get() is not None:
         yield _request_id.get()
         return
@@ -51,27 +50,19 @@ class RequestContextMiddleware:
         try:
             response = self.get_response(request)
             response[REQUEST_ID_HEADER] = request_id
-            self.access_log.info(
-                "request",
-                extra={
-                    "method": request.method,
-                    "path": request.path,
-                    "status": response.status_code,
-                    "duration_ms": round((time.perf_counter() - started) * 1000, 1),
-                    **self.access_fields(request, response),
-                },
-            )
+            extra = {"method": request.method, "path": request.path, "status": response.status_code}
+            extra["duration_ms"] = round((time.perf_counter() - started) * 1000, 1)
+            self.access_log.info("request", extra={**extra, **self.access_fields(request, response)})
             return response
         finally:
             _request_id.reset(token)
 
     def access_fields(self, request, response) -> dict:
-        """A service's own fields on its access line (None values are left out)."""
-        return {}
+        """A service's own fields (None ones are left out); by default what the view set."""
+        return getattr(response, "access_fields", {})
 
 
-# Whatever a library logs (request headers at DEBUG, SQL parameters), credentials never reach a log
-# line: the configured secrets, Authorization values and anything shaped like a JWT are masked.
+# Whatever a library logs (headers at DEBUG, SQL parameters), credentials and JWTs are masked.
 _MASKS = [
     (re.compile(r"\b(Bearer|Basic)(\s+|%20|\+)[A-Za-z0-9._~+/=-]{8,}", re.IGNORECASE), r"\1 [redacted]"),
     (re.compile(r"eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*"), "[redacted-jwt]"),
@@ -81,20 +72,15 @@ MIN_SECRET_LENGTH = 8  # shorter values would mask ordinary words
 
 @functools.lru_cache(maxsize=8)
 def _secrets_pattern(secrets: tuple[str, ...]) -> re.Pattern | None:
-    """Every secret as written and as escaped in JSON, longest first (one containing another is
-    masked whole). The values are read per line (they may change), the pattern built once per set."""
-    forms = set()
-    for secret in secrets:
-        if len(secret) >= MIN_SECRET_LENGTH:
-            forms.add(secret)
-            forms.add(json.dumps(secret, ensure_ascii=False)[1:-1])
+    """Each secret as written and JSON-escaped, longest first so one inside another is masked whole."""
+    kept = [secret for secret in secrets if len(secret) >= MIN_SECRET_LENGTH]
+    forms = {*kept, *(json.dumps(secret, ensure_ascii=False)[1:-1] for secret in kept)}
     if not forms:
         return None
     return re.compile("|".join(re.escape(form) for form in sorted(forms, key=len, reverse=True)))
 
 
 def redact(text: str) -> str:
-    """Masks LOG_REDACT_SETTINGS' values, what the function LOG_REDACT_HOOK names returns, and _MASKS."""
     try:
         names = getattr(settings, "LOG_REDACT_SETTINGS", ("SECRET_KEY",))
         configured = [str(getattr(settings, name, "") or "") for name in names]
@@ -110,8 +96,7 @@ def redact(text: str) -> str:
 
 
 class JsonFormatter(_LibraryJsonFormatter):
-    """python-json-logger's formatter with our keys, the request and trace ids, and redaction. An
-    exception is logged by its type only: tracebacks can carry request data."""
+    """Exceptions are logged by type only (exc_type): tracebacks can carry request data."""
 
     def __init__(self, *args, service: str, **kwargs):
         super().__init__(
@@ -122,12 +107,6 @@ class JsonFormatter(_LibraryJsonFormatter):
             json_ensure_ascii=False,
             json_default=str,
         )
-
-    def formatException(self, ei) -> str:
-        return ""
-
-    def formatStack(self, stack_info) -> str:
-        return ""
 
     def add_fields(self, log_data, record, message_dict) -> None:
         message_dict = {k: v for k, v in message_dict.items() if k not in ("exc_info", "stack_info")}

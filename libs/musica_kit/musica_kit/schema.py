@@ -1,5 +1,4 @@
-"""OpenAPI pieces both services share: the error shape (musica_kit.errors), error responses and
-drf-spectacular hooks."""
+"""OpenAPI pieces both services share: the error shape, error responses and drf-spectacular hooks."""
 
 import json
 
@@ -52,10 +51,7 @@ def error_example(name: str, error: str, detalle: dict | None = None) -> OpenApi
 
 def drop_slash_variants(endpoints):
     """Routes match ``/x`` and ``/x/``: document the form without the slash."""
-    return [
-        (path.rstrip("/") or "/", path_regex, method, callback)
-        for path, path_regex, method, callback in endpoints
-    ]
+    return [(path.rstrip("/") or "/", *rest) for path, *rest in endpoints]
 
 
 def drop_unreferenced_schemas(result, generator, request, public):

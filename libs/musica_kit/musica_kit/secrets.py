@@ -1,34 +1,25 @@
-"""Weak or placeholder secrets: with DEBUG off, a process that serves or enriches refuses to start.
-
-Checked at process start (gunicorn's ``on_starting``, manage.py's start commands, the runner), never
-at settings import, so ``collectstatic`` and ``check --deploy`` still run with throwaway values;
-``check --deploy`` warns with the same rule (``secret_warnings``).
-"""
+"""With DEBUG off no serving process starts with a weak secret; checked at start, not at import."""
 
 import sys
 import zlib
 from collections.abc import Mapping
 
+from django.conf import settings
+from django.core import checks
 from django.core.checks.security.base import _check_secret_key  # Django's rule for SECRET_KEY
+from django.core.exceptions import ImproperlyConfigured
 
 MIN_TOKEN_LENGTH = 32
 MIN_DISTINCT_CHARACTERS = 5  # as Django's SECRET_KEY_MIN_UNIQUE_CHARACTERS
-# Raw DEFLATE with fixed Huffman codes shrinks only repeated substrings, never a small alphabet.
-# Random keys of every usual kind keep about 90 % (the least of 500,000 random hex keys: 88 %).
+# Fixed-Huffman DEFLATE shrinks only repeats, not a small alphabet: random keys keep >= 88 %.
 MIN_COMPRESSED_RATIO = 0.75
 GENERATE = "python -c 'import secrets; print(secrets.token_urlsafe(50))'"
 
-# Compared case-insensitively: the exact values published in .env.example, the k8s example and
-# image builds; values starting with a prefix; values holding a marker anywhere.
-PLACEHOLDER_VALUES = frozenset(
-    {
-        "change-me-to-a-long-random-string",
-        "change-me-to-another-long-random-string",
-        "change-me-shared-internal-token",
-        "change-me",
-        "collectstatic-only",
-    }
-)
+# Case-insensitive: values published in .env.example, the k8s example and image builds.
+PLACEHOLDER_VALUES = frozenset({
+    "change-me-to-a-long-random-string", "change-me-to-another-long-random-string",
+    "change-me-shared-internal-token", "change-me", "collectstatic-only",
+})  # fmt: skip
 PLACEHOLDER_PREFIXES = (
     "change_me", "change-this", "changethis", "replaceme", "secret", "password", "passw0rd", "dev-only",
     "django-insecure-", "insecure", "example", "your-", "your_", "collectstatic",
@@ -83,10 +74,7 @@ def weak_secret_problems(values: Mapping[str, str | None]) -> list[str]:
 
 
 def _configured_values() -> dict[str, str | None]:
-    """REQUIRED_SECRETS (variable → setting, "SIMPLE_JWT.SIGNING_KEY" for a dict's item), plus
-    METRICS_TOKEN when set."""
-    from django.conf import settings
-
+    """REQUIRED_SECRETS ("SIMPLE_JWT.SIGNING_KEY": a dict's item), plus METRICS_TOKEN when set."""
     values = {}
     for name, path in settings.REQUIRED_SECRETS.items():
         setting, _, item = path.partition(".")
@@ -98,34 +86,24 @@ def _configured_values() -> dict[str, str | None]:
 
 
 def secret_warnings(ids: Mapping[str, str]) -> list:
-    """``check --deploy`` warnings, ``ids`` being variable → check id. A DJANGO_SECRET_KEY that fails
-    Django's own rule is left to Django's security.W009."""
-    from django.core.checks import Warning
-
-    warnings = []
-    for name, value in _configured_values().items():
-        value = value or ""
-        if name not in ids or (
-            name == "DJANGO_SECRET_KEY" and not is_placeholder(value) and not _check_secret_key(value)
-        ):
-            continue
-        if problem := secret_problem(name, value):
-            warnings.append(Warning(problem, id=ids[name]))
-    return warnings
+    """``check --deploy`` warnings; a SECRET_KEY failing Django's own rule is left to security.W009."""
+    values = {name: value or "" for name, value in _configured_values().items() if name in ids}
+    if not is_placeholder(key := values.get("DJANGO_SECRET_KEY", "")) and not _check_secret_key(key):
+        values.pop("DJANGO_SECRET_KEY", None)
+    return [
+        checks.Warning(problem, id=ids[name])
+        for name, value in values.items()
+        if (problem := secret_problem(name, value))
+    ]
 
 
 def require_strong_secrets() -> None:
-    """Exit 1 with one stderr line per weak secret (or per setting too broken to load), unless DEBUG."""
-    from django.conf import settings
-    from django.core.exceptions import ImproperlyConfigured
-
     try:
         if settings.DEBUG:
             return
         problems = weak_secret_problems(_configured_values())
     except ImproperlyConfigured as exc:
         problems = [str(exc)]
-    for problem in problems:
-        print(f"error: {problem}", file=sys.stderr, flush=True)
     if problems:
+        print("\n".join(f"error: {problem}" for problem in problems), file=sys.stderr, flush=True)
         sys.exit(1)

@@ -1,5 +1,4 @@
-"""A read-only DRF serializer derived from a dataclass whose fields carry their API description
-(``described``): ``str``/``int`` map to CharField/IntegerField, ``X | None`` allows null."""
+"""A read-only DRF serializer from a dataclass whose fields carry their API description (``described``)."""
 
 from dataclasses import Field, field, fields
 from typing import get_args
@@ -19,8 +18,6 @@ def _serializer_field(spec: Field) -> serializers.Field:
     return _FIELD_CLASSES[kind](allow_null=type(None) in members, help_text=spec.metadata.get("help_text"))
 
 
-def dataclass_serializer(
-    dataclass, *, name: str, exclude: tuple[str, ...] = ()
-) -> type[serializers.Serializer]:
+def dataclass_serializer(dataclass, *, name: str, exclude: tuple[str, ...] = ()) -> type:
     declared = {spec.name: _serializer_field(spec) for spec in fields(dataclass) if spec.name not in exclude}
     return type(name, (serializers.Serializer,), declared)

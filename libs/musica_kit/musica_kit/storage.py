@@ -16,11 +16,9 @@ class StaticFilesStorage(CompressedManifestStaticFilesStorage):
             return super().url(name, force)
         except ValueError:
             if self.hashed_files:
-                # whitenoise asks at every start for names that look hashed ("bootstrap.min.css"
-                # -> "bootstrap.css"): an expected miss.
+                # whitenoise asks at start for names that only look hashed: expected.
                 logger.debug("static file not in the manifest", extra={"static_name": name})
             elif not StaticFilesStorage._warned_not_collected:
-                # collectstatic not run: pages render without their CSS. Said once per process.
                 StaticFilesStorage._warned_not_collected = True
                 logger.warning(
                     "static files not collected: run `manage.py collectstatic`",

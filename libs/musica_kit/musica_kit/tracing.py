@@ -1,10 +1,4 @@
-"""OpenTelemetry traces over OTLP/HTTP, started by gunicorn's ``post_fork`` only when
-OTEL_EXPORTER_OTLP_ENDPOINT is set; the SDK reads its other standard variables (OTEL_BSP_*, ...).
-
-Django's instrumentation gives one server span per request, continuing an incoming ``traceparent``.
-Only auth instruments requests (``propagate``), so its calls to music carry ``traceparent``; music's
-calls to Spotify, Deezer and iTunes carry no header, so no internal id leaves.
-"""
+"""OpenTelemetry over OTLP; only auth propagates (to music), so no internal id leaves for Spotify & co."""
 
 from opentelemetry import trace
 
@@ -27,6 +21,5 @@ def start_tracing(*, service: str, propagate: bool) -> None:
 
 
 def current_trace_id() -> str | None:
-    """The trace id of the span in progress (32 hex digits), for log lines; None without one."""
     context = trace.get_current_span().get_span_context()
     return format(context.trace_id, "032x") if context.is_valid else None

@@ -1,13 +1,11 @@
-"""TRACK (docs/api-contract.md): the song music_service answers with and auth_service reads, defined
-once; both services derive their serializers from it."""
+"""TRACK (docs/api-contract.md), defined once: music answers with it, auth reads it."""
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 from .serializers import described
 
-# Who can answer a search (music's ``source``, auth's ``fuente``).
 SOURCES = ("spotify", "deezer", "itunes", "offline")
-# Where their covers (``foto``) come from, for the pages' CSP; the offline catalog's are data: URIs.
+# Cover hosts, for the pages' CSP (offline covers are data: URIs).
 COVER_HOSTS = ("https://i.scdn.co", "https://*.dzcdn.net", "https://*.mzstatic.com")
 
 
@@ -31,13 +29,10 @@ class Track:
         "null sin conexión."
     )
 
-    def as_dict(self) -> dict:
-        return asdict(self)
-
 
 LINK_SCHEMES = ("https://", "http://")
 
 
 def safe_link(value, schemes: tuple[str, ...] = LINK_SCHEMES) -> str | None:
-    """``value`` if it is a string starting with one of ``schemes``, else None (never ``javascript:``)."""
+    """Never a ``javascript:`` link."""
     return value if isinstance(value, str) and value.startswith(schemes) else None

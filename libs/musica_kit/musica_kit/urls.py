@@ -4,9 +4,7 @@ from csp.decorators import csp_replace
 from django.urls import re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
-# ReDoc's bundle (styled-components) injects <style> elements without a nonce, and runs its search
-# index in a worker made from a blob: URL. Only that page allows either. (A nonce in style-src would
-# make the browser ignore 'unsafe-inline', so the lists are replaced, not extended.)
+# ReDoc injects nonce-less <style> and runs a blob: worker; replaced, as a nonce voids 'unsafe-inline'.
 REDOC_POLICY = {"style-src": ["'self'", "'unsafe-inline'"], "worker-src": ["'self'", "blob:"]}
 
 openapi_urlpatterns = [

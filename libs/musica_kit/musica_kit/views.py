@@ -1,9 +1,4 @@
-"""Spanish view names and descriptions (DRF's VIEW_NAME_FUNCTION / VIEW_DESCRIPTION_FUNCTION),
-shown by the browsable API and OPTIONS instead of the class name and the English docstring.
-
-An APIView sets ``name``; a ViewSet (whose ``name`` DRF resets in ``as_view``) sets ``names`` keyed
-by the router's suffix ("List", "Instance"). Only a ``description`` attribute is ever shown.
-"""
+"""Spanish view names (``name``, or a ViewSet's ``names`` by suffix) and descriptions, never docstrings."""
 
 from django.utils.encoding import smart_str
 from rest_framework.utils import formatting
@@ -12,8 +7,7 @@ FALLBACK_NAME = "API de Música"
 
 
 def view_name(view) -> str:
-    name = getattr(view, "name", None)  # an APIView's, or an extra action's (router initkwargs)
-    if name is not None:
+    if (name := getattr(view, "name", None)) is not None:
         return name
     names = getattr(view, "names", None) or {}
     return names.get(getattr(view, "suffix", None), FALLBACK_NAME)

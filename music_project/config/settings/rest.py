@@ -12,7 +12,6 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PARSER_CLASSES": ["musica_kit.parsers.JSONParser"],
     "EXCEPTION_HANDLER": "musica_kit.errors.api_exception_handler",
-    # Views are named in Spanish (their `name`/`names`), never after their class or docstring.
     "VIEW_NAME_FUNCTION": "musica_kit.views.view_name",
     "VIEW_DESCRIPTION_FUNCTION": "musica_kit.views.view_description",
 }

@@ -1,6 +1,4 @@
-"""Which music sources answer, in which order (MUSIC_PROVIDERS; by default spotify when its keys
-are set, then deezer, itunes and the offline catalog). A provider's module is imported only when
-the chain uses it."""
+"""Which music sources answer, in which order; a provider's module is imported only when used."""
 
 import logging
 from functools import cache

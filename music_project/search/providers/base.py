@@ -13,7 +13,7 @@ DEFAULT_RETRY_AFTER = 30
 
 
 def retry_after_seconds(headers) -> int:
-    """A 429's ``Retry-After`` in seconds (at least 1); DEFAULT_RETRY_AFTER when missing or not a number."""
+    """A 429's ``Retry-After`` in seconds (at least 1)."""
     try:
         return max(int((headers or {}).get("Retry-After", DEFAULT_RETRY_AFTER)), 1)
     except (TypeError, ValueError):
@@ -21,8 +21,7 @@ def retry_after_seconds(headers) -> int:
 
 
 def provider_session(*urls: str) -> requests.Session:
-    """A pooled session without retries (failing fast lets the next provider answer), its proxy
-    settings read once for ``urls``."""
+    """Pooled, without retries: failing fast lets the next provider answer."""
     session = requests.Session()
     adapter = HTTPAdapter(pool_connections=len(urls), pool_maxsize=settings.PROVIDER_POOL_SIZE, max_retries=0)
     session.mount("http://", adapter)
@@ -31,17 +30,13 @@ def provider_session(*urls: str) -> requests.Session:
 
 
 class ProviderUnavailable(Exception):
-    """The source cannot answer now. ``status``: music's answer (502 or 503); ``retry_after``: seconds,
-    when the source said; ``kind``: what went wrong, a metrics label (timeout, unreachable,
-    server_error, rate_limited, limiter, error_answer, garbage, breaker_open, budget, unavailable)."""
+    """``status``: music's answer (502/503); ``kind``: a metrics label (timeout, rate_limited, budget…)."""
 
     def __init__(
         self, message: str, *, status: int = 503, retry_after: int | None = None, kind: str = "unavailable"
     ):
         super().__init__(message)
-        self.status = status
-        self.retry_after = retry_after
-        self.kind = kind
+        self.status, self.retry_after, self.kind = status, retry_after, kind
 
 
 class Provider(Protocol):

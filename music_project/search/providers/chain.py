@@ -1,11 +1,4 @@
-"""Ask each provider in MUSIC_PROVIDERS order until one has a match.
-
-A provider that fails is skipped for this search and feeds its breaker (a 429 or an exhausted
-limiter opens it at once, for as long as the provider asked); while open it is not asked. A miss
-is final only when no provider failed; otherwise the answer names the failed ones (``failed``) and
-music answers 503. After PROVIDER_CHAIN_BUDGET seconds the network providers left count as failed;
-a local one (the offline catalog) is still asked.
-"""
+"""Ask each provider in order until one matches; a miss is final only when none failed."""
 
 import logging
 import math
@@ -24,23 +17,21 @@ logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
-class ChainAnswer:
+class SearchResult:
     source: str  # the provider that matched; for a miss, the last one asked
     tracks: list[Track]
-    failed: tuple[str, ...]  # providers skipped because they failed (their answer is unknown)
+    failed: tuple[str, ...] = ()  # better providers that failed (their answer is unknown)
+    cached: bool = False
+    fresh_for: int = 0  # seconds left in the result cache
 
 
 class ProviderChain:
     def __init__(self, providers: list[Provider]):
         self.providers = providers
-        self.breakers = {
-            provider.name: CircuitBreaker(
-                threshold=settings.PROVIDER_BREAKER_THRESHOLD,
-                cooldown=settings.PROVIDER_BREAKER_COOLDOWN,
-                name=f"provider {provider.name}",
-            )
-            for provider in providers
-        }
+        limits = dict(
+            threshold=settings.PROVIDER_BREAKER_THRESHOLD, cooldown=settings.PROVIDER_BREAKER_COOLDOWN
+        )
+        self.breakers = {p.name: CircuitBreaker(**limits, name=f"provider {p.name}") for p in providers}
 
     @property
     def key(self) -> str:
@@ -49,21 +40,19 @@ class ProviderChain:
 
     @property
     def first_available(self) -> str:
-        """The provider that would be asked first now: the first whose breaker is not open."""
         return next(
             (p.name for p in self.providers if self.breakers[p.name].state != "open"), self.providers[0].name
         )
 
     def max_seconds(self) -> float:
         """The longest one search can take: the budget, one last slow call, then the catalog."""
-        slowest = max(
-            settings.SPOTIFY_CONNECT_TIMEOUT + settings.SPOTIFY_READ_TIMEOUT,
-            settings.PROVIDER_CONNECT_TIMEOUT + settings.PROVIDER_READ_TIMEOUT,
-        )
-        return settings.PROVIDER_CHAIN_BUDGET + slowest + 1
+        spotify = settings.SPOTIFY_CONNECT_TIMEOUT + settings.SPOTIFY_READ_TIMEOUT
+        keyless = settings.PROVIDER_CONNECT_TIMEOUT + settings.PROVIDER_READ_TIMEOUT
+        return settings.PROVIDER_CHAIN_BUDGET + max(spotify, keyless) + 1
 
     def _ask(self, provider: Provider, query: str, limit: int, started: float) -> list[Track]:
         breaker = self.breakers[provider.name]
+        # Past the budget only a local provider (the catalog) is still asked.
         if not provider.local and time.monotonic() - started >= settings.PROVIDER_CHAIN_BUDGET:
             PROVIDER_SEARCHES.labels(provider.name, "budget").inc()
             raise ProviderUnavailable(f"{provider.name}: no quedaba tiempo para consultarlo.", kind="budget")
@@ -75,41 +64,38 @@ class ProviderChain:
             )
         try:
             tracks = observed_search(provider, query, limit)
-        except ProviderUnavailable as exc:
+        except ProviderUnavailable as exc:  # a 429 or the limiter opens it at once
             if exc.kind in ("rate_limited", "limiter"):
                 breaker.trip(exc.retry_after or settings.PROVIDER_BREAKER_COOLDOWN)
             else:
                 breaker.record_failure()
-            breaker_changed(provider.name, breaker)
             raise
-        breaker.record_success()
-        breaker_changed(provider.name, breaker)
+        else:
+            breaker.record_success()
+        finally:
+            breaker_changed(provider.name, breaker)
         return tracks
 
-    def search(self, query: str, limit: int) -> ChainAnswer:
+    def search(self, query: str, limit: int) -> SearchResult:
         """Raises the first provider's ProviderUnavailable when no provider answered."""
-        started = time.monotonic()
-        failed: list[str] = []
-        errors: list[ProviderUnavailable] = []
-        last_asked = None
+        started, failed, first_error, last_asked = time.monotonic(), [], None, None
         for provider in self.providers:
             try:
                 tracks = self._ask(provider, query, limit, started)
             except ProviderUnavailable as exc:
                 failed.append(provider.name)
-                errors.append(exc)
+                first_error = first_error or exc
                 continue
             last_asked = provider.name
             if tracks:
                 if failed:
                     logger.info("provider failover", extra={"provider": provider.name, "failed": failed})
-                return ChainAnswer(provider.name, tracks, tuple(failed))
+                return SearchResult(provider.name, tracks, tuple(failed))
         if last_asked is None:
-            raise errors[0]
-        return ChainAnswer(last_asked, [], tuple(failed))
+            raise first_error
+        return SearchResult(last_asked, [], tuple(failed))
 
     def status(self, *, check_ready: bool = False) -> list[dict]:
-        """Each provider's breaker and, with ``check_ready``, whether it can answer now."""
         rows = []
         for provider in self.providers:
             breaker = self.breakers[provider.name]

@@ -1,5 +1,4 @@
-"""Deezer's public search (no key). Deezer reports errors inside a 200 (``{"error": {...}}``, code 4
-is its quota of 50 requests per 5 s): a 200 is a success only with no ``error`` and a ``data`` list."""
+"""Deezer's public search (no key); it reports errors inside a 200 (``{"error": {...}}``)."""
 
 from django.conf import settings
 
@@ -8,7 +7,7 @@ from musica_kit.track import Track, safe_link
 from .base import ProviderUnavailable
 from .keyless import KeylessProvider
 
-QUOTA_ERROR_CODE = 4
+QUOTA_ERROR_CODE = 4  # 50 requests per 5 s
 
 
 def track_from_deezer(item: dict) -> Track:
@@ -36,8 +35,7 @@ class DeezerProvider(KeylessProvider):
     def search(self, query: str, limit: int) -> list[Track]:
         status, body = self.get({"q": query, "limit": limit})
         if isinstance(error := body.get("error"), dict):
-            code = error.get("code")
-            if code == QUOTA_ERROR_CODE:
+            if (code := error.get("code")) == QUOTA_ERROR_CODE:
                 raise ProviderUnavailable(
                     "deezer superó su cuota de peticiones.", retry_after=5, kind="rate_limited"
                 )

@@ -1,6 +1,4 @@
-"""Apple's iTunes Search API (no key; about 20 calls a minute). A bad request is a 400 with
-``{"errorMessage": …}``. iTunes lists only ``artworkUrl100`` (…/100x100bb.jpg), and its image server
-renders any size named in the last path segment: foto asks for 600x600."""
+"""Apple's iTunes Search API (no key; about 20 calls a minute; errors as ``{"errorMessage": …}``)."""
 
 from django.conf import settings
 
@@ -11,6 +9,7 @@ from .keyless import KeylessProvider
 
 
 def largest_artwork(url: str | None) -> str | None:
+    """Only ``…/100x100bb.jpg`` is listed, but the image server renders any size the path names."""
     url = safe_link(url)
     if url and "/100x100bb." in url:
         head, _, tail = url.rpartition("/100x100bb.")

@@ -1,8 +1,4 @@
-"""What Deezer and iTunes share: one GET for JSON that fails fast, and a limiter shared by replicas.
-
-Every failure is a ProviderUnavailable whose ``kind`` says which (timeout, unreachable,
-server_error, rate_limited, limiter, garbage); the chain then skips the provider and feeds its breaker.
-"""
+"""What Deezer and iTunes share: one GET for JSON that fails fast, and a limiter shared by replicas."""
 
 import logging
 import time
@@ -16,45 +12,9 @@ from .base import ProviderUnavailable, provider_session, retry_after_seconds
 logger = logging.getLogger(__name__)
 
 
-def get_json(session: requests.Session, *, name: str, url: str, params: dict):
-    """``(status, body)`` of a 2xx/4xx JSON answer; anything else raises ProviderUnavailable."""
-    timeout = (settings.PROVIDER_CONNECT_TIMEOUT, settings.PROVIDER_READ_TIMEOUT)
-    try:
-        response = session.get(url, params=params, timeout=timeout)
-    except requests.Timeout:
-        logger.warning("provider timed out", extra={"provider": name})
-        raise ProviderUnavailable(f"{name} tardó demasiado en responder.", kind="timeout") from None
-    except requests.RequestException:
-        logger.warning("provider unreachable", extra={"provider": name})
-        raise ProviderUnavailable(f"No se pudo contactar con {name}.", kind="unreachable") from None
-    if response.status_code == 429:
-        seconds = retry_after_seconds(response.headers)
-        logger.warning("provider rate limited", extra={"provider": name, "retry_after": seconds})
-        raise ProviderUnavailable(
-            f"{name} limita las peticiones: espera antes de reintentar.",
-            retry_after=seconds,
-            kind="rate_limited",
-        )
-    if response.status_code >= 500:
-        logger.warning("provider error", extra={"provider": name, "upstream_status": response.status_code})
-        status = 503 if response.status_code in (502, 503, 504) else 502
-        raise ProviderUnavailable(
-            f"{name} respondió {response.status_code}.", status=status, kind="server_error"
-        )
-    try:
-        body = response.json()
-    except ValueError:
-        logger.warning("provider answered a body that is not JSON", extra={"provider": name})
-        raise ProviderUnavailable(
-            f"{name} respondió algo que no es JSON.", status=502, kind="garbage"
-        ) from None
-    return response.status_code, body
-
-
 class RateLimiter:
-    """At most ``rate`` ("50/5": 50 requests per 5 s window), counted in Django's cache: with
-    REDIS_URL by every worker and replica. A cache that cannot count lets the request through:
-    a Redis outage must not silence every provider."""
+    """At most ``rate`` ("50/5": 50 per 5 s window) in Django's cache; a cache that cannot count
+    lets the request through: a Redis outage must not silence every provider."""
 
     def __init__(self, name: str, rate: str):
         count, _, seconds = rate.partition("/")
@@ -80,9 +40,6 @@ class RateLimiter:
 
 
 class KeylessProvider:
-    """What Deezer's and iTunes' providers share: a pooled session, the shared limiter, and no key
-    to check (ready unless the chain's breaker says otherwise)."""
-
     name: str
     local = False
 
@@ -93,11 +50,36 @@ class KeylessProvider:
         self._limiter = RateLimiter(self.name, rate)
 
     def get(self, params: dict) -> tuple[int, dict]:
-        """``(status, body)`` of one search; a body that is not a JSON object is garbage."""
+        """``(status, body)`` of a 2xx/4xx JSON object; anything else raises ProviderUnavailable."""
+        name = self.name
         self._limiter.acquire()
-        status, body = get_json(self._session, name=self.name, url=self.search_url, params=params)
+        timeout = (settings.PROVIDER_CONNECT_TIMEOUT, settings.PROVIDER_READ_TIMEOUT)
+        try:
+            response = self._session.get(self.search_url, params=params, timeout=timeout)
+        except requests.Timeout:
+            logger.warning("provider timed out", extra={"provider": name})
+            raise ProviderUnavailable(f"{name} tardó demasiado en responder.", kind="timeout") from None
+        except requests.RequestException:
+            logger.warning("provider unreachable", extra={"provider": name})
+            raise ProviderUnavailable(f"No se pudo contactar con {name}.", kind="unreachable") from None
+        status = response.status_code
+        if status == 429:
+            seconds = retry_after_seconds(response.headers)
+            logger.warning("provider rate limited", extra={"provider": name, "retry_after": seconds})
+            message = f"{name} limita las peticiones: espera antes de reintentar."
+            raise ProviderUnavailable(message, retry_after=seconds, kind="rate_limited")
+        if status >= 500:
+            logger.warning("provider error", extra={"provider": name, "upstream_status": status})
+            upstream = 503 if status in (502, 503, 504) else 502
+            raise ProviderUnavailable(f"{name} respondió {status}.", status=upstream, kind="server_error")
+        try:
+            body = response.json()
+        except ValueError:
+            logger.warning("provider answered a body that is not JSON", extra={"provider": name})
+            message = f"{name} respondió algo que no es JSON."
+            raise ProviderUnavailable(message, status=502, kind="garbage") from None
         if not isinstance(body, dict):
-            raise ProviderUnavailable(f"{self.name} respondió algo inesperado.", status=502, kind="garbage")
+            raise ProviderUnavailable(f"{name} respondió algo inesperado.", status=502, kind="garbage")
         return status, body
 
     def is_ready(self) -> bool:

@@ -1,8 +1,4 @@
-"""The built-in catalog (search/catalog/songs.json): answers with no keys and no network.
-
-Offline there is no Spotify id, duration or preview; ``spotify_url`` is a Spotify search link and
-``foto`` a generated SVG cover as a ``data:`` URI, so a browser shows it with no network either.
-"""
+"""The built-in catalog (search/catalog/songs.json), with generated covers: no keys, no network."""
 
 import base64
 import functools
@@ -25,32 +21,21 @@ CATALOG_PATH = Path(__file__).resolve().parent.parent / "catalog" / "songs.json"
 
 _APOSTROPHES = re.compile(r"['\u2019\u2018`\u00b4]")
 _NON_WORD = re.compile(r"[^0-9a-z]+")
-# Characters XML 1.0 does not allow, even escaped.
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
-# Articles, prepositions, conjunctions and pronouns: alone they name no song. Not "se", which is
-# also "sé" ("No sé tú").
-STOP_WORDS = frozenset(
-    {
-        # English
-        "a", "an", "and", "at", "by", "for", "i", "in", "is", "it", "me", "my", "no", "of", "on", "or",
-        "the", "to", "you", "your",
-        # Spanish
-        "al", "de", "del", "e", "el", "en", "la", "las", "le", "lo", "los", "mi", "o", "su", "te", "tu",
-        "u", "un", "una", "unas", "uno", "unos", "y", "yo",
-    }
-)  # fmt: skip
-# A query word this long also finds the words it starts ("boh rhap"); a shorter one must be a whole
-# word, so "ai" does not find "Ain't No Mountain High Enough" nor "ro" "Roar".
+# Alone they name no song. Not "se", which is also "sé" ("No sé tú").
+STOP_WORDS = frozenset({
+    "a", "an", "and", "at", "by", "for", "i", "in", "is", "it", "me", "my", "no", "of", "on", "or", "the",
+    "to", "you", "your", "al", "de", "del", "e", "el", "en", "la", "las", "le", "lo", "los", "mi", "o", "su",
+    "te", "tu", "u", "un", "una", "unas", "uno", "unos", "y", "yo",
+})  # fmt: skip
+# Shorter query words must be whole words: "ai" must not find "Ain't No Mountain High Enough".
 PREFIX_MIN = 3
-# One song asked for (limit=1, a note's lookup): the best match counts only when the query is this
-# close to its title, its artist, or both (rapidfuzz's token_sort_ratio, 0-100). "bohemian" (64)
-# finds "Bohemian Rhapsody"; "love" (30) does not make "Love Will Tear Us Apart" a note's cover.
+# With limit=1 (a note's lookup) "love" (30) must not make "Love Will Tear Us Apart" a note's cover.
 SONG_SIMILARITY_MIN = 60
 
 
 def normalize(text: str) -> str:
-    """Accent-, case-, punctuation- and space-insensitive: "Don't  Stop" -> "dont stop"."""
     decomposed = unicodedata.normalize("NFKD", text or "")
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return _NON_WORD.sub(" ", _APOSTROPHES.sub("", stripped.casefold())).strip()
@@ -67,20 +52,11 @@ class CatalogSong:
     artist_tokens: tuple[str, ...]
     album_tokens: tuple[str, ...]
 
-    @classmethod
-    def from_dict(cls, raw: dict) -> "CatalogSong":
-        titulo, artista, album = (str(raw[key]).strip() for key in ("titulo", "artista", "album"))
-        title_norm, artist_norm = normalize(titulo), normalize(artista)
-        return cls(
-            titulo,
-            artista,
-            album,
-            title_norm,
-            artist_norm,
-            tuple(title_norm.split()),
-            tuple(artist_norm.split()),
-            tuple(normalize(album).split()),
-        )
+
+def _song(raw: dict) -> CatalogSong:
+    texts = [str(raw[key]).strip() for key in ("titulo", "artista", "album")]
+    normalized = [normalize(text) for text in texts]
+    return CatalogSong(*texts, *normalized[:2], *(tuple(text.split()) for text in normalized))
 
 
 @functools.cache
@@ -88,7 +64,7 @@ def load_catalog(path: Path = CATALOG_PATH) -> tuple[CatalogSong, ...]:
     data = json.loads(Path(path).read_text(encoding="utf-8"))
     if not isinstance(data, list):
         raise TypeError(f"{path}: expected a JSON list of songs")
-    return tuple(CatalogSong.from_dict(item) for item in data)
+    return tuple(_song(item) for item in data)
 
 
 def spotify_search_url(titulo: str, artista: str) -> str:
@@ -142,8 +118,7 @@ def _motif(kind: int, seed: bytes, accent: str) -> str:
 
 
 def cover_svg(titulo: str, artista: str) -> str:
-    """A 300x300 cover with the title and artist; colours and motif from a SHA-256 of both, so
-    every process draws the same bytes."""
+    """Colours and motif from a SHA-256 of title and artist: every process draws the same bytes."""
     digest = hashlib.sha256(f"{artista}\x1f{titulo}".encode()).digest()
     hue = int.from_bytes(digest[:2], "big") % 360
     background = _hsl_to_hex(hue, 0.55, 0.32)
@@ -166,7 +141,6 @@ def cover_data_uri(titulo: str, artista: str) -> str:
 
 
 def _tokens_match(query_tokens: list[str], field_tokens: tuple[str, ...]) -> bool:
-    """Every query word starts a word of the field (equals it when shorter than PREFIX_MIN)."""
     return all(
         any(t.startswith(q) if len(q) >= PREFIX_MIN else t == q for t in field_tokens) for q in query_tokens
     )
@@ -178,7 +152,7 @@ def _rank(song: CatalogSong, query_norm: str, query_tokens: list[str]) -> int | 
         return None
     if song.title_norm == query_norm:
         return 0
-    # Naming the artist exactly ("Queen") means their songs, not titles that contain the word.
+    # The exact artist ("Queen") means their songs, not titles containing the word.
     if song.artist_norm == query_norm:
         return 1
     if song.title_norm.startswith(query_norm):
@@ -186,12 +160,10 @@ def _rank(song: CatalogSong, query_norm: str, query_tokens: list[str]) -> int | 
     for rank, tokens in enumerate((song.title_tokens, song.artist_tokens, song.album_tokens), start=3):
         if _tokens_match(query_tokens, tokens):
             return rank
-    # Title and artist together ("michael jackson thriller") before words found in the album.
     return 6 if _tokens_match(query_tokens, song.title_tokens + song.artist_tokens) else 7
 
 
 def _similarity(query_norm: str, song: CatalogSong) -> float:
-    """0-100: how close the query is to the title, the artist, or both (any word order)."""
     names = (song.title_norm, song.artist_norm, f"{song.title_norm} {song.artist_norm}")
     return max(fuzz.token_sort_ratio(query_norm, name) for name in names)
 
@@ -226,18 +198,16 @@ class OfflineProvider:
     def search(self, query: str, limit: int) -> list[Track]:
         query_norm = normalize(query)
         query_tokens = query_norm.split()
-        # A single character or stop words alone ("x", "the", "a la") name no song.
         if limit <= 0 or len("".join(t for t in query_tokens if t not in STOP_WORDS)) < 2:
             return []
-        ranked = []
-        for position, song in enumerate(self._catalog()):
-            rank = _rank(song, query_norm, query_tokens)
-            if rank is not None:
-                ranked.append((rank, position, song))
-        ranked.sort(key=lambda item: item[:2])
+        ranked = sorted(
+            (rank, position, song)
+            for position, song in enumerate(self._catalog())
+            if (rank := _rank(song, query_norm, query_tokens)) is not None
+        )
         songs = [song for _, _, song in ranked[:limit]]
         if limit == 1 and songs and _similarity(query_norm, songs[0]) < SONG_SIMILARITY_MIN:
-            return []  # one song asked for (a note's lookup): a loose match is no answer
+            return []
         return [to_track(song) for song in songs]
 
     def is_ready(self) -> bool:

@@ -1,9 +1,4 @@
-"""Spotify through spotipy, the only module that imports it.
-
-Nothing here may hang a worker or write to disk: our own session without retries (spotipy's would
-sleep for a 429's Retry-After inside the request), the token in Django's cache instead of a
-``.cache`` file, and after a 429 every replica stops asking for Retry-After seconds.
-"""
+"""Spotify through spotipy, which must not hang a worker (retries sleep a 429 out) nor write a .cache file."""
 
 import base64
 import logging
@@ -34,9 +29,8 @@ class DjangoCacheTokenHandler(CacheHandler):
         return cache.get(TOKEN_KEY)
 
     def save_token_to_cache(self, token_info):
-        # Expire a minute early so nobody is handed a token about to die.
-        ttl = max(int(token_info.get("expires_in", 3600)) - 60, 1)
-        cache.set(TOKEN_KEY, token_info, timeout=ttl)
+        # A minute early: nobody is handed a token about to die.
+        cache.set(TOKEN_KEY, token_info, timeout=max(int(token_info.get("expires_in", 3600)) - 60, 1))
 
 
 class SharedClientCredentials(SpotifyClientCredentials):
@@ -54,35 +48,30 @@ class SharedClientCredentials(SpotifyClientCredentials):
         with self._local_lock:
             deadline = time.monotonic() + settings.SPOTIFY_READ_TIMEOUT
             while not cache.add(TOKEN_LOCK_KEY, 1, timeout=int(settings.SPOTIFY_READ_TIMEOUT) + 2):
-                # Another process is fetching the token right now: wait briefly for it.
                 if token := self._valid_cached_token():
                     return token
                 if time.monotonic() > deadline:
                     break
                 time.sleep(0.05)
             try:
-                return self._valid_cached_token() or super().get_access_token(
-                    as_dict=False, check_cache=False
-                )
+                token = self._valid_cached_token()
+                return token or super().get_access_token(as_dict=False, check_cache=False)
             finally:
                 cache.delete(TOKEN_LOCK_KEY)
 
 
 def secrets_for_logs() -> list[str]:
-    """The client secret and the Basic value spotipy builds from it (settings.LOG_REDACT_HOOK)."""
+    """The client secret and the Basic value spotipy builds from it (LOG_REDACT_HOOK)."""
     secret = settings.SPOTIFY_CLIENT_SECRET
-    if not secret:
-        return []
-    return [secret, base64.b64encode(f"{settings.SPOTIFY_CLIENT_ID}:{secret}".encode()).decode()]
+    basic = base64.b64encode(f"{settings.SPOTIFY_CLIENT_ID}:{secret}".encode()).decode()
+    return [secret, basic] if secret else []
 
 
 def track_from_spotify(item: dict) -> Track:
     album = item.get("album") or {}
     artists = [artist.get("name", "") for artist in item.get("artists") or [] if artist]
     images = [image for image in album.get("images") or [] if image and image.get("url")]
-    largest = max(
-        images, key=lambda image: (image.get("width") or 0) * (image.get("height") or 0), default={}
-    )
+    largest = max(images, key=lambda i: (i.get("width") or 0) * (i.get("height") or 0), default={})
     link = (item.get("external_urls") or {}).get("spotify")
     return Track(
         spotify_id=item.get("id"),
@@ -104,34 +93,24 @@ class SpotifyProvider:
     def __init__(self):
         session = provider_session(settings.SPOTIFY_API_URL, settings.SPOTIFY_AUTH_URL)
         timeout = (settings.SPOTIFY_CONNECT_TIMEOUT, settings.SPOTIFY_READ_TIMEOUT)
-        self._auth = SharedClientCredentials(
-            client_id=settings.SPOTIFY_CLIENT_ID,
-            client_secret=settings.SPOTIFY_CLIENT_SECRET,
-            requests_session=session,
-            requests_timeout=timeout,
-            cache_handler=DjangoCacheTokenHandler(),
-        )
+        http = {"requests_session": session, "requests_timeout": timeout}
+        keys = settings.SPOTIFY_CLIENT_ID, settings.SPOTIFY_CLIENT_SECRET
+        self._auth = SharedClientCredentials(*keys, cache_handler=DjangoCacheTokenHandler(), **http)
         self._auth.OAUTH_TOKEN_URL = settings.SPOTIFY_AUTH_URL
         self._client = spotipy.Spotify(
-            auth_manager=self._auth,
-            requests_session=session,
-            requests_timeout=timeout,
-            retries=0,
-            status_retries=0,
-            backoff_factor=0,
+            auth_manager=self._auth, retries=0, status_retries=0, backoff_factor=0, **http
         )
         self._client.prefix = settings.SPOTIFY_API_URL.rstrip("/") + "/"
 
     def search(self, query: str, limit: int) -> list[Track]:
-        blocked_until = cache.get(BLOCKED_UNTIL_KEY)
-        if blocked_until and blocked_until > time.time():
+        if (blocked_until := cache.get(BLOCKED_UNTIL_KEY)) and blocked_until > time.time():
+            # After a 429 every replica stops asking for Retry-After seconds.
             retry_after = int(blocked_until - time.time()) + 1
             raise ProviderUnavailable(RATE_LIMITED, retry_after=retry_after, kind="rate_limited")
-        kwargs = {"q": query, "type": "track", "limit": limit}
-        if settings.SPOTIFY_MARKET:
-            kwargs["market"] = settings.SPOTIFY_MARKET
-        try:
-            payload = self._client.search(**kwargs)
+        try:  # requests leaves out a market of None
+            payload = self._client.search(
+                q=query, type="track", limit=limit, market=settings.SPOTIFY_MARKET or None
+            )
         except spotipy.SpotifyException as exc:
             if exc.http_status == 429:
                 seconds = retry_after_seconds(exc.headers)

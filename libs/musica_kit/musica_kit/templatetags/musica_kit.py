@@ -4,7 +4,6 @@ from django import template
 
 register = template.Library()
 
-# The browsable API shows "HTTP 404 Not Found": the reason phrases, in Spanish.
 STATUS_TEXT = {
     200: "Correcto",
     201: "Creado",
