@@ -1,10 +1,5 @@
-"""Looking a note's song up in music, and the runner that retries pending notes.
-
-An "incompleta" answer (a better provider failed, the others had no match) backs off and, after
-ENRICH_GIVE_UP_AFTER seconds and GIVE_UP_MIN_ATTEMPTS such answers, ends sin_resultados; music
-unavailable backs off without counting. The runner leases notes in a short transaction, looks them up
-with none open, and writes back only while the lease is its own and the song unchanged.
-"""
+"""Song lookups and the runner retrying pending notes: leased in a short transaction, looked up with
+none open, written back only while the lease is still its own and the song unchanged."""
 
 import logging
 import uuid
@@ -27,7 +22,7 @@ from .track import STORED_FIELDS, TEXT_FIELDS, Song
 logger = logging.getLogger(__name__)
 
 LEASE = timedelta(seconds=60)
-GIVE_UP_MIN_ATTEMPTS = 5
+GIVE_UP_MIN_ATTEMPTS = 5  # "incompleta" answers, besides ENRICH_GIVE_UP_AFTER, before sin_resultados
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,5 @@
-"""The ``Idempotency-Key`` header of POST /notas: a retry with the same key and body replays the 201.
-
-The note is saved in the transaction that completes the key, conditional on this request's hold
-token, so a hold lost meanwhile (taken over after a crash) rolls the note back: never two notes.
-"""
+"""``Idempotency-Key`` on POST /notas. The note is saved in the transaction completing the key, on this
+request's hold token: a hold lost meanwhile rolls the note back, so a key never yields two notes."""
 
 import hashlib
 import json
