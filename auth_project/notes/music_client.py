@@ -43,29 +43,20 @@ class _CircuitOpen(MusicUnavailable):
 breaker = CircuitBreaker(threshold=settings.MUSIC_BREAKER_THRESHOLD, cooldown=settings.MUSIC_BREAKER_COOLDOWN)
 
 
+def _sha256(key: str, key_prefix: str, version) -> str:  # URLs may pass Django's 250-character limit
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
 class ProcessMemoryCache(BaseCache):
     """CacheControl's store, bounded and in process: with Redis a hit would cost a round trip."""
 
     def __init__(self, max_entries: int):
-        self._store = LocMemCache(
-            f"music-http-{id(self)}", {"TIMEOUT": None, "OPTIONS": {"MAX_ENTRIES": max_entries}}
-        )
-
-    @staticmethod
-    def _key(url: str) -> str:  # URLs may pass Django's 250-character key limit
-        return hashlib.sha256(url.encode()).hexdigest()
-
-    def get(self, key: str) -> bytes | None:
-        return self._store.get(self._key(key))
+        params = {"TIMEOUT": None, "KEY_FUNCTION": _sha256, "OPTIONS": {"MAX_ENTRIES": max_entries}}
+        self._store = LocMemCache(f"music-http-{id(self)}", params)
+        self.get, self.delete, self.clear = self._store.get, self._store.delete, self._store.clear
 
     def set(self, key: str, value: bytes, expires: int | None = None) -> None:
-        self._store.set(self._key(key), value, timeout=expires if expires and expires > 0 else None)
-
-    def delete(self, key: str) -> None:
-        self._store.delete(self._key(key))
-
-    def clear(self) -> None:
-        self._store.clear()
+        self._store.set(key, value, timeout=expires if expires and expires > 0 else None)
 
 
 _http_cache = ProcessMemoryCache(max(1, settings.MUSIC_HTTP_CACHE_ENTRIES))

@@ -30,7 +30,6 @@ class NoteSerializer(serializers.ModelSerializer):
     cancion = TextField(
         label="Canción",
         max_length=200,
-        trim_whitespace=True,
         help_text="La canción, como la escribirías al buscarla (1–200 caracteres sin los espacios de los "
         "extremos). Es lo que se busca en music_service.",
     )
