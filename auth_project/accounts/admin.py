@@ -9,8 +9,7 @@ admin.site.register(User, UserAdmin)
 
 
 def column(field: str, label: str):
-    """``field`` shown under a Spanish label: SimpleJWT's token models declare no verbose names, so
-    the admin would show "Created at", "Expires at", "Blacklisted at"."""
+    """``field`` under a Spanish label: SimpleJWT's token models have no verbose names."""
     return admin.display(description=label, ordering=field)(lambda model_admin, token: getattr(token, field))
 
 

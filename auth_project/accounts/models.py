@@ -17,13 +17,11 @@ USERNAME_CONFUSABLE = (
 
 
 class UserManager(DjangoUserManager):
-    def get_by_natural_key(self, username):
-        # Every login path (/login, both HTML forms, createsuperuser) finds "ana" as "ANA" or "ａｎａ".
+    def get_by_natural_key(self, username):  # every login path finds "ana" as "ANA" or "ａｎａ"
         return self.get(username_key=username_key(username))
 
 
 class User(AbstractUser):
-    # One account per name up to case and Unicode variants; always derived from username in save().
     username_key = models.CharField(
         "clave del nombre de usuario",
         max_length=600,  # casefold can lengthen a name (ß → ss); 600 keeps the index under 2.7 kB
@@ -32,8 +30,7 @@ class User(AbstractUser):
         help_text="El nombre en minúsculas y forma Unicode NFKC: decide si dos nombres son la misma cuenta.",
     )
 
-    # Email is optional: `createsuperuser --noinput` works with DJANGO_SUPERUSER_USERNAME/PASSWORD.
-    REQUIRED_FIELDS = []
+    REQUIRED_FIELDS = []  # `createsuperuser --noinput` needs no email
 
     objects = UserManager()
 
@@ -41,10 +38,9 @@ class User(AbstractUser):
         swappable = "AUTH_USER_MODEL"
 
     def clean(self):
-        """The admin's forms validate here; registration checks the same in its serializer."""
         super().clean()  # NFKC-normalises username
         if not isinstance(self.username, str) or not self.username:
-            return  # the form already refused it
+            return  # already refused by the form
         self.username_key = username_key(self.username)
         if username_taken(username=self.username, exclude_pk=self.pk):
             raise ValidationError({"username": USERNAME_TAKEN})

@@ -4,7 +4,6 @@ from .usernames import username_key
 
 
 def username_taken(*, username: str, exclude_pk=None) -> bool:
-    """Whether another account holds ``username`` up to case and Unicode variants."""
     users = get_user_model()._default_manager.filter(username_key=username_key(username))
     if exclude_pk is not None:
         users = users.exclude(pk=exclude_pk)

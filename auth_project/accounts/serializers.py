@@ -34,8 +34,7 @@ class RegisterSerializer(serializers.ModelSerializer):
         read_only_fields = ["id"]
         extra_kwargs = {
             "id": {"help_text": "Identificador del usuario."},
-            # No exact-match UniqueValidator: validate_username compares names up to case and
-            # Unicode variants, and the database's unique key settles races.
+            # Not DRF's exact-match UniqueValidator: validate_username compares up to case and Unicode.
             "username": {
                 "validators": [UnicodeUsernameValidator()],
                 "help_text": "Nombre de usuario (letras, dígitos y @/./+/-/_, hasta 150). Único sin "
@@ -45,7 +44,7 @@ class RegisterSerializer(serializers.ModelSerializer):
         }
 
     def validate_username(self, value):
-        # Validated again in the form create_user stores (NFKC), which can be longer.
+        # Again in the NFKC form create_user stores, which can be longer.
         username = User.normalize_username(value)
         try:
             User._meta.get_field("username").run_validators(username)

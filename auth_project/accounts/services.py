@@ -5,12 +5,11 @@ from rest_framework_simplejwt.tokens import RefreshToken
 
 
 class UsernameTaken(Exception):
-    """Another account holds this username (up to case and Unicode variants)."""
+    pass
 
 
 def user_create(*, username: str, password: str):
-    """Creates the account, or raises UsernameTaken: the database's unique key also settles a race
-    with a registration committed after the caller's check."""
+    """Raises UsernameTaken when the unique key settles a race lost since the caller's check."""
     try:
         with transaction.atomic():
             return get_user_model().objects.create_user(username=username, password=password)
@@ -19,7 +18,6 @@ def user_create(*, username: str, password: str):
 
 
 def refresh_token_revoke(*, user, refresh: str) -> bool:
-    """Blacklists ``refresh`` if it is ``user``'s; False when invalid or someone else's."""
     try:
         token = RefreshToken(refresh)
     except TokenError:

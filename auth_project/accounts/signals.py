@@ -1,5 +1,4 @@
-"""Default permissions named in Spanish after every migrate ("Puede añadir nota", not "Can add
-nota"): Django stores the names in the database and the admin shows them as stored."""
+"""Default permissions named in Spanish ("Puede añadir nota"): Django stores English names."""
 
 from django.apps import apps as global_apps
 from django.db import DEFAULT_DB_ALIAS, router
@@ -9,7 +8,6 @@ ACTIONS = {"add": "añadir", "change": "cambiar", "delete": "borrar", "view": "v
 
 
 def permissions_rename(app_config, using: str = DEFAULT_DB_ALIAS, apps=global_apps, **kwargs) -> None:
-    """post_migrate receiver (connected in accounts.apps, sent once per app)."""
     try:
         permission_model = apps.get_model("auth", "Permission")
     except LookupError:

@@ -1,15 +1,11 @@
-"""Usernames: the key that decides which names are the same account, and the look-alike check.
-
-The key is computed in Python and stored beside ``username`` with a unique constraint: a
-database's ``lower()`` (SQLite's is ASCII-only) would not fold "ÁNA" or "ａｎａ".
-"""
+"""Which names are one account (a key stored with a unique constraint: SQL's lower() would not fold
+"ÁNA" or "ａｎａ"), and the look-alike check."""
 
 import unicodedata
 
 from confusable_homoglyphs import categories, confusables
 
-# UTS #39 treats Han with Japanese kana, with Hangul and with Bopomofo as one writing system:
-# "山田タロウ" is a single-script name, not a mix.
+# UTS #39: Han with kana, Hangul or Bopomofo is one writing system ("山田タロウ" is no mix).
 AUGMENTED_SCRIPTS = (
     frozenset({"HAN", "HIRAGANA", "KATAKANA"}),
     frozenset({"HAN", "HANGUL"}),
@@ -24,8 +20,7 @@ def username_key(username: str) -> str:
 
 
 def is_mixed_script_confusable(username: str) -> bool:
-    """A name that mixes scripts and holds a character confusable with another script's (UTS #39):
-    "аna" with a Cyrillic "а", "Vasya_Вася". Single-script names in any alphabet are fine."""
+    """Mixed scripts with a character confusable with another script's (UTS #39): "аna", Cyrillic "а"."""
     scripts = categories.unique_aliases(username) - NO_SCRIPT
     if any(scripts <= group for group in AUGMENTED_SCRIPTS):
         return False

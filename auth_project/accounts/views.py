@@ -1,5 +1,5 @@
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
-from rest_framework import generics, serializers, status
+from rest_framework import generics, serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework_simplejwt.views import TokenObtainPairView, TokenRefreshView
@@ -50,7 +50,7 @@ class RegisterView(generics.CreateAPIView):
     serializer_class = RegisterSerializer
     permission_classes = [AllowAny]
     authentication_classes = []
-    throttle_classes = [RateLimitThrottle]  # per client address
+    throttle_classes = [RateLimitThrottle]
     throttle_scope = "register"
 
 
@@ -69,7 +69,7 @@ class RegisterView(generics.CreateAPIView):
 )
 class LoginView(TokenObtainPairView):
     name = "Iniciar sesión"
-    throttle_classes = [RateLimitThrottle]  # per client address
+    throttle_classes = [RateLimitThrottle]
     throttle_scope = "login"
 
 
@@ -108,10 +108,8 @@ class LogoutView(generics.GenericAPIView):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         if not refresh_token_revoke(user=request.user, refresh=serializer.validated_data["refresh"]):
-            return Response(
-                error_body("Token de refresco no válido o caducado."), status=status.HTTP_400_BAD_REQUEST
-            )
-        return Response(status=status.HTTP_204_NO_CONTENT)
+            return Response(error_body("Token de refresco no válido o caducado."), status=400)
+        return Response(status=204)
 
 
 @extend_schema(

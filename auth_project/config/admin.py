@@ -1,5 +1,4 @@
-"""The admin's own header and titles, one place for the whole site (Django's are "Administración de
-Django", "Sitio de administración")."""
+"""The admin's header and titles in place of Django's "Administración de Django"."""
 
 from django.contrib import admin
 

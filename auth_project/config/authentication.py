@@ -1,9 +1,5 @@
-"""SimpleJWT's JWTAuthentication, refusing a malformed ``user_id`` claim with 401.
-
-SimpleJWT 5.5.1 hands the claim straight to ``User.objects.get``: "abc", [] or {} raise there (a
-500), a huge number overflows SQLite, and 1.5 or true are read as user 1. Only a holder of the
-signing key can mint such a token, but a leaked key must still not crash us or open another account.
-"""
+"""SimpleJWT's authentication with a 401 for a malformed ``user_id`` claim, which SimpleJWT hands to
+``User.objects.get`` (a 500 for "abc", user 1 for 1.5 or true): a leaked key must open no other account."""
 
 import re
 
@@ -18,8 +14,7 @@ DIGITS = re.compile(r"[0-9]{1,19}")
 
 
 def user_id_from_claim(value) -> int | None:
-    """The user id a claim names (a positive integer, or a string of digits as SimpleJWT accepts),
-    or None."""
+    """A positive integer, or a string of digits as SimpleJWT accepts; else None."""
     if isinstance(value, bool):  # bool is an int subclass: true would be user 1
         return None
     if isinstance(value, str) and DIGITS.fullmatch(value):
@@ -33,10 +28,10 @@ class JWTAuthentication(authentication.JWTAuthentication):
     def get_user(self, validated_token):
         if user_id_from_claim(validated_token.get(api_settings.USER_ID_CLAIM)) is None:
             raise InvalidToken(_("Token contained no recognizable user identification"))
-        return super().get_user(validated_token)  # SimpleJWT's own lookup (active users only)
+        return super().get_user(validated_token)
 
 
 class JWTAuthenticationScheme(SimpleJWTScheme):
-    """drf-spectacular matches authentication classes exactly: describe ours as SimpleJWT's."""
+    """drf-spectacular matches authentication classes exactly."""
 
     target_class = "config.authentication.JWTAuthentication"

@@ -30,7 +30,6 @@ class HealthView(APIView):
         tags=["salud"],
         summary="Vida del proceso",
         description="200 mientras el proceso responde; no mira la base de datos ni music_service.",
-        auth=[],
         responses={200: Health},
     )
     def get(self, request):
@@ -46,7 +45,6 @@ class ReadyView(APIView):
         tags=["salud"],
         summary="Disponibilidad (base de datos)",
         description="200 cuando la base de datos responde; 503 si no (el proceso vive pero no puede servir).",
-        auth=[],
         responses={200: Ready, 503: OpenApiResponse(Ready, description="La base de datos no responde.")},
     )
     def get(self, request):

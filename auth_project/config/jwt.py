@@ -1,11 +1,5 @@
-"""SimpleJWT's refresh, hardened (SIMPLE_JWT["TOKEN_REFRESH_SERIALIZER"]).
-
-SimpleJWT 5.5.1's TokenRefreshSerializer answers 500 when the token's user was deleted, and checks
-the blacklist and blacklists the token in two steps, so two requests racing with one (stolen)
-refresh token can both be rotated. Here the user must exist and be active, and the token is
-blacklisted before anything is issued: only the request whose insert created the row (the unique
-constraint on BlacklistedToken.token decides) gets new tokens.
-"""
+"""SimpleJWT's refresh without its 500 for a deleted user and its check-then-blacklist race: only the
+request whose blacklist insert created the row gets new tokens."""
 
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
@@ -19,7 +13,7 @@ from .authentication import user_id_from_claim
 
 class TokenRefreshSerializer(serializers.TokenRefreshSerializer):
     def validate(self, attrs: dict) -> dict:
-        refresh = self.token_class(attrs["refresh"])  # signature, exp, iss/aud, type, blacklist
+        refresh = self.token_class(attrs["refresh"])  # also checks the blacklist
         user_id = user_id_from_claim(refresh.payload.get(api_settings.USER_ID_CLAIM))
         users = get_user_model().objects.filter(**{api_settings.USER_ID_FIELD: user_id})
         user = users.first() if user_id is not None else None
@@ -28,7 +22,7 @@ class TokenRefreshSerializer(serializers.TokenRefreshSerializer):
 
         if api_settings.ROTATE_REFRESH_TOKENS and api_settings.BLACKLIST_AFTER_ROTATION:
             _blacklisted, created = refresh.blacklist()
-            if not created:  # another request used this very token a moment ago
+            if not created:
                 raise TokenError(_("Token is blacklisted"))
 
         data = {"access": str(refresh.access_token)}

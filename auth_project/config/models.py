@@ -2,7 +2,7 @@ from django.db import models
 
 
 class RateLimitWindow(models.Model):
-    """An open window of the rate limiter's SQL store (config/ratelimit.py, which names the table)."""
+    """An open window of the rate limiter's SQL store (config/ratelimit.py)."""
 
     key = models.TextField(primary_key=True)  # "scope:ident"
     hits = models.PositiveIntegerField()

@@ -1,11 +1,5 @@
-"""The one rate limiter behind every limit auth applies: ``hit("login", client_address(request))``.
-
-Each request is ONE atomic operation in a store every worker and replica shares, so requests that
-arrive together are each counted once (DRF's throttles read, append and write back: DRF #5181):
-a Lua script on Redis (REDIS_URL), else one upsert on the service's database, which also counts
-while Redis is unreachable. A window opens at its first request and lasts the rate's period;
-refused requests count but do not extend it. Rates are DRF's DEFAULT_THROTTLE_RATES.
-"""
+"""The rate limiter behind every limit: one atomic operation per request (Redis, else one SQL upsert),
+as DRF's read-append-write throttles miscount concurrent requests (DRF #5181)."""
 
 import logging
 import math
@@ -25,7 +19,7 @@ logger = logging.getLogger(__name__)
 PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}  # DRF's: the unit's first letter
 EVERY = 60.0  # seconds between purges of expired rows, and between warnings of a Redis outage
 
-# INCR creates a missing or expired key at 1 without an expiry: only then is the window's end set.
+# Only a new window (INCR made the key, without expiry) sets its end.
 REDIS_HIT = """
 local hits = redis.call('INCR', KEYS[1])
 local ms_left = redis.call('PTTL', KEYS[1])
@@ -36,8 +30,7 @@ end
 return {hits, ms_left}
 """
 
-# An expired window starts again at 1 with a new end; a live one counts on. Every right-hand side
-# of SET reads the row as it was before the update (SQL standard; PostgreSQL and SQLite agree).
+# SET's right-hand sides all read the row as before the update (PostgreSQL and SQLite agree).
 SQL_HIT = """
 INSERT INTO musica_ratelimit ("key", hits, ends_at) VALUES (%s, 1, %s)
 ON CONFLICT ("key") DO UPDATE SET
@@ -53,7 +46,6 @@ _next_warning = 0.0
 
 
 def rate(scope: str) -> tuple[int, int] | None:
-    """(requests, period in seconds) of ``scope``'s rate; None when it is off."""
     rates = api_settings.DEFAULT_THROTTLE_RATES
     if scope not in rates:
         raise ImproperlyConfigured(f"No DEFAULT_THROTTLE_RATES entry for scope {scope!r}")
@@ -64,14 +56,12 @@ def rate(scope: str) -> tuple[int, int] | None:
 
 
 def client_address(request) -> str:
-    """The client's address as DRF's throttles take it (REMOTE_ADDR, or behind NUM_PROXIES trusted
-    proxies the address the nearest one saw); works on a plain Django request too."""
+    """As DRF's throttles take it (NUM_PROXIES), on a plain Django request too."""
     return BaseThrottle().get_ident(request)
 
 
 def hit(scope: str, ident: str) -> tuple[bool, int]:
-    """Count one request of ``ident`` under ``scope``: (allowed, seconds until the window ends,
-    at least 1); (True, 0) when the rate is off. Call it outside any transaction."""
+    """(allowed, seconds until the window ends); call it outside any transaction."""
     limit = rate(scope)
     if limit is None:
         return True, 0
@@ -89,9 +79,9 @@ def _count(key: str, period: int) -> tuple[int, float]:
             return _redis_count(key, period)
         except redis.RedisError as exc:
             now = time.monotonic()
-            if now >= _next_warning:  # at most once a minute per process
+            if now >= _next_warning:
                 _next_warning = now + EVERY
-                # The error's class only: its text may name the server, and the URL may carry a password.
+                # The class only: the text may carry the URL's password.
                 logger.warning(
                     "rate limiter: Redis unreachable, counting in the database",
                     extra={"error": type(exc).__name__},

@@ -1,4 +1,4 @@
-"""auth_service's own OpenAPI responses; the shared error shape and hooks are in musica_kit.schema."""
+"""auth's own OpenAPI error responses (the shared ones are musica_kit.schema)."""
 
 from drf_spectacular.utils import OpenApiResponse
 

@@ -1,8 +1,5 @@
-"""The rate limiter (config/ratelimit.py) as a DRF throttle, and on the two HTML login forms.
-
-Login and register count per client address, never per user: a session of the guesser's own
-account must not give the guesser a window of their own.
-"""
+"""The rate limiter as a DRF throttle and on the HTML login forms, per client address: a guesser's own
+session must not open a window of its own."""
 
 from django.http import JsonResponse
 from rest_framework.throttling import BaseThrottle
@@ -15,9 +12,6 @@ FORM_LOGIN_VIEWS = {"admin:login", "rest_framework:login"}
 
 
 class RateLimitThrottle(BaseThrottle):
-    """The view's ``throttle_scope`` (or the class's ``scope``), counted per ``ident``; DRF answers
-    the 429 (Retry-After, our JSON shape through musica_kit.errors)."""
-
     scope: str | None = None
 
     def ident(self, request) -> str:
@@ -32,8 +26,7 @@ class RateLimitThrottle(BaseThrottle):
 
 
 class LoginFormThrottleMiddleware:
-    """Every POST to either login form counts in /login's window: they are Django views outside
-    DRF, another door to the same passwords. Before CSRF, so a request with a bad token counts too."""
+    """Login form POSTs count in /login's window (the same passwords), bad CSRF tokens included."""
 
     def __init__(self, get_response):
         self.get_response = get_response

@@ -9,14 +9,13 @@ from notes.views import NoteViewSet
 
 from .health import HealthView, ReadyView
 
-# "/?" routes both /notas and /notas/ for every method: no redirect ever eats a POST.
-# (DRF's constructor only takes a bool, so the pattern is set on the instance.)
+# Both /notas and /notas/, so no redirect eats a POST (the constructor takes only a bool).
 router = SimpleRouter()
 router.trailing_slash = "/?"
 router.register("notas", NoteViewSet, basename="nota")
 
 urlpatterns = [
-    re_path(r"^$", HomeView.as_view(), name="inicio"),  # the landing page (HTML) and its forms
+    re_path(r"^$", HomeView.as_view(), name="inicio"),
     re_path(r"^registro/?$", SignupView.as_view(), name="registro"),
     re_path(r"^borrar/(?P<pk>[0-9]{1,18})/?$", NoteDeleteView.as_view(), name="borrar"),
     re_path(r"^register/?$", accounts.RegisterView.as_view(), name="register"),

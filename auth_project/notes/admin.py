@@ -6,6 +6,10 @@ from django.utils.html import format_html
 from .models import Note
 
 
+def cover(note: Note, html: str):
+    return format_html(html, note.foto) if note.foto else "—"
+
+
 @admin.register(Note)
 class NoteAdmin(admin.ModelAdmin):
     list_display = ["id", "user", "cancion", "portada", "fuente", "enriquecimiento", "creada_corta"]
@@ -15,25 +19,19 @@ class NoteAdmin(admin.ModelAdmin):
     list_select_related = ["user"]
     date_hierarchy = "creada"
     readonly_fields = ["portada_grande", "creada", "actualizada"]
-    # The cover is shown as an image (portada_grande), never as its raw URL or data: URI in a box.
-    exclude = ["foto"]
+    exclude = ["foto"]  # shown as an image, not as a raw URL or data: URI
     raw_id_fields = ["user"]
-    # Links typed without a scheme are https (Django 6's default; silences its 5.x warning).
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     @admin.display(description="portada")
     def portada(self, note: Note):
-        if not note.foto:
-            return "—"
-        return format_html('<img src="{}" alt="" width="48" height="48" class="cover-thumb">', note.foto)
+        return cover(note, '<img src="{}" alt="" width="48" height="48" class="cover-thumb">')
 
     @admin.display(description="portada")
     def portada_grande(self, note: Note):
-        if not note.foto:
-            return "—"
-        return format_html('<img src="{}" alt="" width="200" height="200">', note.foto)
+        return cover(note, '<img src="{}" alt="" width="200" height="200">')
 
-    # "28/11/2026 10:00" fits the column; Spanish's long format ("28 de noviembre de 2026 a las…") did not.
+    # Spanish's long format ("28 de noviembre de 2026 a las…") does not fit the column.
     @admin.display(description="creada", ordering="creada")
     def creada_corta(self, note: Note):
         return timezone.localtime(note.creada).strftime("%d/%m/%Y %H:%M")

@@ -1,17 +1,5 @@
-"""Looking a note's song up in music_service, and the runner that retries the pending ones.
-
-A lookup ends one of three ways:
-- ok or sin_resultados: music's answer, final;
-- incompleta: music answered, but a better provider failed and the ones that answered had no match.
-  The note stays pendiente and backs off; the first such answer starts a clock, and after
-  ENRICH_GIVE_UP_AFTER seconds and GIVE_UP_MIN_ATTEMPTS such answers the note ends sin_resultados;
-- music unavailable: the note stays pendiente and backs off; the attempt neither counts nor moves
-  the clock.
-
-A runner pass leases due notes in one short transaction (SKIP LOCKED on PostgreSQL, so runners
-take disjoint rows), looks them up with no transaction open, and writes each result back only
-while the lease is still its own and the song unchanged (an edit in between wins).
-"""
+"""Song lookups and the runner retrying pending notes: leased in a short transaction, looked up with
+none open, written back only while the lease is still its own and the song unchanged."""
 
 import logging
 import uuid
@@ -34,13 +22,12 @@ from .track import STORED_FIELDS, TEXT_FIELDS, Song
 logger = logging.getLogger(__name__)
 
 LEASE = timedelta(seconds=60)
-GIVE_UP_MIN_ATTEMPTS = 5
+GIVE_UP_MIN_ATTEMPTS = 5  # "incompleta" answers, besides ENRICH_GIVE_UP_AFTER, before sin_resultados
 
 
 @dataclass(frozen=True)
 class LookUp:
-    """ok (with the song), sin_resultados, or pendiente: with ``failed`` an incompleta miss (these
-    providers failed), without it music was unavailable."""
+    """Pendiente with ``failed`` is an incompleta miss; without it music was unavailable."""
 
     status: str
     song: Song | None = None
@@ -62,14 +49,9 @@ def song_look_up(cancion: str) -> LookUp:
 
 
 def enrichment_fields(status: str, song: Song | None) -> dict:
-    """The note's columns for a final result, or a fresh pendiente (nothing of an old song kept)."""
     fields = {name: getattr(song, name) if song else None for name in STORED_FIELDS}
-    for name in TEXT_FIELDS:
-        fields[name] = fields[name] or ""
-    fields["enriquecimiento"] = status
-    fields["incomplete_since"] = None
-    fields["next_enrich_at"] = None
-    return fields
+    fields.update({name: fields[name] or "" for name in TEXT_FIELDS})
+    return {**fields, "enriquecimiento": status, "incomplete_since": None, "next_enrich_at": None}
 
 
 def _backoff(attempts: int) -> timedelta:
@@ -77,7 +59,6 @@ def _backoff(attempts: int) -> timedelta:
 
 
 def looked_up_fields(result: LookUp, *, attempts: int, incomplete_since: datetime | None) -> dict:
-    """The columns to write after a lookup of a note that had ``attempts`` and ``incomplete_since``."""
     now = timezone.now()
     if result.status != Enrichment.PENDING:
         return enrichment_fields(result.status, result.song)
@@ -101,7 +82,7 @@ class _LeasedNote:
     incomplete_since: datetime | None
     due_at: datetime | None  # next_enrich_at before the lease: restored if the note is not tried
     lease: datetime
-    request_id: str  # forwarded to music: one attempt can be followed in both services' logs
+    request_id: str  # one attempt followed in both services' logs
 
     def still_mine(self) -> QuerySet[Note]:
         return Note.objects.filter(
@@ -113,7 +94,7 @@ def _notes_lease(*, limit: int) -> list[_LeasedNote]:
     lease = timezone.now() + LEASE
     columns = ("pk", "cancion", "enrich_attempts", "incomplete_since", "next_enrich_at")
     with transaction.atomic():
-        # SQLite has no FOR UPDATE (Django leaves it out); its IMMEDIATE transaction does the locking.
+        # SKIP LOCKED keeps PostgreSQL runners apart; on SQLite the IMMEDIATE transaction does.
         due = notes_due_for_enrichment().select_for_update(skip_locked=True)
         rows = list(due.values_list(*columns)[:limit])
         Note.objects.filter(pk__in=[row[0] for row in rows]).update(next_enrich_at=lease)
@@ -126,9 +107,9 @@ def _look_up(note: _LeasedNote) -> LookUp:
 
 
 def _write_back(note: _LeasedNote, result: LookUp) -> str | None:
-    """The note's new status; None when it changed meanwhile (nothing written)."""
+    """The note's new status; None when it changed meanwhile."""
     fields = looked_up_fields(result, attempts=note.enrich_attempts, incomplete_since=note.incomplete_since)
-    if "enriquecimiento" in fields:  # final: the note shows it
+    if "enriquecimiento" in fields:  # final: the note changed for its reader
         fields["actualizada"] = timezone.now()
     with request_id_scope("enrich", request_id=note.request_id):
         if not note.still_mine().update(**fields):
@@ -141,8 +122,7 @@ def _write_back(note: _LeasedNote, result: LookUp) -> str | None:
 
 
 def notes_enrich_pending(*, limit: int | None = None) -> dict:
-    """One pass of the runner. Once a lookup finds music unavailable no other starts, so at most
-    ENRICH_CONCURRENCY lookups are spent on it; an incompleta answer never stops a pass."""
+    """One pass; once music is found unavailable no new lookup starts (an incompleta never stops it)."""
     counts = {Enrichment.OK: 0, Enrichment.NO_RESULTS: 0, Enrichment.PENDING: 0, "skipped": 0}
     leased = _notes_lease(limit=limit or settings.ENRICH_BATCH_SIZE)
     workers = max(1, settings.ENRICH_CONCURRENCY)

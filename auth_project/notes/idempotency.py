@@ -1,12 +1,5 @@
-"""The ``Idempotency-Key`` header of POST /notas (IETF draft "The Idempotency-Key HTTP Header Field").
-
-A retry with the same key and body gets the original 201 back instead of a second note. The key is
-held in one short transaction (a row ``in_progress``; the unique (user, key) constraint settles a
-race), music is asked with no transaction open, and the note is saved in the same transaction that
-completes the key, by a conditional UPDATE on this request's hold token: a hold lost meanwhile (taken
-over once its lease passed, after a crash) rolls the note back. So a key never yields two notes.
-Only successes are remembered; keys are per user and expire after IDEMPOTENCY_KEY_TTL_HOURS.
-"""
+"""``Idempotency-Key`` on POST /notas. The note is saved in the transaction completing the key, on this
+request's hold token: a hold lost meanwhile rolls the note back, so a key never yields two notes."""
 
 import hashlib
 import json
@@ -29,8 +22,7 @@ HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"
 MAX_LENGTH = 255
 _PRINTABLE = re.compile(rf"^[\x20-\x7e]{{1,{MAX_LENGTH}}}$")
-# The draft's form is a Structured Field string ("..." with \" and \\ escapes); a bare token is
-# accepted too. Both spellings of one key are the same key.
+# The draft's Structured Field string ("..." with escapes); a bare token is the same key.
 _SF_STRING = re.compile(r'^"((?:[\x20\x21\x23-\x5b\x5d-\x7e]|\\[\\"])*)"$')
 
 
@@ -52,7 +44,6 @@ class KeyReused(exceptions.APIException):
 
 
 def idempotency_key_parse(raw: str | None) -> str | None:
-    """The key of a header value; None when absent. Raises a 400 ValidationError when malformed."""
     if raw is None:
         return None
     quoted = _SF_STRING.match(raw)
@@ -68,7 +59,7 @@ def idempotency_key_parse(raw: str | None) -> str | None:
 
 def request_fingerprint(data) -> str:
     """sha256 of the parsed body as canonical JSON: key order and spacing do not matter."""
-    if hasattr(data, "lists"):  # a form's QueryDict: every value of every field
+    if hasattr(data, "lists"):  # a form's QueryDict: every value counts
         data = dict(data.lists())
     canonical = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
     return hashlib.sha256(canonical.encode()).hexdigest()
@@ -79,32 +70,33 @@ def _expired_before():
 
 
 def idempotency_keys_purge(*, user=None) -> int:
-    """Delete expired keys (of one user, or of everyone). Returns how many."""
     expired = IdempotencyKey.objects.filter(created_at__lt=_expired_before())
     if user is not None:
         expired = expired.filter(user=user)
-    deleted, _ = expired.delete()
-    return deleted
+    return expired.delete()[0]
 
 
 def idempotency_replay_exists(*, user, key_header: str | None) -> bool:
-    """Whether this header names a completed, unexpired key of ``user``: such a POST never makes
-    a new note, so the write limit does not count it."""
+    """Whether the header names a completed, unexpired key of ``user`` (a replay makes no note)."""
     try:
         key = idempotency_key_parse(key_header)
     except exceptions.ValidationError:
         return False
-    if key is None:
-        return False
-    return IdempotencyKey.objects.filter(
-        user=user, key=key, status=IdempotencyKey.DONE, created_at__gte=_expired_before()
-    ).exists()
+    return (
+        key is not None
+        and IdempotencyKey.objects.filter(
+            user=user, key=key, status=IdempotencyKey.DONE, created_at__gte=_expired_before()
+        ).exists()
+    )
+
+
+def _still_held(held: IdempotencyKey):
+    return IdempotencyKey.objects.filter(pk=held.pk, status=IdempotencyKey.IN_PROGRESS, claim=held.claim)
 
 
 def idempotency_key_hold(*, user, key: str, data) -> IdempotencyKey:
-    """The key, held for this request (``in_progress``, with its token in ``claim``) or ``done``
-    with the 201 to replay. Raises KeyReused (422) for another body, KeyInUse (409) while another
-    request holds it."""
+    """The key held for this request (``in_progress``, its token in ``claim``) or ``done`` with the 201
+    to replay; KeyReused for another body, KeyInUse while another request holds it."""
     fingerprint = request_fingerprint(data)
     with write_transaction():
         idempotency_keys_purge(user=user)
@@ -128,30 +120,23 @@ def idempotency_key_hold(*, user, key: str, data) -> IdempotencyKey:
         if row.fingerprint != fingerprint:
             raise KeyReused
         if row.status == IdempotencyKey.DONE:
-            note_id = (row.response_body.get("nota") or {}).get("id")
-            logger.info("idempotent replay", extra={"note_id": note_id})
+            logger.info(
+                "idempotent replay", extra={"note_id": (row.response_body.get("nota") or {}).get("id")}
+            )
             return row
         if row.created_at > now - timedelta(seconds=settings.IDEMPOTENCY_LEASE_SECONDS):
             raise KeyInUse
         # Its request died before completing: take the key over (only one taker wins).
         token = uuid.uuid4().hex
-        taken = IdempotencyKey.objects.filter(
-            pk=row.pk, status=IdempotencyKey.IN_PROGRESS, claim=row.claim
-        ).update(claim=token, created_at=now)
-        if not taken:
+        if not _still_held(row).update(claim=token, created_at=now):
             raise KeyInUse
         logger.warning("stale idempotency key taken over", extra={"idempotency_key_id": row.pk})
         row.claim = token
         return row
 
 
-def _still_held(held: IdempotencyKey):
-    return IdempotencyKey.objects.filter(pk=held.pk, status=IdempotencyKey.IN_PROGRESS, claim=held.claim)
-
-
 def idempotency_key_complete(*, held: IdempotencyKey, note: Note, body: dict) -> None:
-    """Inside the transaction that saves ``note``: the key becomes ``done`` with its 201. Raises
-    KeyInUse (rolling the note back with the transaction) when the hold was lost."""
+    """In the transaction saving ``note``; KeyInUse (rolling the note back) when the hold was lost."""
     completed = _still_held(held).update(
         status=IdempotencyKey.DONE,
         note=note,
@@ -165,7 +150,7 @@ def idempotency_key_complete(*, held: IdempotencyKey, note: Note, body: dict) ->
 
 
 def idempotency_key_release(*, held: IdempotencyKey) -> None:
-    """The request failed after its hold: forget the key, so a retry runs afresh."""
+    """The request failed after its hold: a retry runs afresh."""
     try:
         _still_held(held).delete()
     except Exception:  # the database itself failed: the lease expires on its own

@@ -1,4 +1,4 @@
-"""auth's note metrics (served by musica_kit.metrics' /metrics)."""
+"""auth's note metrics (served by musica_kit.metrics)."""
 
 import threading
 import time
@@ -20,13 +20,11 @@ MUSIC_LOOKUPS = Counter(
 )
 RUNNER_PASSES = Counter("musica_runner_passes_total", "Passes of the enrichment runner.")
 RUNNER_NOTES = Counter("musica_runner_notes_total", "Notes the runner handled, by outcome.", ["outcome"])
-# The pending gauges read the database when scraped, at most once per this many seconds per worker.
-PENDING_CACHE_SECONDS = 5.0
+PENDING_CACHE_SECONDS = 5.0  # the pending gauges read the database at most this often per worker
 
 
 class PendingNotesCollector:
-    """Notes still ``pendiente`` and the age of the oldest, computed in the worker that answers the
-    scrape (so they are one value, not a sum over workers) and cached PENDING_CACHE_SECONDS."""
+    """Computed by the worker that answers the scrape: one value, not a sum over workers."""
 
     def __init__(self):
         self._lock = threading.Lock()

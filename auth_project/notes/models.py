@@ -14,15 +14,13 @@ class Enrichment(models.TextChoices):
 
 
 class Note(models.Model):
-    """A person's note about a song, with what music_service found for it."""
-
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notes", verbose_name="usuario"
     )
     cancion = models.CharField("canción", max_length=200)
     texto = models.TextField("texto", blank=True, default="", max_length=5000)
 
-    # What music answered. NULL means "nothing known", shown as null by the API (DJ001 deliberate).
+    # NULL: nothing known, shown as null by the API.
     foto = models.TextField("foto", null=True, blank=True)  # noqa: DJ001
     spotify_id = models.CharField("id en Spotify", max_length=64, null=True, blank=True)  # noqa: DJ001
     titulo = models.CharField("título", max_length=300, blank=True, default="")
@@ -38,8 +36,7 @@ class Note(models.Model):
     enriquecimiento = models.CharField(
         "enriquecimiento", max_length=16, choices=Enrichment.choices, default=Enrichment.PENDING
     )
-    # The runner's bookkeeping (notes.enrichment): "incompleta" answers for this song, when the first
-    # came (the give-up clock), and when the note may be tried next (NULL: never tried).
+    # The runner's bookkeeping (notes.enrichment).
     enrich_attempts = models.PositiveIntegerField("intentos de enriquecimiento", default=0)
     incomplete_since = models.DateTimeField("incompleta desde", null=True, blank=True)
     next_enrich_at = models.DateTimeField("próximo enriquecimiento", null=True, blank=True)
@@ -56,7 +53,7 @@ class Note(models.Model):
             models.Index(fields=["enriquecimiento", "next_enrich_at"], name="note_enrich_due"),
         ]
 
-    # Not a column: the providers music named as failed when this request looked the song up.
+    # Not a column: the providers that failed when this request looked the song up.
     failed_providers: tuple[str, ...] = ()
 
     def __str__(self) -> str:
@@ -70,7 +67,7 @@ class Note(models.Model):
 
 
 class IdempotencyKey(models.Model):
-    """An ``Idempotency-Key`` a user sent with POST /notas, and the 201 it answered (notes/idempotency.py)."""
+    """An ``Idempotency-Key`` of POST /notas and the 201 it answered (notes/idempotency.py)."""
 
     IN_PROGRESS = "in_progress"
     DONE = "done"
@@ -83,7 +80,7 @@ class IdempotencyKey(models.Model):
     status = models.CharField(
         "estado", max_length=16, choices=[(IN_PROGRESS, "en curso"), (DONE, "completada")]
     )
-    # The token of the request holding an in_progress key: only it may complete or release it.
+    # Only the request holding this token may complete or release an in_progress key.
     claim = models.CharField("reserva", max_length=32)
     note = models.ForeignKey(
         Note, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="nota"
@@ -92,7 +89,7 @@ class IdempotencyKey(models.Model):
     response_body = models.JSONField(
         "cuerpo de la respuesta", null=True, blank=True, encoder=DjangoJSONEncoder
     )
-    # When the key was held or completed: the start of its lease and of its TTL.
+    # Held or completed: the start of its lease, then of its TTL.
     created_at = models.DateTimeField("creada")
 
     class Meta:

@@ -1,17 +1,10 @@
-"""The only code that talks to music_service: one pooled session per process, timeouts, one retry
-on a failed connect, the caller's X-Request-ID forwarded, the service token, and a circuit breaker so
-that while music is down notes are saved pendiente at once.
-
-music's answers are kept in this process as its Cache-Control allows (CacheControl's adapter; errors
-and "incompleta" answers are no-store). The breaker sits below the cache: a fresh answer is served
-even while it is open.
-"""
+"""The only code that talks to music_service. Its answers are cached per process as its Cache-Control
+allows; the breaker sits below the cache, so a fresh answer is served even while it is open."""
 
 import hashlib
 import logging
 import threading
 import time
-from dataclasses import fields
 
 import requests
 from cachecontrol import CacheControlAdapter
@@ -26,63 +19,52 @@ from musica_kit.request_context import REQUEST_ID_HEADER, get_request_id
 from musica_kit.track import LINK_SCHEMES, SOURCES, safe_link
 
 from .metrics import MUSIC_LOOKUPS
-from .track import TEXT_FIELDS, Song
+from .track import LINK_FIELDS, TEXT_FIELDS, Song
 
 logger = logging.getLogger(__name__)
 
 
 class MusicUnavailable(Exception):
-    """music_service did not give a usable answer (down, slow, error, breaker open)."""
+    """No usable answer: music down, slow, erring, or the breaker open."""
 
 
 class MusicIncomplete(Exception):
-    """music answered, but a better provider failed and the ones that answered had no match."""
+    """A better provider failed and the ones that answered had no match."""
 
     def __init__(self, failed: tuple[str, ...]):
         super().__init__(f"no match; these providers failed: {', '.join(failed)}")
-        self.failed = failed  # the providers music named, e.g. ("deezer",)
+        self.failed = failed
 
 
 class _CircuitOpen(MusicUnavailable):
-    """The breaker refused a call that would have reached music (not a failure of music)."""
+    """Not a failure of music: the breaker refused the call."""
 
 
 breaker = CircuitBreaker(threshold=settings.MUSIC_BREAKER_THRESHOLD, cooldown=settings.MUSIC_BREAKER_COOLDOWN)
 
 
+def _sha256(key: str, key_prefix: str, version) -> str:  # URLs may pass Django's 250-character limit
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
 class ProcessMemoryCache(BaseCache):
-    """CacheControl's store, bounded: Django's local-memory cache (thread-safe, culls when full).
-    Not the Django cache: with REDIS_URL a hit would cost a network round trip."""
+    """CacheControl's store, bounded and in process: with Redis a hit would cost a round trip."""
 
     def __init__(self, max_entries: int):
-        self._store = LocMemCache(
-            f"music-http-{id(self)}", {"TIMEOUT": None, "OPTIONS": {"MAX_ENTRIES": max_entries}}
-        )
-
-    @staticmethod
-    def _key(url: str) -> str:  # URLs may pass 250 characters (Django's portable key limit)
-        return hashlib.sha256(url.encode()).hexdigest()
-
-    def get(self, key: str) -> bytes | None:
-        return self._store.get(self._key(key))
+        params = {"TIMEOUT": None, "KEY_FUNCTION": _sha256, "OPTIONS": {"MAX_ENTRIES": max_entries}}
+        self._store = LocMemCache(f"music-http-{id(self)}", params)
+        self.get, self.delete, self.clear = self._store.get, self._store.delete, self._store.clear
 
     def set(self, key: str, value: bytes, expires: int | None = None) -> None:
-        self._store.set(self._key(key), value, timeout=expires if expires and expires > 0 else None)
-
-    def delete(self, key: str) -> None:
-        self._store.delete(self._key(key))
-
-    def clear(self) -> None:
-        self._store.clear()
+        self._store.set(key, value, timeout=expires if expires and expires > 0 else None)
 
 
 _http_cache = ProcessMemoryCache(max(1, settings.MUSIC_HTTP_CACHE_ENTRIES))
 
 
 class _NetworkAdapter(HTTPAdapter):
-    """Asks the breaker first, and takes a new connection pool every MUSIC_SESSION_MAX_REQUESTS
-    calls: Docker's DNS and Kubernetes Services balance per connection, so renewing lets new music
-    replicas get traffic. The old pool is not closed: calls in flight on it finish."""
+    """Asks the breaker first; a new pool every MUSIC_SESSION_MAX_REQUESTS calls lets new replicas get
+    traffic (DNS and Services balance per connection). The old pool is left to finish its calls."""
 
     def __init__(self, **kwargs):
         self._calls, self._calls_lock = 0, threading.Lock()
@@ -104,13 +86,12 @@ class _MusicAdapter(CacheControlAdapter, _NetworkAdapter):
 
 
 def clear_cache() -> None:
-    """Forget every answer of music kept in this process (tests)."""
     _http_cache.clear()
 
 
 def _new_session() -> requests.Session:
     session = requests.Session()
-    # Retry a failed connect once (nothing reached music); never a read: music may be busy.
+    # A failed connect reached nothing, so it is retried once; a read never is: music may be busy.
     retry = Retry(total=1, connect=1, read=0, status=0, other=0, backoff_factor=0)
     pool = {"pool_connections": 1, "pool_maxsize": settings.MUSIC_POOL_SIZE, "max_retries": retry}
     if settings.MUSIC_HTTP_CACHE_ENTRIES > 0:
@@ -119,8 +100,7 @@ def _new_session() -> requests.Session:
         adapter = _NetworkAdapter(**pool)
     session.mount("http://", adapter)
     session.mount("https://", adapter)
-    # Over plain HTTP (an internal service) skip requests' scan of the environment for proxies and
-    # .netrc on every call (a large share of a call's CPU, docs/benchmarks.md); https honours it.
+    # Internal plain HTTP skips requests' per-call proxy/.netrc scan, a large share of a call's CPU.
     session.trust_env = not settings.MUSIC_SERVICE_URL.startswith("http://")
     return session
 
@@ -129,25 +109,19 @@ _session = _new_session()
 
 
 def _song_from(track: dict, source) -> Song:
-    """A TRACK from music, cleaned: text cut to its column, only safe links, only music's sources."""
-    values = {}
-    for name in (spec.name for spec in fields(Song)):
-        raw = track.get(name)
-        if name in TEXT_FIELDS:
-            values[name] = str(raw or "")[:300]
-        elif name == "spotify_id":
-            values[name] = str(raw)[:64] if raw else None
-        elif name == "fuente":
-            values[name] = source if source in SOURCES else None
-        elif name == "duracion_ms":
-            values[name] = raw if isinstance(raw, int) and not isinstance(raw, bool) and raw >= 0 else None
-        else:
-            values[name] = safe_link(raw, (*LINK_SCHEMES, "data:image/"))  # inline covers too
-    return Song(**values)
+    """Cleaned: text cut to its column, only safe links, only known sources."""
+    duration, spotify_id = track.get("duracion_ms"), track.get("spotify_id")
+    return Song(
+        **{name: str(track.get(name) or "")[:300] for name in TEXT_FIELDS},
+        **{name: safe_link(track.get(name), (*LINK_SCHEMES, "data:image/")) for name in LINK_FIELDS},
+        spotify_id=str(spotify_id)[:64] if spotify_id else None,
+        duracion_ms=duration if type(duration) is int and duration >= 0 else None,
+        fuente=source if source in SOURCES else None,
+    )
 
 
 def _incomplete(response) -> tuple[str, ...] | None:
-    """The providers that failed, for music's "incompleta" 503; None for any other answer."""
+    """The failed providers of music's "incompleta" 503; None for any other answer."""
     if response.status_code != 503:
         return None
     try:
@@ -174,8 +148,7 @@ def _song_of(body: dict) -> Song | None:
 
 
 def find_song(query: str) -> Song | None:
-    """The best match for ``query``; None when nothing matched. Raises MusicIncomplete for music's
-    "incompleta" answer and MusicUnavailable for any other answer but a 200."""
+    """The best match, or None; raises MusicIncomplete or MusicUnavailable."""
     started = time.perf_counter()
     try:
         response = _session.get(
@@ -183,10 +156,10 @@ def find_song(query: str) -> Song | None:
             params={"q": query, "limit": 1},
             headers=_headers(),
             timeout=(settings.MUSIC_CONNECT_TIMEOUT, settings.MUSIC_READ_TIMEOUT),
-            allow_redirects=False,  # music never redirects /search; its token goes nowhere else
+            allow_redirects=False,  # the token goes nowhere else
         )
         if getattr(response, "from_cache", False):
-            # A stored 200 of music's, still fresh: it says nothing about music's health now.
+            # Says nothing about music's health now: the breaker is not told.
             MUSIC_LOOKUPS.labels("cache_hit").inc()
             return _song_of(response.json())
         if (failed := _incomplete(response)) is not None:

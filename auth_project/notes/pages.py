@@ -1,6 +1,4 @@
-"""The landing page (GET /): what this is, a sign-up form and, for a person with a session, their
-latest notes, a form to add one and a button to delete each. Each form goes the API's own way (its
-serializer and service, counted in the same limit window) under Django's CSRF protection."""
+"""The landing page (GET /) and its forms, each the API's way (serializer, service, limit) under CSRF."""
 
 from django.contrib import messages
 from django.contrib.auth import login
@@ -40,18 +38,21 @@ class HomeView(View):
             return redirect(reverse("rest_framework:login") + "?next=/")
         allowed, seconds = hit(NoteWriteThrottle.scope, str(request.user.pk))
         if not allowed:
-            error = f"{WRITES_THROTTLED} Vuelve a intentarlo en {seconds} segundos."
-            response = self._page(request, values=request.POST, error=error, status=429)
-            response["Retry-After"] = str(seconds)
-            return response
+            return self._throttled(request, request.POST, WRITES_THROTTLED, seconds)
         serializer = NoteSerializer(data=request.POST, context={"request": request})
         if not serializer.is_valid():
             return self._page(request, values=request.POST, errors=serializer.errors, status=400)
-        note = serializer.save()  # notes.services.note_create
+        note = serializer.save()
         messages.success(request, SAVED)
         if aviso := pending_notice(note):
             messages.info(request, aviso)
         return redirect("inicio")
+
+    def _throttled(self, request, values, message: str, seconds: int):
+        error = f"{message} Vuelve a intentarlo en {seconds} segundos."
+        response = self._page(request, values=values, error=error, status=429)
+        response["Retry-After"] = str(seconds)
+        return response
 
     def _page(self, request, *, values=None, errors=None, error: str | None = None, status: int = 200):
         fields = NoteSerializer().fields
@@ -70,28 +71,24 @@ class HomeView(View):
 
 
 class SignupView(HomeView):
-    """POST /registro: the page's sign-up form, under /register's rules and limit."""
+    """POST /registro, under /register's rules and limit."""
 
     def get(self, request):
         return redirect("inicio")
 
     def post(self, request):
-        # Counted before validating, as DRF's throttle counts every POST /register.
-        allowed, seconds = hit("register", client_address(request))
+        allowed, seconds = hit("register", client_address(request))  # before validating, as DRF's throttle
         values = {"username": request.POST.get("username", "")}  # a password is never sent back
         if not allowed:
-            error = f"{SIGNUPS_THROTTLED} Vuelve a intentarlo en {seconds} segundos."
-            response = self._page(request, values=values, error=error, status=429)
-            response["Retry-After"] = str(seconds)
-            return response
+            return self._throttled(request, values, SIGNUPS_THROTTLED, seconds)
         serializer = RegisterSerializer(data=request.POST)
         errors = {} if serializer.is_valid() else dict(serializer.errors)
         if request.POST.get("password") != request.POST.get("password2"):
             errors.setdefault("password2", [PASSWORDS_DIFFER])
         if not errors:
             try:
-                user = serializer.save()  # accounts.services.user_create
-            except ValidationError as exc:  # the name was taken in the moment since the check
+                user = serializer.save()
+            except ValidationError as exc:  # the name was taken since the check
                 errors = exc.detail
         if errors:
             return self._page(request, values=values, errors=errors, status=400)

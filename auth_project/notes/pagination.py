@@ -7,10 +7,9 @@ class NotePagination(PageNumberPagination):
     max_page_size = 100
 
     def get_paginated_response_schema(self, schema):
-        """The page's shape in the OpenAPI schema, each field described for the people reading it."""
         described = super().get_paginated_response_schema(schema)
         properties = described["properties"]
-        for link in ("next", "previous"):  # OpenAPI 3.1 (config/settings/openapi.py): null is a type
+        for link in ("next", "previous"):  # OpenAPI 3.1: null is a type
             properties[link].pop("nullable", None)
             properties[link]["type"] = ["string", "null"]
         properties["count"].update(description="Cuántas notas hay en total.", example=42)

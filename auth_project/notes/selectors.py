@@ -1,4 +1,4 @@
-"""Reads on notes. Every query is scoped to an owner (the admin is the only exception)."""
+"""Reads on notes, scoped to an owner (the admin aside)."""
 
 from django.db.models import Count, F, Min, Q, QuerySet
 from django.utils import timezone
@@ -7,12 +7,11 @@ from .models import Enrichment, Note
 
 
 def note_list(*, user) -> QuerySet[Note]:
-    return Note.objects.filter(user=user).order_by("-creada", "-id")
+    return Note.objects.filter(user=user)
 
 
 def notes_due_for_enrichment() -> QuerySet[Note]:
-    """Pending notes whose backoff (or lease) has run out: never-tried first, then by when each
-    became due, so notes that keep failing wait behind the rest."""
+    """Never-tried first, then by due time: notes that keep failing wait behind the rest."""
     due = Q(next_enrich_at__isnull=True) | Q(next_enrich_at__lte=timezone.now())
     return Note.objects.filter(due, enriquecimiento=Enrichment.PENDING).order_by(
         F("next_enrich_at").asc(nulls_first=True), "id"
@@ -20,7 +19,6 @@ def notes_due_for_enrichment() -> QuerySet[Note]:
 
 
 def pending_notes_summary() -> tuple[int, object]:
-    """(how many notes are pending, when the oldest was created: None when none is)."""
     pending = Note.objects.filter(enriquecimiento=Enrichment.PENDING)
     found = pending.aggregate(n=Count("id"), oldest=Min("creada"))
     return found["n"], found["oldest"]

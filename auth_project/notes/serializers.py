@@ -8,7 +8,7 @@ from .models import Enrichment, Note
 from .services import note_create, note_update
 from .track import Song
 
-# The matched song as the API shows it: its cover and source are the note's own ``foto`` and ``fuente``.
+# The cover and source are the note's own ``foto`` and ``fuente``.
 MusicaSerializer = dataclass_serializer(
     Song, name="MusicaSerializer", exclude=("foto", "fuente", "duracion_ms")
 )
@@ -16,22 +16,20 @@ _SONG_HELP = {spec.name: spec.metadata["help_text"] for spec in fields(Song)}
 
 
 class TextField(serializers.CharField):
-    """Only a string: DRF's CharField would store a JSON number as its str() (1e999 as "inf")."""
+    """Only a string: DRF's CharField would store 1e999 as "inf"."""
 
     def to_internal_value(self, data):
         if not isinstance(data, str):
-            self.fail("invalid")  # "No es una cadena válida."
+            self.fail("invalid")
         return super().to_internal_value(data)
 
 
 class NoteSerializer(serializers.ModelSerializer):
-    # Every field declared: a ModelSerializer builds the undeclared ones from the model again for each
-    # request (validating and showing one note: 1.20 → 0.94 CPU ms in one process, side by side).
+    # Every field declared: undeclared ones are rebuilt from the model per request (1.20 → 0.94 CPU ms).
     id = serializers.IntegerField(read_only=True, help_text="Id de la nota.")
     cancion = TextField(
         label="Canción",
         max_length=200,
-        trim_whitespace=True,
         help_text="La canción, como la escribirías al buscarla (1–200 caracteres sin los espacios de los "
         "extremos). Es lo que se busca en music_service.",
     )

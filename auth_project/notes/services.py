@@ -1,5 +1,4 @@
-"""Writes on notes. A new or changed song is looked up in music before any transaction is opened:
-a slow music service must never hold a database lock."""
+"""Writes on notes. Songs are looked up before any transaction opens: a slow music must hold no lock."""
 
 import logging
 import threading
@@ -16,8 +15,7 @@ logger = logging.getLogger(__name__)
 
 
 def note_song_resolve(*, cancion: str) -> tuple[dict, tuple[str, ...]]:
-    """The columns to store for a new ``cancion`` (looked up in sync mode, else left pending for
-    the runner), and the providers music named as failed on an "incompleta" answer."""
+    """The columns for a new ``cancion`` (pending unless ENRICHMENT_MODE is sync) and the failed providers."""
     fields = {**enrichment_fields(Enrichment.PENDING, None), "enrich_attempts": 0}
     if settings.ENRICHMENT_MODE != "sync":
         return fields, ()
@@ -30,44 +28,30 @@ _sqlite_writer = threading.RLock()
 
 @contextmanager
 def write_transaction(*, atomic: bool = True):
-    """An atomic block for a write; on SQLite a process's threads first queue for their turn.
-
-    SQLite's busy handler retries with sleeps growing to 100 ms, in no order: with 16 threads
-    writing some waited over a second (scripts/bench p99). Queued here they wait only for the write
-    in front of them. ``atomic=False`` is for a single statement, atomic by itself.
-    """
-    block = transaction.atomic() if atomic else nullcontext()
-    if connection.vendor == "sqlite":
-        with _sqlite_writer, block:
-            yield
-    else:
-        with block:
-            yield
+    """A write block; on SQLite threads queue here: its busy handler's growing sleeps cost >1 s at p99."""
+    queue = _sqlite_writer if connection.vendor == "sqlite" else nullcontext()
+    with queue, transaction.atomic() if atomic else nullcontext():
+        yield
 
 
 def note_create(
     *, user, cancion: str, texto: str = "", resolved: tuple[dict, tuple[str, ...]] | None = None
 ) -> Note:
-    """A new note; its song is looked up here unless the caller did already (``resolved``)."""
     fields, failed = resolved or note_song_resolve(cancion=cancion)
     note = Note(user=user, cancion=cancion, texto=texto, **fields)
     note.failed_providers = failed
     with write_transaction(atomic=False):  # one INSERT, or inside the caller's transaction
         note.save()
-    # Counted once committed: the idempotent create's transaction may still roll it back.
+    # After commit: the idempotent create may still roll it back.
     transaction.on_commit(lambda: NOTES_CREATED.labels(note.enriquecimiento).inc())
     logger.info("note created", extra={"note_id": note.pk, "enrichment": note.enriquecimiento})
     return note
 
 
 def note_update(*, note: Note, cancion: str | None = None, texto: str | None = None) -> Note:
-    changes: dict = {}
-    if texto is not None:
-        changes["texto"] = texto
+    changes = {} if texto is None else {"texto": texto}
     if cancion is not None and cancion != note.cancion:
-        # A different song: what was found for the old one no longer applies.
-        changes["cancion"] = cancion
-        changes.update(note_song_resolve(cancion=cancion)[0])
+        changes.update(cancion=cancion, **note_song_resolve(cancion=cancion)[0])
     if changes:
         for name, value in changes.items():
             setattr(note, name, value)

@@ -1,6 +1,4 @@
-"""The per-user limit on note writes (NOTES_WRITE_RATE): each may cost a Spotify search, and Spotify's
-quota is shared by every user. Reads, deletes and the replay of a completed Idempotency-Key (no new
-note, no search) are not counted."""
+"""The per-user limit on note writes; reads, deletes and Idempotency-Key replays search nothing."""
 
 from config.throttling import RateLimitThrottle
 

@@ -1,5 +1,4 @@
-"""What a note keeps of music's answer: a TRACK (musica_kit.track) and who answered it (``fuente``).
-The Note model has a column of the same name for each of STORED_FIELDS."""
+"""What a note keeps of music's answer: a TRACK and who answered it; a Note column per STORED_FIELDS."""
 
 from dataclasses import dataclass, fields
 
@@ -15,9 +14,8 @@ class Song(Track):
     )
 
 
-# All but the duration, which nothing shows.
 STORED_FIELDS = tuple(spec.name for spec in fields(Song) if spec.name != "duracion_ms")
-# Text columns are NOT NULL (""), link columns nullable; longer text than a column holds is cut.
+# Text columns are NOT NULL (""), link columns nullable.
 TEXT_FIELDS = ("titulo", "artista", "album")
-# The API shows the cover and its source as the note's own ``foto`` and ``fuente``, the rest as ``musica``.
+LINK_FIELDS = ("foto", "spotify_url", "preview_url", "url")
 MUSICA_FIELDS = tuple(name for name in STORED_FIELDS if name not in ("foto", "fuente"))

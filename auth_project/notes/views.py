@@ -8,22 +8,12 @@ from drf_spectacular.utils import (
     inline_serializer,
 )
 from rest_framework import exceptions, serializers, viewsets
-from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from config.schema import NOT_FOUND, UNAUTHORIZED, validation_error
 from musica_kit.schema import error_example, error_response, throttled_response
 
-from .idempotency import HEADER as IDEMPOTENCY_HEADER
-from .idempotency import (
-    REPLAYED_HEADER,
-    KeyInUse,
-    KeyReused,
-    idempotency_key_complete,
-    idempotency_key_hold,
-    idempotency_key_parse,
-    idempotency_key_release,
-)
+from . import idempotency
 from .models import Enrichment, IdempotencyKey
 from .selectors import note_list
 from .serializers import NoteSerializer
@@ -43,8 +33,7 @@ WRITES_THROTTLED = "Demasiadas notas guardadas seguidas: cada una busca la canci
 
 
 def pending_notice(note) -> str | None:
-    """The aviso of a note saved pendiente: music was unavailable, or the song is not in the
-    sources that answered (naming those that failed)."""
+    """The aviso of a note saved pendiente, naming the sources that failed if music named any."""
     if note.enriquecimiento != Enrichment.PENDING:
         return None
     if note.failed_providers:
@@ -52,7 +41,6 @@ def pending_notice(note) -> str | None:
     return PENDING_NOTICE
 
 
-# OpenAPI: what drf-spectacular cannot infer (the 201's envelope, headers, errors) and examples.
 _NOTE_EXAMPLE = {
     "id": 7,
     "cancion": "Bohemian Rhapsody",
@@ -83,13 +71,8 @@ _THROTTLED = throttled_response(
     ),
 )
 _NOTE_ID = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH, description="Id de la nota.")
-_NOTE_CHANGED = {
-    200: NoteSerializer,
-    400: validation_error("cancion"),
-    401: UNAUTHORIZED,
-    404: NOT_FOUND,
-    429: _THROTTLED,
-}
+_MINE = {401: UNAUTHORIZED, 404: NOT_FOUND}
+_NOTE_CHANGED = {200: NoteSerializer, 400: validation_error("cancion"), **_MINE, 429: _THROTTLED}
 
 
 def _created_example(name: str, note: dict, aviso: str | None = None) -> OpenApiExample:
@@ -119,7 +102,7 @@ def _idempotency_error(description: str, exc) -> OpenApiResponse:
         "petición sigue en curso, 422 si la clave ya se usó con otro cuerpo.",
         parameters=[
             OpenApiParameter(
-                IDEMPOTENCY_HEADER,
+                idempotency.HEADER,
                 OpenApiTypes.STR,
                 OpenApiParameter.HEADER,
                 description="Opcional, recomendada al reintentar: una clave única por nota (p. ej. un "
@@ -128,7 +111,7 @@ def _idempotency_error(description: str, exc) -> OpenApiResponse:
                 "crear otra). Cada usuario tiene sus propias claves.",
             ),
             OpenApiParameter(
-                REPLAYED_HEADER,
+                idempotency.REPLAYED_HEADER,
                 OpenApiTypes.STR,
                 OpenApiParameter.HEADER,
                 response=[201],
@@ -156,9 +139,11 @@ def _idempotency_error(description: str, exc) -> OpenApiResponse:
             401: UNAUTHORIZED,
             409: _idempotency_error(
                 "La petición anterior con esta `Idempotency-Key` aún no ha terminado: repite más tarde.",
-                KeyInUse,
+                idempotency.KeyInUse,
             ),
-            422: _idempotency_error("Esta `Idempotency-Key` ya se usó con otro cuerpo.", KeyReused),
+            422: _idempotency_error(
+                "Esta `Idempotency-Key` ya se usó con otro cuerpo.", idempotency.KeyReused
+            ),
             429: _THROTTLED,
         },
         examples=[
@@ -177,9 +162,7 @@ def _idempotency_error(description: str, exc) -> OpenApiResponse:
         ],
     ),
     retrieve=extend_schema(
-        summary="Una nota",
-        parameters=[_NOTE_ID],
-        responses={200: NoteSerializer, 401: UNAUTHORIZED, 404: NOT_FOUND},
+        summary="Una nota", parameters=[_NOTE_ID], responses={200: NoteSerializer, **_MINE}
     ),
     update=extend_schema(
         summary="Reemplazar una nota",
@@ -196,45 +179,41 @@ def _idempotency_error(description: str, exc) -> OpenApiResponse:
     destroy=extend_schema(
         summary="Borrar una nota",
         parameters=[_NOTE_ID],
-        responses={204: OpenApiResponse(description="Borrada."), 401: UNAUTHORIZED, 404: NOT_FOUND},
+        responses={204: OpenApiResponse(description="Borrada."), **_MINE},
     ),
 )
-@extend_schema(tags=["notas"])
 class NoteViewSet(viewsets.ModelViewSet):
     names = {"List": "Tus notas", "Instance": "Nota"}  # page titles (musica_kit.views.view_name)
     serializer_class = NoteSerializer
-    permission_classes = [IsAuthenticated]
-    # Only ids that fit the id column reach a view; anything else is the JSON 404 of the URL resolver.
-    lookup_value_regex = "[0-9]{1,18}"
-    throttle_classes = [NoteWriteThrottle]  # POST/PUT/PATCH only, per user
+    lookup_value_regex = "[0-9]{1,18}"  # fits the id column; anything else is the resolver's JSON 404
+    throttle_classes = [NoteWriteThrottle]
 
     def get_queryset(self):
-        # Owner-scoped: another user's note is as unknown as a note that does not exist (404).
+        # Another user's note is as unknown as a missing one (404).
         return note_list(user=self.request.user)
 
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        key = idempotency_key_parse(request.headers.get(IDEMPOTENCY_HEADER))
+        key = idempotency.idempotency_key_parse(request.headers.get(idempotency.HEADER))
         if key is None:
             return Response(self._created_body(serializer, serializer.save()), status=201)
-        held = idempotency_key_hold(user=request.user, key=key, data=request.data)  # 409/422 raised
+        held = idempotency.idempotency_key_hold(user=request.user, key=key, data=request.data)
         if held.status == IdempotencyKey.DONE:
-            replayed = {REPLAYED_HEADER: "true"}
+            replayed = {idempotency.REPLAYED_HEADER: "true"}
             return Response(held.response_body, status=held.response_status, headers=replayed)
         try:
             resolved = note_song_resolve(cancion=serializer.validated_data["cancion"])  # no transaction open
             with write_transaction():
                 note = serializer.save(resolved=resolved)
                 body = self._created_body(serializer, note)
-                idempotency_key_complete(held=held, note=note, body=body)  # KeyInUse: the hold was lost
+                idempotency.idempotency_key_complete(held=held, note=note, body=body)  # KeyInUse: hold lost
         except BaseException:
-            idempotency_key_release(held=held)
+            idempotency.idempotency_key_release(held=held)
             raise
         return Response(body, status=201)
 
     def _created_body(self, serializer: NoteSerializer, note) -> dict:
-        # The same serializer shows the saved note: its fields are already built.
         body = {"mensaje": SAVED, "nota": serializer.to_representation(note)}
         if aviso := pending_notice(note):
             body["aviso"] = aviso

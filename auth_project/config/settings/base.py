@@ -7,21 +7,19 @@ from musica_kit.env import env_bool, env_int, env_list, env_required, env_str
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 DEBUG = env_bool("DJANGO_DEBUG")
-# Each service has its own key (music's is MUSIC_DJANGO_SECRET_KEY in .env and compose).
 SECRET_KEY = env_required(
     "DJANGO_SECRET_KEY", dev_default="dev-only-auth-secret-key-not-for-production", debug=DEBUG
 )
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1")
 
-# The contract is Spanish whatever Accept-Language says: no LocaleMiddleware, one language.
+# Spanish whatever Accept-Language says: no LocaleMiddleware.
 LANGUAGE_CODE = "es"
 LANGUAGES = [("es", "Español")]
-# The kit's catalogue: the texts DRF and SimpleJWT leave in English. LOCALE_PATHS wins over apps.
+# The kit's catalogue translates what DRF and SimpleJWT leave in English.
 LOCALE_PATHS = [Path(musica_kit.__file__).resolve().parent / "locale"]
 TIME_ZONE = "UTC"
 
-# Both forms of every path are routed. APPEND_SLASH would turn "POST /notas" into a 301 that
-# clients replay as a GET (the note is lost).
+# Both forms of every path are routed; its 301 would make clients replay "POST /notas" as a GET.
 APPEND_SLASH = False
 
 STATIC_URL = "static/"
@@ -32,7 +30,6 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = DEBUG
 
-# Bodies over 1 MiB are refused with a JSON 413 before they are read (musica_kit.limits).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 
 INSTALLED_APPS = [
@@ -103,7 +100,7 @@ AUTH_PASSWORD_VALIDATORS = [
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", "")
-# DJANGO_SECURE=1 behind TLS: secure cookies, HTTPS redirect (probes exempt) and HSTS. Never in debug.
+# DJANGO_SECURE=1 behind TLS; never in debug.
 _SECURE = env_bool("DJANGO_SECURE", default=False) and not DEBUG
 SESSION_COOKIE_SECURE = _SECURE
 CSRF_COOKIE_SECURE = _SECURE
@@ -112,22 +109,20 @@ SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 31536000) if _SECURE else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = _SECURE
 SECURE_HSTS_PRELOAD = _SECURE
 SECURE_REDIRECT_EXEMPT = [r"^health/?$", r"^ready/?$"]
-# Behind a proxy that terminates TLS; gunicorn reads the same switch (musica_kit.gunicorn_conf).
 if env_bool("DJANGO_SECURE_PROXY_SSL_HEADER"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
-# The secrets a serving process refuses to start without (musica_kit.secrets): variable → setting.
+# variable → setting of each secret a serving process needs (musica_kit.secrets).
 REQUIRED_SECRETS = {
     "DJANGO_SECRET_KEY": "SECRET_KEY",
     "JWT_SIGNING_KEY": "SIMPLE_JWT.SIGNING_KEY",
     "MUSIC_SERVICE_TOKEN": "MUSIC_SERVICE_TOKEN",
 }
-# Optional: /metrics exists only when it is set, and then asks for it (musica_kit.metrics).
+# /metrics exists only with it.
 METRICS_TOKEN = env_str("METRICS_TOKEN")
 
 SERVICE_NAME = "auth"
 LOG_LEVEL = env_str("LOG_LEVEL", "INFO").upper()
-# Values of these settings never reach a log line (musica_kit.request_context.redact).
 LOG_REDACT_SETTINGS = ("SECRET_KEY", "JWT_SIGNING_KEY", "MUSIC_SERVICE_TOKEN", "METRICS_TOKEN")
 LOGGING = {
     "version": 1,
@@ -139,8 +134,7 @@ LOGGING = {
         "django.request": {"level": "ERROR"},
         "django.server": {"level": "WARNING"},
         "urllib3": {"level": "ERROR"},
-        # At DEBUG SQL is logged with its parameters, and the blacklist tables hold whole refresh
-        # tokens: never at DEBUG, whatever LOG_LEVEL says.
+        # Never DEBUG: its SQL parameters include whole refresh tokens.
         "django.db.backends": {"level": "INFO"},
     },
 }

@@ -1,6 +1,4 @@
-"""The Content-Security-Policy (django-csp) of auth_service's HTML pages; everything else gets a
-stricter one (musica_kit.csp.CSPMiddleware). Inline scripts and styles need the per-request nonce;
-ReDoc alone also allows inline styles and a blob: worker (musica_kit.urls)."""
+"""The Content-Security-Policy of auth's HTML pages (others get musica_kit.csp's stricter one)."""
 
 from csp.constants import NONCE, NONE, SELF
 
@@ -15,7 +13,7 @@ CONTENT_SECURITY_POLICY = {
         "script-src": [SELF, NONCE, "'report-sample'"],
         "style-src": [SELF, NONCE, "'report-sample'"],
         "style-src-attr": ["'unsafe-hashes'", *DRF_STYLE_HASHES],
-        # data: URIs (the offline catalog's covers, admin icons) and the music sources' cover hosts.
+        # data: for the offline catalog's covers and admin icons.
         "img-src": [SELF, "data:", *COVER_HOSTS],
         "font-src": [SELF, "data:"],
         "connect-src": [SELF],

@@ -7,12 +7,10 @@ from musica_kit.env import env_int, env_str
 from .base import BASE_DIR
 
 DATABASE_URL = env_str("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'notas.db'}"
-# Persistent connections (one per gunicorn thread): on SQLite one per request would re-run the
-# pragmas and checkpoint the WAL at each close (docs/benchmarks.md).
+# Persistent: on SQLite each new connection re-runs the pragmas and checkpoints the WAL on close.
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL lets readers run beside the writer; IMMEDIATE takes the write lock at BEGIN, so two
-    # workers queue on busy_timeout instead of failing with "database is locked" mid-transaction.
+    # IMMEDIATE locks at BEGIN: writers queue instead of failing "database is locked" mid-transaction.
     DATABASES["default"]["OPTIONS"] = {
         "timeout": 20,
         "transaction_mode": "IMMEDIATE",
@@ -21,13 +19,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
-# The cache is shared by every worker and replica, never local memory: Redis, or without REDIS_URL a
-# table of this database (created by config/migrations/0001_cache_table.py). The rate limiter
-# uses django-redis' connection of this alias, or its own table.
+# Shared by every worker and replica: Redis, else a table (config/migrations/0001_cache_table.py).
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
-    # Fails open: an outage degrades to "no cache", logged, never a 500. Every key goes under
-    # REDIS_KEY_PREFIX, so services (and test runs) can share one Redis database.
+    # Fails open: an outage degrades to "no cache", logged, never a 500.
     CACHES = {
         "default": {
             "BACKEND": "django_redis.cache.RedisCache",
@@ -43,7 +38,6 @@ else:
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": "musica_cache",
             "KEY_PREFIX": "auth",
-            # Past MAX_ENTRIES Django culls a third of the rows: far above the default 300.
             "OPTIONS": {"MAX_ENTRIES": 10_000},
         }
     }

@@ -1,4 +1,4 @@
-"""Enrich notes saved "pendiente" because music (or Spotify) was unavailable."""
+"""Enrich notes saved "pendiente"."""
 
 import logging
 import signal
@@ -17,7 +17,7 @@ from notes.metrics import runner_pass_counted
 
 logger = logging.getLogger("notes.enrich_pending")
 
-PURGE_EVERY = 600.0  # seconds between two deletions of expired Idempotency-Keys
+PURGE_EVERY = 600.0  # seconds between purges of expired Idempotency-Keys
 
 
 class Command(BaseCommand):
@@ -29,13 +29,13 @@ class Command(BaseCommand):
         parser.add_argument("--batch", type=int, default=settings.ENRICH_BATCH_SIZE)
 
     def handle(self, *args, loop: bool, interval: float, batch: int, **options):
-        require_strong_secrets()  # manage.py checks first; this covers call_command/django-admin
+        require_strong_secrets()  # for call_command and django-admin too
         stop = threading.Event()
         if loop:
             for sig in (signal.SIGTERM, signal.SIGINT):
                 signal.signal(sig, lambda *_: stop.set())
             logger.info("enrich runner started", extra={"interval_s": interval, "batch": batch})
-            if settings.METRICS_TOKEN:  # its own /metrics: the runner is a process of its own
+            if settings.METRICS_TOKEN:  # the runner is a process of its own
                 self.serve_metrics()
         purged_at = None
         while True:
@@ -43,7 +43,7 @@ class Command(BaseCommand):
                 if purged := idempotency_keys_purge():
                     logger.info("expired idempotency keys deleted", extra={"deleted": purged})
                 purged_at = time.monotonic()
-            if loop and settings.ENRICH_HEARTBEAT_FILE:  # liveness: the healthcheck reads its age
+            if loop and settings.ENRICH_HEARTBEAT_FILE:
                 Path(settings.ENRICH_HEARTBEAT_FILE).touch()
             counts = notes_enrich_pending(limit=batch)
             runner_pass_counted(counts)
@@ -52,7 +52,7 @@ class Command(BaseCommand):
             if not loop:
                 self.stdout.write(" ".join(f"{key}={value}" for key, value in counts.items()))
                 return
-            # A full batch of successes means more may be waiting: go again at once.
+            # After a full batch of successes more may be waiting.
             if counts["ok"] + counts["sin_resultados"] < batch and stop.wait(interval):
                 break
             if stop.is_set():
