@@ -1,5 +1,4 @@
-"""auth_service's OpenAPI description: valid with no warnings, complete, served offline, and true:
-the API's real answers validate against it (openapi-core), and a wrong answer does not."""
+"""auth's OpenAPI description: valid, complete, served offline, and true (real answers validate)."""
 
 import json
 import re
@@ -16,17 +15,9 @@ from rest_framework.test import APIClient
 
 from notes.models import Enrichment, Note
 
-CONTRACT = {
-    "/register": {"post"},
-    "/login": {"post"},
-    "/token/refresh": {"post"},
-    "/logout": {"post"},
-    "/me": {"get"},
-    "/notas": {"get", "post"},
-    "/notas/{id}": {"get", "put", "patch", "delete"},
-    "/health": {"get"},
-    "/ready": {"get"},
-}
+POSTS = {"/register", "/login", "/token/refresh", "/logout"}
+CONTRACT = {**{path: {"post"} for path in POSTS}, "/me": {"get"}, "/health": {"get"}, "/ready": {"get"}}
+CONTRACT |= {"/notas": {"get", "post"}, "/notas/{id}": {"get", "put", "patch", "delete"}}
 PUBLIC = {
     ("/register", "post"),
     ("/login", "post"),
@@ -48,7 +39,6 @@ def openapi(schema):
 
 
 def validate(openapi, response) -> None:
-    """One real test-client answer against the schema."""
     request = response.wsgi_request
     openapi.validate_response(
         MockRequest("http://testserver", request.method, request.path, headers=dict(request.headers)),
@@ -85,6 +75,20 @@ def test_every_contract_operation_is_described_with_its_errors_and_who_may_call_
                     assert response["description"], f"{where} {status}"
             schemes = {name for requirement in operation.get("security", []) for name in requirement}
             assert ("jwtAuth" in schemes) is ((path, method) not in PUBLIC), where
+    limited = {
+        (p, m) for p, ops in schema["paths"].items() for m, op in ops.items() if "429" in op["responses"]
+    }
+    assert {(p, m) for p, m in limited if p.startswith("/notas")} == {
+        ("/notas", "post"),
+        ("/notas/{id}", "put"),
+        ("/notas/{id}", "patch"),
+    }  # note writes only: reads and deletes are never limited
+    create = schema["paths"]["/notas"]["post"]
+    key = next(p for p in create["parameters"] if p.get("name") == "Idempotency-Key")
+    assert key["in"] == "header" and not key.get("required", False)
+    assert {"409", "422"} <= set(create["responses"]) and "Idempotent-Replayed" in create["responses"]["201"][
+        "headers"
+    ]
     security = schema["components"]["securitySchemes"]
     assert security["jwtAuth"] == {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
     assert security["cookieAuth"]["in"] == "cookie"
@@ -125,7 +129,7 @@ def test_docs_pages_load_nothing_from_another_host(client, path):
 
 
 @pytest.mark.django_db
-def test_real_answers_validate_against_the_schema_and_a_wrong_one_does_not(openapi, settings):
+def test_real_answers_validate_against_the_schema_and_a_wrong_one_does_not(openapi, settings, rates):
     settings.ENRICHMENT_MODE = "off"  # music plays no part in the shape of these answers
     anonymous, user = APIClient(), APIClient()
 
@@ -145,7 +149,11 @@ def test_real_answers_validate_against_the_schema_and_a_wrong_one_does_not(opena
     check(user.get("/me"), 200)
     check(user.post("/notas", {"texto": "sin canción"}, format="json"), 400)
     check(user.post("/notas", data=b"{no es json", content_type="application/json"), 400)
-    note_id = check(user.post("/notas", {"cancion": "Queen"}, format="json"), 201)["nota"]["id"]
+    note_id = check(user.post("/notas", {"cancion": "Queen"}, format="json", HTTP_IDEMPOTENCY_KEY="k"), 201)[
+        "nota"
+    ]["id"]
+    check(user.post("/notas", {"cancion": "Queen"}, format="json", HTTP_IDEMPOTENCY_KEY="k"), 201)  # replayed
+    check(user.post("/notas", {"cancion": "Otra"}, format="json", HTTP_IDEMPOTENCY_KEY="k"), 422)
     check(user.get("/notas"), 200)
     check(user.patch(f"/notas/{note_id}", {"texto": "otra"}, format="json"), 200)
     check(user.put(f"/notas/{note_id}", {"cancion": "Queen", "texto": "y otra"}, format="json"), 200)
@@ -162,6 +170,8 @@ def test_real_answers_validate_against_the_schema_and_a_wrong_one_does_not(opena
     check(user.post("/logout", {"refresh": refreshed["refresh"]}, format="json"), 204)
     check(anonymous.get("/health"), 200)
     check(anonymous.get("/ready"), 200)
+    rates(notes_write="1/min")  # this user's window already holds more writes
+    check(user.post("/notas", {"cancion": "Queen"}, format="json"), 429)
 
     me = user.get("/me")
     me.content = json.dumps({"id": "not-an-integer", "username": 7}).encode()  # the negative control

@@ -1,8 +1,5 @@
-"""Every error auth_service answers is Spanish JSON, whatever Accept-Language asks for.
-
-Each answer is checked against a deny-list built from the English texts of DRF, SimpleJWT and
-Django (tests/support/english.py). The HTML pages are checked live in tests/e2e/test_spanish_pages.py.
-"""
+"""Every error auth answers is Spanish JSON whatever Accept-Language asks (English deny-list:
+tests/support/english.py; HTML pages live: tests/e2e/test_spanish_pages.py)."""
 
 import re
 from datetime import timedelta
@@ -13,6 +10,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import AccessToken, RefreshToken
 
+from notes.models import Note
 from tests.support.english import english_in, response_text
 
 pytestmark = pytest.mark.django_db
@@ -56,22 +54,26 @@ def test_bad_json_is_a_spanish_400(client, auth, path):
 
 
 @pytest.mark.parametrize(
-    ("path", "body"),
+    ("path", "body", "field"),
     [
-        ("/register", {}),
-        ("/register", {"username": "bea_es", "password": "123"}),  # Django's password validators
-        ("/register", {"username": "ana_es", "password": PASSWORD}),  # taken
-        ("/register", {"username": "a b", "password": PASSWORD}),
-        ("/login", {"username": "", "password": ""}),
-        ("/token/refresh", {}),
-        ("/notas", {"cancion": "", "texto": 5}),
-        ("/notas", {"cancion": "x" * 201, "texto": "y" * 5001}),
-        ("/notas", {"cancion": ["lista"], "foto": "no"}),
-        ("/logout", {"refresh": "no-es-un-token"}),
+        ("/register", {}, "username"),
+        ("/register", {"username": "bea_es", "password": "123"}, "password"),  # Django's validators
+        ("/register", {"username": "ana_es", "password": PASSWORD}, "username"),  # taken
+        ("/register", {"username": "a b", "password": PASSWORD}, "username"),
+        ("/login", {"username": "", "password": ""}, "username"),
+        ("/token/refresh", {}, "refresh"),
+        ("/logout", {"refresh": "no-es-un-token"}, None),
+        ("/notas", {}, "cancion"),
+        ("/notas", {"cancion": "   ", "texto": 5}, "cancion"),
+        ("/notas", {"cancion": "x" * 201}, "cancion"),
+        ("/notas", {"cancion": "Queen", "texto": "y" * 5001}, "texto"),
+        ("/notas", {"cancion": ["lista"], "foto": "no"}, "cancion"),
     ],
 )
-def test_invalid_bodies_are_spanish_400s(client, auth, path, body):
-    assert_spanish_error(client.post(path, body, format="json", **auth), 400)
+def test_invalid_bodies_are_spanish_400s_naming_the_field_and_save_nothing(client, auth, path, body, field):
+    detalle = assert_spanish_error(client.post(path, body, format="json", **auth), 400)["detalle"]
+    assert field is None or field in detalle, detalle
+    assert not Note.objects.exists()
 
 
 def test_invalid_updates_surrogates_and_broken_multipart_are_spanish_400s(client, auth):
@@ -128,7 +130,7 @@ def test_a_session_post_without_csrf_is_a_spanish_403(make_user):
 
 
 def test_not_found_method_media_type_accept_and_size_errors_are_spanish(client, auth):
-    for path in ("/notas/999999", "/no-existe", "/notas/abc"):
+    for path in ("/notas/999999", "/no-existe", "/notas/abc", "/notas/1.5", "/notas/-1"):
         assert_spanish_error(client.get(path, **auth), 404)
     for method, path in [("delete", "/login"), ("put", "/register"), ("post", "/me"), ("patch", "/health"),
                          ("delete", "/notas"), ("post", "/notas/1"), ("get", "/logout")]:  # fmt: skip
@@ -136,10 +138,11 @@ def test_not_found_method_media_type_accept_and_size_errors_are_spanish(client, 
     assert_spanish_error(client.post("/login", "ana", content_type="text/plain"), 415)
     assert_spanish_error(client.post("/notas", "<a/>", content_type="application/xml", **auth), 415)
     assert_spanish_error(client.get("/me", HTTP_ACCEPT="application/xml", **auth), 406)
-    too_big = str(settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1)
-    assert_spanish_error(
-        client.post("/notas", "{}", content_type="application/json", CONTENT_LENGTH=too_big), 413
-    )
+    length = str(settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1)
+    too_big = client.post("/notas", "{}", content_type="application/json", CONTENT_LENGTH=length)
+    assert assert_spanish_error(too_big, 413)["detalle"] == {
+        "max_bytes": settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    }
 
 
 def test_throttled_logins_and_registrations_are_spanish_429s(client, rates):
@@ -154,7 +157,7 @@ def routes(resolver: URLResolver, prefix: str = ""):
         if isinstance(pattern, URLResolver):
             yield from routes(pattern, prefix + str(pattern.pattern))
         elif isinstance(pattern, URLPattern):
-            yield prefix + str(pattern.pattern), pattern.callback
+            yield prefix + str(pattern.pattern)
 
 
 def missing_path(route: str) -> str:
@@ -165,10 +168,9 @@ def missing_path(route: str) -> str:
 
 
 def test_every_route_answers_a_missing_object_or_path_with_a_spanish_404(client, django_user_model):
-    """The API, the landing page, the admin and the API's login pages, asked by a staff member (the
-    admin only shows staff its 404s, or its own answer: back to a Spanish page saying so)."""
+    """Asked by staff: the admin shows only staff its 404s (or redirects to a Spanish page saying so)."""
     client.force_login(django_user_model.objects.create_superuser("admin_es", "admin@example.com", PASSWORD))
-    paths = sorted({missing_path(route) for route, _ in routes(get_resolver())})
+    paths = sorted({missing_path(route) for route in routes(get_resolver())})
     assert {"/notas/999999/", "/admin/notes/note/999999/change/", "/admin/no-existe/"} <= set(paths)
     assert len(paths) >= 40
     for path in paths:
@@ -197,8 +199,6 @@ def test_every_api_view_is_named_in_spanish(client, auth, path):
     assert options.json()["name"] != "API de Música" and re.search(r"[a-záéíóúñ]", options.json()["name"])
 
 
-def test_the_schema_shows_no_english(client):
-    schema = client.get(
-        "/api/schema", HTTP_ACCEPT="application/json"
-    )  # its examples are what /api/docs shows
+def test_the_schema_shows_no_english(client):  # its examples are what /api/docs shows
+    schema = client.get("/api/schema", HTTP_ACCEPT="application/json")
     assert schema.status_code == 200 and english_in(response_text(schema)) == []
