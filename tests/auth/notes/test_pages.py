@@ -43,9 +43,8 @@ def browser(user=None, csrf=False) -> Client:
 
 
 def signup(client, username, password=PASSWORD, password2=None, **extra):
-    repeated = password if password2 is None else password2
     return client.post(
-        "/registro", {"username": username, "password": password, "password2": repeated, **extra}
+        "/registro", {"username": username, "password": password, "password2": password2 or password, **extra}
     )
 
 
@@ -59,54 +58,40 @@ def session(ana):
     return browser(ana)
 
 
-def test_anonymous_page_is_spanish_with_links_a_sign_up_form_and_nothing_from_elsewhere(client):
-    page = html_page(client.get("/"))
-    assert '<html lang="es">' in page and "Qué es esto" in page and "Iniciar sesión" in page
-    for link in ["/notas", "/admin/", "/api/docs", "/api/redoc", "/api-auth/login/?next=/"]:
-        assert f'href="{link}"' in page, link
-    assert 'name="cancion"' not in page  # no note form without a session
-    assert "<script" not in page and "style=" not in page and "http://" not in page and "https://" not in page
-    assert re.search(r'<link rel="stylesheet" href="/static/notes/inicio[^"]*\.css">', page)
+def test_anonymous_page_is_spanish_html_with_a_sign_up_form_and_answers_get_head_and_post_only(client):
+    page = html_page(client.get("/"))  # its links, styles and sign-up in a browser: e2e test_browser
+    assert (
+        '<html lang="es">' in page
+        and "Qué es esto" in page
+        and "<script" not in page
+        and "style=" not in page
+    )
     form = re.search(r'<form method="post" action="/registro".*?</form>', page, re.S).group(0)
-    for field in ('name="csrfmiddlewaretoken"', 'name="username"', 'name="password" ', 'name="password2"'):
-        assert field in form, field
-    assert "Crear cuenta" in form and "Repite la contraseña" in form
-    assert (client.head("/").status_code, client.put("/").status_code, client.delete("/").status_code) == (
-        200,
-        405,
-        405,
-    )
+    assert 'name="csrfmiddlewaretoken"' in form and "Crear cuenta" in form and "Repite la contraseña" in form
+    statuses = [client.head("/").status_code, client.put("/").status_code, client.delete("/").status_code]
+    assert statuses == [200, 405, 405]
 
 
-def test_logged_in_page_lists_my_latest_notes_with_covers_and_a_form(session, ana, make_user):
-    Note.objects.create(
-        user=make_user("bruno"), cancion="Macarena", foto="data:image/svg+xml;base64,QlJVTk8="
-    )
+def test_logged_in_page_lists_my_12_latest_notes_escaped_and_a_form(session, ana, make_user):
+    Note.objects.create(user=make_user("bruno"), cancion="Macarena")
     for i in range(14):
         cover = f"data:image/svg+xml;base64,Q{i:03d}"
         Note.objects.create(user=ana, cancion=f"Canción {i}", foto=cover, enriquecimiento=Enrichment.OK)
     Note.objects.create(user=ana, cancion="<script>alert(1)</script>", texto="<b>hola</b>")  # pendiente
     page = html_page(session.get("/"))
-    assert "Hola, <strong>ana</strong>" in page and "Cerrar sesión" in page
+    assert "Hola, <strong>ana</strong>" in page and "Las 12 más recientes de 15" in page
     assert 'name="cancion"' in page and '<textarea id="id_texto" name="texto"' in page
-    assert 'name="csrfmiddlewaretoken"' in page
-    assert "Las 12 más recientes de 15" in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "La portada llegará sola" in page
     assert "<script>alert(1)" not in page and "<b>hola</b>" not in page  # escaped
     assert '<img class="portada" src="data:image/svg+xml;base64,Q013"' in page
-    assert "Canción 13" in page and "Canción 3" in page and "Canción 2<" not in page  # 12 newest
-    assert "Macarena" not in page and "QlJVTk8=" not in page  # only mine
+    assert "Canción 3" in page and "Canción 2<" not in page and "Macarena" not in page  # my 12 newest
 
 
 @pytest.mark.parametrize(
     ("music", "said", "not_said"),
     [
-        (None, "la foto se añadirá automáticamente", "no está en las fuentes"),
-        (
-            "music_incomplete",
-            "no está en las fuentes que respondieron: la nota está guardada",
-            "no está disponible",
-        ),
+        (None, "se añadirá automáticamente", "no está en las"),
+        ("music_incomplete", "no está en las", "no está disp"),
     ],
 )
 def test_a_pendiente_note_says_why_music_down_or_a_provider_failing(
@@ -124,9 +109,7 @@ def test_a_pendiente_note_says_why_music_down_or_a_provider_failing(
 @pytest.mark.parametrize(
     ("data", "field", "message"),
     [
-        ({}, "cancion", "Este campo es requerido."),
         ({"cancion": "   "}, "cancion", "Este campo no puede estar en blanco."),
-        ({"cancion": "x" * 201}, "cancion", "Asegúrese de que este campo no tenga más de 200 caracteres."),
         ({"cancion": "Queen", "texto": "y" * 5001}, "texto", "no tenga más de 5000 caracteres."),
     ],
 )
@@ -194,12 +177,8 @@ def test_odd_bodies_are_400_never_500_and_save_nothing(ana, content_type, body):
     ("username", "password", "password2", "field", "message"),
     [
         ("ANA", PASSWORD, None, "username", USERNAME_TAKEN),  # "ana" exists
-        ("ana maría", PASSWORD, None, "username", "nombre de usuario válido"),
         ("аna", PASSWORD, None, "username", "mezcla alfabetos"),  # a Cyrillic "а"
-        ("", PASSWORD, None, "username", "Este campo no puede estar en blanco."),
-        ("nuria", "12345678", None, "password", "Esta contraseña es demasiado común."),
         ("nuria", "nuria123", None, "password", "demasiado similar a la de nombre de usuario."),
-        ("nuria", "corta", None, "password", "La contraseña es demasiado corta."),
         ("nuria", PASSWORD, "Canciones-2027", "password2", pages.PASSWORDS_DIFFER),
     ],
 )
@@ -243,10 +222,8 @@ def test_page_and_api_sign_ups_share_one_register_window_invalid_ones_included(r
 def test_someone_elses_note_is_the_same_spanish_404_as_a_missing_one_and_a_get_goes_back(
     session, ana, make_user
 ):
-    mine, his = (
-        Note.objects.create(user=ana, cancion="Malamente"),
-        Note.objects.create(user=make_user(), cancion="x"),
-    )
+    mine = Note.objects.create(user=ana, cancion="Malamente")
+    his = Note.objects.create(user=make_user(), cancion="x")
     paths = [f"/borrar/{note_id}" for note_id in (his.pk, his.pk + 1000)]
     answers = [
         (r.status_code, r["Content-Type"], r.json()) for p in paths for r in (session.post(p), session.get(p))

@@ -5,21 +5,17 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from notes.models import Enrichment, Note
+from notes.models import Note
 
 pytestmark = pytest.mark.django_db
 
-ENRICHED = {
+SPOTIFY = "https://open.spotify.com/track/4uLU6hMCjMI75M1A2tKUQC"
+MUSICA = {
     "spotify_id": "4uLU6hMCjMI75M1A2tKUQC",
     "titulo": "Never Gonna Give You Up",
     "artista": "Rick Astley",
-    "album": "Whenever You Need Somebody",
-    "foto": "https://i.scdn.co/image/ab67616d0000b273baf89eb11ec7c657805d2da0",
-    "spotify_url": "https://open.spotify.com/track/4uLU6hMCjMI75M1A2tKUQC",
-    "preview_url": None,
-    "url": "https://open.spotify.com/track/4uLU6hMCjMI75M1A2tKUQC",
-    "fuente": "spotify",
 }
+MUSICA |= {"album": "Whenever You Need Somebody", "spotify_url": SPOTIFY, "preview_url": None, "url": SPOTIFY}
 # JSON that is not a string: a Spanish 400 naming the field (1e999 was once stored as the song "inf").
 NOT_STRINGS = ["1e999", "-0.5", "12", "true", "false", '["Imagine"]', '{"titulo": "Imagine"}']
 
@@ -70,11 +66,8 @@ def test_music_unreachable_saves_pendiente_with_aviso_and_due_again_soon(client,
         "El servicio de música no está disponible ahora: la nota está guardada y la foto "
         "se añadirá automáticamente en cuanto vuelva."
     )
-    assert (body["nota"]["enriquecimiento"], body["nota"]["musica"], body["nota"]["foto"]) == (
-        "pendiente",
-        None,
-        None,
-    )
+    nota = body["nota"]
+    assert (nota["enriquecimiento"], nota["musica"], nota["foto"]) == ("pendiente", None, None)
     note = Note.objects.get(user=ana)
     assert (note.enrich_attempts, note.incomplete_since) == (0, None)  # music down: no attempt counted
     assert note.next_enrich_at <= timezone.now() + timedelta(seconds=settings.ENRICH_MAX_BACKOFF)
@@ -94,41 +87,34 @@ def test_a_song_missing_while_a_provider_fails_says_so_and_names_it(client, musi
 
 
 def test_a_found_song_is_musica_and_its_cover_and_source_are_the_notes_own(client, ana):
-    note = Note.objects.create(user=ana, cancion="Rick", enriquecimiento=Enrichment.OK, **ENRICHED)
+    cover = "https://i.scdn.co/image/ab67616d0000b273baf89eb11ec7c657805d2da0"
+    note = Note.objects.create(
+        user=ana, cancion="Rick", enriquecimiento="ok", foto=cover, fuente="spotify", **MUSICA
+    )
     shown = client.get(f"/notas/{note.id}").json()
-    song = {name: value for name, value in ENRICHED.items() if name not in ("foto", "fuente")}
-    assert shown["musica"] == song and list(shown["musica"]) == list(song)
-    assert (shown["foto"], shown["fuente"]) == (ENRICHED["foto"], "spotify")
+    assert shown["musica"] == MUSICA and list(shown["musica"]) == list(MUSICA)
+    assert (shown["foto"], shown["fuente"]) == (cover, "spotify")
 
 
 def test_music_fills_the_note_and_a_new_song_drops_the_old_ones_enrichment(client, music_up):
     nota = client.post("/notas", {"cancion": "Despacito"}, format="json").json()["nota"]
     assert (nota["enriquecimiento"], nota["fuente"]) == ("ok", "offline")
-    assert nota["foto"].startswith("data:image/svg+xml") and nota["musica"]["artista"].startswith(
-        "Luis Fonsi"
-    )
+    assert nota["foto"].startswith("data:image/svg+xml") and nota["musica"]["artista"].startswith("Luis")
     assert nota["musica"]["url"] is None  # the offline catalog has no page for its songs
-    changed = client.patch(f"/notas/{nota['id']}", {"cancion": "zzzz qqqq no existe"}, format="json").json()
-    assert (changed["enriquecimiento"], changed["foto"], changed["fuente"], changed["musica"]) == (
-        "sin_resultados",
-        None,
-        None,
-        None,
-    )
-    assert (
-        client.patch(f"/notas/{nota['id']}", {"texto": "solo texto"}, format="json").json()["enriquecimiento"]
-        == "sin_resultados"
-    )  # the same song: not looked up again
+    path = f"/notas/{nota['id']}"
+    changed = client.patch(path, {"cancion": "zzzz qqqq no existe"}, format="json").json()
+    shown = [changed[name] for name in ("enriquecimiento", "foto", "fuente", "musica")]
+    assert shown == ["sin_resultados", None, None, None]
+    same_song = client.patch(path, {"texto": "solo texto"}, format="json").json()  # not looked up again
+    assert same_song["enriquecimiento"] == "sin_resultados"
 
 
 @pytest.mark.parametrize("mode", ["async", "off"])
 def test_async_and_off_modes_save_pendiente_without_asking_music(client, music_up, settings, mode):
     settings.ENRICHMENT_MODE = mode
     searches = music_up.logs().count('"path": "/search"')
-    assert (
-        client.post("/notas", {"cancion": "Queen"}, format="json").json()["nota"]["enriquecimiento"]
-        == "pendiente"
-    )
+    created = client.post("/notas", {"cancion": "Queen"}, format="json").json()
+    assert created["nota"]["enriquecimiento"] == "pendiente"
     assert music_up.logs().count('"path": "/search"') == searches
 
 
