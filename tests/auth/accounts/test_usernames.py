@@ -6,14 +6,12 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 from rest_framework.test import APIClient
 
-from accounts.usernames import username_key
+pytestmark = pytest.mark.django_db
 
 PASSWORD = "Canciones-2026"
 SINGLE_SCRIPT = ["Андрей", "José", "渡辺", "山田タロウ", "Ελένη", "Łukasz", "김민준", "Вася_2", "ana.b-1@x"]
 SAME_KEY = [("ANA", "ana"), ("ａｎａ", "ana"), ("ÁNA", "ána"), ("Straße", "STRASSE"), ("ﬁ", "FI")]
-KEY_CASES = [(a, b, True) for a, b in SAME_KEY] + [
-    (a, b, False) for a, b in [("ana", "аna"), ("ana", "ána"), ("ana", "ana2")]
-]
+KEY_CASES = [(a, b, True) for a, b in SAME_KEY] + [("ana", "ána", False), ("ana", "ana2", False)]
 WELCOME = [*((name, name) for name in SINGLE_SCRIPT), ("ＡＮＡ", "ANA")]  # stored as typed, in NFKC
 
 
@@ -29,8 +27,9 @@ def assert_spanish_400_on_username(response, word):
 
 
 @pytest.mark.parametrize(("a", "b", "same"), KEY_CASES)
-def test_the_key_folds_case_and_unicode_width_and_nothing_else(a, b, same):
-    assert (username_key(a) == username_key(b)) is same
+def test_one_account_per_name_up_to_case_and_unicode_width_and_nothing_else(a, b, same):
+    assert register(a).status_code == 201
+    assert register(b).status_code == (400 if same else 201)
 
 
 @pytest.mark.parametrize(
@@ -38,7 +37,6 @@ def test_the_key_folds_case_and_unicode_width_and_nothing_else(a, b, same):
     [(variant, "Ya existe") for variant in ["ana", "ANA", "ａｎａ", "Ａｎａ", "Ana ", " aNa"]]
     + [(look_alike, "alfabeto") for look_alike in ["аna", "pаypal", "Vasya_Вася", "Josef_Ω", "аdmin"]],
 )
-@pytest.mark.django_db
 def test_a_variant_of_a_taken_name_or_a_mixed_script_look_alike_is_a_spanish_400(
     name, word, django_user_model
 ):
@@ -48,21 +46,17 @@ def test_a_variant_of_a_taken_name_or_a_mixed_script_look_alike_is_a_spanish_400
 
 
 @pytest.mark.parametrize(("name", "stored"), WELCOME)
-@pytest.mark.django_db
 def test_single_script_names_in_any_alphabet_are_welcome_stored_in_nfkc(name, stored, django_user_model):
     response = register(name)
     assert response.status_code == 201, response.content
-    assert response.json()["username"] == stored
-    assert django_user_model.objects.get(pk=response.json()["id"]).username_key == username_key(stored)
+    assert response.json()["username"] == django_user_model.objects.get().username == stored
 
 
-@pytest.mark.django_db
 def test_a_name_that_nfkc_makes_too_long_is_a_400_not_a_500():
     assert register("\ufdfa" * 10).status_code == 400  # one letter, 18 with spaces once normalised
 
 
 @pytest.mark.parametrize("typed", ["ana", "ANA", "Ana", "ａｎａ"])
-@pytest.mark.django_db
 def test_every_login_accepts_any_case_or_width_variant(typed, django_user_model):
     user = django_user_model.objects.create_user("Ana", password=PASSWORD, is_staff=True)
     client = APIClient()
@@ -78,14 +72,12 @@ def test_every_login_accepts_any_case_or_width_variant(typed, django_user_model)
 
 
 @pytest.mark.parametrize(("username", "password"), [("аna", PASSWORD), ("ANA", "x" * 12)])
-@pytest.mark.django_db
 def test_login_with_a_look_alike_or_a_variant_with_a_wrong_password_fails(make_user, username, password):
     make_user("ana")
     body = {"username": username, "password": password}
     assert APIClient().post("/login", body, format="json").status_code == 401
 
 
-@pytest.mark.django_db
 def test_renaming_keeps_the_key_in_step(make_user):
     user = make_user("ana")
     user.username = "Bruno"
@@ -94,7 +86,6 @@ def test_renaming_keeps_the_key_in_step(make_user):
     assert user.username_key == "bruno"
 
 
-@pytest.mark.django_db
 def test_the_admin_add_form_fills_the_key_and_refuses_variants_and_look_alikes(django_user_model, make_user):
     make_user("ana")
     browser = Client()
@@ -111,7 +102,6 @@ def test_the_admin_add_form_fills_the_key_and_refuses_variants_and_look_alikes(d
     assert django_user_model.objects.get(username="Bea").username_key == "bea"
 
 
-@pytest.mark.django_db
 def test_createsuperuser_fills_the_key_and_refuses_a_variant_of_a_taken_name(django_user_model, monkeypatch):
     monkeypatch.setenv("DJANGO_SUPERUSER_PASSWORD", PASSWORD)
     call_command("createsuperuser", "--noinput", "--username", "Raíz")

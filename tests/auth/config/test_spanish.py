@@ -89,11 +89,10 @@ def test_invalid_updates_surrogates_and_broken_multipart_are_spanish_400s(client
 
 def test_wrong_credentials_and_every_kind_of_bad_token_are_spanish_401s(client, make_user, django_user_model):
     ana = make_user("ana_es", PASSWORD)
-    response = client.post("/login", {"username": "ana_es", "password": "otra"}, format="json")
-    assert (
-        assert_spanish_error(response, 401)["error"]
-        == "Usuario o contraseña incorrectos, o la cuenta está inactiva."
+    wrong = assert_spanish_error(
+        client.post("/login", {"username": "ana_es", "password": "x"}, format="json"), 401
     )
+    assert wrong["error"] == "Usuario o contraseña incorrectos, o la cuenta está inactiva."
     inactive = django_user_model.objects.create_user(username="ines_es", password=PASSWORD, is_active=False)
     gone = make_user("gonzalo_es")
     gone_access, gone_refresh = AccessToken.for_user(gone), RefreshToken.for_user(gone)

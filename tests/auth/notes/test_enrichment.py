@@ -37,9 +37,7 @@ def reloaded(note: Note) -> Note:
 def test_a_pass_looks_notes_up_concurrently_and_fills_them_all(make_user, settings, music_up, monkeypatch):
     settings.ENRICH_CONCURRENCY = 3
     notes = pending(make_user(), *(f"Queen {i}" for i in range(7)))
-    meet = threading.Barrier(
-        2, timeout=10
-    )  # the first two lookups wait for each other: one at a time, it breaks
+    meet = threading.Barrier(2, timeout=10)  # the first two lookups wait for each other
     calls, in_flight, most, lock = [], [0], [0], threading.Lock()
     real_find_song = music_client.find_song
 
