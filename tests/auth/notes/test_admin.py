@@ -1,7 +1,8 @@
-"""The notes admin in-process: filters, search, saving keeps the cover, the project's title (covers, dates
-and the change page's preview in a browser: tests/e2e/test_browser.py)."""
+"""The notes admin in-process: filters, search, saving keeps the cover, Spanish titles and permissions
+(covers, dates and the change page's preview in a browser: tests/e2e/test_browser.py)."""
 
 import pytest
+from django.contrib.auth.models import Permission
 
 from notes.models import Note
 
@@ -44,3 +45,13 @@ def test_admin_carries_the_projects_header_and_title(admin):
     assert "<title>Usuarios y notas | Música · administración</title>" in page
     assert '<div id="site-name"><a href="/admin/">Música · administración</a></div>' in page
     assert "Administración de Django" not in page and "Django administration" not in page
+
+
+def test_the_default_permissions_are_named_in_spanish():  # accounts.signals, after migrate
+    names = dict(Permission.objects.filter(codename__endswith="_note").values_list("codename", "name"))
+    assert names == {
+        "add_note": "Puede añadir nota",
+        "change_note": "Puede cambiar nota",
+        "delete_note": "Puede borrar nota",
+        "view_note": "Puede ver nota",
+    }

@@ -121,18 +121,17 @@ def test_invalid_note_form_is_400_with_the_spanish_error_and_nothing_is_saved(se
 
 def test_every_form_needs_the_csrf_token(ana):
     note = Note.objects.create(user=ana, cancion="Malamente")
-    client = browser(ana, csrf=True)
-    token = {"csrfmiddlewaretoken": client.csrf_token}
-    assert client.post("/", {"cancion": "Queen"}).status_code == 403
-    assert client.post(f"/borrar/{note.pk}").status_code == 403
-    assert list(Note.objects.values_list("cancion", flat=True)) == ["Malamente"]
-    assert client.post("/", {"cancion": "Queen", **token}).status_code == 302
-    assert Note.objects.filter(user=ana).count() == 2
-    anonymous = browser(csrf=True)
-    assert signup(anonymous, "nuria").status_code == 403
-    assert not User.objects.filter(username="nuria").exists()
+    client, anonymous = browser(ana, csrf=True), browser(csrf=True)
+    refused = [
+        client.post("/", {"cancion": "Queen"}),
+        client.post(f"/borrar/{note.pk}"),
+        signup(anonymous, "nuria"),
+    ]
+    assert [response.status_code for response in refused] == [403] * 3
+    assert Note.objects.get() == note and not User.objects.filter(username="nuria").exists()
+    assert client.post("/", {"cancion": "Queen", "csrfmiddlewaretoken": client.csrf_token}).status_code == 302
     assert signup(anonymous, "nuria", csrfmiddlewaretoken=anonymous.csrf_token).status_code == 302
-    assert User.objects.filter(username="nuria").exists()
+    assert Note.objects.count() == 2 and User.objects.filter(username="nuria").exists()
 
 
 @pytest.mark.parametrize("path", ["/", "/borrar/{pk}"])

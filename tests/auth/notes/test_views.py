@@ -128,9 +128,7 @@ def test_list_is_owner_scoped_newest_first_and_paginated(client, ana, make_user)
 
 
 def test_put_replaces_and_patch_updates(client, ana):
-    note = Note.objects.create(user=ana, cancion="vieja", texto="t")
-    response = client.put(f"/notas/{note.id}", {"cancion": "vieja", "texto": "nuevo"}, format="json")
-    assert (response.status_code, response.json()["texto"]) == (200, "nuevo")
-    assert client.patch(f"/notas/{note.id}/", {"texto": ""}, format="json").status_code == 200
-    note.refresh_from_db()
-    assert note.texto == ""
+    path = f"/notas/{Note.objects.create(user=ana, cancion='vieja', texto='t').id}"
+    assert client.put(path, {"cancion": "vieja", "texto": "nuevo"}, format="json").json()["texto"] == "nuevo"
+    assert client.patch(f"{path}/", {"texto": ""}, format="json").status_code == 200
+    assert Note.objects.get().texto == ""
