@@ -65,17 +65,12 @@ def test_every_login_accepts_any_case_or_width_variant(typed, django_user_model)
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {response.json()['access']}")
     assert client.get("/me").json() == {"id": user.id, "username": "Ana"}
     assert authenticate(username=typed, password=PASSWORD) == user
+    look_alike = client.post("/login", {"username": "Аna", "password": PASSWORD}, format="json")  # Cyrillic А
+    assert look_alike.status_code == 401
     for form in ("/admin/login/", "/api-auth/login/"):
         browser = Client()
         assert browser.post(form, {"username": typed, "password": PASSWORD}).status_code == 302, form
         assert browser.session.get("_auth_user_id"), form
-
-
-@pytest.mark.parametrize(("username", "password"), [("аna", PASSWORD), ("ANA", "x" * 12)])
-def test_login_with_a_look_alike_or_a_variant_with_a_wrong_password_fails(make_user, username, password):
-    make_user("ana")
-    body = {"username": username, "password": password}
-    assert APIClient().post("/login", body, format="json").status_code == 401
 
 
 def test_renaming_keeps_the_key_in_step(make_user):

@@ -15,6 +15,8 @@ from config import ratelimit
 from config.models import RateLimitWindow
 from tests.support.redis_keys import delete_prefixed, unique_prefix
 
+pytestmark = pytest.mark.django_db
+
 # Each test's clock starts past the previous one's, so its first hit purges and may warn.
 STARTS = itertools.count(2_000_000_000 + 59.5, 100_000)  # half a second before a minute turns
 
@@ -22,13 +24,11 @@ STARTS = itertools.count(2_000_000_000 + 59.5, 100_000)  # half a second before 
 @pytest.fixture
 def clock(monkeypatch):  # the limiter's clock, moved by hand
     fake = types.SimpleNamespace(now=next(STARTS))
-    monkeypatch.setattr(
-        ratelimit, "time", types.SimpleNamespace(time=lambda: fake.now, monotonic=lambda: fake.now)
-    )
+    clock = types.SimpleNamespace(time=lambda: fake.now, monotonic=lambda: fake.now)
+    monkeypatch.setattr(ratelimit, "time", clock)
     return fake
 
 
-@pytest.mark.django_db
 def test_the_window_opens_at_the_first_request_and_refused_requests_do_not_extend_it(rates, clock):
     rates(login="3/min")
     assert ratelimit.hit("login", "10.0.0.1") == (True, 60)
@@ -47,7 +47,6 @@ def test_the_window_opens_at_the_first_request_and_refused_requests_do_not_exten
     assert (row.hits, row.ends_at) == (1, clock.now + 60)
 
 
-@pytest.mark.django_db
 def test_each_scope_and_ident_has_its_own_window_and_a_rate_that_is_off_counts_nothing(rates, clock):
     rates(login="1/min", register="1/hour", notes_write=None)  # NOTES_WRITE_RATE=off
     assert ratelimit.hit("login", "10.0.0.3")[0]
@@ -60,7 +59,6 @@ def test_each_scope_and_ident_has_its_own_window_and_a_rate_that_is_off_counts_n
     assert not RateLimitWindow.objects.filter(key__startswith="notes_write").exists()
 
 
-@pytest.mark.django_db
 def test_expired_rows_are_deleted_by_the_hits_at_most_once_a_minute(rates, clock):
     rates(login="3/s")
     keys = RateLimitWindow.objects.values_list("key", flat=True)

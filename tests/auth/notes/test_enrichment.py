@@ -80,22 +80,18 @@ def test_music_down_stops_a_pass_and_its_attempts_neither_count_nor_move_the_clo
     assert tried.count() == counts["pendiente"] and first in tried
     assert (reloaded(first).enrich_attempts, first.incomplete_since) == (4, long_ago)
     assert not Note.objects.exclude(pk=first.pk).exclude(enrich_attempts=0).exists()
-    # The rest is left for the next pass, due as it was.
-    assert notes_due_for_enrichment().count() == 10 - counts["pendiente"]
+    assert notes_due_for_enrichment().count() == 10 - counts["pendiente"]  # the rest: due as it was
     assert Note.objects.filter(enriquecimiento=Enrichment.PENDING).count() == 10
 
 
 def test_due_notes_come_never_tried_first_then_by_their_next_attempt_and_leased_ones_wait(
     make_user, music_up
 ):
-    user, now = make_user(), timezone.now()
-    # Created oldest first: creation order is not the queue's order.
+    user, now = make_user(), timezone.now()  # created oldest first: creation order is not the queue's
     pending(user, "zzzz late", next_enrich_at=now - timedelta(seconds=5))
     pending(user, "zzzz early", next_enrich_at=now - timedelta(minutes=5))
     pending(user, "zzzz fresh 1", "zzzz fresh 2")
-    pending(
-        user, "zzzz backing off", next_enrich_at=now + timedelta(minutes=1)
-    )  # or leased by another runner
+    pending(user, "zzzz backing off", next_enrich_at=now + timedelta(minutes=1))  # or leased by a runner
     pending(user, "zzzz done", enriquecimiento=Enrichment.NO_RESULTS)
     due = ["zzzz fresh 1", "zzzz fresh 2", "zzzz early", "zzzz late"]
     assert [note.cancion for note in notes_due_for_enrichment()] == due
@@ -139,10 +135,13 @@ def test_incompleta_never_stops_a_pass_and_ends_sin_resultados_after_the_give_up
     assert {reloaded(note).enriquecimiento for note in known} == {Enrichment.OK}
     assert reloaded(enough).enriquecimiento == Enrichment.NO_RESULTS  # 5th attempt, 2 h after the first
     assert (enough.enrich_attempts, enough.next_enrich_at, enough.incomplete_since) == (5, None, None)
-    for note, attempts, since in [(too_few, 4, long_ago), (too_soon, 31, lately)]:
+    for note, attempts, since in [(too_few, 4, long_ago), (too_soon, 31, lately)]:  # the clock kept
         note = reloaded(note)
-        assert note.enriquecimiento == Enrichment.PENDING
-        assert (note.enrich_attempts, note.incomplete_since) == (attempts, since)  # the clock kept
+        assert [note.enriquecimiento, note.enrich_attempts, note.incomplete_since] == [
+            "pendiente",
+            attempts,
+            since,
+        ]
     first = reloaded(first)  # its first incompleta: counted, the clock started
     assert first.enrich_attempts == 1 and first.incomplete_since >= now and first.next_enrich_at is not None
 
