@@ -18,6 +18,11 @@ pytestmark = pytest.mark.django_db
 
 PASSWORD = "Canciones-2026"
 MISSING_ID = "999999"
+BAD_JSON = [
+    (path, '{"cancion": ', None) for path in ("/register", "/login", "/token/refresh", "/logout", "/notas")
+]
+NOT_FOUND = ("No encontrado.", "Recurso no encontrado.")
+VIEWS = ["/register", "/login", "/token/refresh", "/logout", "/me", "/notas", "/notas/1", "/health", "/ready"]
 
 
 @pytest.fixture(params=["en", "en-US,en;q=0.9", "es"])
@@ -63,10 +68,7 @@ def assert_spanish_error(response, status: int) -> dict:
         ("/notas", {"cancion": "x" * 201}, "cancion"),
         ("/notas", {"cancion": "Queen", "texto": "y" * 5001}, "texto"),
         ("/notas", {"cancion": ["lista"], "foto": "no"}, "cancion"),
-        *(
-            (path, '{"cancion": ', None)
-            for path in ("/register", "/login", "/token/refresh", "/logout", "/notas")
-        ),
+        *BAD_JSON,
     ],
 )
 def test_bad_json_and_invalid_bodies_are_spanish_400s_naming_the_field(client, auth, path, body, field):
@@ -90,9 +92,8 @@ def test_invalid_updates_surrogates_and_broken_multipart_are_spanish_400s(client
 
 def test_wrong_credentials_and_every_kind_of_bad_token_are_spanish_401s(client, make_user, django_user_model):
     ana = make_user("ana_es", PASSWORD)
-    wrong = assert_spanish_error(
-        client.post("/login", {"username": "ana_es", "password": "x"}, format="json"), 401
-    )
+    wrong = client.post("/login", {"username": "ana_es", "password": "x"}, format="json")
+    wrong = assert_spanish_error(wrong, 401)
     assert wrong["error"] == "Usuario o contraseña incorrectos, o la cuenta está inactiva."
     inactive = django_user_model.objects.create_user(username="ines_es", password=PASSWORD, is_active=False)
     gone = make_user("gonzalo_es")
@@ -116,9 +117,8 @@ def test_wrong_credentials_and_every_kind_of_bad_token_are_spanish_401s(client, 
     assert client.post("/token/refresh", {"refresh": str(used)}, format="json").status_code == 200
     refused = [used, expired(RefreshToken.for_user(ana)), AccessToken.for_user(ana), "x.y.z", gone_refresh]
     for refresh in refused:
-        body = assert_spanish_error(
-            client.post("/token/refresh", {"refresh": str(refresh)}, format="json"), 401
-        )
+        body = client.post("/token/refresh", {"refresh": str(refresh)}, format="json")
+        body = assert_spanish_error(body, 401)
         assert refresh is not used or "lista negra" in body["error"], body
 
 
@@ -138,11 +138,9 @@ def test_not_found_method_media_type_accept_and_size_errors_are_spanish(client, 
     assert_spanish_error(client.post("/login", "ana", content_type="text/plain"), 415)
     assert_spanish_error(client.post("/notas", "<a/>", content_type="application/xml", **auth), 415)
     assert_spanish_error(client.get("/me", HTTP_ACCEPT="application/xml", **auth), 406)
-    length = str(settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1)
-    too_big = client.post("/notas", "{}", content_type="application/json", CONTENT_LENGTH=length)
-    assert assert_spanish_error(too_big, 413)["detalle"] == {
-        "max_bytes": settings.DATA_UPLOAD_MAX_MEMORY_SIZE
-    }
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    too_big = client.post("/notas", "{}", content_type="application/json", CONTENT_LENGTH=str(limit + 1))
+    assert assert_spanish_error(too_big, 413)["detalle"] == {"max_bytes": limit}
 
 
 def test_throttled_logins_and_registrations_are_spanish_429s(client, rates):
@@ -182,16 +180,10 @@ def test_every_route_answers_a_missing_object_or_path_with_a_spanish_404(client,
             text = response_text(page)
             assert page.status_code == 200 and "no existe" in text and english_in(text) == [], path
         else:
-            assert assert_spanish_error(response, 404)["error"] in (
-                "No encontrado.",
-                "Recurso no encontrado.",
-            )
+            assert assert_spanish_error(response, 404)["error"] in NOT_FOUND
 
 
-@pytest.mark.parametrize(
-    "path",
-    ["/register", "/login", "/token/refresh", "/logout", "/me", "/notas", "/notas/1", "/health", "/ready"],
-)
+@pytest.mark.parametrize("path", VIEWS)
 def test_every_api_view_is_named_in_spanish(client, auth, path):
     """DRF would name a view after its class ("Note List")."""
     options = client.options(path, **auth)

@@ -67,7 +67,7 @@ def test_only_safe_links_and_known_sources_are_kept(music, link, kept):
         (200, {"results": "not a list"}, MusicUnavailable),
     ],
 )
-def test_what_music_answers_means_and_only_a_failure_of_music_opens_the_breaker(
+def test_what_music_answers_means_and_only_its_failures_open_the_breaker(
     music, fresh_breaker, status, body, raised
 ):
     answer(music, body, status)
@@ -79,9 +79,7 @@ def test_what_music_answers_means_and_only_a_failure_of_music_opens_the_breaker(
         assert caught.value.failed == ("deezer", "itunes")  # only names of music's sources
 
 
-def test_the_breaker_opens_after_repeated_failures_and_after_the_cooldown_one_probe_decides(
-    music, fresh_breaker
-):
+def test_the_breaker_opens_on_failures_and_after_the_cooldown_one_probe_decides(music, fresh_breaker):
     fresh_breaker.cooldown = 0.5
     url, during_probe = f"{settings.MUSIC_SERVICE_URL}/search", []
     music.get(url, body=requests.ConnectionError("refused"))
@@ -174,7 +172,7 @@ def lookups(outcome: str) -> float:
     return REGISTRY.get_sample_value("musica_music_lookups_total", {"outcome": outcome}) or 0.0
 
 
-def test_every_lookup_is_counted_and_a_fresh_answer_is_used_even_while_the_breaker_is_open(
+def test_every_lookup_is_counted_and_a_fresh_answer_is_used_while_the_breaker_is_open(
     real_music, fresh_breaker
 ):
     outcomes = ("cache_hit", "answered", "not_found", "unavailable", "incompleta")

@@ -43,9 +43,8 @@ def browser(user=None, csrf=False) -> Client:
 
 
 def signup(client, username, password=PASSWORD, password2=None, **extra):
-    return client.post(
-        "/registro", {"username": username, "password": password, "password2": password2 or password, **extra}
-    )
+    body = {"username": username, "password": password, "password2": password2 or password}
+    return client.post("/registro", {**body, **extra})
 
 
 @pytest.fixture
@@ -60,12 +59,8 @@ def session(ana):
 
 def test_anonymous_page_is_spanish_html_with_a_sign_up_form_and_answers_get_head_and_post_only(client):
     page = html_page(client.get("/"))  # its links, styles and sign-up in a browser: e2e test_browser
-    assert (
-        '<html lang="es">' in page
-        and "Qué es esto" in page
-        and "<script" not in page
-        and "style=" not in page
-    )
+    assert '<html lang="es">' in page and "Qué es esto" in page
+    assert "<script" not in page and "style=" not in page
     form = re.search(r'<form method="post" action="/registro".*?</form>', page, re.S).group(0)
     assert 'name="csrfmiddlewaretoken"' in form and "Crear cuenta" in form and "Repite la contraseña" in form
     statuses = [client.head("/").status_code, client.put("/").status_code, client.delete("/").status_code]
@@ -91,12 +86,10 @@ def test_logged_in_page_lists_my_12_latest_notes_escaped_and_a_form(session, ana
     ("music", "said", "not_said"),
     [
         (None, "se añadirá automáticamente", "no está en las"),
-        ("music_incomplete", "no está en las", "no está disp"),
+        ("music_incomplete", "no está en las", "disponible"),
     ],
 )
-def test_a_pendiente_note_says_why_music_down_or_a_provider_failing(
-    request, session, ana, music, said, not_said
-):
+def test_a_pendiente_note_says_why(request, session, ana, music, said, not_said):  # music down, or a source
     if music:
         request.getfixturevalue(music)
     assert session.post("/", {"cancion": "zzzz qqqq no existe"}).status_code == 302
@@ -122,12 +115,8 @@ def test_invalid_note_form_is_400_with_the_spanish_error_and_nothing_is_saved(se
 def test_every_form_needs_the_csrf_token(ana):
     note = Note.objects.create(user=ana, cancion="Malamente")
     client, anonymous = browser(ana, csrf=True), browser(csrf=True)
-    refused = [
-        client.post("/", {"cancion": "Queen"}),
-        client.post(f"/borrar/{note.pk}"),
-        signup(anonymous, "nuria"),
-    ]
-    assert [response.status_code for response in refused] == [403] * 3
+    refused = [client.post("/", {"cancion": "Queen"}), client.post(f"/borrar/{note.pk}")]
+    assert [response.status_code for response in [*refused, signup(anonymous, "nuria")]] == [403] * 3
     assert Note.objects.get() == note and not User.objects.filter(username="nuria").exists()
     assert client.post("/", {"cancion": "Queen", "csrfmiddlewaretoken": client.csrf_token}).status_code == 302
     assert signup(anonymous, "nuria", csrfmiddlewaretoken=anonymous.csrf_token).status_code == 302
@@ -178,9 +167,7 @@ def test_odd_bodies_are_400_never_500_and_save_nothing(ana, content_type, body):
         ("nuria", PASSWORD, "Canciones-2027", "password2", pages.PASSWORDS_DIFFER),
     ],
 )
-def test_invalid_sign_up_is_a_spanish_400_on_the_page_and_creates_nothing(
-    ana, username, password, password2, field, message
-):
+def test_invalid_sign_up_is_a_spanish_400_on_the_page(ana, username, password, password2, field, message):
     client = Client()
     page = html_page(signup(client, username, password, password2), 400)
     error = re.search(rf'<p class="error-campo" id="error_{field}">(.*?)</p>', page, re.S)

@@ -60,9 +60,10 @@ def test_a_short_repeated_pattern_is_refused_with_or_without_a_prefix_or_suffix(
     assert "repeated pattern" in secret_problem("JWT_SIGNING_KEY", "prod-" + "Xy3_q" * 9)
 
 
-@pytest.mark.parametrize(
-    "value", [*env_example_secrets(), *PLACEHOLDER_VALUES, "CHANGE-ME-" + secrets.token_urlsafe(50)]
-)
+PLACEHOLDERS = [*env_example_secrets(), *PLACEHOLDER_VALUES, "CHANGE-ME-" + secrets.token_urlsafe(50)]
+
+
+@pytest.mark.parametrize("value", PLACEHOLDERS)
 def test_placeholders_are_refused_however_long_in_one_line_naming_the_fix_never_the_value(value):
     for variable in VARIABLES:
         problems = weak_secret_problems({**strong(), variable: value})
