@@ -15,9 +15,7 @@ def test_register_creates_a_user_with_a_hashed_password(path, django_user_model)
     assert response.status_code == 201
     user = django_user_model.objects.get(username="ana")
     assert response.json() == {"id": user.id, "username": "ana"}
-    assert user.password.startswith("md5$") and user.check_password(
-        PASSWORD
-    )  # the tests' hasher, never plain
+    assert user.password.startswith("md5$") and user.check_password(PASSWORD)  # hashed (the tests' hasher)
 
 
 @pytest.mark.parametrize("password", ["123", "12345678901", "password", "qwerty123", "anabelen1"])
