@@ -80,18 +80,18 @@ def test_what_music_answers_means_and_only_its_failures_open_the_breaker(
 
 
 def test_the_breaker_opens_on_failures_and_after_the_cooldown_one_probe_decides(music, fresh_breaker):
-    fresh_breaker.cooldown = 0.5
+    fresh_breaker.cooldown = 1.5  # the calls between two sleeps take milliseconds
     url, during_probe = f"{settings.MUSIC_SERVICE_URL}/search", []
     music.get(url, body=requests.ConnectionError("refused"))
     for reason in ["refused"] * fresh_breaker.threshold + ["circuit open"] * 5:
         with pytest.raises(MusicUnavailable, match=reason):
             find_song("Queen")
     assert len(music.calls) == fresh_breaker.threshold  # open: nothing more reached music
-    time.sleep(0.5)
+    time.sleep(1.5)
     for reason in ("refused", "circuit open"):  # a failed probe opens it again at once
         with pytest.raises(MusicUnavailable, match=reason):
             find_song("Queen")
-    time.sleep(0.5)
+    time.sleep(1.5)
 
     def probe(request):
         with pytest.raises(MusicUnavailable, match="circuit open"):
