@@ -1,6 +1,7 @@
 import itertools
 
 import pytest
+from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from notes import music_client
@@ -10,8 +11,7 @@ _names = itertools.count()
 
 
 @pytest.fixture(scope="session")
-def live_music(tmp_path_factory):
-    """A real music_service process (offline catalog) for tests that need one."""
+def live_music(tmp_path_factory):  # a real music_service (offline catalog)
     with music_process(tmp_path_factory.mktemp("music-logs")) as service:
         yield service
 
@@ -24,11 +24,11 @@ def music_up(live_music, settings):
 
 @pytest.fixture(scope="session")
 def live_music_without_deezer(tmp_path_factory):
-    """A real music_service whose better provider, Deezer, is unreachable (nothing listens there): a
-    song the offline catalog lacks gets the "incompleta" 503 naming deezer; one it has, a 200."""
+    """Deezer unreachable: a song the offline catalog lacks gets the "incompleta" 503 naming deezer."""
     env = {"MUSIC_PROVIDERS": "deezer,offline", "DEEZER_API_URL": f"http://127.0.0.1:{free_port()}"}
-    logs = tmp_path_factory.mktemp("music-without-deezer-logs")
-    with music_process(logs, name="music-without-deezer", **env) as service:
+    with music_process(
+        tmp_path_factory.mktemp("music-2-logs"), name="music-without-deezer", **env
+    ) as service:
         yield service
 
 
@@ -40,24 +40,19 @@ def music_incomplete(live_music_without_deezer, settings):
 
 @pytest.fixture(autouse=True)
 def fresh_breaker(monkeypatch, settings):
+    """Each test starts with a closed breaker, an empty cache, and asks music afresh (no HTTP cache)."""
     breaker = music_client.CircuitBreaker(
         threshold=settings.MUSIC_BREAKER_THRESHOLD, cooldown=settings.MUSIC_BREAKER_COOLDOWN
     )
     monkeypatch.setattr(music_client, "breaker", breaker)
-    return breaker
-
-
-@pytest.fixture(autouse=True)
-def _clear_cache():
-    from django.core.cache import cache
-
     cache.clear()
-    music_client.clear_cache()  # music's answers kept by HTTP caching: each test asks music afresh
+    music_client.clear_cache()
+    return breaker
 
 
 @pytest.fixture
 def rates(settings):
-    """Sets some of DEFAULT_THROTTLE_RATES for one test: ``rates(login="3/min", notes_write=None)``."""
+    """Some of DEFAULT_THROTTLE_RATES for one test: ``rates(login="3/min", notes_write=None)``."""
 
     def set_rates(**changed):
         merged = {**settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], **changed}

@@ -1,6 +1,5 @@
-"""The rate limiter (config/ratelimit.py): a window opens at its first request and lasts the period,
-Retry-After is the time it has left, hits released together are each counted once, expired rows
-are purged. The SQL store runs on the suite's database (SQLite, or PostgreSQL with TEST_DATABASE_URL)."""
+"""The rate limiter: a window opens at its first hit and lasts the period, Retry-After is what is left, hits
+released together count once, expired rows go. SQL on the suite's database (SQLite or PostgreSQL)."""
 
 import itertools
 import os
@@ -16,32 +15,22 @@ from config import ratelimit
 from config.models import RateLimitWindow
 from tests.support.redis_keys import delete_prefixed, unique_prefix
 
+pytestmark = pytest.mark.django_db
+
 # Each test's clock starts past the previous one's, so its first hit purges and may warn.
 STARTS = itertools.count(2_000_000_000 + 59.5, 100_000)  # half a second before a minute turns
 
 
 @pytest.fixture
-def clock(monkeypatch):
-    """The limiter's clock, moved by hand."""
+def clock(monkeypatch):  # the limiter's clock, moved by hand
     fake = types.SimpleNamespace(now=next(STARTS))
-    monkeypatch.setattr(
-        ratelimit, "time", types.SimpleNamespace(time=lambda: fake.now, monotonic=lambda: fake.now)
-    )
+    clock = types.SimpleNamespace(time=lambda: fake.now, monotonic=lambda: fake.now)
+    monkeypatch.setattr(ratelimit, "time", clock)
     return fake
 
 
-@pytest.fixture
-def three_a_minute(rates):
+def test_the_window_opens_at_the_first_request_and_refused_requests_do_not_extend_it(rates, clock):
     rates(login="3/min")
-
-
-def redis_caches(url: str, prefix: str) -> dict:
-    backend = {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": url, "KEY_PREFIX": prefix}
-    return {"default": {**backend, "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 1, "SOCKET_TIMEOUT": 1}}}
-
-
-@pytest.mark.django_db
-def test_the_window_opens_at_the_first_request_and_refused_requests_do_not_extend_it(three_a_minute, clock):
     assert ratelimit.hit("login", "10.0.0.1") == (True, 60)
     clock.now += 1  # the minute turns: the window does not
     assert ratelimit.hit("login", "10.0.0.1") == (True, 59)
@@ -58,7 +47,6 @@ def test_the_window_opens_at_the_first_request_and_refused_requests_do_not_exten
     assert (row.hits, row.ends_at) == (1, clock.now + 60)
 
 
-@pytest.mark.django_db
 def test_each_scope_and_ident_has_its_own_window_and_a_rate_that_is_off_counts_nothing(rates, clock):
     rates(login="1/min", register="1/hour", notes_write=None)  # NOTES_WRITE_RATE=off
     assert ratelimit.hit("login", "10.0.0.3")[0]
@@ -71,20 +59,16 @@ def test_each_scope_and_ident_has_its_own_window_and_a_rate_that_is_off_counts_n
     assert not RateLimitWindow.objects.filter(key__startswith="notes_write").exists()
 
 
-@pytest.mark.django_db
 def test_expired_rows_are_deleted_by_the_hits_at_most_once_a_minute(rates, clock):
     rates(login="3/s")
-
-    def keys():
-        return set(RateLimitWindow.objects.values_list("key", flat=True))
-
+    keys = RateLimitWindow.objects.values_list("key", flat=True)
     ratelimit.hit("login", "a")  # the first hit of the minute purges, then counts
     clock.now += 2  # a's window has ended, but the minute has not
     ratelimit.hit("login", "b")
-    assert keys() == {"login:a", "login:b"}
+    assert set(keys.all()) == {"login:a", "login:b"}
     clock.now += 60
     ratelimit.hit("login", "c")
-    assert keys() == {"login:c"}
+    assert set(keys.all()) == {"login:c"}
 
 
 @pytest.mark.django_db(transaction=True)
@@ -92,8 +76,7 @@ def test_expired_rows_are_deleted_by_the_hits_at_most_once_a_minute(rates, clock
 def test_hits_released_together_are_each_counted_once(rates):
     """16 threads, each its own database connection, released together: exactly 5 allowed."""
     rates(login="5/min")
-    barrier = threading.Barrier(16, timeout=30)
-    answers = []
+    barrier, answers = threading.Barrier(16, timeout=30), []
 
     def attempt():
         try:
@@ -121,22 +104,21 @@ def live_redis(settings):
     except redis.RedisError as exc:
         pytest.skip(f"no Redis at {url} ({exc}); set TEST_REDIS_URL")
     prefix = unique_prefix("ratelimit")
+    backend = {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": url, "KEY_PREFIX": prefix}
     settings.REDIS_URL = url
-    settings.CACHES = redis_caches(url, prefix)
+    settings.CACHES = {"default": {**backend, "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 1, "SOCKET_TIMEOUT": 1}}}
     yield store, prefix
     delete_prefixed(store, prefix)
 
 
-def test_redis_counts_under_the_key_prefix_and_a_key_left_without_an_expiry_gets_one(
-    three_a_minute, live_redis
-):
+def test_redis_counts_under_the_key_prefix_and_a_key_left_without_an_expiry_gets_one(rates, live_redis):
     """Under bursts, and with Redis down: tests/e2e/test_security_bursts.py."""
+    rates(login="3/min")
     store, prefix = live_redis
     allowed, retry_after = ratelimit.hit("login", "10.0.1.1")
     assert allowed and 59 <= retry_after <= 60
     key = f"{prefix}:1:ratelimit:login:10.0.1.1"
-    assert int(store.get(key)) == 1
-    assert 0 < store.pttl(key) <= 60_000  # the window's end was set by its first request
+    assert int(store.get(key)) == 1 and 0 < store.pttl(key) <= 60_000  # its first request set the end
     store.set(key, 10)  # no expiry (written by hand, restored from a dump): must not lock out for ever
     assert ratelimit.hit("login", "10.0.1.1") == (False, 60)
     assert 0 < store.pttl(key) <= 60_000

@@ -1,9 +1,7 @@
-"""Every error auth_service answers is Spanish JSON, whatever Accept-Language asks for.
+"""Every error auth answers is Spanish JSON whatever Accept-Language asks (English deny-list:
+tests/support/english.py; HTML pages live: tests/e2e/test_spanish_pages.py)."""
 
-Each answer is checked against a deny-list built from the English texts of DRF, SimpleJWT and
-Django (tests/support/english.py). The HTML pages are checked live in tests/e2e/test_spanish_pages.py.
-"""
-
+import json
 import re
 from datetime import timedelta
 
@@ -13,12 +11,18 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import AccessToken, RefreshToken
 
+from notes.models import Note
 from tests.support.english import english_in, response_text
 
 pytestmark = pytest.mark.django_db
 
 PASSWORD = "Canciones-2026"
 MISSING_ID = "999999"
+BAD_JSON = [
+    (path, '{"cancion": ', None) for path in ("/register", "/login", "/token/refresh", "/logout", "/notas")
+]
+NOT_FOUND = ("No encontrado.", "Recurso no encontrado.")
+VIEWS = ["/register", "/login", "/token/refresh", "/logout", "/me", "/notas", "/notas/1", "/health", "/ready"]
 
 
 @pytest.fixture(params=["en", "en-US,en;q=0.9", "es"])
@@ -49,29 +53,30 @@ def assert_spanish_error(response, status: int) -> dict:
     return body
 
 
-@pytest.mark.parametrize("path", ["/register", "/login", "/token/refresh", "/logout", "/notas"])
-def test_bad_json_is_a_spanish_400(client, auth, path):
-    response = client.post(path, '{"username": "ana", ', content_type="application/json", **auth)
-    assert assert_spanish_error(response, 400)["error"].startswith("JSON no válido")
-
-
 @pytest.mark.parametrize(
-    ("path", "body"),
+    ("path", "body", "field"),
     [
-        ("/register", {}),
-        ("/register", {"username": "bea_es", "password": "123"}),  # Django's password validators
-        ("/register", {"username": "ana_es", "password": PASSWORD}),  # taken
-        ("/register", {"username": "a b", "password": PASSWORD}),
-        ("/login", {"username": "", "password": ""}),
-        ("/token/refresh", {}),
-        ("/notas", {"cancion": "", "texto": 5}),
-        ("/notas", {"cancion": "x" * 201, "texto": "y" * 5001}),
-        ("/notas", {"cancion": ["lista"], "foto": "no"}),
-        ("/logout", {"refresh": "no-es-un-token"}),
+        ("/register", {}, "username"),
+        ("/register", {"username": "bea_es", "password": "123"}, "password"),  # Django's validators
+        ("/register", {"username": "ana_es", "password": PASSWORD}, "username"),  # taken
+        ("/register", {"username": "a b", "password": PASSWORD}, "username"),
+        ("/login", {"username": "", "password": ""}, "username"),
+        ("/token/refresh", {}, "refresh"),
+        ("/logout", {"refresh": "no-es-un-token"}, None),
+        ("/notas", {}, "cancion"),
+        ("/notas", {"cancion": "   ", "texto": 5}, "cancion"),
+        ("/notas", {"cancion": "x" * 201}, "cancion"),
+        ("/notas", {"cancion": "Queen", "texto": "y" * 5001}, "texto"),
+        ("/notas", {"cancion": ["lista"], "foto": "no"}, "cancion"),
+        *BAD_JSON,
     ],
 )
-def test_invalid_bodies_are_spanish_400s(client, auth, path, body):
-    assert_spanish_error(client.post(path, body, format="json", **auth), 400)
+def test_bad_json_and_invalid_bodies_are_spanish_400s_naming_the_field(client, auth, path, body, field):
+    raw = body if isinstance(body, str) else json.dumps(body)
+    error = assert_spanish_error(client.post(path, raw, content_type="application/json", **auth), 400)
+    assert field is None or field in error["detalle"], error
+    assert isinstance(body, dict) or error["error"].startswith("JSON no válido")
+    assert not Note.objects.exists()
 
 
 def test_invalid_updates_surrogates_and_broken_multipart_are_spanish_400s(client, auth):
@@ -87,11 +92,9 @@ def test_invalid_updates_surrogates_and_broken_multipart_are_spanish_400s(client
 
 def test_wrong_credentials_and_every_kind_of_bad_token_are_spanish_401s(client, make_user, django_user_model):
     ana = make_user("ana_es", PASSWORD)
-    response = client.post("/login", {"username": "ana_es", "password": "otra"}, format="json")
-    assert (
-        assert_spanish_error(response, 401)["error"]
-        == "Usuario o contraseña incorrectos, o la cuenta está inactiva."
-    )
+    wrong = client.post("/login", {"username": "ana_es", "password": "x"}, format="json")
+    wrong = assert_spanish_error(wrong, 401)
+    assert wrong["error"] == "Usuario o contraseña incorrectos, o la cuenta está inactiva."
     inactive = django_user_model.objects.create_user(username="ines_es", password=PASSWORD, is_active=False)
     gone = make_user("gonzalo_es")
     gone_access, gone_refresh = AccessToken.for_user(gone), RefreshToken.for_user(gone)
@@ -114,9 +117,8 @@ def test_wrong_credentials_and_every_kind_of_bad_token_are_spanish_401s(client, 
     assert client.post("/token/refresh", {"refresh": str(used)}, format="json").status_code == 200
     refused = [used, expired(RefreshToken.for_user(ana)), AccessToken.for_user(ana), "x.y.z", gone_refresh]
     for refresh in refused:
-        body = assert_spanish_error(
-            client.post("/token/refresh", {"refresh": str(refresh)}, format="json"), 401
-        )
+        body = client.post("/token/refresh", {"refresh": str(refresh)}, format="json")
+        body = assert_spanish_error(body, 401)
         assert refresh is not used or "lista negra" in body["error"], body
 
 
@@ -128,7 +130,7 @@ def test_a_session_post_without_csrf_is_a_spanish_403(make_user):
 
 
 def test_not_found_method_media_type_accept_and_size_errors_are_spanish(client, auth):
-    for path in ("/notas/999999", "/no-existe", "/notas/abc"):
+    for path in ("/notas/999999", "/no-existe", "/notas/abc", "/notas/1.5", "/notas/-1"):
         assert_spanish_error(client.get(path, **auth), 404)
     for method, path in [("delete", "/login"), ("put", "/register"), ("post", "/me"), ("patch", "/health"),
                          ("delete", "/notas"), ("post", "/notas/1"), ("get", "/logout")]:  # fmt: skip
@@ -136,10 +138,9 @@ def test_not_found_method_media_type_accept_and_size_errors_are_spanish(client, 
     assert_spanish_error(client.post("/login", "ana", content_type="text/plain"), 415)
     assert_spanish_error(client.post("/notas", "<a/>", content_type="application/xml", **auth), 415)
     assert_spanish_error(client.get("/me", HTTP_ACCEPT="application/xml", **auth), 406)
-    too_big = str(settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1)
-    assert_spanish_error(
-        client.post("/notas", "{}", content_type="application/json", CONTENT_LENGTH=too_big), 413
-    )
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    too_big = client.post("/notas", "{}", content_type="application/json", CONTENT_LENGTH=str(limit + 1))
+    assert assert_spanish_error(too_big, 413)["detalle"] == {"max_bytes": limit}
 
 
 def test_throttled_logins_and_registrations_are_spanish_429s(client, rates):
@@ -154,7 +155,7 @@ def routes(resolver: URLResolver, prefix: str = ""):
         if isinstance(pattern, URLResolver):
             yield from routes(pattern, prefix + str(pattern.pattern))
         elif isinstance(pattern, URLPattern):
-            yield prefix + str(pattern.pattern), pattern.callback
+            yield prefix + str(pattern.pattern)
 
 
 def missing_path(route: str) -> str:
@@ -165,10 +166,9 @@ def missing_path(route: str) -> str:
 
 
 def test_every_route_answers_a_missing_object_or_path_with_a_spanish_404(client, django_user_model):
-    """The API, the landing page, the admin and the API's login pages, asked by a staff member (the
-    admin only shows staff its 404s, or its own answer: back to a Spanish page saying so)."""
+    """Asked by staff: the admin shows only staff its 404s (or redirects to a Spanish page saying so)."""
     client.force_login(django_user_model.objects.create_superuser("admin_es", "admin@example.com", PASSWORD))
-    paths = sorted({missing_path(route) for route, _ in routes(get_resolver())})
+    paths = sorted({missing_path(route) for route in routes(get_resolver())})
     assert {"/notas/999999/", "/admin/notes/note/999999/change/", "/admin/no-existe/"} <= set(paths)
     assert len(paths) >= 40
     for path in paths:
@@ -180,16 +180,10 @@ def test_every_route_answers_a_missing_object_or_path_with_a_spanish_404(client,
             text = response_text(page)
             assert page.status_code == 200 and "no existe" in text and english_in(text) == [], path
         else:
-            assert assert_spanish_error(response, 404)["error"] in (
-                "No encontrado.",
-                "Recurso no encontrado.",
-            )
+            assert assert_spanish_error(response, 404)["error"] in NOT_FOUND
 
 
-@pytest.mark.parametrize(
-    "path",
-    ["/register", "/login", "/token/refresh", "/logout", "/me", "/notas", "/notas/1", "/health", "/ready"],
-)
+@pytest.mark.parametrize("path", VIEWS)
 def test_every_api_view_is_named_in_spanish(client, auth, path):
     """DRF would name a view after its class ("Note List")."""
     options = client.options(path, **auth)
@@ -197,8 +191,6 @@ def test_every_api_view_is_named_in_spanish(client, auth, path):
     assert options.json()["name"] != "API de Música" and re.search(r"[a-záéíóúñ]", options.json()["name"])
 
 
-def test_the_schema_shows_no_english(client):
-    schema = client.get(
-        "/api/schema", HTTP_ACCEPT="application/json"
-    )  # its examples are what /api/docs shows
+def test_the_schema_shows_no_english(client):  # its examples are what /api/docs shows
+    schema = client.get("/api/schema", HTTP_ACCEPT="application/json")
     assert schema.status_code == 200 and english_in(response_text(schema)) == []

@@ -1,10 +1,5 @@
-"""The runner that retries pending notes (notes.enrichment): its queue always drains (never-tried
-first, then by the next attempt); only music being unavailable stops a pass; a song that keeps
-getting music's "incompleta" ends sin_resultados after ENRICH_GIVE_UP_AFTER and 5 such attempts.
-
-``music_incomplete`` is a real music_service whose better provider (Deezer) is unreachable; without
-a music fixture, MUSIC_SERVICE_URL points where nothing listens (music unavailable).
-"""
+"""The runner of pending notes: its queue drains, only music down stops a pass, "incompleta" gives up
+in time. Without a music fixture nothing listens at MUSIC_SERVICE_URL (music unavailable)."""
 
 import io
 import json
@@ -16,6 +11,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from accounts.models import User
 from musica_kit.request_context import JsonFormatter
 from notes import enrichment, music_client
 from notes.enrichment import notes_enrich_pending
@@ -42,21 +38,18 @@ def reloaded(note: Note) -> Note:
 def test_a_pass_looks_notes_up_concurrently_and_fills_them_all(make_user, settings, music_up, monkeypatch):
     settings.ENRICH_CONCURRENCY = 3
     notes = pending(make_user(), *(f"Queen {i}" for i in range(7)))
-    # The first two lookups wait for each other: one at a time, the barrier would break (timeout).
-    meet = threading.Barrier(2, timeout=10)
-    calls, in_flight, most = [], [0], [0]
-    lock = threading.Lock()
+    meet = threading.Barrier(2, timeout=10)  # the first two lookups wait for each other
+    calls, in_flight, most, lock = [], [0], [0], threading.Lock()
     real_find_song = music_client.find_song
 
     def find_song(query):
         with lock:
             calls.append(query)
-            first_two = len(calls) <= 2
             in_flight[0] += 1
-            most[0] = max(most[0], in_flight[0])
+            most[0], first_two = max(most[0], in_flight[0]), len(calls) <= 2
+        if first_two:
+            meet.wait()
         try:
-            if first_two:
-                meet.wait()
             return real_find_song(query)
         finally:
             with lock:
@@ -69,35 +62,35 @@ def test_a_pass_looks_notes_up_concurrently_and_fills_them_all(make_user, settin
     assert not meet.broken
     assert 2 <= most[0] <= 3  # concurrent, and never more than ENRICH_CONCURRENCY
     assert sorted(calls) == sorted(note.cancion for note in notes)  # each note looked up once
-    assert counts["ok"] + counts["sin_resultados"] == 7
-    assert counts["pendiente"] == counts["skipped"] == 0
+    assert (counts["ok"] + counts["sin_resultados"], counts["pendiente"], counts["skipped"]) == (7, 0, 0)
     assert not Note.objects.filter(enriquecimiento=Enrichment.PENDING).exists()
     assert notes_enrich_pending() == NOTHING  # nothing left: a second pass does nothing
 
 
 @pytest.mark.django_db(transaction=True)
-def test_music_down_stops_a_pass_after_the_lookups_in_flight(make_user, settings):
+def test_music_down_stops_a_pass_and_its_attempts_neither_count_nor_move_the_clock(make_user, settings):
     settings.ENRICH_CONCURRENCY = 3
-    pending(make_user(), *(f"Queen {i}" for i in range(10)))
+    long_ago = timezone.now() - timedelta(hours=2)
+    (first,) = pending(make_user(), UNKNOWN[0], enrich_attempts=4, incomplete_since=long_ago)
+    pending(first.user, *(f"Queen {i}" for i in range(9)))
 
     counts = notes_enrich_pending()
 
     assert 1 <= counts["pendiente"] <= 3  # at most one lookup per thread, then the pass stops
     tried = Note.objects.filter(next_enrich_at__gt=timezone.now())  # backed off
-    assert tried.count() == counts["pendiente"]
-    assert not Note.objects.exclude(enrich_attempts=0).exists()  # music down: no attempt counted
-    # The rest is left for the next pass, due as it was.
-    assert notes_due_for_enrichment().count() == 10 - counts["pendiente"]
+    assert tried.count() == counts["pendiente"] and first in tried
+    assert (reloaded(first).enrich_attempts, first.incomplete_since) == (4, long_ago)
+    assert not Note.objects.exclude(pk=first.pk).exclude(enrich_attempts=0).exists()
+    assert notes_due_for_enrichment().count() == 10 - counts["pendiente"]  # the rest: due as it was
     assert Note.objects.filter(enriquecimiento=Enrichment.PENDING).count() == 10
 
 
-def test_due_notes_come_never_tried_first_then_by_their_next_attempt(make_user, music_up):
-    user, now = make_user(), timezone.now()
-    # Created oldest first: creation order is not the queue's order.
+def test_due_notes_come_never_tried_first_then_by_next_attempt_and_leased_ones_wait(make_user, music_up):
+    user, now = make_user(), timezone.now()  # created oldest first: creation order is not the queue's
     pending(user, "zzzz late", next_enrich_at=now - timedelta(seconds=5))
     pending(user, "zzzz early", next_enrich_at=now - timedelta(minutes=5))
     pending(user, "zzzz fresh 1", "zzzz fresh 2")
-    pending(user, "zzzz backing off", next_enrich_at=now + timedelta(minutes=1))
+    pending(user, "zzzz backing off", next_enrich_at=now + timedelta(minutes=1))  # or leased by a runner
     pending(user, "zzzz done", enriquecimiento=Enrichment.NO_RESULTS)
     due = ["zzzz fresh 1", "zzzz fresh 2", "zzzz early", "zzzz late"]
     assert [note.cancion for note in notes_due_for_enrichment()] == due
@@ -105,14 +98,6 @@ def test_due_notes_come_never_tried_first_then_by_their_next_attempt(make_user, 
     notes_enrich_pending(limit=3)  # a pass takes the first three of the queue, in its order
     still_pending = Note.objects.filter(enriquecimiento=Enrichment.PENDING).values_list("cancion", flat=True)
     assert sorted(still_pending) == ["zzzz backing off", "zzzz late"]
-
-
-def test_a_note_leased_by_another_runner_is_not_taken_and_none_is_enriched_twice(make_user, music_up):
-    (note,) = pending(make_user(), "Queen", next_enrich_at=timezone.now() + timedelta(seconds=30))
-    assert notes_enrich_pending() == NOTHING  # another runner holds the lease
-    Note.objects.filter(pk=note.pk).update(next_enrich_at=timezone.now() - timedelta(seconds=1))
-    assert notes_enrich_pending() == {**NOTHING, "ok": 1}
-    assert notes_enrich_pending() == NOTHING
 
 
 @pytest.mark.django_db(transaction=True)  # the owner's edit comes from the runner's lookup thread
@@ -127,61 +112,34 @@ def test_an_edit_during_enrichment_wins(make_user, music_up, monkeypatch):
 
     monkeypatch.setattr(enrichment, "song_look_up", look_up_then_user_edits)
     assert notes_enrich_pending() == {**NOTHING, "skipped": 1}
-    note = reloaded(note)
-    assert note.cancion == "Despacito"
-    assert note.enriquecimiento == Enrichment.PENDING  # Queen's photo was not written on Despacito
+    note = reloaded(note)  # Queen's photo was not written on Despacito
+    assert (note.cancion, note.enriquecimiento) == ("Despacito", Enrichment.PENDING)
 
 
-def test_an_incompleta_miss_never_stops_a_pass(make_user, settings, music_incomplete):
-    settings.ENRICH_CONCURRENCY = 1  # one lookup at a time: any stop would show at once
-    user = make_user()
-    unknown = pending(user, *UNKNOWN)  # first in the queue
-    known = pending(user, "Bohemian Rhapsody", "Despacito")
-
-    counts = notes_enrich_pending()
-
-    assert counts == {"ok": 2, "sin_resultados": 0, "pendiente": len(UNKNOWN), "skipped": 0}
-    assert {reloaded(note).enriquecimiento for note in known} == {Enrichment.OK}
-    for note in map(reloaded, unknown):
-        assert note.enriquecimiento == Enrichment.PENDING
-        assert note.enrich_attempts == 1 and note.incomplete_since is not None  # the clock started
-        assert note.next_enrich_at is not None
-
-
-def test_a_song_nobody_has_ends_sin_resultados_after_the_give_up_time_and_5_attempts(
+def test_incompleta_never_stops_a_pass_and_gives_up_after_a_time_and_5_attempts(
     make_user, settings, music_incomplete
 ):
-    settings.ENRICH_GIVE_UP_AFTER = 3600
+    settings.ENRICH_GIVE_UP_AFTER, settings.ENRICH_CONCURRENCY = 3600, 1  # one at a time: a stop would show
     user, now = make_user(), timezone.now()
     long_ago, lately = now - timedelta(hours=2), now - timedelta(minutes=10)
     (enough,) = pending(user, UNKNOWN[0], enrich_attempts=4, incomplete_since=long_ago)
     (too_few,) = pending(user, UNKNOWN[1], enrich_attempts=3, incomplete_since=long_ago)
     (too_soon,) = pending(user, UNKNOWN[2], enrich_attempts=30, incomplete_since=lately)
     (first,) = pending(user, UNKNOWN[3])
+    known = pending(user, "Bohemian Rhapsody", "Despacito")  # behind the misses in the queue
 
     counts = notes_enrich_pending()
 
-    assert counts == {"ok": 0, "sin_resultados": 1, "pendiente": 3, "skipped": 0}
+    assert counts == {"ok": 2, "sin_resultados": 1, "pendiente": 3, "skipped": 0}
+    assert {reloaded(note).enriquecimiento for note in known} == {Enrichment.OK}
     assert reloaded(enough).enriquecimiento == Enrichment.NO_RESULTS  # 5th attempt, 2 h after the first
     assert (enough.enrich_attempts, enough.next_enrich_at, enough.incomplete_since) == (5, None, None)
-    for note, attempts, since in [(too_few, 4, long_ago), (too_soon, 31, lately)]:
+    for note, attempts, since in [(too_few, 4, long_ago), (too_soon, 31, lately)]:  # the clock kept
         note = reloaded(note)
-        assert note.enriquecimiento == Enrichment.PENDING
-        assert (note.enrich_attempts, note.incomplete_since) == (attempts, since)  # the clock kept
-    first = reloaded(first)
-    assert first.enrich_attempts == 1 and first.incomplete_since >= now
-
-
-def test_attempts_while_music_is_unavailable_neither_count_nor_move_the_clock(make_user, settings):
-    settings.ENRICH_GIVE_UP_AFTER = 3600
-    long_ago = timezone.now() - timedelta(hours=2)
-    (note,) = pending(make_user(), UNKNOWN[0], enrich_attempts=4, incomplete_since=long_ago)
-    for _ in range(3):  # music down (nothing listens at MUSIC_SERVICE_URL)
-        Note.objects.filter(pk=note.pk).update(next_enrich_at=None)  # due again at once
-        assert notes_enrich_pending()["pendiente"] == 1
-    note = reloaded(note)
-    assert note.enriquecimiento == Enrichment.PENDING
-    assert (note.enrich_attempts, note.incomplete_since) == (4, long_ago)
+        assert (note.enriquecimiento, note.enrich_attempts) == (Enrichment.PENDING, attempts)
+        assert note.incomplete_since == since
+    first = reloaded(first)  # its first incompleta: counted, the clock started
+    assert first.enrich_attempts == 1 and first.incomplete_since >= now and first.next_enrich_at is not None
 
 
 def test_editing_the_song_starts_the_clock_over(make_user, settings, music_incomplete):
@@ -189,8 +147,8 @@ def test_editing_the_song_starts_the_clock_over(make_user, settings, music_incom
     long_ago = timezone.now() - timedelta(hours=2)
     (note,) = pending(make_user(), UNKNOWN[0], enrich_attempts=9, incomplete_since=long_ago)
     note = reloaded(note_update(note=note, cancion=UNKNOWN[1]))  # looked up at once: incompleta again
-    assert note.enriquecimiento == Enrichment.PENDING
-    assert note.enrich_attempts == 1 and note.incomplete_since > long_ago  # a new clock for the new song
+    assert (note.enriquecimiento, note.enrich_attempts) == (Enrichment.PENDING, 1)
+    assert note.incomplete_since > long_ago  # a new clock for the new song
 
     settings.ENRICHMENT_MODE = "async"  # not looked up: the bookkeeping just starts from nothing
     note = reloaded(note_update(note=note, cancion=UNKNOWN[2]))
@@ -199,27 +157,23 @@ def test_editing_the_song_starts_the_clock_over(make_user, settings, music_incom
 
 @pytest.fixture
 def json_lines():
-    """What the service would print: every line of the root logger, through the project's formatter."""
-    stream, root = io.StringIO(), logging.getLogger()
+    """Every line of the root logger as the service prints it (the project's formatter)."""
+    stream, root, level = io.StringIO(), logging.getLogger(), logging.getLogger().level
     handler = logging.StreamHandler(stream)
     handler.setFormatter(JsonFormatter(service="auth"))
-    level = root.level
     root.addHandler(handler)
     root.setLevel(logging.INFO)
-    try:
-        yield lambda: [json.loads(line) for line in stream.getvalue().splitlines()]
-    finally:
-        root.removeHandler(handler)
-        root.setLevel(level)
+    yield lambda: [json.loads(line) for line in stream.getvalue().splitlines()]
+    root.removeHandler(handler)
+    root.setLevel(level)
 
 
 def test_every_line_of_an_attempt_carries_its_request_id_and_the_pass_line_none(
-    make_user, settings, music_incomplete, json_lines
+    settings, music_incomplete, json_lines
 ):
     settings.ENRICH_CONCURRENCY = 2
-    user = make_user()
-    unknown = pending(user, *UNKNOWN[:3])
-    (known,) = pending(user, "Despacito")
+    unknown = pending(User.objects.create_user("ana"), *UNKNOWN[:3])
+    (known,) = pending(unknown[0].user, "Despacito")
 
     call_command("enrich_pending", stdout=io.StringIO())
 

@@ -1,9 +1,10 @@
-"""auth's client of music_service: its answers from `responses`, a live music for the real wire, and a
-small real server where the socket matters (HTTP caching, connections)."""
+"""auth's music client: `responses` plays music; a real server where sockets matter (caching, pools). The
+request id reaching music: tests/e2e/test_log_correlation.py."""
 
 import contextlib
 import json
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import SimpleNamespace
 from urllib.parse import parse_qs, urlsplit
@@ -14,7 +15,6 @@ import responses
 from django.conf import settings
 from prometheus_client import REGISTRY
 
-from musica_kit.request_context import request_id_scope
 from notes import music_client
 from notes.music_client import MusicIncomplete, MusicUnavailable, find_song
 
@@ -24,22 +24,12 @@ INCOMPLETE = {"error": "x", "detalle": {"incompleta": True, "fallaron": ["deezer
 
 @pytest.fixture
 def music():
-    """music_service as `responses` plays it (its calls recorded)."""
     with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
         yield mock
 
 
 def answer(music, body=EMPTY, status=200, **headers):
-    """What music's /search answers (`responses` keeps nothing in the HTTP cache: see below)."""
     music.get(f"{settings.MUSIC_SERVICE_URL}/search", json=body, status=status, headers=headers)
-
-
-def test_a_live_music_finds_the_song_and_receives_the_request_id(music_up):
-    with request_id_scope("test", request_id="corr-id-1234567890"):
-        song = find_song("Bohemian Rhapsody")
-    assert song.titulo == "Bohemian Rhapsody" and song.foto.startswith("data:image/svg+xml")
-    assert '"request_id": "corr-id-1234567890"' in music_up.logs()
-    assert find_song("zzzz qqqq no existe") is None
 
 
 def test_the_request_carries_the_service_token_and_no_redirect_is_followed(music):
@@ -52,13 +42,8 @@ def test_the_request_carries_the_service_token_and_no_redirect_is_followed(music
 
 @pytest.mark.parametrize(
     ("link", "kept"),
-    [
-        ("https://i.scdn.co/image/x", True),
-        ("data:image/svg+xml;base64,AAAA", True),
-        ("javascript:alert(1)", False),
-        ("data:text/html,<script>", False),
-        (42, False),
-    ],
+    [("https://i.scdn.co/image/x", True), ("data:image/svg+xml;base64,AAAA", True)]
+    + [(unsafe, False) for unsafe in ("javascript:alert(1)", "data:text/html,<script>", 42)],
 )
 def test_only_safe_links_and_known_sources_are_kept(music, link, kept):
     track = {"titulo": "x" * 400, "foto": link, "url": link, "duracion_ms": True}
@@ -82,46 +67,41 @@ def test_only_safe_links_and_known_sources_are_kept(music, link, kept):
         (200, {"results": "not a list"}, MusicUnavailable),
     ],
 )
-def test_what_music_answers_means(music, status, body, raised):
+def test_what_music_answers_means_and_only_its_failures_open_the_breaker(
+    music, fresh_breaker, status, body, raised
+):
     answer(music, body, status)
-    if raised:
-        with pytest.raises(raised):
-            find_song("Otra")
-    else:
-        assert find_song("Otra") is None
-
-
-def test_incompleta_names_music_sources_and_is_no_failure_of_music(music, fresh_breaker):
-    answer(music, INCOMPLETE, 503)
     for _ in range(fresh_breaker.threshold + 1):
-        with pytest.raises(MusicIncomplete) as caught:
-            find_song("zzzz qqqq")
+        with pytest.raises(raised) if raised else contextlib.nullcontext() as caught:
+            assert find_song("Otra") is None
+    assert fresh_breaker.state == ("open" if raised is MusicUnavailable else "closed")
+    if raised is MusicIncomplete:
         assert caught.value.failed == ("deezer", "itunes")  # only names of music's sources
-    assert not isinstance(caught.value, MusicUnavailable)
-    assert fresh_breaker.state == "closed"
 
 
-def test_the_breaker_opens_after_repeated_failures_and_stops_calling(music, fresh_breaker):
-    music.get(f"{settings.MUSIC_SERVICE_URL}/search", body=requests.ConnectionError("refused"))
-    for _ in range(fresh_breaker.threshold):
-        with pytest.raises(MusicUnavailable):
+def test_the_breaker_opens_on_failures_and_after_the_cooldown_one_probe_decides(music, fresh_breaker):
+    fresh_breaker.cooldown = 1.5  # the calls between two sleeps take milliseconds
+    url, during_probe = f"{settings.MUSIC_SERVICE_URL}/search", []
+    music.get(url, body=requests.ConnectionError("refused"))
+    for reason in ["refused"] * fresh_breaker.threshold + ["circuit open"] * 5:
+        with pytest.raises(MusicUnavailable, match=reason):
             find_song("Queen")
-    assert fresh_breaker.state == "open"
-    for _ in range(5):
+    assert len(music.calls) == fresh_breaker.threshold  # open: nothing more reached music
+    time.sleep(1.5)
+    for reason in ("refused", "circuit open"):  # a failed probe opens it again at once
+        with pytest.raises(MusicUnavailable, match=reason):
+            find_song("Queen")
+    time.sleep(1.5)
+
+    def probe(request):
         with pytest.raises(MusicUnavailable, match="circuit open"):
-            find_song("Queen")
-    assert len(music.calls) == fresh_breaker.threshold  # nothing more reached music
+            find_song("Otra")  # everyone else still fails fast during the probe
+        during_probe.append(request.url)
+        return 200, {}, json.dumps(EMPTY)
 
-
-def test_after_the_cooldown_one_probe_goes_and_its_answer_decides(music, fresh_breaker):
-    fresh_breaker.cooldown = 0.0  # due at once
-    for _ in range(fresh_breaker.threshold):
-        fresh_breaker.record_failure()
-    assert fresh_breaker.allow()  # the probe
-    assert not fresh_breaker.allow()  # everyone else still fails fast during the probe
-    fresh_breaker.record_failure()  # a failed probe: open again, a new probe later
-    answer(music)
-    assert find_song("Despacito") is None  # the next probe goes through and succeeds
+    music.reset()
+    music.add_callback(responses.GET, url, callback=probe)
+    assert find_song("Despacito") is None and len(during_probe) == len(music.calls) == 1
     assert fresh_breaker.state == "closed"
 
 
@@ -133,14 +113,10 @@ def test_the_cache_is_bounded():
     assert sum(small.get(f"http://music/search?q={i}") is not None for i in range(40)) <= 5
 
 
-# HTTP caching and connections need a real socket: CacheControl stores an answer once its
-# connection's stream is read to the end, and a pool is made of real connections.
-
-
 @pytest.fixture
 def real_music(settings):
-    """A real HTTP server standing in for music: answers /search as ``real_music.answer`` says,
-    and records each request's song and client port (one port per connection)."""
+    """A real server as music (CacheControl stores only a fully read stream; pools are real connections):
+    answers ``.answer``, records each request's song and client port."""
     seen = SimpleNamespace(answer=(200, EMPTY, "private, max-age=60"), songs=[], ports=[])
 
     class Handler(BaseHTTPRequestHandler):
@@ -177,16 +153,10 @@ def test_a_fresh_answer_is_reused_and_any_song_reaches_music_as_written(real_mus
     assert real_music.songs == [song]  # max-age: one request, carrying the song exactly
 
 
-@pytest.mark.parametrize(
+@pytest.mark.parametrize(  # an error is never kept, whatever music says
     ("status", "body", "cache"),
-    [
-        (200, EMPTY, "no-store"),
-        (503, INCOMPLETE, "max-age=60"),  # an error is never kept, whatever music says
-        (502, INCOMPLETE, "max-age=60"),
-        (500, {"error": "x", "detalle": {}}, "max-age=60"),
-        (429, {"error": "x", "detalle": {}}, "max-age=60"),
-        (404, {"error": "x", "detalle": {}}, "max-age=60"),
-    ],
+    [(200, EMPTY, "no-store"), (503, INCOMPLETE, "max-age=60"), (502, INCOMPLETE, "max-age=60")]
+    + [(status, {"error": "x", "detalle": {}}, "max-age=60") for status in (500, 429, 404)],
 )
 def test_no_store_and_failed_answers_are_never_kept(real_music, status, body, cache):
     real_music.answer = (status, body, cache)
@@ -198,21 +168,13 @@ def test_no_store_and_failed_answers_are_never_kept(real_music, status, body, ca
     assert len(real_music.songs) == 3
 
 
-def test_a_fresh_answer_is_used_even_while_the_breaker_is_open(real_music, fresh_breaker):
-    assert find_song("Billie Jean") is None
-    for _ in range(fresh_breaker.threshold):
-        fresh_breaker.record_failure()
-    assert find_song("Billie Jean") is None
-    with pytest.raises(MusicUnavailable, match="circuit open"):
-        find_song("Hey Jude")  # not known: music is not asked while the breaker is open
-    assert real_music.songs == ["Billie Jean"]
-
-
 def lookups(outcome: str) -> float:
     return REGISTRY.get_sample_value("musica_music_lookups_total", {"outcome": outcome}) or 0.0
 
 
-def test_every_lookup_is_counted_by_its_outcome(real_music, fresh_breaker):
+def test_every_lookup_is_counted_and_a_fresh_answer_is_used_while_the_breaker_is_open(
+    real_music, fresh_breaker
+):
     outcomes = ("cache_hit", "answered", "not_found", "unavailable", "incompleta")
     before = {outcome: lookups(outcome) for outcome in outcomes}
     real_music.answer = (200, {**EMPTY, "results": [{"titulo": "Una"}]}, "no-store")
@@ -224,10 +186,15 @@ def test_every_lookup_is_counted_by_its_outcome(real_music, fresh_breaker):
     with pytest.raises(MusicIncomplete):
         find_song("Otra")
     real_music.answer = (500, {"error": "x", "detalle": {}}, "no-store")
-    with pytest.raises(MusicUnavailable):
-        find_song("Otra más")
-    grown = {outcome: lookups(outcome) - before[outcome] for outcome in outcomes}
-    assert grown == {"cache_hit": 1, "answered": 1, "not_found": 1, "unavailable": 1, "incompleta": 1}
+    for n in range(fresh_breaker.threshold):  # the breaker opens
+        with pytest.raises(MusicUnavailable):
+            find_song(f"Otra {n}")
+    assert find_song("Ninguna") is None  # still fresh: used while the breaker is open
+    with pytest.raises(MusicUnavailable, match="circuit open"):
+        find_song("Hey Jude")  # not known: music is not asked
+    assert "Hey Jude" not in real_music.songs
+    grown = [lookups(outcome) - before[outcome] for outcome in outcomes]
+    assert grown == [2, 1, 1, fresh_breaker.threshold + 1, 1]
 
 
 def test_the_pool_is_renewed_so_new_replicas_get_connections(real_music, settings):
@@ -238,5 +205,4 @@ def test_the_pool_is_renewed_so_new_replicas_get_connections(real_music, setting
     settings.MUSIC_SESSION_MAX_REQUESTS = 1000
     for n in range(4, 8):
         find_song(f"Despacito {n}")
-    assert len(real_music.ports) == 8
     assert len(set(real_music.ports)) <= 5  # kept alive: at most one new connection for four calls

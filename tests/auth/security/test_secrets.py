@@ -1,5 +1,5 @@
-"""musica_kit.secrets: the rule a production process starts with, and ``check --deploy`` warns with
-(real processes refusing weak values: tests/e2e/test_security_startup_secrets.py)."""
+"""The secrets rule processes start with and ``check --deploy`` warns with (real processes refusing weak
+values, and the reused JWT key: tests/e2e/test_security_startup_secrets.py, test_security_settings.py)."""
 
 import base64
 import random
@@ -11,12 +11,7 @@ from django.core.checks import run_checks
 from django.core.management.utils import get_random_secret_key
 from django.test import override_settings
 
-from musica_kit.secrets import (
-    GENERATE,
-    PLACEHOLDER_VALUES,
-    secret_problem,
-    weak_secret_problems,
-)
+from musica_kit.secrets import GENERATE, PLACEHOLDER_VALUES, secret_problem, weak_secret_problems
 from tests.support.project_settings import env_example_secrets
 
 VARIABLES = ["DJANGO_SECRET_KEY", "JWT_SIGNING_KEY", "MUSIC_SERVICE_TOKEN"]
@@ -40,22 +35,18 @@ def test_random_keys_of_every_usual_kind_always_pass(kind):
     """Hex has 16 symbols only: repetition is judged, not the alphabet (2,000 keys of each kind)."""
     for _ in range(2000):
         value = GENERATORS[kind]()
-        # Django's 50 characters apply to DJANGO_SECRET_KEY only (43/44-character keys are tokens).
-        variables = VARIABLES if len(value) >= 50 else VARIABLES[1:]
+        variables = VARIABLES if len(value) >= 50 else VARIABLES[1:]  # Django's 50 characters: its key only
         assert weak_secret_problems({variable: value for variable in variables}) == [], value
 
 
 def repeated_patterns() -> list[str]:
-    """Units of 1-8 characters repeated past 32 and 50 characters, bare or with a short prefix or
-    suffix (a fixed seed: the same list on every run)."""
+    """Units of 1-8 characters repeated past 32 and 50, bare or with a short prefix or suffix (fixed seed)."""
     rng = random.Random(20)
     alphabet = string.ascii_letters + string.digits + "-_"
     units = ["abcde", "0123456789abcdef", "qwertyuiop", "abcdefghijklmnopqrstuvwxyz", "Aa1!"]
     units += ["".join(rng.choice(alphabet) for _ in range(n)) for n in range(1, 9) for _ in range(3)]
     affixes = [("", ""), ("x", ""), ("", "9"), ("key-", ""), ("", "-2026"), ("prod-", "-v2")]
-    return [
-        p + unit * -(-length // len(unit)) + s for unit in units for length in (32, 50) for p, s in affixes
-    ]
+    return [p + unit * -(-n // len(unit)) + s for unit in units for n in (32, 50) for p, s in affixes]
 
 
 def test_a_short_repeated_pattern_is_refused_with_or_without_a_prefix_or_suffix():
@@ -69,9 +60,10 @@ def test_a_short_repeated_pattern_is_refused_with_or_without_a_prefix_or_suffix(
     assert "repeated pattern" in secret_problem("JWT_SIGNING_KEY", "prod-" + "Xy3_q" * 9)
 
 
-@pytest.mark.parametrize(
-    "value", [*env_example_secrets(), *PLACEHOLDER_VALUES, "CHANGE-ME-" + secrets.token_urlsafe(50)]
-)
+PLACEHOLDERS = [*env_example_secrets(), *PLACEHOLDER_VALUES, "CHANGE-ME-" + secrets.token_urlsafe(50)]
+
+
+@pytest.mark.parametrize("value", PLACEHOLDERS)
 def test_placeholders_are_refused_however_long_in_one_line_naming_the_fix_never_the_value(value):
     for variable in VARIABLES:
         problems = weak_secret_problems({**strong(), variable: value})
@@ -80,18 +72,12 @@ def test_placeholders_are_refused_however_long_in_one_line_naming_the_fix_never_
 
 
 DEPLOY_VALUES = ["", "change-me-shared-internal-token", secrets.token_urlsafe(16), "ab" * 40, "abcde" * 10]
+DEPLOY_VALUES.append(secrets.token_urlsafe(50))
+# Django itself refuses an empty SECRET_KEY before any check runs.
+DEPLOY_CASES = [(v, x) for v in VARIABLES for x in DEPLOY_VALUES if x or v != "DJANGO_SECRET_KEY"]
 
 
-@pytest.mark.parametrize(
-    ("variable", "value"),
-    # Django itself refuses an empty SECRET_KEY before any check runs.
-    [
-        (v, x)
-        for v in VARIABLES
-        for x in [*DEPLOY_VALUES, secrets.token_urlsafe(50)]
-        if x or v != "DJANGO_SECRET_KEY"
-    ],
-)
+@pytest.mark.parametrize(("variable", "value"), DEPLOY_CASES)
 def test_check_deploy_uses_the_same_rule(variable, value, settings):
     values = {**strong(), variable: value}
     with override_settings(
@@ -105,9 +91,3 @@ def test_check_deploy_uses_the_same_rule(variable, value, settings):
         assert CODES[variable] not in warned  # Django's own security.W009 reports it
     else:
         assert warned.get(CODES[variable]) == problem
-
-
-def test_check_deploy_flags_a_jwt_signing_key_equal_to_the_secret_key(settings):
-    key = secrets.token_urlsafe(50)
-    with override_settings(SECRET_KEY=key, SIMPLE_JWT={**settings.SIMPLE_JWT, "SIGNING_KEY": key}):
-        assert "auth.W002" in {m.id for m in run_checks(include_deployment_checks=True)}
