@@ -1,10 +1,4 @@
-"""scripts/bench --quick still works: every scenario answers without errors, the Spotify double
-receives exactly one search per distinct song, and notes end in the expected state.
-
-Only the benchmark's own correctness checks are asserted here, never a time: speed is what
-the full `scripts/bench` run measures and records in docs/benchmarks.md. The test reads the
-results scripts/bench writes as JSON (--json), by field name; the Markdown (--out) is for people.
-"""
+"""scripts/bench --quick runs every scenario cleanly, one search per song; never a time (--json read)."""
 
 import json
 import re
