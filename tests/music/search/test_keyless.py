@@ -33,35 +33,26 @@ def _chain(settings, *names):
     get_chain.cache_clear()
 
 
+DEEZER_ANSWER = {
+    "titulo": DEEZER_TRACK["title"], "artista": DEEZER_TRACK["artist"]["name"],
+    "album": DEEZER_TRACK["album"]["title"], "foto": DEEZER_TRACK["album"]["cover_xl"],  # the 1000px cover
+    "preview_url": DEEZER_TRACK["preview"], "duracion_ms": DEEZER_TRACK["duration"] * 1000,
+    "url": DEEZER_TRACK["link"],
+}  # fmt: skip
+ITUNES_ANSWER = {
+    "titulo": ITUNES_ITEM["trackName"], "artista": ITUNES_ITEM["artistName"],
+    "album": ITUNES_ITEM["collectionName"],
+    "foto": ITUNES_ITEM["artworkUrl100"].replace("/100x100bb.jpg", "/600x600bb.jpg"),
+    "preview_url": ITUNES_ITEM["previewUrl"], "duracion_ms": ITUNES_ITEM["trackTimeMillis"],
+    "url": ITUNES_ITEM["trackViewUrl"],
+}  # fmt: skip
+
+
 @pytest.mark.parametrize(
     ("chain", "query", "expected"),
     [
-        (
-            ["deezer", "itunes", "offline"],
-            "Too much Lou Doillon",
-            {
-                "titulo": DEEZER_TRACK["title"],
-                "artista": DEEZER_TRACK["artist"]["name"],
-                "album": DEEZER_TRACK["album"]["title"],
-                "foto": DEEZER_TRACK["album"]["cover_xl"],  # the largest cover, 1000x1000
-                "preview_url": DEEZER_TRACK["preview"],
-                "duracion_ms": DEEZER_TRACK["duration"] * 1000,
-                "url": DEEZER_TRACK["link"],
-            },
-        ),
-        (
-            ["itunes", "offline"],
-            "Jack Johnson This Bike Is a Pipe Bomb",
-            {
-                "titulo": ITUNES_ITEM["trackName"],
-                "artista": ITUNES_ITEM["artistName"],
-                "album": ITUNES_ITEM["collectionName"],
-                "foto": ITUNES_ITEM["artworkUrl100"].replace("/100x100bb.jpg", "/600x600bb.jpg"),
-                "preview_url": ITUNES_ITEM["previewUrl"],
-                "duracion_ms": ITUNES_ITEM["trackTimeMillis"],
-                "url": ITUNES_ITEM["trackViewUrl"],
-            },
-        ),
+        (["deezer", "itunes", "offline"], "Too much Lou Doillon", DEEZER_ANSWER),
+        (["itunes", "offline"], "Jack Johnson This Bike Is a Pipe Bomb", ITUNES_ANSWER),
     ],
     ids=["deezer", "itunes"],
 )
