@@ -240,12 +240,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     double = KeylessDouble(**vars(args))
 
-    def _terminate(signum, frame):
-        raise SystemExit(0)
-
-    signal.signal(signal.SIGTERM, _terminate)
+    signal.signal(signal.SIGTERM, signal.default_int_handler)  # a KeyboardInterrupt: a clean stop
     print(f"keyless double on {double.host}:{double.port}", flush=True)
-    with contextlib.suppress(KeyboardInterrupt, SystemExit):
+    with contextlib.suppress(KeyboardInterrupt):
         double._bind().serve_forever()
     return 0
 

@@ -426,10 +426,7 @@ def main(argv: list[str] | None = None) -> int:
     double = SpotifyDouble(**vars(args))
     server = double._bind()
 
-    def _terminate(signum, frame):
-        raise KeyboardInterrupt
-
-    signal.signal(signal.SIGTERM, _terminate)
+    signal.signal(signal.SIGTERM, signal.default_int_handler)  # a KeyboardInterrupt: a clean stop
     print(f"spotify-double listening on {args.host}:{double.port}", flush=True)
     with contextlib.suppress(KeyboardInterrupt):
         server.serve_forever(poll_interval=0.2)
