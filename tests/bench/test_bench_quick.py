@@ -50,8 +50,7 @@ def test_bench_quick_runs_every_scenario_cleanly(tmp_path):
     assert any("the runner filled them in" in note for note in report["notes"]), report["notes"]
     # The Markdown for docs is still written, with the same runs.
     assert out.read_text().count("\n| 2a | ") == len(report["profile"]["levels"])
-    # CPU ms per request, by service, in the JSON: auth's for every notes scenario, music's where
-    # it is reached (its own search, and notes that ask it).
+    # CPU ms per request: auth's in every notes scenario, music's where it is reached.
     for run in runs:
         assert run["cpu_ms_auth"] == run["cpu_ms"][0] and run["cpu_ms_music"] == run["cpu_ms"][1], run
         if run["key"] in ("1", "2", "3", "5", "1a", "2a", "4"):

@@ -156,8 +156,7 @@ def test_compose_k8s_and_env_example_agree_with_the_code():
             findings.defaults["run"][variable] = compose_vars[variable]
         findings.check(".env.example", variable, value, "run")
 
-    # A Secret made with --from-env-file from a .env copied from .env.example has every key the
-    # pods require; secret.example.yaml shows every key they read.
+    # A Secret made --from-env-file of .env.example's copy must hold every key the pods require.
     if missing := sorted(key for key, required in secret_keys.items() if required and key not in example):
         findings.problems.append(f"k8s pods require Secret keys that .env.example lacks: {missing}")
     shown = set(yaml_file("deploy/k8s/secret.example.yaml")["stringData"])
