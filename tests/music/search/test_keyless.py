@@ -123,13 +123,16 @@ SPANISH_REASONS = (
 
 
 @pytest.mark.parametrize("kind", FAILURES)
-def test_when_the_only_provider_fails_the_reason_is_spanish(client, keyless, settings, kind):
+def test_when_the_only_provider_fails_the_reason_is_spanish_and_nothing_is_stored(
+    client, keyless, settings, kind
+):
     _chain(settings, "deezer")
     _break(kind, "deezer", keyless, settings)
     for _ in range(2):  # the failure itself, then the open breaker's answer
         response = client.get("/search", {"q": f"Canción {kind}"})
         assert response.status_code in (502, 503), response.content
         assert re.search(SPANISH_REASONS, response.json()["detalle"]["motivo"]), response.json()
+        assert response["Cache-Control"] == "no-store" and "Authorization" in response["Vary"]
 
 
 def test_a_miss_is_final_only_when_every_provider_answered_in_good_health(client, keyless, caplog):
