@@ -1,4 +1,4 @@
-"""How the bench tests run scripts/bench, and what they read of its output."""
+"""Running scripts/bench and reading its PNG."""
 
 import os
 import struct
@@ -10,14 +10,12 @@ BEFORE = Path(__file__).with_name("data") / "bench-before.json"
 
 
 def bench(*args: str, timeout: float = 90) -> subprocess.CompletedProcess:
-    """scripts/bench with these arguments, its output captured."""
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     command = [str(ROOT / "scripts" / "bench"), *args]
     return subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout)
 
 
 def png_size(path: Path) -> tuple[int, int]:
-    """Width and height from the PNG's IHDR chunk, after checking the signature."""
     data = path.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and data[12:16] == b"IHDR", data[:32]
     return struct.unpack(">II", data[16:24])

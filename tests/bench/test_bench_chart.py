@@ -1,9 +1,4 @@
-"""scripts/bench --chart draws the before/after PNG from two --json files (no services, no wrk).
-
-The fixture is a trimmed real run (tests/bench/data/bench-before.json: a few scenarios of a full
-`scripts/bench --json` run on main); the "after" run is made from it here. Only the file is checked
-(PNG signature, dimensions, size) and the before/after table printed with it: never pixels.
-"""
+"""scripts/bench --chart: a PNG (checked by header and size, never pixels) and a table from two runs."""
 
 import copy
 import json
@@ -12,7 +7,7 @@ from tests.bench.scripts_bench import BEFORE, bench, png_size
 
 
 def after_from(before: dict) -> dict:
-    """An "after" run: faster notes, a lower p99, one scenario more and one less than before."""
+    """Faster, a lower p99, one scenario more and one less than the trimmed real run it copies."""
     after = copy.deepcopy(before)
     after["git"] = {"branch": "p-chart", "commit": "abc1234"}
     for run in after["runs"]:

@@ -1,10 +1,5 @@
-"""Prints, as JSON, every environment variable a project reads while it starts, with its default.
-
-Run in a project's folder with the environment to read: loads the settings as Django does
-(``django.setup()``, then the URLconf) and runs ``gunicorn.conf.py``, while musica_kit.env's helpers
-record the name and default they are called with, and ``os.environ`` the reads made directly by the
-project's or the kit's own code (a default of None: none given).
-"""
+"""Run in a project's folder: prints as JSON every environment read (name, default) made while Django
+loads its settings and URLconf and gunicorn.conf.py runs, through musica_kit.env or os.environ."""
 
 import inspect
 import json
@@ -47,7 +42,7 @@ for helper_name in ("env_str", "env_bool", "env_int", "env_float", "env_list", "
 
 
 class RecordingEnviron(dict):
-    """os.environ for the run: reads by our own files are recorded (the helpers' are, above)."""
+    """Records the reads our own files make directly (the helpers' are recorded above)."""
 
     def _record(self, name, default=None):
         caller = sys._getframe(2).f_code.co_filename

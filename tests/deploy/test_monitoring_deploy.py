@@ -1,7 +1,5 @@
-"""Prometheus in the Swarm stack: it scrapes every task of each service that has the metrics token,
-on that service's port, with the same Docker secret; images.sh builds every image the stack names
-and secrets.sh creates every secret it declares. On Kubernetes its configuration keeps exactly the
-container ports the Deployments declare. (promtool checks the Swarm one: tests/e2e.)"""
+"""Prometheus' Swarm, compose and Kubernetes configurations scrape what the stacks declare, with the
+metrics token; the Swarm scripts build every image and create every secret (promtool: tests/e2e)."""
 
 import re
 from pathlib import Path

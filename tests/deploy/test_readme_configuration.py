@@ -1,13 +1,5 @@
-"""Both READMEs' configuration tables (and the API reference's copy) list every environment variable
-the code reads, with its default, and every repository path the READMEs name exists.
-
-The variables are found by running the code, not by reading it (tests/support/project_settings.py:
-settings loaded as Django loads them, URLconf, gunicorn.conf.py, in a development and a
-production-like environment). A row names its variables in backticks; its default cell gives one
-default per variable, in order, separated by ", ". A number is written as the variable takes it
-(``86400 s (24 h)``), a flag as on/off (activado/apagado), an empty default as empty/vacío, a
-required secret as required/obligatoria.
-"""
+"""The configuration tables list every variable the code reads (found by running it) with its default,
+one per backticked name, in order; and every repository path the READMEs name exists."""
 
 from __future__ import annotations
 
@@ -17,8 +9,6 @@ import pytest
 
 from tests.support.project_settings import PROJECTS, READ_ENVIRONMENTS, ROOT, environment_reads
 
-# The documents with a configuration table (README.md's is repeated in the API reference): their
-# heading, their word for a variable of both services, and how they write a default.
 ENGLISH = {"heading": "## Configuration", "both": "both", "on": "on", "off": "off", "empty": "empty"}
 SPANISH = {"heading": "## Configuración", "both": "ambos", "on": "activado", "off": "apagado"}
 TABLES = {
@@ -32,7 +22,6 @@ VARIABLE = re.compile(r"`([A-Z][A-Z0-9_]+)`")
 
 @pytest.fixture(scope="module")
 def code_variables() -> dict[str, dict[str, list[dict]]]:
-    """NAME -> project -> its reads (helper, default), over both environments."""
     found: dict[str, dict[str, list[dict]]] = {}
     for project in PROJECTS:
         for environment in READ_ENVIRONMENTS.values():
@@ -66,7 +55,6 @@ def documented(readme: str) -> dict[str, tuple[str, str]]:
 
 
 def stated_forms(readme: str, read: dict) -> list[str]:
-    """How a README may write this default (any of them, as a whole word)."""
     words = TABLES[readme]
     if read["required"]:
         return [words["required"]]
@@ -109,8 +97,7 @@ def test_the_configuration_table_lists_every_variable_with_its_default(readme, c
     assert not wrong, f"{readme}:\n" + "\n".join(sorted(set(wrong)))
 
 
-# Backticked text that names a file or folder of this repository (a path with a "/" or a file name
-# with an extension), not a URL, a placeholder or a command; and every relative link's target.
+# Backticked repository paths (a "/" or a file extension; not URLs or commands) and relative links.
 PATH = re.compile(r"`([A-Za-z0-9_.][A-Za-z0-9_./-]*)`|\]\((?!https?:|#)([^)#\s]+)")
 PATH_LIKE = re.compile(r"^(?:[\w.-]+/)+[\w.-]*$|^[\w-]+\.(?:md|py|yml|yaml|json|toml|txt|ini|lua|html|db)$")
 URL_PATHS = {"api", "notas", "admin", "api-auth"}
@@ -129,8 +116,7 @@ def named_paths(readme: str) -> set[str]:
 
 
 def exists(path: str) -> bool:
-    """From the repository's root, or a project's (``config/settings/``); or a folder the tools make
-    (``.gitignore``'s own lines: ``test-artifacts/``)."""
+    """From the root or a project's folder, or a git-ignored folder the tools make."""
     if path.startswith("../"):
         return False  # outside the repository: a clone does not have it
     if any((base / path).exists() for base in (ROOT, *PROJECTS.values())):

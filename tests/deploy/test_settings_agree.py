@@ -1,14 +1,5 @@
-"""Defaults live in the code; compose, k8s and .env.example override them only with a stated reason.
-
-The code's defaults are read as the code reads them: each project's settings are loaded as Django
-loads them and its gunicorn.conf.py is run, in a subprocess that records every environment read
-with its default (tests/deploy/record_environment_reads.py), under a development and a
-production-like environment. The images' ``ENV`` and the shell scripts' ``${NAME:-default}``
-(docker/auth-entrypoint.sh, scripts/run) come on top, as at run time. Every value compose (both
-files), the k8s manifests or .env.example set is compared with them; a difference must be a row of
-docs/settings-overrides.md (place, variable, value, reason). Variables nobody reads, rows that match
-nothing any more, and k8s Secret keys a Secret made from .env.example would lack fail too.
-"""
+"""Defaults live in the code (read by loading settings as Django does: record_environment_reads.py);
+compose, k8s and .env.example differ from them only by a row of docs/settings-overrides.md."""
 
 from __future__ import annotations
 
@@ -50,7 +41,7 @@ def shell_defaults(name: str) -> dict[str, object]:
 
 
 def image_env(dockerfile: str) -> dict[str, str]:
-    """The ENV of the image's final stage: what an unset variable means in its containers."""
+    """The ENV of the image's final stage: what an unset variable means there."""
     text = (ROOT / dockerfile).read_text().split("-- runtime")[-1]
     block = re.search(r"^ENV (.*?)(?:\n\n|\nWORKDIR)", text, re.S | re.M).group(1)
     return dict(re.findall(r"([A-Z_]+)=(\S+)", block))
@@ -67,8 +58,6 @@ def normalise(value: object, *, boolean: bool = False) -> str:
 
 
 class Findings:
-    """Every place's values checked against the code's defaults and the table of stated reasons."""
-
     def __init__(self):
         auth, music = project_defaults("auth"), project_defaults("music")
         entrypoint = shell_defaults("docker/auth-entrypoint.sh")
@@ -167,8 +156,7 @@ def test_compose_k8s_and_env_example_agree_with_the_code():
             findings.defaults["run"][variable] = compose_vars[variable]
         findings.check(".env.example", variable, value, "run")
 
-    # A Secret made with --from-env-file from a .env copied from .env.example has every key the
-    # pods require; secret.example.yaml shows every key they read.
+    # A Secret made --from-env-file of .env.example's copy must hold every key the pods require.
     if missing := sorted(key for key, required in secret_keys.items() if required and key not in example):
         findings.problems.append(f"k8s pods require Secret keys that .env.example lacks: {missing}")
     shown = set(yaml_file("deploy/k8s/secret.example.yaml")["stringData"])

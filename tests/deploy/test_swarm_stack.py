@@ -1,8 +1,5 @@
-"""deploy/swarm/docker-stack.yml: valid for `docker stack deploy` (Compose file format 3.9, the
-schema vendored from docker/cli, since Debian's docker 20.10 has no `docker stack config`), and
-free of what Swarm refuses or silently ignores (tooling notes: mem_limit, build, restart,
-depends_on, security_opt, short tmpfs) or what this kernel cannot serve (virtual IPs, the
-routing mesh). A broken copy fails the same validation."""
+"""docker-stack.yml validates against docker/cli's vendored 3.9 schema (Debian's docker 20.10 has no
+`docker stack config`) and uses nothing Swarm refuses, ignores, or this kernel cannot serve."""
 
 from __future__ import annotations
 

@@ -1,12 +1,5 @@
-"""Deezer and iTunes Search API doubles in one real HTTP server (standard library only: it runs as a
-script, ``--host H --port P [--synthesize]``).
-
-``GET /deezer/search?q=`` and ``GET /itunes/search?term=`` answer from ``recorded.json``, real answers
-recorded by public client libraries (sources cited there): a query whose words all appear in a
-recorded track answers it as recorded; with ``synthesize`` any other query gets one track of the
-same shape; ``__nada__`` never matches. Modes per API: ok, 429, 500, 503, error (as recorded),
-quota (Deezer's), garbage (HTML), plus latency_ms; set in-process or by ``POST /_control/config``.
-"""
+"""Deezer and iTunes search doubles answering from recorded.json (real answers, sources cited there),
+standard library only so its image runs it as a script; modes per API set in-process or by /_control."""
 
 from __future__ import annotations
 
@@ -61,49 +54,37 @@ COVER_SIZES = (("small", 56), ("medium", 250), ("big", 500), ("xl", 1000))
 
 
 def synthesize_deezer(query: str, template: dict) -> dict:
-    """One Deezer track shaped as the recorded ones, derived from ``query`` (title = the query)."""
+    """A Deezer track shaped as the recorded one, titled ``query``."""
     track = copy.deepcopy(template)
     digest, number = _seed(query)
     cover = f"https://e-cdns-images.dzcdn.net/images/cover/{digest}"
     track.update(
-        id=number,
-        title=query,
-        title_short=query,
-        link=f"https://www.deezer.com/track/{number}",
-        duration=120 + number % 180,
-        preview=f"https://cdns-preview-0.dzcdn.net/stream/c-{digest}-4.mp3",
-    )
+        id=number, title=query, title_short=query, link=f"https://www.deezer.com/track/{number}",
+        duration=120 + number % 180, preview=f"https://cdns-preview-0.dzcdn.net/stream/c-{digest}-4.mp3",
+    )  # fmt: skip
     track["artist"].update(name="Doble de Deezer")
     track["album"].update(
-        id=number,
-        title=f"Álbum de {query}",
-        cover=f"https://api.deezer.com/album/{number}/image",
+        id=number, title=f"Álbum de {query}", cover=f"https://api.deezer.com/album/{number}/image",
         tracklist=f"https://api.deezer.com/album/{number}/tracks",
         **{f"cover_{size}": f"{cover}/{px}x{px}-000000-80-0-0.jpg" for size, px in COVER_SIZES},
-    )
+    )  # fmt: skip
     return track
 
 
 def synthesize_itunes(query: str, template: dict) -> dict:
-    """One iTunes result shaped as the recorded one, derived from ``query`` (trackName = the query)."""
+    """An iTunes result shaped as the recorded one, named ``query``."""
     item = copy.deepcopy(template)
     digest, number = _seed(query)
     art = f"https://is1-ssl.mzstatic.com/image/thumb/Music/v4/{digest[:2]}/{digest[2:4]}/{digest}/source"
     page = f"https://music.apple.com/us/album/{number + 1}?i={number}&uo=4"
     item.update(
-        trackId=number,
-        collectionId=number + 1,
-        trackName=query,
-        trackCensoredName=query,
-        artistName="Doble de iTunes",
-        collectionName=f"Álbum de {query}",
-        collectionCensoredName=f"Álbum de {query}",
-        trackViewUrl=page,
-        collectionViewUrl=page,
+        trackId=number, collectionId=number + 1, trackName=query, trackCensoredName=query,
+        artistName="Doble de iTunes", collectionName=f"Álbum de {query}",
+        collectionCensoredName=f"Álbum de {query}", trackViewUrl=page, collectionViewUrl=page,
         previewUrl=f"https://audio-ssl.itunes.apple.com/itunes-assets/AudioPreview/{digest}.plus.aac.p.m4a",
         trackTimeMillis=(120 + number % 180) * 1000,
         **{f"artworkUrl{px}": f"{art}/{px}x{px}bb.jpg" for px in (30, 60, 100)},
-    )
+    )  # fmt: skip
     return item
 
 
@@ -235,12 +216,8 @@ class KeylessDouble:
             key = "error_in_200" if mode == "error" else "quota"
             return 200, answers[key]["answer"], {}, "application/json; charset=utf-8"
         if api == "itunes" and mode in ("error", "quota"):
-            return (
-                answers["error_400"]["status"],
-                answers["error_400"]["answer"],
-                {},
-                "text/javascript; charset=utf-8",
-            )
+            error = answers["error_400"]
+            return error["status"], error["answer"], {}, "text/javascript; charset=utf-8"
         tracks = answers["search"]["answer"]["data" if api == "deezer" else "results"]
         found = [t for t in tracks if query != NO_RESULTS_QUERY and _matches(query, fields(t))]
         if not found and self.synthesize and query and query != NO_RESULTS_QUERY:
@@ -261,14 +238,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=8080)
     parser.add_argument("--synthesize", action="store_true", help="answer any query with one track")
     args = parser.parse_args(argv)
-    double = KeylessDouble(args.host, args.port, synthesize=args.synthesize)
+    double = KeylessDouble(**vars(args))
 
-    def _terminate(signum, frame):
-        raise SystemExit(0)
-
-    signal.signal(signal.SIGTERM, _terminate)
+    signal.signal(signal.SIGTERM, signal.default_int_handler)  # a KeyboardInterrupt: a clean stop
     print(f"keyless double on {double.host}:{double.port}", flush=True)
-    with contextlib.suppress(KeyboardInterrupt, SystemExit):
+    with contextlib.suppress(KeyboardInterrupt):
         double._bind().serve_forever()
     return 0
 

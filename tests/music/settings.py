@@ -9,8 +9,7 @@ os.environ.setdefault("DJANGO_SECRET_KEY", secrets.token_urlsafe(50))
 from config.settings import *  # noqa: F403
 from tests.support.redis_keys import unique_prefix
 
-# A real Redis for the cache tests when TEST_REDIS_URL is set (CI sets it); local memory otherwise.
-# Keys under a prefix of this run's own, deleted by conftest.py (a shared Redis is never flushed).
+# TEST_REDIS_URL (CI): a real, maybe shared Redis, so this run's own prefix, deleted by conftest.py.
 TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "")
 if TEST_REDIS_URL:
     CACHES = {

@@ -1,10 +1,5 @@
-"""A Spotify Web API double: a real HTTP server, standard library only (it runs as a script:
-``--port P --client-id X --client-secret Y [--synthesize]``).
-
-It answers ``POST /api/token`` (client credentials) and ``GET /v1/search?type=track`` in the shapes of
-Spotify's published OpenAPI description, which ``test_contract.py`` holds it to. Controls in-process
-or over HTTP: ``/_control/config``, ``/_control/stats``, ``/_control/reset``, ``/_control/health``.
-"""
+"""Spotify's token and search endpoints as a real HTTP server in the shapes of Spotify's OpenAPI
+(test_contract.py); standard library only, so its image runs it as a script. Controls: /_control/*."""
 
 from __future__ import annotations
 
@@ -31,12 +26,8 @@ CATALOG_PATH = Path(__file__).with_name("catalog.json")
 NO_RESULTS_QUERY = "__nada__"
 MODES = ("ok", "429", "500", "503")
 DEFAULT_CONFIG = {
-    "latency_ms": 0,
-    "mode": "ok",
-    "retry_after": None,
-    "synthesize": False,
-    "token_expires_in": 3600,
-}
+    "latency_ms": 0, "mode": "ok", "retry_after": None, "synthesize": False, "token_expires_in": 3600,
+}  # fmt: skip
 # Search parameter bounds from the published OpenAPI description (GET /search).
 LIMIT_DEFAULT, LIMIT_MAX, OFFSET_MAX = 5, 10, 1000
 SEARCH_TYPES = ("album", "artist", "playlist", "track", "show", "episode", "audiobook")
@@ -92,17 +83,15 @@ def track_matches(track: dict, free_words: list[str], filters: dict[str, list[st
         "artist": [w for artist in track["artists"] for w in _words(artist["name"])],
         "album": _words(track["album"]["name"]),
     }
-    for field, words in fields.items():
-        if not all(_prefix_match(_words(value), words) for value in filters.get(field, [])):
-            return False
-    if not all(
-        _year_match(value.strip(), track["album"]["release_date"]) for value in filters.get("year", [])
-    ):
-        return False
     isrc = track.get("external_ids", {}).get("isrc", "").upper()
-    if any(isrc != value.strip().upper() for value in filters.get("isrc", [])):
-        return False
-    return _prefix_match(free_words, fields["track"] + fields["artist"] + fields["album"])
+    return (
+        all(
+            _prefix_match(_words(v), words) for field, words in fields.items() for v in filters.get(field, [])
+        )
+        and all(_year_match(v.strip(), track["album"]["release_date"]) for v in filters.get("year", []))
+        and all(isrc == v.strip().upper() for v in filters.get("isrc", []))
+        and _prefix_match(free_words, fields["track"] + fields["artist"] + fields["album"])
+    )
 
 
 def _spotify_object(kind: str, object_id: str, **fields) -> dict:
@@ -126,41 +115,21 @@ def synthesize_track(q: str) -> dict:
     name = " ".join(name.split())
     image, seed = digest[:24], int(digest[24:32], 16)
     artist = _spotify_object("artist", base62_id("artist:" + " ".join(_words(artist_name))), name=artist_name)
+    sizes = ((640, "ab67616d0000b273"), (300, "ab67616d00001e02"), (64, "ab67616d00004851"))
+    images = [{"height": px, "url": f"https://i.scdn.co/image/{p}{image}", "width": px} for px, p in sizes]
     album = _spotify_object(
-        "album",
-        base62_id("album:" + key),
-        album_type="single",
-        artists=[artist],
+        "album", base62_id("album:" + key), album_type="single", artists=[artist],
         available_markets=list(MARKETS),
-        images=[
-            {"height": size, "url": f"https://i.scdn.co/image/{prefix}{image}", "width": size}
-            for size, prefix in (
-                (640, "ab67616d0000b273"),
-                (300, "ab67616d00001e02"),
-                (64, "ab67616d00004851"),
-            )
-        ],
-        name=name,
-        release_date=f"{2000 + seed % 25}-{1 + seed % 12:02d}-{1 + seed % 28:02d}",
-        release_date_precision="day",
-        total_tracks=1,
-    )
+        images=images,
+        name=name, release_date=f"{2000 + seed % 25}-{1 + seed % 12:02d}-{1 + seed % 28:02d}",
+        release_date_precision="day", total_tracks=1,
+    )  # fmt: skip
     return _spotify_object(
-        "track",
-        base62_id("track:" + key),
-        album=album,
-        artists=[artist],
-        available_markets=list(MARKETS),
-        disc_number=1,
-        duration_ms=120000 + seed % 180000,
-        explicit=False,
-        external_ids={"isrc": f"QZSY{seed % 100:02d}{seed % 100000:05d}"},
-        is_local=False,
-        name=name,
-        popularity=seed % 60,
-        preview_url=None,
-        track_number=1,
-    )
+        "track", base62_id("track:" + key), album=album, artists=[artist], available_markets=list(MARKETS),
+        disc_number=1, duration_ms=120000 + seed % 180000, explicit=False,
+        external_ids={"isrc": f"QZSY{seed % 100:02d}{seed % 100000:05d}"}, is_local=False, name=name,
+        popularity=seed % 60, preview_url=None, track_number=1,
+    )  # fmt: skip
 
 
 class _HTTPError(Exception):
@@ -237,17 +206,10 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 class SpotifyDouble:
-    """Spotify accounts + Web API stand-in, served over real HTTP in a thread."""
-
     def __init__(
-        self,
-        *,
-        client_id: str = "test-client-id",
-        client_secret: str = "test-client-secret",
-        host: str = "127.0.0.1",
-        port: int = 0,
-        synthesize: bool = False,
-    ):
+        self, *, client_id="test-client-id", client_secret="test-client-secret", host="127.0.0.1", port=0,
+        synthesize=False,
+    ):  # fmt: skip
         self.client_id, self.client_secret = client_id, client_secret
         self.host, self.port = host, port
         self._initial_synthesize = synthesize
@@ -461,19 +423,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--client-secret", default="test-client-secret")
     parser.add_argument("--synthesize", action="store_true", help="answer unknown queries with one track")
     args = parser.parse_args(argv)
-    double = SpotifyDouble(
-        client_id=args.client_id,
-        client_secret=args.client_secret,
-        host=args.host,
-        port=args.port,
-        synthesize=args.synthesize,
-    )
+    double = SpotifyDouble(**vars(args))
     server = double._bind()
 
-    def _terminate(signum, frame):
-        raise KeyboardInterrupt
-
-    signal.signal(signal.SIGTERM, _terminate)
+    signal.signal(signal.SIGTERM, signal.default_int_handler)  # a KeyboardInterrupt: a clean stop
     print(f"spotify-double listening on {args.host}:{double.port}", flush=True)
     with contextlib.suppress(KeyboardInterrupt):
         server.serve_forever(poll_interval=0.2)

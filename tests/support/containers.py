@@ -1,6 +1,4 @@
-"""What the container suites (tests/docker, tests/swarm) share: commands with a deadline, docker's
-view of containers, JSON over HTTP(S) through a stack's published port, and a user of a stack.
-Standard library only: scripts/test-docker runs tests/docker/stack.py as a script before pytest."""
+"""Shared by tests/docker and tests/swarm; standard library only (stack.py also runs as a script)."""
 
 from __future__ import annotations
 
@@ -18,7 +16,7 @@ PASSWORD = "Canciones-2026-stack"
 
 
 class CommandFailed(AssertionError):
-    """A command exited non-zero (reported as a test failure, with its output)."""
+    """An AssertionError, so a failed command is reported as a test failure."""
 
 
 def log(message: str) -> None:
@@ -26,7 +24,7 @@ def log(message: str) -> None:
 
 
 def run(cmd: list[str], *, check=True, env=None, timeout: float = 120, quiet=False, stream=False):
-    """Run a command; ``stream`` shows its output as it goes (long builds) instead of capturing it."""
+    """``stream`` shows the output as it goes (long builds) instead of capturing it."""
     if not quiet:
         log("$ " + shlex.join(cmd))
     output = {"stdout": sys.stderr} if stream else {"capture_output": True}
@@ -46,7 +44,6 @@ def docker(*args: str, check: bool = True) -> str:
 
 
 def containers(*labels: str, stopped: bool = False) -> list[str]:
-    """IDs of the running containers (stopped ones too if asked) that carry every label given."""
     filters = [part for label in labels for part in ("--filter", f"label={label}")]
     return docker("ps", "-aq" if stopped else "-q", "--no-trunc", *filters).split()
 
@@ -56,7 +53,6 @@ def inspect(container: str) -> dict:
 
 
 def health(container: str) -> str:
-    """Its healthcheck's status ("healthy", "starting", ...), or its state when it has none."""
     state = inspect(container)["State"]
     return (state.get("Health") or {}).get("Status", state["Status"])
 
@@ -72,8 +68,6 @@ def searches(container: str) -> int:
 
 
 def wait_healthy(labels: list[str], count: int, *, timeout: float, details=lambda: "") -> list[str]:
-    """The IDs of ``count`` containers with these labels once they are healthy (or running, if they
-    have no healthcheck)."""
     seen: list[str] = []
 
     def ready() -> list[str] | None:
@@ -89,7 +83,7 @@ def wait_healthy(labels: list[str], count: int, *, timeout: float, details=lambd
 
 
 def http(method: str, url: str, *, body=None, token=None, headers=None, timeout: float = 15, context=None):
-    """(status, JSON body or raw bytes, headers) of one request; an HTTP error is an answer too."""
+    """(status, JSON body or raw bytes, headers); an HTTP error is an answer too."""
     data = None if body is None else json.dumps(body).encode()
     headers = {"Accept": "application/json", **(headers or {})}
     if data is not None:
@@ -122,8 +116,7 @@ def wait_http_ok(url: str, *, timeout: float, context=None) -> None:
 
 
 class User:
-    """A user registered and logged in through a stack's ``http(method, path, ...)``; counts the
-    notes it saved."""
+    """A user registered and logged in through ``stack.http``; counts the notes it saved."""
 
     def __init__(self, stack, prefix: str):
         self.stack = stack

@@ -1,13 +1,5 @@
-"""English that must never reach a user: a deny-list built, at test time, from the English the
-installed DRF, SimpleJWT and Django write (so it follows upgrades).
-
-Its sources: the msgids of their gettext catalogues; literal messages given to gettext, to their
-exceptions (DRF's "JSON parse error - %s") or to Http404 (get_object_or_404's "No Note matches the
-given query."); Django's CSRF reasons (DRF repeats them); and the text of DRF's templates and
-template tags ("Log in", "Raw data"). Each text is cut at its placeholders (%(name)s, {}, HTML tags)
-and a piece is kept when it has two or more words, one of them not a filler word, is ASCII only,
-and is in none of the Spanish catalogues (so "JSON" or a format both languages share never counts).
-"""
+"""English that must never reach a user: pieces of the installed DRF/SimpleJWT/Django English (their
+catalogues, sources and templates) that no Spanish catalogue contains, so the list follows upgrades."""
 
 from __future__ import annotations
 
@@ -42,7 +34,6 @@ def _package(name: str) -> Path:
 
 
 def po_msgids(path: Path) -> list[str]:
-    """The msgids (plural forms too) of a .po file."""
     ids = []
     for match in re.finditer(r'^msgid(?:_plural)?((?:\s*".*"\n)+)', path.read_text(encoding="utf-8"), re.M):
         parts = re.findall(r'"((?:[^"\\]|\\.)*)"', match.group(1))
@@ -56,7 +47,7 @@ def _mo_catalog(path: Path) -> dict:
 
 
 def _source_strings(paths, names=GETTEXT | EXCEPTIONS) -> list[str]:
-    """Literal messages given to gettext or to an exception (``names``) in library source."""
+    """Literal messages given to gettext or to an exception (``names``)."""
     found = []
     for path in paths:
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
@@ -76,7 +67,6 @@ def _source_strings(paths, names=GETTEXT | EXCEPTIONS) -> list[str]:
 
 
 def _template_texts(paths) -> list[str]:
-    """The English DRF writes in its templates and template tags (text and user-facing attributes)."""
     found = []
     for path in paths:
         text = path.read_text(encoding="utf-8")
@@ -90,6 +80,7 @@ def _template_texts(paths) -> list[str]:
 
 
 def _pieces(message: str) -> list[str]:
+    """Pieces between placeholders with 2+ words, not all fillers, ASCII only."""
     pieces = []
     for piece in PLACEHOLDER.split(message):
         piece = " ".join(piece.split()).strip(" .,:;!?¿¡()[]\"'«»-–|")
@@ -137,7 +128,6 @@ def _pattern() -> re.Pattern:
 
 
 def english_in(text: str) -> list[str]:
-    """The deny-listed English pieces found in a text (case-insensitive, whole words)."""
     return sorted({m.group(0) for m in _pattern().finditer(text)})
 
 
@@ -168,14 +158,13 @@ class _Visible(HTMLParser):
 
 
 def visible_text(page: str) -> str:
-    """What a person reads on an HTML page: its text, titles, labels and button captions."""
+    """Text, titles, labels and button captions: what a person reads."""
     parser = _Visible()
     parser.feed(page)
     return "\n".join(" ".join(part.split()) for part in parser.parts if part.strip())
 
 
 def json_text(data) -> str:
-    """Every string (keys too) of a JSON document, one per line."""
     if isinstance(data, dict):
         return "\n".join(f"{key}\n{json_text(value)}" for key, value in data.items())
     if isinstance(data, list):
@@ -184,7 +173,7 @@ def json_text(data) -> str:
 
 
 def response_text(response) -> str:
-    """The words of an HTTP response (Django's, DRF's test client's or requests'), JSON or HTML."""
+    """The words of a Django, DRF test client or requests response, JSON or HTML."""
     content = response.content.decode("utf-8", errors="replace")
     content_type = response.headers.get("Content-Type", "")
     if "json" in content_type:

@@ -1,11 +1,6 @@
-"""Fifty famous songs a user tries first, half of them in Spanish.
-
-Written by hand, independently of music_project/search/catalog/songs.json: the offline
-catalog must answer each title with this artist (the recording people know best).
-"""
+"""Fifty famous songs (half Spanish) with the artist people know, written apart from the catalog."""
 
 FAMOUS_SONGS = [
-    # (title as a user types it, expected artist)
     ("Imagine", "John Lennon"), ("Bohemian Rhapsody", "Queen"), ("Hotel California", "Eagles"),
     ("Billie Jean", "Michael Jackson"), ("Hey Jude", "The Beatles"), ("Like a Rolling Stone", "Bob Dylan"),
     ("Smells Like Teen Spirit", "Nirvana"), ("Stairway to Heaven", "Led Zeppelin"),

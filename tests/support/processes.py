@@ -17,9 +17,7 @@ from tests.support.waiting import WaitTimeout, wait_until
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 
-# Real random secrets, made once per test run: every process runs with DEBUG off, as deployed, and
-# refuses weak or placeholder secrets at start. Each service has its own DJANGO_SECRET_KEY; auth and
-# music share MUSIC_SERVICE_TOKEN; music never gets auth's JWT_SIGNING_KEY.
+# Real random secrets per run: processes run with DEBUG off and refuse weak ones, as deployed.
 AUTH_SECRET_KEY = secrets.token_urlsafe(50)
 MUSIC_SECRET_KEY = secrets.token_urlsafe(50)
 SERVICE_TOKEN = secrets.token_urlsafe(32)
@@ -36,8 +34,7 @@ BASE_ENV = {
 
 
 def free_port() -> int:
-    """A port free now, below the kernel's ephemeral range: a port the kernel hands out (bind to
-    port 0) can be taken by an outgoing connection's local end before the server binds it."""
+    """Below the ephemeral range: a port from bind(0) can be taken by an outgoing connection first."""
     try:
         low, high = map(int, Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split())
     except (OSError, ValueError):
@@ -133,7 +130,7 @@ class ServiceProcess:
             self.kill()
 
     def kill(self) -> None:
-        """SIGKILL the whole process group: a crash, not a shutdown."""
+        """A crash, not a shutdown."""
         self._signal(signal.SIGKILL)
         if self.proc:
             self.proc.wait(timeout=5)
@@ -151,11 +148,7 @@ class ServiceProcess:
 def music_process(
     log_dir: Path, *, spotify=None, port: int | None = None, name: str = "music", **env
 ) -> ServiceProcess:
-    """music_service; pointed at a Spotify double when one is given, else the offline catalog.
-
-    The chain is pinned (spotify alone, or offline alone) so no test reaches the real Deezer or
-    iTunes; a test that wants them passes MUSIC_PROVIDERS and DEEZER_API_URL/ITUNES_API_URL (doubles).
-    """
+    """music_service on the Spotify double or the offline catalog alone: never the real Deezer/iTunes."""
     settings = {
         "DJANGO_SECRET_KEY": MUSIC_SECRET_KEY,
         "JWT_SIGNING_KEY": None,
@@ -191,7 +184,7 @@ _PASS = {
 
 
 def enrich_runner(auth: ServiceProcess, *, interval: float = 0.5) -> ServiceProcess:
-    """The re-enrichment runner beside a given auth_service, sharing its database and settings."""
+    """The enrichment runner sharing an auth_service's database and settings."""
     return ServiceProcess(
         f"{auth.name}-enrich",
         "auth_project",
@@ -200,4 +193,3 @@ def enrich_runner(auth: ServiceProcess, *, interval: float = 0.5) -> ServiceProc
         command=[sys.executable, "manage.py", "enrich_pending", "--loop", "--interval", str(interval)],
         health_path=None,
     )
-

@@ -30,7 +30,7 @@ READ_ENVIRONMENTS = {
 
 
 def env_example_secrets() -> list[str]:
-    """Every secret value .env.example publishes (each must be refused as a placeholder)."""
+    """Every secret value .env.example publishes (each must be refused)."""
     values = set()
     for line in (ROOT / ".env.example").read_text().splitlines():
         match = re.match(r"^#?\s*([A-Z][A-Z0-9_]*)=(\S+)", line)
@@ -41,7 +41,6 @@ def env_example_secrets() -> list[str]:
 
 
 def _python(args: list[str], cwd: Path, env: dict) -> str:
-    """The output of a fresh interpreter's run in a project folder."""
     done = subprocess.run(
         [sys.executable, *args], cwd=cwd, env=env, text=True, capture_output=True, timeout=90
     )
@@ -50,7 +49,7 @@ def _python(args: list[str], cwd: Path, env: dict) -> str:
 
 
 def cache_settings(project_dir: Path, **env) -> dict:
-    """The CACHES['default'] a project's real settings build under ``env`` (a fresh interpreter)."""
+    """The CACHES['default'] a project's settings build under ``env``, in a fresh interpreter."""
     inherited = {k: v for k, v in os.environ.items() if not k.startswith(("REDIS_", "DJANGO_SETTINGS"))}
     keys = {
         "DJANGO_SECRET_KEY": "cache-prefix-test-secret-0123456789-abcdefghijklmnopqrstuv",
@@ -67,7 +66,6 @@ def _environment_reads(project: str, environment: tuple) -> str:
 
 
 def environment_reads(project: str, environment: dict[str, str]) -> list[dict]:
-    """Every environment variable a project reads while its settings load as Django loads them, its
-    URLconf is imported and its gunicorn.conf.py runs, as ``{"name", "default", "required"}``
-    (record_environment_reads.py), in a fresh interpreter with only ``environment`` set."""
+    """``{"name", "default", "required"}`` of every read while settings, URLconf and gunicorn.conf.py
+    load as at run time (record_environment_reads.py), with only ``environment`` set."""
     return json.loads(_environment_reads(project, tuple(sorted(environment.items()))))

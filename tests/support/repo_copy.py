@@ -1,7 +1,5 @@
-"""A temporary copy of the repository for tests that run scripts/* as a user does: no .git, .venv,
-.env, database or collected static files, so a script run there writes its own and the repository
-never changes. ``script_env`` is the caller's environment without the variables that would change
-what the scripts do, with VENV pointing at this checkout's venv (so nothing is installed)."""
+"""A copy of the repository without .git, .venv, .env or databases, for running scripts/* as a user
+would without changing the checkout; script_env reuses this venv (nothing installed)."""
 
 from __future__ import annotations
 

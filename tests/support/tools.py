@@ -1,10 +1,5 @@
-"""External tools the tests drive. Tests only FIND them here; nothing is installed from inside pytest:
-``scripts/test`` installs them in one visible step before pytest, only for the suites that need them
-(``scripts/lib/install_test_tools.py``): Debian's chromium (never a browser downloaded by Playwright),
-newman (pinned, from npm into the git-ignored ``.tools/``), Debian's wrk, and Debian's prometheus
-unpacked into ``.tools/prometheus/`` (the binaries only: no daemon). A missing tool fails the test
-that needs it, naming the command that installs it (never a skip).
-"""
+"""External tools the tests only find: scripts/lib/install_test_tools.py installs them in one visible
+step before pytest, and a missing one fails the test naming that command (never a skip)."""
 
 from __future__ import annotations
 
@@ -21,8 +16,7 @@ PROMETHEUS = TOOLS / "prometheus" / "usr" / "bin" / "prometheus"
 # Which suites need which tool (scripts/lib/install_test_tools.py installs by this table).
 NEEDED_BY = {"e2e": ("chromium", "newman", "prometheus"), "bench": ("wrk",), "swarm": ("chromium",)}
 
-# A headless Chromium in a container/CI: no sandbox (root), no GPU, and nothing that reaches the
-# network on its own (component updates, sync, first-run pages).
+# Headless in a container: no sandbox (root), no GPU, nothing that reaches the network on its own.
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
     "--disable-sync", "--no-first-run",
@@ -30,7 +24,7 @@ CHROMIUM_ARGS = [
 
 
 class ToolUnavailable(RuntimeError):
-    """A tool a test needs is not installed: the message says how to install it."""
+    """The message says how to install the tool."""
 
 
 def _missing(tool: str, found: str) -> ToolUnavailable:
@@ -42,7 +36,6 @@ def _missing(tool: str, found: str) -> ToolUnavailable:
 
 
 def find_program(name: str) -> str:
-    """The path of ``name`` on PATH (chromium, wrk, …), or ToolUnavailable."""
     if found := shutil.which(name):
         return found
     raise _missing(name, "not on PATH")
@@ -53,7 +46,7 @@ def find_chromium() -> str:
 
 
 def _version(program: Path) -> str | None:
-    """The first line ``program --version`` prints, or None when it is absent or does not run."""
+    """First line of ``program --version``, or None when it does not run."""
     try:
         result = subprocess.run([str(program), "--version"], capture_output=True, text=True, timeout=60)
     except (OSError, subprocess.TimeoutExpired):
@@ -67,7 +60,6 @@ def newman_version() -> str | None:
 
 
 def find_newman() -> Path:
-    """``.tools/node_modules/.bin/newman`` at NEWMAN_VERSION, or ToolUnavailable."""
     if (version := newman_version()) != NEWMAN_VERSION:
         raise _missing("newman", f"wanted {NEWMAN_VERSION} at {NEWMAN}, found {version or 'none'}")
     return NEWMAN
@@ -78,7 +70,6 @@ def prometheus_version() -> str | None:
 
 
 def find_prometheus() -> Path:
-    """``.tools/prometheus/usr/bin/prometheus`` (Debian's package, unpacked), or ToolUnavailable."""
     if prometheus_version() is None:
         raise _missing("prometheus", f"nothing runnable at {PROMETHEUS}")
     return PROMETHEUS

@@ -1,5 +1,4 @@
-"""The one way tests wait for something: poll a predicate until it holds, with a deadline, so no
-wait can spin forever (pytest-timeout, ``timeout`` in each tests/*/pytest.ini, is the backstop)."""
+"""The one way tests wait: poll with a deadline, so no wait spins forever."""
 
 from __future__ import annotations
 
@@ -11,15 +10,14 @@ T = TypeVar("T")
 
 
 class WaitTimeout(AssertionError):
-    """A condition a test waited for did not hold before its deadline (reported as a test failure)."""
+    """An AssertionError, so a wait that timed out is a test failure."""
 
 
 def wait_until(
     predicate: Callable[[], T], *, timeout: float, interval: float = 0.1, message: str | Callable[[], str]
 ) -> T:
-    """Call ``predicate`` (at once, then every ``interval`` s) until it returns something truthy, and
-    return that; after ``timeout`` s raise WaitTimeout with ``message`` (a callable is called only
-    then, e.g. to attach a log's tail). An exception raised by ``predicate`` propagates at once."""
+    """The first truthy value of ``predicate``; WaitTimeout after ``timeout`` s (``message`` called
+    only then, e.g. for a log's tail); the predicate's own exceptions propagate at once."""
     if interval <= 0:
         raise ValueError("interval must be positive")
     started = time.monotonic()

@@ -33,35 +33,26 @@ def _chain(settings, *names):
     get_chain.cache_clear()
 
 
+DEEZER_ANSWER = {
+    "titulo": DEEZER_TRACK["title"], "artista": DEEZER_TRACK["artist"]["name"],
+    "album": DEEZER_TRACK["album"]["title"], "foto": DEEZER_TRACK["album"]["cover_xl"],  # the 1000px cover
+    "preview_url": DEEZER_TRACK["preview"], "duracion_ms": DEEZER_TRACK["duration"] * 1000,
+    "url": DEEZER_TRACK["link"],
+}  # fmt: skip
+ITUNES_ANSWER = {
+    "titulo": ITUNES_ITEM["trackName"], "artista": ITUNES_ITEM["artistName"],
+    "album": ITUNES_ITEM["collectionName"],
+    "foto": ITUNES_ITEM["artworkUrl100"].replace("/100x100bb.jpg", "/600x600bb.jpg"),
+    "preview_url": ITUNES_ITEM["previewUrl"], "duracion_ms": ITUNES_ITEM["trackTimeMillis"],
+    "url": ITUNES_ITEM["trackViewUrl"],
+}  # fmt: skip
+
+
 @pytest.mark.parametrize(
     ("chain", "query", "expected"),
     [
-        (
-            ["deezer", "itunes", "offline"],
-            "Too much Lou Doillon",
-            {
-                "titulo": DEEZER_TRACK["title"],
-                "artista": DEEZER_TRACK["artist"]["name"],
-                "album": DEEZER_TRACK["album"]["title"],
-                "foto": DEEZER_TRACK["album"]["cover_xl"],  # the largest cover, 1000x1000
-                "preview_url": DEEZER_TRACK["preview"],
-                "duracion_ms": DEEZER_TRACK["duration"] * 1000,
-                "url": DEEZER_TRACK["link"],
-            },
-        ),
-        (
-            ["itunes", "offline"],
-            "Jack Johnson This Bike Is a Pipe Bomb",
-            {
-                "titulo": ITUNES_ITEM["trackName"],
-                "artista": ITUNES_ITEM["artistName"],
-                "album": ITUNES_ITEM["collectionName"],
-                "foto": ITUNES_ITEM["artworkUrl100"].replace("/100x100bb.jpg", "/600x600bb.jpg"),
-                "preview_url": ITUNES_ITEM["previewUrl"],
-                "duracion_ms": ITUNES_ITEM["trackTimeMillis"],
-                "url": ITUNES_ITEM["trackViewUrl"],
-            },
-        ),
+        (["deezer", "itunes", "offline"], "Too much Lou Doillon", DEEZER_ANSWER),
+        (["itunes", "offline"], "Jack Johnson This Bike Is a Pipe Bomb", ITUNES_ANSWER),
     ],
     ids=["deezer", "itunes"],
 )
@@ -116,8 +107,7 @@ def test_a_failing_provider_is_skipped_and_its_breaker_opens(
     if kind == "429":
         assert states[failing]["retry_in"] > 60  # the provider's Retry-After (120 s), not the cooldown
     if kind == "limiter":
-        # The rest of the limiter's fixed one-hour window (from 1 s to an hour, whatever the clock
-        # says), not the cooldown.
+        # The rest of the limiter's fixed one-hour window, not the cooldown.
         window_left = 3600 - int(time.time()) % 3600
         assert window_left - 3 <= states[failing]["retry_in"] <= window_left + 3, window_left
     asked = keyless.stats(failing)["search_calls"]
@@ -133,13 +123,16 @@ SPANISH_REASONS = (
 
 
 @pytest.mark.parametrize("kind", FAILURES)
-def test_when_the_only_provider_fails_the_reason_is_spanish(client, keyless, settings, kind):
+def test_when_the_only_provider_fails_the_reason_is_spanish_and_nothing_is_stored(
+    client, keyless, settings, kind
+):
     _chain(settings, "deezer")
     _break(kind, "deezer", keyless, settings)
     for _ in range(2):  # the failure itself, then the open breaker's answer
         response = client.get("/search", {"q": f"Canción {kind}"})
         assert response.status_code in (502, 503), response.content
         assert re.search(SPANISH_REASONS, response.json()["detalle"]["motivo"]), response.json()
+        assert response["Cache-Control"] == "no-store" and "Authorization" in response["Vary"]
 
 
 def test_a_miss_is_final_only_when_every_provider_answered_in_good_health(client, keyless, caplog):
@@ -164,7 +157,6 @@ def test_a_miss_is_final_only_when_every_provider_answered_in_good_health(client
 
 
 def test_a_failover_answer_is_cached_only_briefly(client, keyless, settings):
-    """Deezer down: iTunes answers, kept SEARCH_CACHE_FAILOVER_TTL; then Deezer answers again."""
     settings.SEARCH_CACHE_FAILOVER_TTL = 1
     settings.PROVIDER_BREAKER_COOLDOWN = 0.5
     keyless.synthesize = True
@@ -213,7 +205,7 @@ def test_health_and_ready_report_the_chain(client, keyless):
 
 
 def test_the_rate_limiter_is_shared_through_the_cache(settings):
-    """Two limiters (two workers or replicas) count in the same cache window."""
+    """Two workers or replicas count in the same cache window."""
     one, other = RateLimiter("deezer", "3/3600"), RateLimiter("deezer", "3/3600")
     one.acquire()
     other.acquire()
@@ -248,15 +240,9 @@ def test_only_http_links_reach_a_track():
     assert itunes.foto == artwork.replace("100x100bb", "600x600bb")
 
 
-@pytest.mark.parametrize(
-    ("headers", "seconds"),
-    [
-        ({"Retry-After": "120"}, 120),
-        ({"Retry-After": "0"}, 1),
-        ({"Retry-After": "soon"}, 30),
-        ({}, 30),
-        (None, 30),
-    ],
-)
+RETRY_AFTER = [({"Retry-After": "120"}, 120), ({"Retry-After": "0"}, 1), ({"Retry-After": "soon"}, 30)]
+
+
+@pytest.mark.parametrize(("headers", "seconds"), [*RETRY_AFTER, ({}, 30), (None, 30)])
 def test_a_429_waits_as_long_as_retry_after_says_or_30_seconds(headers, seconds):
     assert retry_after_seconds(headers) == seconds

@@ -2,7 +2,6 @@
 token). Our settings keep spotipy quiet, and our JSON formatter masks secrets whatever logs them."""
 
 import base64
-import io
 import logging
 
 from django.conf import settings
@@ -11,26 +10,15 @@ from musica_kit.request_context import JsonFormatter
 from search.providers.spotify import SpotifyProvider
 
 
-def test_spotipy_at_debug_prints_the_credentials_and_our_formatter_masks_them(spotify):
-    plain, masked = io.StringIO(), io.StringIO()
-    handlers = [logging.StreamHandler(plain), logging.StreamHandler(masked)]
-    handlers[0].setFormatter(logging.Formatter("%(message)s"))  # the negative control
-    handlers[1].setFormatter(JsonFormatter(service="music"))
-    logger = logging.getLogger("spotipy")
-    previous = logger.level
-    logger.setLevel(logging.DEBUG)
-    for handler in handlers:
-        logger.addHandler(handler)
-    try:
+def test_spotipy_at_debug_prints_the_credentials_and_our_formatter_masks_them(spotify, caplog):
+    with caplog.at_level(logging.DEBUG, logger="spotipy"):
         SpotifyProvider().search("Queen", 1)
-    finally:
-        for handler in handlers:
-            logger.removeHandler(handler)
-        logger.setLevel(previous)
+    records = [record for record in caplog.records if record.name.startswith("spotipy")]
+    plain = "\n".join(record.getMessage() for record in records)  # the negative control
+    text = "\n".join(JsonFormatter(service="music").format(record) for record in records)
     basic = base64.b64encode(f"{spotify.client_id}:{spotify.client_secret}".encode()).decode()
-    assert any(secret in plain.getvalue() for secret in (spotify.client_secret, basic))
-    assert "Bearer BQ" in plain.getvalue()
-    text = masked.getvalue()
+    assert any(secret in plain for secret in (spotify.client_secret, basic))
+    assert "Bearer BQ" in plain
     assert "sending" in text.lower() and "[redacted]" in text  # spotipy did log, masked
     assert spotify.client_secret not in text and basic not in text and "Bearer BQ" not in text
 

@@ -143,15 +143,11 @@ def test_covers_are_deterministic_across_processes_and_vary_by_song():
     assert len(colours) > 50
     code = "from search.providers.offline import cover_data_uri as c; print(c('Bohemian Rhapsody', 'Queen'))"
     music_project = CATALOG_PATH.parents[2]
+    env = {**os.environ, "PYTHONPATH": str(music_project)}
+    run = {"cwd": music_project, "capture_output": True, "text": True, "check": True, "timeout": 60}
     outputs = {
         subprocess.run(
-            [sys.executable, "-c", code],
-            cwd=music_project,
-            env={**os.environ, "PYTHONPATH": str(music_project), "PYTHONHASHSEED": seed},
-            capture_output=True,
-            text=True,
-            check=True,
-            timeout=60,
+            [sys.executable, "-c", code], env={**env, "PYTHONHASHSEED": seed}, **run
         ).stdout.strip()
         for seed in ("1", "2")
     }

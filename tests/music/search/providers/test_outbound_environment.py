@@ -1,5 +1,4 @@
-"""The providers' sessions read the environment (proxies, NO_PROXY, CA bundle) once, when made, and
-then behave as requests would have on each call (musica_kit.outbound)."""
+"""Provider sessions read proxies and CA bundles once, when made, then act as requests would per call."""
 
 import http.server
 import threading
@@ -70,12 +69,9 @@ class _ForwardingProxy(http.server.ThreadingHTTPServer):
             def _forward(self):
                 proxy.seen.append(f"{self.command} {self.path}")
                 length = int(self.headers.get("Content-Length") or 0)
-                request = urllib.request.Request(
-                    self.path,
-                    data=self.rfile.read(length) if length else None,
-                    headers={k: v for k, v in self.headers.items() if k.lower() != "proxy-connection"},
-                    method=self.command,
-                )
+                headers = {k: v for k, v in self.headers.items() if k.lower() != "proxy-connection"}
+                body = self.rfile.read(length) if length else None
+                request = urllib.request.Request(self.path, body, headers, method=self.command)
                 try:
                     with urllib.request.urlopen(request, timeout=5) as answer:
                         status, body, kind = answer.status, answer.read(), answer.headers["Content-Type"]
