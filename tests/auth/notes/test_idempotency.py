@@ -1,9 +1,11 @@
 """Idempotency-Key cases only in-process can set up (the rest live: tests/e2e/test_idempotency.py)."""
 
+import io
 import json
 from datetime import timedelta
 
 import pytest
+from django.core.management import call_command
 from django.utils import timezone
 
 from notes import music_client
@@ -20,9 +22,8 @@ def client(client_for, make_user):
 
 
 def post(client, body, key="k-1"):
-    return client.post(
-        "/notas", json.dumps(body), content_type="application/json", headers={"Idempotency-Key": key}
-    )
+    headers = {} if key is None else {"Idempotency-Key": key}
+    return client.post("/notas", json.dumps(body), content_type="application/json", headers=headers)
 
 
 def aged(settings, **extra):
@@ -91,3 +92,55 @@ def test_replay_survives_the_note_being_deleted(client):
     again = post(client, {"cancion": "Queen"})
     assert again.status_code == 201 and again[REPLAYED] == "true"
     assert not Note.objects.exists()  # a retry never brings a deleted note back
+
+
+def test_without_a_key_every_post_is_a_new_note(client):
+    post(client, {"cancion": "Queen"}, key=None)
+    response = post(client, {"cancion": "Queen"}, key=None)
+    assert response.status_code == 201 and REPLAYED not in response
+    assert Note.objects.count() == 2
+    assert not IdempotencyKey.objects.exists()
+
+
+def test_the_same_key_with_another_body_is_422(client):
+    first = post(client, {"cancion": "Queen"})
+    other = post(client, {"cancion": "Queen", "texto": "otra"})
+    assert other.status_code == 422
+    assert other["Content-Type"] == "application/json"
+    assert "otro cuerpo" in other.json()["error"] and other.json()["detalle"] == {}
+    assert list(Note.objects.values_list("id", flat=True)) == [first.json()["nota"]["id"]]
+
+
+def test_a_failed_validation_is_not_remembered(client):
+    assert post(client, {"cancion": ""}).status_code == 400
+    assert not IdempotencyKey.objects.exists()
+    created = post(client, {"cancion": "Queen"})  # the same key, now with a valid body
+    assert created.status_code == 201 and REPLAYED not in created
+
+
+def test_keys_of_different_users_never_collide(client, client_for, make_user):
+    bruno = client_for(make_user("bruno"))
+    mine = post(client, {"cancion": "Queen"})
+    theirs = post(bruno, {"cancion": "Queen"})
+    assert mine.status_code == theirs.status_code == 201
+    assert REPLAYED not in theirs
+    assert mine.json()["nota"]["id"] != theirs.json()["nota"]["id"]
+    assert Note.objects.count() == IdempotencyKey.objects.count() == 2
+    # A different body under the same key is each user's own business, not a 422 for the other.
+    assert post(bruno, {"cancion": "Otra"}).status_code == 422
+    assert post(client, {"cancion": "Queen"})[REPLAYED] == "true"
+
+
+def test_the_enrichment_runner_deletes_expired_keys(client, client_for, make_user, settings):
+    old = client_for(make_user("old"))
+    post(old, {"cancion": "Queen"}, key="old-1")
+    post(old, {"cancion": "Queen"}, key="old-2")
+    IdempotencyKey.objects.update(
+        created_at=timezone.now() - timedelta(hours=settings.IDEMPOTENCY_KEY_TTL_HOURS, seconds=1)
+    )
+    post(client, {"cancion": "Queen"}, key="fresh")
+
+    call_command("enrich_pending", stdout=io.StringIO())
+
+    assert list(IdempotencyKey.objects.values_list("key", flat=True)) == ["fresh"]
+    assert Note.objects.count() == 3  # notes stay; only their keys expire
