@@ -1,5 +1,5 @@
 """The secrets rule processes start with and ``check --deploy`` warns with (real processes refusing weak
-values, and the reused JWT key: tests/e2e/test_security_startup_secrets.py, test_security_settings.py)."""
+values: tests/e2e/test_security_startup_secrets.py)."""
 
 import base64
 import random
@@ -91,3 +91,9 @@ def test_check_deploy_uses_the_same_rule(variable, value, settings):
         assert CODES[variable] not in warned  # Django's own security.W009 reports it
     else:
         assert warned.get(CODES[variable]) == problem
+
+
+def test_check_deploy_flags_a_jwt_signing_key_equal_to_the_secret_key(settings):
+    key = secrets.token_urlsafe(50)
+    with override_settings(SECRET_KEY=key, SIMPLE_JWT={**settings.SIMPLE_JWT, "SIGNING_KEY": key}):
+        assert "auth.W002" in {m.id for m in run_checks(include_deployment_checks=True)}
