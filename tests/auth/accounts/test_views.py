@@ -1,4 +1,5 @@
-"""Register and logout (tokens against live processes: tests/e2e/test_security_tokens.py)."""
+"""Register, logout, the account paths' trailing slash (tokens against live processes:
+tests/e2e/test_security_tokens.py)."""
 
 import pytest
 from rest_framework.test import APIClient
@@ -33,3 +34,13 @@ def test_logout_refuses_someone_elses_refresh_token(make_user):
     for refresh in (ana["refresh"], "basura"):
         assert client.post("/logout", {"refresh": refresh}, format="json").status_code == 400
     assert BlacklistedToken.objects.count() == 0
+
+
+def test_the_account_paths_answer_with_a_trailing_slash_too(make_user):
+    make_user("ana")
+    client = APIClient()
+    tokens = client.post("/login/", {"username": "ana", "password": PASSWORD}, format="json").json()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {tokens['access']}")
+    assert client.get("/me/").json()["username"] == "ana"
+    new = client.post("/token/refresh/", {"refresh": tokens["refresh"]}, format="json").json()
+    assert client.post("/logout/", {"refresh": new["refresh"]}, format="json").status_code == 204

@@ -1,5 +1,5 @@
-"""The notes admin in-process: filters, search, saving keeps the cover, Spanish titles and permissions
-(covers, dates and the change page's preview in a browser: tests/e2e/test_browser.py)."""
+"""The notes admin in-process: owner, date order, filters, search, saving keeps the cover, Spanish titles
+and permissions (covers, dates and the change page's preview in a browser: tests/e2e/test_browser.py)."""
 
 import pytest
 from django.contrib.auth.models import Permission
@@ -17,11 +17,13 @@ def admin(client, django_user_model):
     return client
 
 
-def test_the_list_filters_by_user_and_source_and_searches(admin, make_user):
+def test_the_list_shows_the_owner_sorts_by_date_filters_by_user_and_source_and_searches(admin, make_user):
     bruno = make_user("bruno")
     Note.objects.create(user=make_user("ana"), cancion="Despacito", fuente="offline")
     Note.objects.create(user=bruno, cancion="Macarena", fuente="deezer")
-    assert "column-fuente" in admin.get("/admin/notes/note/").content.decode()
+    listed = admin.get("/admin/notes/note/").content.decode()
+    assert '<td class="field-user nowrap">bruno</td>' in listed and "column-fuente" in listed
+    assert "sortable column-creada_corta sorted descending" in listed  # the short date sorts by the date
     for query in (f"user__id__exact={bruno.id}", "fuente__exact=deezer", "q=maca"):
         found = admin.get(f"/admin/notes/note/?{query}").content.decode()
         assert "Macarena" in found and "Despacito" not in found, query
