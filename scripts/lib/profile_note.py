@@ -272,5 +272,6 @@ def main() -> None:
                 with mode:
                     profile(call, args.requests, args.top, title)
 
+
 if __name__ == "__main__":
     main()

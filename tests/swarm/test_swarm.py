@@ -69,7 +69,13 @@ def test_https_only_with_the_local_ca_and_hsts(stack):
         "-D", "-", "-o", "/dev/null", "-H", "X-Forwarded-Proto: http", f"{stack.base_url}/health"
     )
     assert re.search(r"(?im)^strict-transport-security:", spoofed.stdout), spoofed.stdout
-    redirect = ["-o", "/dev/null", "-w", "%{http_code} %{redirect_url}", f"http://localhost:{stack.http_port}/notas"]
+    redirect = [
+        "-o",
+        "/dev/null",
+        "-w",
+        "%{http_code} %{redirect_url}",
+        f"http://localhost:{stack.http_port}/notas",
+    ]
     plain = run(["curl", "-sS", *redirect], check=False, quiet=True)
     assert plain.stdout.startswith("308 https://localhost/notas"), plain.stdout
 
