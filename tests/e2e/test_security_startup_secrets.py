@@ -1,10 +1,7 @@
-"""Weak or placeholder secrets stop every process that serves or enriches, at start, with DEBUG off.
-
-Real processes: gunicorn (each project's gunicorn.conf.py, and the containers' docker/gunicorn.conf.py),
-``manage.py runserver`` and the enrichment runner (``manage.py enrich_pending --loop``). A weak value
-makes each exit non-zero within seconds, with one line on stderr naming the variable and how to make
-a value; strong random values start them. ``collectstatic`` (image builds) and ``check --deploy``
-still run with the placeholders, and ``check --deploy`` warns about them with the same rule.
+"""Weak or placeholder secrets stop every process that serves or enriches (gunicorn with either
+configuration file, runserver, the enrichment runner) at start with DEBUG off: a non-zero exit within
+seconds and one stderr line naming the variable and how to make a value. Strong random values start
+them; collectstatic and check --deploy still run with the placeholders (check --deploy warns).
 """
 
 from __future__ import annotations
@@ -19,13 +16,13 @@ import sys
 
 import pytest
 
+from tests.e2e.helpers import sqlite_auth
 from tests.support.processes import (
     BASE_ENV,
     BIN,
     MUSIC_SECRET_KEY,
     ROOT,
     ServiceProcess,
-    auth_process,
     enrich_runner,
     free_port,
 )
@@ -127,6 +124,7 @@ def assert_refused(service: str, kind: str, variable: str, value: str, tmp_path)
     naming = [line for line in err.splitlines() if variable in line]
     assert len(naming) == 1, err[-2000:]
     assert naming[0].startswith("error: ") and GENERATE_HINT in naming[0], naming[0]
+    assert value or f"{variable} is not set" in naming[0], naming[0]
     assert "Traceback" not in err, err[-2000:]
     # No other secret is named (only the weak one is wrong), and no secret value is printed.
     for other in VARIABLES[service]:
@@ -146,38 +144,24 @@ SERVICE_KINDS = [
     ("auth", "enrich_pending"),
 ]
 ids = [f"{service}-{kind}" for service, kind in SERVICE_KINDS]
-SERVICE_VARIABLES = [(s, v) for s in VARIABLES for v in VARIABLES[s]]
-variable_ids = [f"{service}-{variable}" for service, variable in SERVICE_VARIABLES]
+# Every .env.example placeholder and every value weak by the rule in each secret; Django's own rule
+# for the secret key; METRICS_TOKEN (optional) follows the rule when set.
+NAMED = {**{value: value for value in PLACEHOLDERS}, **WEAK, **WEAK_SECRET_KEY, "change-me": "change-me"}
+REFUSED = [
+    *[(s, v, name) for s in VARIABLES for v in VARIABLES[s] for name in [*PLACEHOLDERS, *WEAK]],
+    *[(s, "DJANGO_SECRET_KEY", name) for s in PROJECTS for name in WEAK_SECRET_KEY],
+    *[(s, "METRICS_TOKEN", name) for s in PROJECTS for name in ("short", "two_distinct", "change-me")],
+]
 
 
-@pytest.mark.parametrize("placeholder", PLACEHOLDERS)
-@pytest.mark.parametrize(("service", "variable"), SERVICE_VARIABLES, ids=variable_ids)
-def test_gunicorn_refuses_every_env_example_placeholder(service, variable, placeholder, tmp_path):
-    assert_refused(service, "gunicorn", variable, placeholder, tmp_path)
-
-
-@pytest.mark.parametrize("weak", WEAK)
-@pytest.mark.parametrize(("service", "variable"), SERVICE_VARIABLES, ids=variable_ids)
-def test_gunicorn_refuses_values_weak_by_the_rule(service, variable, weak, tmp_path):
-    assert_refused(service, "gunicorn", variable, WEAK[weak], tmp_path)
-
-
-@pytest.mark.parametrize("weak", WEAK_SECRET_KEY)
-@pytest.mark.parametrize("service", PROJECTS)
-def test_djangos_own_rule_for_the_secret_key(service, weak, tmp_path):
-    assert_refused(service, "gunicorn", "DJANGO_SECRET_KEY", WEAK_SECRET_KEY[weak], tmp_path)
-
-
-@pytest.mark.parametrize("weak", ["short", "two_distinct", "change-me"])
-@pytest.mark.parametrize("service", PROJECTS)
-def test_a_weak_metrics_token_is_refused_when_set(service, weak, tmp_path):
-    """METRICS_TOKEN is optional (unset: no /metrics), but a set one follows the same rule."""
-    assert_refused(service, "gunicorn", "METRICS_TOKEN", WEAK.get(weak, weak), tmp_path)
+@pytest.mark.parametrize(("service", "variable", "name"), REFUSED, ids=["-".join(case) for case in REFUSED])
+def test_gunicorn_refuses_a_weak_or_placeholder_secret(service, variable, name, tmp_path):
+    assert_refused(service, "gunicorn", variable, NAMED[name], tmp_path)
 
 
 @pytest.mark.parametrize(("service", "kind"), SERVICE_KINDS, ids=ids)
 def test_every_start_path_refuses_the_unedited_env_example(service, kind, tmp_path):
-    """Each variable at its .env.example value, then an empty service token (now required)."""
+    """Each variable at its .env.example value, then an empty service token (required with DEBUG off)."""
     for variable in VARIABLES[service]:
         assert_refused(service, kind, variable, ENV_EXAMPLE[variable], tmp_path)
     assert_refused(service, kind, "MUSIC_SERVICE_TOKEN", "", tmp_path)
@@ -187,9 +171,7 @@ def test_a_44_character_random_token_is_enough_where_the_secret_key_needs_50(tmp
     """The 50-character rule is Django's for SECRET_KEY; the JWT key and the token need 32."""
     value = WEAK_SECRET_KEY["under_50"]
     env = {"JWT_SIGNING_KEY": value, "MUSIC_SERVICE_TOKEN": value}
-    with auth_process(
-        log_dir, database_url=f"sqlite:///{tmp_path / 'n.db'}", music_url="http://127.0.0.1:9", **env
-    ):
+    with sqlite_auth(log_dir, tmp_path, "http://127.0.0.1:9", "auth-44", **env):
         pass
 
 
@@ -198,17 +180,14 @@ def test_strong_random_secrets_start_every_process(service, kind, tmp_path, log_
     port = free_port()
     name = f"strong-{service}-{kind}"
     if kind == "enrich_pending":
-        auth = auth_process(
-            log_dir, database_url=f"sqlite:///{tmp_path / 'n.db'}", music_url="http://127.0.0.1:9"
-        )
-        with enrich_runner(auth) as runner:
+        with enrich_runner(sqlite_auth(log_dir, tmp_path, "http://127.0.0.1:9", name)) as runner:
 
             def started() -> bool:
                 assert runner.proc.poll() is None, runner.logs()[-2000:]
                 return "enrich runner started" in runner.logs()
 
             wait_until(started, timeout=DEADLINE, message=lambda: runner.logs()[-2000:])
-            # ... and it keeps running: still alive a second later.
+            # ... and still alive a second later.
             with contextlib.suppress(subprocess.TimeoutExpired):
                 runner.proc.wait(timeout=1)
             assert runner.proc.poll() is None, runner.logs()[-2000:]
@@ -224,8 +203,7 @@ def test_strong_random_secrets_start_every_process(service, kind, tmp_path, log_
 
 @pytest.mark.parametrize("service", PROJECTS)
 def test_an_empty_service_token_is_refused_unless_debug_is_on(service, tmp_path, log_dir):
-    """With DEBUG off the service token is required; DJANGO_DEBUG=1 still starts without one."""
-    assert_refused(service, "gunicorn", "MUSIC_SERVICE_TOKEN", "", tmp_path)
+    """Required with DEBUG off (test_every_start_path_...); DJANGO_DEBUG=1 still starts without one."""
     port = free_port()
     env = environment(service, tmp_path, DJANGO_DEBUG="1", MUSIC_SERVICE_TOKEN="", PORT=str(port))
     if service == "auth":
