@@ -116,7 +116,8 @@ def test_a_token_that_differs_in_one_way_is_401(mutation, matrix_user, auth):
 MALFORMED_USER_IDS = {
     "text": "abc", "empty_text": "", "text_with_space": " 1", "list": [], "list_with_id": [1], "object": {},
     "object_with_id": {"id": 1}, "null": None, "float": 1.5, "float_integral": 1.0, "true": True,
-    "false": False, "zero": 0, "negative": -1, "huge": 10**30, "just_over_bigint": 2**63, "huge_digits": "9" * 40,
+    "false": False, "zero": 0, "negative": -1, "huge": 10**30, "just_over_bigint": 2**63,
+    "huge_digits": "9" * 40,
 }  # fmt: skip
 
 
