@@ -75,11 +75,10 @@ def test_one_note_is_one_trace_across_both_services(traced):
     def shared_trace():
         spans = receiver.received()
         for trace_id in {t for service, name, t in spans if service == "auth" and name.startswith("POST")}:
-            mine = [(service, name) for service, name, t in spans if t == trace_id]
-            if {service for service, _ in mine} == {"auth", "music"} and (
-                "music",
-                "provider spotify",
-            ) in mine:
+            services = {service for service, _, t in spans if t == trace_id}
+            if services == {"auth", "music"} and "provider spotify" in {
+                n for _, n, t in spans if t == trace_id
+            }:
                 return trace_id
         return None
 
