@@ -117,8 +117,9 @@ def run_to_exit(service: str, kind: str, env: dict) -> tuple[int, str, str]:
     return proc.returncode, out, err
 
 
-def assert_refused(service: str, kind: str, variable: str, value: str, tmp_path) -> None:
-    env = environment(service, tmp_path, **{variable: value})
+def assert_refused(service: str, kind: str, variable: str, value: str, tmp_path, env=None) -> str:
+    """Refused at start naming ``variable`` (set to ``value``, or given in ``env``) and nothing else."""
+    env = env or environment(service, tmp_path, **{variable: value})
     returncode, out, err = run_to_exit(service, kind, env)
     assert returncode != 0, f"exit code {returncode}\n{out[-1000:]}\n{err[-2000:]}"
     naming = [line for line in err.splitlines() if variable in line]
@@ -132,6 +133,7 @@ def assert_refused(service: str, kind: str, variable: str, value: str, tmp_path)
             assert other not in err, err[-2000:]
         if env.get(other) and len(env[other]) >= 8:
             assert env[other] not in err + out
+    return naming[0]
 
 
 SERVICE_KINDS = [
