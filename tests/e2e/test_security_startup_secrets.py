@@ -6,7 +6,6 @@ them; collectstatic and check --deploy still run with the placeholders (check --
 
 from __future__ import annotations
 
-import contextlib
 import os
 import re
 import secrets
@@ -23,10 +22,8 @@ from tests.support.processes import (
     MUSIC_SECRET_KEY,
     ROOT,
     ServiceProcess,
-    enrich_runner,
     free_port,
 )
-from tests.support.waiting import wait_until
 
 DEADLINE = 30  # seconds a refused start may take on a loaded machine (typically 1-2)
 GENERATE_HINT = "secrets.token_urlsafe(50)"
@@ -137,14 +134,9 @@ def assert_refused(service: str, kind: str, variable: str, value: str, tmp_path,
 
 
 SERVICE_KINDS = [
-    ("auth", "gunicorn"),
-    ("music", "gunicorn"),
-    ("auth", "gunicorn-docker"),
-    ("music", "gunicorn-docker"),
-    ("auth", "runserver"),
-    ("music", "runserver"),
-    ("auth", "enrich_pending"),
-]
+    ("auth", "gunicorn"), ("music", "gunicorn"), ("auth", "gunicorn-docker"), ("music", "gunicorn-docker"),
+    ("auth", "runserver"), ("music", "runserver"), ("auth", "enrich_pending"),
+]  # fmt: skip
 ids = [f"{service}-{kind}" for service, kind in SERVICE_KINDS]
 # Every .env.example placeholder and every value weak by the rule in each secret; Django's own rule
 # for the secret key; METRICS_TOKEN (optional) follows the rule when set.
@@ -177,25 +169,14 @@ def test_a_44_character_random_token_is_enough_where_the_secret_key_needs_50(tmp
         pass
 
 
-@pytest.mark.parametrize(("service", "kind"), SERVICE_KINDS, ids=ids)
-def test_strong_random_secrets_start_every_process(service, kind, tmp_path, log_dir):
+# The enrichment runner starting with strong secrets: every test that uses one (test_metrics.py...).
+@pytest.mark.parametrize(("service", "kind"), SERVICE_KINDS[:-1], ids=ids[:-1])
+def test_strong_random_secrets_start_every_server(service, kind, tmp_path, log_dir):
     port = free_port()
-    name = f"strong-{service}-{kind}"
-    if kind == "enrich_pending":
-        with enrich_runner(sqlite_auth(log_dir, tmp_path, "http://127.0.0.1:9", name)) as runner:
-
-            def started() -> bool:
-                assert runner.proc.poll() is None, runner.logs()[-2000:]
-                return "enrich runner started" in runner.logs()
-
-            wait_until(started, timeout=DEADLINE, message=lambda: runner.logs()[-2000:])
-            # ... and still alive a second later.
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                runner.proc.wait(timeout=1)
-            assert runner.proc.poll() is None, runner.logs()[-2000:]
-        return
     env = environment(service, tmp_path, PORT=str(port))
-    process = ServiceProcess(name, PROJECTS[service], env, log_dir, port=port, command=command(kind, port))
+    process = ServiceProcess(
+        f"strong-{service}-{kind}", PROJECTS[service], env, log_dir, port=port, command=command(kind, port)
+    )
     if service == "auth":
         process.manage("migrate", "--noinput", "-v", "0")
     with process:
@@ -222,13 +203,9 @@ def test_collectstatic_and_check_deploy_still_run_with_the_placeholders(service,
     env = environment(service, tmp_path, DJANGO_STATIC_ROOT=str(tmp_path / "static"), **placeholders)
 
     def manage(*args: str) -> subprocess.CompletedProcess:
+        command = [sys.executable, "manage.py", *args]
         return subprocess.run(
-            [sys.executable, "manage.py", *args],
-            cwd=ROOT / PROJECTS[service],
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=120,
+            command, cwd=ROOT / PROJECTS[service], env=env, capture_output=True, text=True, timeout=120
         )
 
     collected = manage("collectstatic", "--noinput", "-v", "0")
@@ -238,13 +215,10 @@ def test_collectstatic_and_check_deploy_still_run_with_the_placeholders(service,
     assert checked.returncode == 0, checked.stderr[-2000:]
     # The same rule as at start: every placeholder is named in a warning.
     expected = {
-        "auth": {
-            "auth.W004": "DJANGO_SECRET_KEY",
-            "auth.W001": "JWT_SIGNING_KEY",
-            "auth.W003": "MUSIC_SERVICE_TOKEN",
-        },
+        "auth": {"auth.W004": "DJANGO_SECRET_KEY", "auth.W001": "JWT_SIGNING_KEY",
+                 "auth.W003": "MUSIC_SERVICE_TOKEN"},
         "music": {"music.W002": "DJANGO_SECRET_KEY", "music.W001": "MUSIC_SERVICE_TOKEN"},
-    }[service]
+    }[service]  # fmt: skip
     for code, variable in expected.items():
         line = next((line for line in checked.stderr.splitlines() if f"({code})" in line), "")
         assert variable in line and "placeholder" in line, checked.stderr[-2000:]
