@@ -20,7 +20,8 @@ def production_env(service: str, **overrides) -> dict:
     env = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": os.environ.get("HOME", "/tmp"),
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50), "DJANGO_ALLOWED_HOSTS": "notas.example.com",
-        "DJANGO_SECURE": "1", "DJANGO_SECURE_PROXY_SSL_HEADER": "1", "MUSIC_SERVICE_TOKEN": secrets.token_urlsafe(32),
+        "DJANGO_SECURE": "1", "DJANGO_SECURE_PROXY_SSL_HEADER": "1",
+        "MUSIC_SERVICE_TOKEN": secrets.token_urlsafe(32),
     }  # fmt: skip
     if service == "auth":
         env.update(JWT_SIGNING_KEY=secrets.token_urlsafe(50), DATABASE_URL="sqlite:////tmp/unused-by-check.db",
