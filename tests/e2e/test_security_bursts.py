@@ -87,6 +87,13 @@ def assert_429(answer: Answer) -> None:
     assert answer.json()["detalle"] == {"reintentar_en_segundos": retry_after}
 
 
+def assert_statuses(answers: list[Answer], expected: dict[int, int]) -> None:
+    assert Counter(a.status for a in answers) == expected
+    for answer in answers:
+        if answer.status == 429:
+            assert_429(answer)
+
+
 def register(auth, username: str, *, source: str) -> Answer:
     return send(auth, "POST", "/register", source=source, body={"username": username, "password": PASSWORD})
 
@@ -144,15 +151,12 @@ def test_sixty_wrong_passwords_at_once_check_exactly_ten(limited):
 
     answers = burst([lambda i=i: login(limited, victim, f"mala-{i}", source=attacker) for i in range(BURST)])
 
-    assert Counter(a.status for a in answers) == {401: LOGIN, 429: BURST - LOGIN}
-    for answer in answers:
-        if answer.status == 429:
-            assert_429(answer)
+    assert_statuses(answers, {401: LOGIN, 429: BURST - LOGIN})
     assert limited.hits(f"login:{attacker}") == BURST  # every attempt counted once, in one window
     assert_429(login(limited, victim, PASSWORD, source=attacker))  # the right one waits too
     # Inventing a client address in X-Forwarded-For opens no new window (NUM_PROXIES=0).
+    guess = {"username": victim, "password": "mala"}
     for fake in ("203.0.113.7", "198.51.100.1, 203.0.113.9", str(uuid.uuid4())):
-        guess = {"username": victim, "password": "mala"}
         assert_429(
             send(limited, "POST", "/login", source=attacker, body=guess, headers={"X-Forwarded-For": fake})
         )
@@ -169,10 +173,7 @@ def test_forty_registrations_at_once_get_exactly_the_quota_left(limited):
 
     answers = burst([lambda i=i: register(limited, f"{tag}r{i}", source=source) for i in range(40)])
 
-    assert Counter(a.status for a in answers) == {201: REGISTER - used, 429: 40 - (REGISTER - used)}
-    for answer in answers:
-        if answer.status == 429:
-            assert_429(answer)
+    assert_statuses(answers, {201: REGISTER - used, 429: 40 - (REGISTER - used)})
     created = sql(limited.database, "SELECT count(*) FROM accounts_user WHERE username LIKE ?", f"{tag}r%")
     assert created == [(REGISTER - used,)]
 
@@ -184,11 +185,9 @@ def test_sixty_note_writes_at_once_get_thirty_and_thirty_lookups(limited, spotif
 
     answers = burst([lambda i=i: write(limited, token, f"{tag} {i}") for i in range(BURST)])
 
-    assert Counter(a.status for a in answers) == {201: WRITES, 429: BURST - WRITES}
-    for answer in answers:
-        if answer.status == 429:
-            assert_429(answer)
-            assert answer.json()["error"].startswith("Demasiadas notas guardadas seguidas")
+    assert_statuses(answers, {201: WRITES, 429: BURST - WRITES})
+    refused = [a.json()["error"] for a in answers if a.status == 429]
+    assert all(error.startswith("Demasiadas notas guardadas seguidas") for error in refused), refused
     saved = [a.json()["nota"] for a in answers if a.status == 201]
     assert all(note["enriquecimiento"] != "pendiente" for note in saved)  # each was looked up
     searched = searches_for(spotify, tag)
@@ -208,14 +207,8 @@ def test_login_forms_through_five_sessions_check_at_most_ten_passwords(limited):
         assert register(limited, owned, source=new_address()).status == 201
         form = send(limited, "GET", "/api-auth/login/", source=setup)
         cookies = form.cookies
-        logged_in = send(
-            limited,
-            "POST",
-            "/api-auth/login/",
-            source=setup,
-            cookies=cookies,
-            form={"username": owned, "password": PASSWORD, "csrfmiddlewaretoken": csrf_token(form.text)},
-        )
+        own = {"username": owned, "password": PASSWORD, "csrfmiddlewaretoken": csrf_token(form.text)}
+        logged_in = send(limited, "POST", "/api-auth/login/", source=setup, cookies=cookies, form=own)
         assert logged_in.status == 302 and "sessionid" in logged_in.cookies, logged_in
         sessions.append({**cookies, **logged_in.cookies})
 
@@ -235,11 +228,7 @@ def test_login_forms_through_five_sessions_check_at_most_ten_passwords(limited):
 
     answers = burst(attempts)
 
-    statuses = Counter(a.status for a in answers)
-    assert statuses == {200: LOGIN, 429: BURST - LOGIN}, statuses  # 200: the form again, password checked
-    for answer in answers:
-        if answer.status == 429:
-            assert_429(answer)
+    assert_statuses(answers, {200: LOGIN, 429: BURST - LOGIN})  # 200: the form again, password checked
     assert_429(login(limited, victim, "mala", source=attacker))  # /login shares the window
     assert login(limited, victim, PASSWORD, source=new_address()).status == 200
 
@@ -267,10 +256,8 @@ def test_replays_of_an_idempotency_key_are_not_counted(limited, spotify):
 @pytest.mark.timeout(300)
 def test_with_redis_unreachable_the_database_counts_and_the_limit_holds(music, log_dir, tmp_path):
     secret = uuid.uuid4().hex
-    down = {
-        "REDIS_URL": f"redis://:{secret}@127.0.0.1:{free_port()}/0",
-        "REDIS_KEY_PREFIX": unique_prefix("down"),
-    }
+    nowhere = f"redis://:{secret}@127.0.0.1:{free_port()}/0"  # nothing listens
+    down = {"REDIS_URL": nowhere, "REDIS_KEY_PREFIX": unique_prefix("down")}
     with sqlite_auth(log_dir, tmp_path, music.url, "auth-bursts-redis-down", **{**RATES, **down}) as auth:
         victim = new_name("victima")
         assert register(auth, victim, source=new_address()).status == 201
@@ -278,7 +265,7 @@ def test_with_redis_unreachable_the_database_counts_and_the_limit_holds(music, l
 
         answers = burst([lambda i=i: login(auth, victim, f"mala-{i}", source=attacker) for i in range(BURST)])
 
-        assert Counter(a.status for a in answers) == {401: LOGIN, 429: BURST - LOGIN}
+        assert_statuses(answers, {401: LOGIN, 429: BURST - LOGIN})
         hits = sql(auth.database, "SELECT hits FROM musica_ratelimit WHERE key = ?", f"login:{attacker}")
         assert hits == [(BURST,)]
         logs = auth.logs()
