@@ -110,7 +110,9 @@ class Page:
         self.elsewhere, self.violations, self.console, self.errors = [], [], [], []
         self.responses: dict[str, int] = {}
         self.documents: list[tuple[str, str | None]] = []  # every page loaded, with its policy
-        self.context.expose_function("__reportCspViolation", self.violations.append)
+        self.context.expose_function(
+            "__reportCspViolation", lambda violation: self.violations.append(violation)
+        )
         self.context.add_init_script(REPORT_CSP_VIOLATIONS)
         self.page = self.context.new_page()
         self.context.route("**/*", self._route)
