@@ -40,11 +40,8 @@ def http_status(url: str, timeout: float = 2.0) -> int | None:
 
 def children(pid: int) -> list[int]:
     with contextlib.suppress(OSError):
-        return [
-            int(c)
-            for task in Path(f"/proc/{pid}/task").iterdir()
-            for c in (task / "children").read_text().split()
-        ]
+        tasks = Path(f"/proc/{pid}/task").iterdir()
+        return [int(child) for task in tasks for child in (task / "children").read_text().split()]
     return []
 
 
@@ -75,10 +72,8 @@ class Run:
     def __init__(self, tmp_path: Path):
         self.repo = copy_repo(tmp_path / "repo")
         self.auth_port, self.music_port = free_port(), free_port()
-        self.auth_url, self.music_url = (
-            f"http://127.0.0.1:{self.auth_port}",
-            f"http://127.0.0.1:{self.music_port}",
-        )
+        self.auth_url = f"http://127.0.0.1:{self.auth_port}"
+        self.music_url = f"http://127.0.0.1:{self.music_port}"
         self.env = script_env()
         ports = {"AUTH_PORT": str(self.auth_port), "MUSIC_PORT": str(self.music_port)}
         self.env.update(ports, WEB_CONCURRENCY="1", GUNICORN_THREADS="2")
@@ -98,9 +93,7 @@ class Run:
 
     def service_pid(self, marker: str) -> int:
         """The supervisor's child whose command line contains ``marker``."""
-        matches = [
-            pid for pid in children(self.proc.pid) if marker in Path(f"/proc/{pid}/cmdline").read_text()
-        ]
+        matches = [pid for pid in children(self.proc.pid) if marker in cmdline(pid)]
         assert len(matches) == 1, f"children matching {marker!r}: {matches}"
         return matches[0]
 
