@@ -75,41 +75,34 @@ def environment(service: str, tmp_path, **overrides) -> dict:
 
 
 def command(kind: str, port: int) -> list[str]:
-    if kind == "gunicorn":
-        return [str(BIN / "gunicorn"), "config.wsgi", "--bind", f"127.0.0.1:{port}"]
-    if kind == "gunicorn-docker":  # as the images run it (PORT from the environment)
-        return [
+    return {
+        "gunicorn": [str(BIN / "gunicorn"), "config.wsgi", "--bind", f"127.0.0.1:{port}"],
+        # As the images run it (PORT from the environment).
+        "gunicorn-docker": [
             str(BIN / "gunicorn"),
             "-c",
             str(ROOT / "docker" / "gunicorn.conf.py"),
             "config.wsgi:application",
-        ]
-    if kind == "runserver":
-        return [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}"]
-    if kind == "enrich_pending":
-        return [sys.executable, "manage.py", "enrich_pending", "--loop", "--interval", "0.5"]
-    raise AssertionError(kind)
+        ],
+        "runserver": [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}"],
+        "enrich_pending": [sys.executable, "manage.py", "enrich_pending", "--loop", "--interval", "0.5"],
+    }[kind]
 
 
 def run_to_exit(service: str, kind: str, env: dict) -> tuple[int, str, str]:
     """Start the process and wait for it to exit (a start that is not refused fails the test)."""
     port = free_port()
     proc = subprocess.Popen(
-        command(kind, port),
-        cwd=ROOT / PROJECTS[service],
-        env={**env, "PORT": str(port)},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-    )
+        command(kind, port), cwd=ROOT / PROJECTS[service], env={**env, "PORT": str(port)},
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+    )  # fmt: skip
     try:
         out, err = proc.communicate(timeout=DEADLINE)
     except subprocess.TimeoutExpired:
         os.killpg(proc.pid, signal.SIGKILL)
         out, err = proc.communicate(timeout=10)
         pytest.fail(
-            f"{service} {kind} still running after {DEADLINE}s: the weak secret was accepted\n{err[-2000:]}"
+            f"{service} {kind} still running after {DEADLINE}s: the weak value was accepted\n{err[-2000:]}"
         )
     return proc.returncode, out, err
 
