@@ -5,9 +5,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.e2e.helpers import sqlite_auth
 from tests.spotify_double.server import SpotifyDouble
 from tests.support.http import Api
-from tests.support.processes import auth_process, music_process
+from tests.support.processes import music_process
 
 
 @pytest.fixture(scope="session")
@@ -34,14 +35,9 @@ def music(log_dir, spotify):
 
 @pytest.fixture(scope="session")
 def auth(log_dir, tmp_path_factory, music):
-    database = tmp_path_factory.mktemp("db") / "notas.db"
-    # NOTES_WRITE_RATE=off: modules here write far more than 30 notes a minute as one user (the
-    # hostile inputs' module-scoped owner, schemathesis' fuzz_user); the limit itself is tested
-    # on its own process (test_security_throttle_shared.py).
-    with auth_process(
-        log_dir, database_url=f"sqlite:///{database}", music_url=music.url, NOTES_WRITE_RATE="off"
-    ) as service:
-        service.database = database
+    # NOTES_WRITE_RATE=off: one user here writes far more than 30 notes a minute (hostile input, fuzz);
+    # the limit is tested on processes of its own (test_security_bursts.py).
+    with sqlite_auth(log_dir, tmp_path_factory.mktemp("db"), music.url, NOTES_WRITE_RATE="off") as service:
         yield service
 
 
@@ -61,8 +57,7 @@ def new_user(api, request):
     return make
 
 
-# Figures measured by the tests (calls counted, errors, time to re-enrich), printed at the end of
-# the run and written to test-artifacts/figures.json.
+# Figures the tests measure, printed at the end of the run and written to test-artifacts/figures.json.
 FIGURES: dict[str, dict] = {}
 
 

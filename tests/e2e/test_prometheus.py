@@ -1,11 +1,6 @@
-"""A real Prometheus scrapes both live services (2 gunicorn workers each) with the metrics token.
-
-The binary is Debian's ``prometheus`` package, unpacked into .tools/ before pytest
-(scripts/lib/install_test_tools.py): no daemon, nothing installed. It runs here on a free port with
-its own scrape configuration (``authorization: credentials_file``, as deploy/prometheus does), and
-is asked over its HTTP API. Every panel query of deploy/grafana/musica-dashboard.json must parse
-there and name only metrics the services really export.
-"""
+"""A real Prometheus (Debian's binary, unpacked into .tools/ by scripts/lib/install_test_tools.py)
+scrapes both live services and the runner with the metrics token; every panel query of the Grafana
+dashboard parses there and names only exported metrics; the shipped scrape configurations pass promtool."""
 
 import json
 import re
@@ -15,8 +10,9 @@ import subprocess
 import pytest
 import requests
 
+from tests.e2e.helpers import sqlite_auth
 from tests.support.http import Api
-from tests.support.processes import ROOT, ServiceProcess, auth_process, enrich_runner, music_process
+from tests.support.processes import ROOT, ServiceProcess, enrich_runner, music_process
 from tests.support.tools import find_prometheus
 from tests.support.waiting import wait_until
 
@@ -32,22 +28,14 @@ def stack(log_dir, tmp_path_factory, spotify):
     folder = tmp_path_factory.mktemp("prometheus")
     both = {"METRICS_TOKEN": METRICS_TOKEN, "WEB_CONCURRENCY": "2"}
     with music_process(log_dir, spotify=spotify, name="music-prom", **both) as music:
-        auth = auth_process(
-            log_dir,
-            database_url=f"sqlite:///{folder / 'notas.db'}",
-            music_url=music.url,
-            name="auth-prom",
-            NOTES_WRITE_RATE="off",
-            ENRICHMENT_MODE="async",  # the runner enriches them: its metrics too
-            THROTTLE_LOGIN=f"{LOGINS}/min",
-            **both,
-        )
+        # ENRICHMENT_MODE=async: the runner enriches the notes, so its metrics are there too.
+        limits = {"NOTES_WRITE_RATE": "off", "ENRICHMENT_MODE": "async", "THROTTLE_LOGIN": f"{LOGINS}/min"}
+        auth = sqlite_auth(log_dir, folder, music.url, "auth-prom", **limits, **both)
         runner = enrich_runner(auth)
         runner.env["ENRICH_METRICS_PORT"] = str(runner.port)
         with auth, runner:
             token_file = folder / "metrics-token"
             token_file.write_text(METRICS_TOKEN)
-            config = folder / "prometheus.yml"
             jobs = [
                 {
                     "job_name": name,
@@ -56,14 +44,9 @@ def stack(log_dir, tmp_path_factory, spotify):
                 }
                 for name, service in (("auth", auth), ("music", music), ("runner", runner))
             ]
+            config = folder / "prometheus.yml"
             config.write_text(json.dumps({"global": {"scrape_interval": "1s"}, "scrape_configs": jobs}))
-            prometheus = ServiceProcess(
-                "prometheus",
-                "tests",
-                {},
-                log_dir,
-                health_path="/-/ready",
-            )
+            prometheus = ServiceProcess("prometheus", "tests", {}, log_dir, health_path="/-/ready")
             prometheus.command = [
                 str(find_prometheus()),
                 f"--config.file={config}",
@@ -71,7 +54,7 @@ def stack(log_dir, tmp_path_factory, spotify):
                 f"--web.listen-address=127.0.0.1:{prometheus.port}",
             ]
             with prometheus:
-                yield auth, music, prometheus
+                yield auth, prometheus
 
 
 def query(prometheus, promql: str) -> requests.Response:
@@ -93,38 +76,32 @@ def send_notes(auth, count: int) -> None:
 
 
 def test_a_promql_query_returns_the_note_count(stack):
-    auth, _, prometheus = stack
-    assert wait_until(
+    auth, prometheus = stack
+    wait_until(
         lambda: scalar(prometheus, 'count(up{job=~"auth|music|runner"} == 1)') == 3,
         timeout=SCRAPE_DEADLINE,
-        message=lambda: f"both services not up in Prometheus:\n{prometheus.logs()[-2000:]}",
+        message=lambda: f"not every target up in Prometheus:\n{prometheus.logs()[-2000:]}",
     )
     send_notes(auth, NOTES)
-    assert wait_until(
+    wait_until(
         lambda: scalar(prometheus, "sum(musica_notes_created_total)") == NOTES,
         timeout=SCRAPE_DEADLINE,
         message=lambda: f"note count: {scalar(prometheus, 'sum(musica_notes_created_total)')}",
     )
 
 
-def panel_queries() -> list[str]:
-    dashboard = json.loads(DASHBOARD.read_text())
-    queries = [target["expr"] for panel in dashboard["panels"] for target in panel["targets"]]
-    assert len(queries) >= 13
-    return queries
-
-
 def test_every_dashboard_query_parses_and_names_exported_metrics(stack):
-    auth, _, prometheus = stack
+    auth, prometheus = stack
     send_notes(auth, 1)  # a note looked up in music: provider, cache and breaker metrics
     for _ in range(LOGINS + 2):  # the login limit refuses: a 429 counted
         requests.post(f"{auth.url}/login", json={"username": "nadie", "password": "mala"}, timeout=10)
-    queries = panel_queries()
+    dashboard = json.loads(DASHBOARD.read_text())
+    queries = [target["expr"] for panel in dashboard["panels"] for target in panel["targets"]]
+    assert len(queries) >= 13
     named = {name for promql in queries for name in re.findall(r"\bmusica_[a-z0-9_]+", promql)}
 
     def exported() -> set[str]:
-        answer = requests.get(f"{prometheus.url}/api/v1/label/__name__/values", timeout=10)
-        return set(answer.json()["data"])
+        return set(requests.get(f"{prometheus.url}/api/v1/label/__name__/values", timeout=10).json()["data"])
 
     wait_until(
         lambda: named <= exported(),
@@ -138,17 +115,20 @@ def test_every_dashboard_query_parses_and_names_exported_metrics(stack):
     assert query(prometheus, "sum(rate(musica_notes_created_total[5m])").status_code == 400
 
 
-def test_the_shipped_scrape_configuration_is_valid(tmp_path):
-    """deploy/prometheus/prometheus.yml (docker-compose.monitoring.yml's) passes promtool, with its
-    token file where the container writes it put here instead."""
-    shipped = (ROOT / "deploy" / "prometheus" / "prometheus.yml").read_text()
+# deploy/prometheus/kubernetes.yml is checked in tests/deploy: Debian's build has no Kubernetes discovery.
+@pytest.mark.parametrize(
+    ("shipped", "token_file"),
+    [("prometheus.yml", "/tmp/metrics-token"), ("swarm.yml", "/run/secrets/metrics_token")],
+)
+def test_the_shipped_scrape_configuration_passes_promtool(shipped, token_file, tmp_path):
+    text = (ROOT / "deploy" / "prometheus" / shipped).read_text()
+    assert text.count(f"credentials_file: {token_file}") == 3  # auth, music and the runner
     token = tmp_path / "metrics-token"
     token.write_text(METRICS_TOKEN)
-    assert shipped.count("credentials_file: /tmp/metrics-token") == 3  # auth, music and the runner
     config = tmp_path / "prometheus.yml"
-    config.write_text(shipped.replace("/tmp/metrics-token", str(token)))
-    promtool = find_prometheus().with_name("promtool")
-    checked = subprocess.run(
-        [str(promtool), "check", "config", str(config)], capture_output=True, text=True, timeout=60
-    )
+    promtool = [str(find_prometheus().with_name("promtool")), "check", "config", str(config)]
+    config.write_text(text.replace(token_file, str(token)))
+    checked = subprocess.run(promtool, capture_output=True, text=True, timeout=60)
     assert checked.returncode == 0, checked.stdout + checked.stderr
+    config.write_text(text.replace(token_file, str(token)).replace("type: A", "type: X", 1))
+    assert subprocess.run(promtool, capture_output=True, timeout=60).returncode != 0  # a broken copy fails

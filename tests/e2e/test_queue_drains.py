@@ -1,20 +1,16 @@
-"""After a music outage the enrichment queue drains, even while a better provider keeps failing.
-
-Real gunicorn processes (auth, music) and single passes of ``manage.py enrich_pending`` (default
-ENRICH_BATCH_SIZE 50 and ENRICH_CONCURRENCY 4), ENRICH_MAX_BACKOFF=0 so a note is due again at once.
-Notes are saved while music is stopped; music then comes back with Deezer (the keyless double)
-answering 503 before the offline catalog, so every unknown title gets music's "incompleta" 503.
+"""After a music outage the enrichment queue drains, even while a better provider keeps failing: notes
+saved while music is stopped, then single passes of ``manage.py enrich_pending`` (default batch and
+concurrency, ENRICH_MAX_BACKOFF=0) with Deezer answering 503 before the offline catalog, so every
+unknown title gets music's "incompleta" 503.
 """
-
-import json
-import sqlite3
 
 import pytest
 
+from tests.e2e.helpers import json_lines, sql, sqlite_auth
 from tests.keyless_double.server import KeylessDouble
 from tests.support.famous_songs import FAMOUS_SONGS
 from tests.support.http import Api
-from tests.support.processes import auth_process, free_port, music_process
+from tests.support.processes import free_port, music_process
 
 UNKNOWN = [f"qqqq zzzz desconocida {i}" for i in range(72)]
 CATALOG = [title for title, _ in FAMOUS_SONGS[:12]]
@@ -26,38 +22,24 @@ MUSIC_DOWN = (
 
 
 def _statuses(database, songs) -> dict[str, tuple[str, int]]:
-    with sqlite3.connect(database, timeout=30) as db:
-        rows = db.execute("SELECT cancion, enriquecimiento, enrich_attempts FROM notes_note").fetchall()
+    rows = sql(database, "SELECT cancion, enriquecimiento, enrich_attempts FROM notes_note")
     return {song: (status, attempts) for song, status, attempts in rows if song in songs}
-
-
-def _json_lines(text: str) -> list[dict]:
-    return [json.loads(line) for line in text.splitlines() if line.startswith("{")]
 
 
 @pytest.mark.timeout(600)  # up to ~25 runner processes on a loaded machine
 def test_catalog_notes_are_not_held_back_by_unknown_ones_and_unknown_ones_end(tmp_path, log_dir, figures):
-    database = tmp_path / "notas.db"
     with KeylessDouble().start() as doubles:
         doubles.configure("deezer", mode="503")
-        music = music_process(  # not started yet: music is stopped while the notes are saved
-            log_dir,
-            port=free_port(),
-            name="music-drain",
-            MUSIC_PROVIDERS="deezer,offline",
-            DEEZER_API_URL=doubles.deezer_url,
-            SPOTIFY_CLIENT_ID="",
-            SPOTIFY_CLIENT_SECRET="",
-        )
-        auth = auth_process(
-            log_dir,
-            database_url=f"sqlite:///{database}",
-            music_url=music.url,
-            name="auth-drain",
-            NOTES_WRITE_RATE="off",
-            ENRICH_MAX_BACKOFF="0",
-            ENRICH_GIVE_UP_AFTER=str(GIVE_UP_AFTER),
-        )
+        chain = {"MUSIC_PROVIDERS": "deezer,offline", "DEEZER_API_URL": doubles.deezer_url}
+        # Not started yet: music is stopped while the notes are saved.
+        music = music_process(log_dir, port=free_port(), name="music-drain", **chain)
+        drain = {
+            "NOTES_WRITE_RATE": "off",
+            "ENRICH_MAX_BACKOFF": "0",
+            "ENRICH_GIVE_UP_AFTER": str(GIVE_UP_AFTER),
+        }
+        auth = sqlite_auth(log_dir, tmp_path, music.url, "auth-drain", **drain)
+        database = auth.database
         with auth:
             user = Api(auth.url).register_and_login("cola")
             for song in UNKNOWN + CATALOG:  # the unknown titles first: the oldest in the queue
@@ -80,7 +62,7 @@ def test_catalog_notes_are_not_held_back_by_unknown_ones_and_unknown_ones_end(tm
             assert min(attempts for _, attempts in unknown.values()) >= 5
 
         # Every runner line of an attempt carries that attempt's id; the pass's summary has none.
-        runner = [line for p in passes for line in _json_lines(p.stderr + p.stdout)]
+        runner = [line for p in passes for line in json_lines(p.stderr + p.stdout)]
         enriched = [line for line in runner if line.get("message") == "note enrichment"]
         assert len(enriched) >= len(UNKNOWN) * 5 + len(CATALOG)
         assert all(line["request_id"].startswith(f"enrich-{line['note_id']}-") for line in enriched)
@@ -89,7 +71,7 @@ def test_catalog_notes_are_not_held_back_by_unknown_ones_and_unknown_ones_end(tm
         summaries = [line for line in runner if line.get("message") == "enrich pass"]
         assert len(summaries) == len(passes) and not any("request_id" in line for line in summaries)
         # music answered each of those as an expected miss: no ERROR line, the failed provider named.
-        music_lines = _json_lines(music.logs())
+        music_lines = json_lines(music.logs())
         assert [line for line in music_lines if line["level"] in ("ERROR", "CRITICAL")] == []
         misses = [line for line in music_lines if line.get("path") == "/search" and line.get("status") == 503]
         assert misses and all(line["failed"] == ["deezer"] for line in misses)

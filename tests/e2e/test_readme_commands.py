@@ -1,28 +1,20 @@
-"""Every command block of README.md and README.es.md runs as written, against live services.
-
-A block is a fenced ```bash / ```sh / ```shell block, or any fenced block with a curl command. Each
-one runs with `bash -euo pipefail` (its own timeout) in a folder holding a .env like scripts/run's,
-against real gunicorn processes: auth (a fresh database per README: both register the same user)
-and music with its offline catalog, as a newcomer without Spotify keys has them. The only change
-made to a block is the port: `localhost:5000` / `localhost:5001` become the test's free ports.
-
-It passes when the block exits 0 and every request it made got a 2xx/3xx answer, read from the
-services' own access logs, so even a `curl -s` that hides a 400 fails it. A block that cannot run
-here (scripts/run itself, Docker, an interactive prompt) says so on the line before its fence:
-`<!-- not-run: reason -->`; it is reported as skipped with its reason, never silently left out.
+"""Every command block of README.md and README.es.md (```bash/sh/shell, or any block with a curl
+command) runs as written with `bash -euo pipefail` against live auth and offline music, ports swapped
+in; it passes when it exits 0 and every request it made got a 2xx/3xx in the services' access logs.
+A block that cannot run here says why on the line before its fence: `<!-- not-run: reason -->`.
 """
 
 from __future__ import annotations
 
 import contextlib
-import json
 import re
 import subprocess
 from dataclasses import dataclass
 
 import pytest
 
-from tests.support.processes import SERVICE_TOKEN, auth_process, music_process
+from tests.e2e.helpers import json_lines, sqlite_auth
+from tests.support.processes import SERVICE_TOKEN, music_process
 from tests.support.repo_copy import ROOT, script_env
 
 READMES = ("README.md", "README.es.md")
@@ -38,7 +30,6 @@ BLOCK_TIMEOUT = 120
 class Block:
     readme: str
     line: int  # of the opening fence, 1-based
-    language: str
     code: str
     not_run: str | None  # the reason, when marked
 
@@ -59,11 +50,10 @@ def command_blocks(readme: str) -> list[Block]:
         closing = (j for j in range(index + 1, len(lines)) if lines[j].strip().startswith("```"))
         end = next(closing, len(lines))
         code = "\n".join(lines[index + 1 : end]) + "\n"
-        language = opening.group(2).lower()
-        if language in SHELL_LANGUAGES or CURL_COMMAND.search(code):
+        if opening.group(2).lower() in SHELL_LANGUAGES or CURL_COMMAND.search(code):
             previous = next((lines[j] for j in range(index - 1, -1, -1) if lines[j].strip()), "")
             marker = NOT_RUN.match(previous)
-            blocks.append(Block(readme, index + 1, language, code, marker.group(1) if marker else None))
+            blocks.append(Block(readme, index + 1, code, marker.group(1) if marker else None))
         index = end + 1
     return blocks
 
@@ -83,7 +73,7 @@ def test_the_readmes_have_runnable_blocks_covering_the_whole_flow():
 
 @pytest.fixture(scope="module")
 def services(tmp_path_factory):
-    """music (offline catalog) and one auth per README, started on first use."""
+    """music (offline catalog) and one auth per README (both register the same user), started on first use."""
     logs = tmp_path_factory.mktemp("readme-logs")
     with contextlib.ExitStack() as stack:
         music = stack.enter_context(music_process(logs, name="readme-music"))
@@ -91,24 +81,19 @@ def services(tmp_path_factory):
 
         def auth_for(readme: str):
             if readme not in auths:
-                database = tmp_path_factory.mktemp("readme-db") / "notas.db"
                 name = "readme-auth-" + readme.replace(".", "-")
-                auths[readme] = stack.enter_context(
-                    auth_process(logs, name=name, database_url=f"sqlite:///{database}", music_url=music.url)
-                )
+                auths[readme] = stack.enter_context(sqlite_auth(logs, logs, music.url, name))
             return auths[readme]
 
         yield music, auth_for
 
 
 def statuses(log_text: str) -> list[tuple[str, str, int]]:
-    found = []
-    for line in log_text.splitlines():
-        with contextlib.suppress(ValueError):
-            record = json.loads(line)
-            if isinstance(record, dict) and "status" in record and "path" in record:
-                found.append((record.get("method", "?"), record["path"], int(record["status"])))
-    return found
+    return [
+        (r.get("method", "?"), r["path"], int(r["status"]))
+        for r in json_lines(log_text)
+        if "status" in r and "path" in r
+    ]
 
 
 @pytest.mark.timeout(BLOCK_TIMEOUT + 60)

@@ -1,10 +1,6 @@
-"""scripts/manage auth|music <command>: manage.py with the venv and .env, as a user runs it; and
-scripts/env, the Docker quick start's .env step.
-
-Every run works in a temporary copy of the repository (tests/support/repo_copy.py, as
-test_scripts_run.py does), so the repository's .env and notas.db are never touched. And no doc
-tells people to run manage.py by hand on the host any more (it does not read .env).
-"""
+"""scripts/manage auth|music <command> (manage.py with the venv and .env, as a user runs it) and
+scripts/env (the Docker quick start's .env step), each in a temporary copy of the repository; and no
+doc tells people to run manage.py by hand on the host (it does not read .env)."""
 
 from __future__ import annotations
 
@@ -25,22 +21,29 @@ def repo(tmp_path_factory):
     return copy_repo(tmp_path_factory.mktemp("scripts-manage") / "repo")
 
 
-def manage(repo: Path, *args: str, **env: str) -> subprocess.CompletedProcess:
+def run(
+    repo: Path, command: list[str], env: dict | None = None, timeout=TIMEOUT
+) -> subprocess.CompletedProcess:
     return subprocess.run(
-        ["bash", str(repo / "scripts" / "manage"), *args],
-        cwd=repo,
-        env=script_env(**env),
-        capture_output=True,
-        text=True,
-        timeout=TIMEOUT,
+        command, cwd=repo, env=env or script_env(), capture_output=True, text=True, timeout=timeout
     )
+
+
+def manage(repo: Path, *args: str, **env: str) -> subprocess.CompletedProcess:
+    return run(repo, ["bash", str(repo / "scripts" / "manage"), *args], script_env(**env))
+
+
+def env_keys(path: Path) -> dict[str, str]:
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    return dict(line.split("=", 1) for line in path.read_text().splitlines() if "=" in line)
 
 
 def test_without_a_project_it_prints_its_usage(repo):
     for args in ((), ("auth",), ("web", "migrate")):
         result = manage(repo, *args)
-        assert result.returncode == 2, result
-        assert "usage: scripts/manage auth|music <command>" in result.stderr
+        assert result.returncode == 2 and "usage: scripts/manage auth|music <command>" in result.stderr, (
+            result
+        )
     assert not (repo / ".env").exists()  # nothing was done
 
 
@@ -49,10 +52,8 @@ def test_first_command_writes_env_and_migrates(repo):
     assert result.returncode == 0, result.stderr
     assert "writing" in result.stderr and ".env" in result.stderr  # scripts/manage's own notes: stderr
     assert "Applying accounts.0001_initial... OK" in result.stdout
-    env_file = repo / ".env"
-    assert stat.S_IMODE(env_file.stat().st_mode) == 0o600
     assert stat.S_IMODE((repo / "auth_project" / "notas.db").stat().st_mode) == 0o600
-    keys = dict(line.split("=", 1) for line in env_file.read_text().splitlines() if "=" in line)
+    keys = env_keys(repo / ".env")
     assert len(keys["DJANGO_SECRET_KEY"]) >= 50 and len(keys["MUSIC_SERVICE_TOKEN"]) >= 32
 
 
@@ -71,49 +72,32 @@ def test_the_readme_createsuperuser_step_works_as_written_then_shell_sees_the_us
     assert step, f"{readme} shows no `DJANGO_SUPERUSER_USERNAME=… createsuperuser --noinput` step"
     username, password = step.groups()
     assert manage(repo, "auth", "migrate", "--noinput").returncode == 0
-    created = subprocess.run(
-        ["bash", "-c", step.group(0)],
-        cwd=repo,
-        env=script_env(),
-        capture_output=True,
-        text=True,
-        timeout=TIMEOUT,
-    )
+    created = run(repo, ["bash", "-c", step.group(0)])
     assert created.returncode == 0, created.stderr
-    check = manage(
-        repo,
-        "auth",
-        "shell",
-        "-v",
-        "0",
-        "-c",
+    code = (
         "from django.contrib.auth import get_user_model; "
         f"u = get_user_model().objects.get(username={username!r}); "
-        f"print(u.is_superuser, u.check_password({password!r}), repr(u.email)); "
-        "u.delete()",  # the next README's step creates the same user
-    )
+        f"print(u.is_superuser, u.check_password({password!r}), repr(u.email)); u.delete()"
+    )  # deleted: the other README's step creates the same user
+    check = manage(repo, "auth", "shell", "-v", "0", "-c", code)
     assert check.returncode == 0, check.stderr
     assert check.stdout == "True True ''\n"  # stdout is the command's alone
 
 
-def test_enrich_pending_runs_one_pass(repo):
+def test_enrich_pending_runs_one_pass_and_a_failing_command_keeps_its_exit_status(repo):
     assert manage(repo, "auth", "migrate", "--noinput").returncode == 0
     result = manage(repo, "auth", "enrich_pending")
     assert result.returncode == 0, result.stderr
+    failed = manage(repo, "auth", "no_such_command")
+    assert failed.returncode == 1 and "Unknown command: 'no_such_command'" in failed.stderr
 
 
 def test_music_gets_its_own_key_and_never_auths(repo):
-    result = manage(
-        repo,
-        "music",
-        "shell",
-        "-v",
-        "0",
-        "-c",
+    code = (
         "import os; from django.conf import settings; "
-        "print(settings.SECRET_KEY == os.environ['MUSIC_DJANGO_SECRET_KEY'], "
-        "'JWT_SIGNING_KEY' in os.environ)",
+        "print(settings.SECRET_KEY == os.environ['MUSIC_DJANGO_SECRET_KEY'], 'JWT_SIGNING_KEY' in os.environ)"
     )
+    result = manage(repo, "music", "shell", "-v", "0", "-c", code)
     assert result.returncode == 0, result.stderr
     assert result.stdout == "True False\n"
     assert manage(repo, "music", "check").returncode == 0
@@ -129,23 +113,11 @@ def test_the_documented_checks_pass(repo):
         assert deploy.returncode == 0, deploy.stderr
 
 
-def test_a_failing_command_keeps_its_exit_status(repo):
-    result = manage(repo, "auth", "no_such_command")
-    assert result.returncode == 1
-    assert "Unknown command: 'no_such_command'" in result.stderr
-
-
-# ------------------------------------------------------------------------------------ the docs
-
 DOCS = [
-    ROOT / "README.md",
-    ROOT / "README.es.md",
-    ROOT / "docker" / "README.md",
-    *sorted((ROOT / "docs").glob("*.md")),
-    *sorted((ROOT / "deploy").rglob("*.md")),
-]
-# manage.py by hand on the host: it does not read .env, so it fails with ImproperlyConfigured.
-# Inside a container (`docker compose exec auth_service python manage.py ...`) the env is set.
+    ROOT / "README.md", ROOT / "README.es.md", ROOT / "docker" / "README.md",
+    *sorted((ROOT / "docs").glob("*.md")), *sorted((ROOT / "deploy").rglob("*.md")),
+]  # fmt: skip
+# manage.py by hand on the host (inside a container, `docker compose exec auth_service ...`, is fine).
 BY_HAND = re.compile(
     r"cd (auth|music)_project &&|\.venv/bin/python manage\.py|(?<!exec auth_service )(?<!exec music_service )"
     r"(?<![\w/])python3? manage\.py"
@@ -154,10 +126,9 @@ BY_HAND = re.compile(
 
 @pytest.mark.parametrize("doc", DOCS, ids=lambda p: str(p.relative_to(ROOT)))
 def test_docs_use_scripts_manage(doc):
+    lines = enumerate(doc.read_text().splitlines(), 1)
     hits = [
-        f"{doc.relative_to(ROOT)}:{number}: {line.strip()}"
-        for number, line in enumerate(doc.read_text().splitlines(), 1)
-        if BY_HAND.search(line)
+        f"{doc.relative_to(ROOT)}:{number}: {line.strip()}" for number, line in lines if BY_HAND.search(line)
     ]
     assert not hits, "use scripts/manage auth|music <command> instead:\n" + "\n".join(hits)
 
@@ -165,45 +136,37 @@ def test_docs_use_scripts_manage(doc):
 def test_scripts_run_banner_uses_scripts_manage():
     """scripts/run itself calls manage.py (with .env loaded); what it tells people is scripts/manage."""
     banner = (ROOT / "scripts" / "run").read_text().split("MUSICA_BANNER=", 1)[1]
-    assert "scripts/manage auth createsuperuser" in banner
-    assert "manage.py" not in banner
-
-
-# ------------------------------------------------------------------------ scripts/env (Docker)
+    assert "scripts/manage auth createsuperuser" in banner and "manage.py" not in banner
 
 
 def env_script(repo: Path, python_only: bool = False) -> subprocess.CompletedProcess:
     env = script_env()
     if python_only:  # the Docker quick start: no venv yet, python3 only
         env["VENV"] = str(repo / ".venv-not-made")
-    return subprocess.run(
-        ["bash", str(repo / "scripts" / "env")], cwd=repo, env=env, capture_output=True, text=True, timeout=60
-    )
+    return run(repo, ["bash", str(repo / "scripts" / "env")], env, timeout=60)
 
 
-def test_scripts_env_writes_fresh_secrets_without_a_venv(tmp_path):
+def test_scripts_env_writes_fresh_secrets_without_a_venv_and_keeps_them(tmp_path):
     repo = copy_repo(tmp_path / "repo")
     result = env_script(repo, python_only=True)
     assert result.returncode == 0, result.stderr
     assert not (repo / ".venv-not-made").exists()
-    env_file = repo / ".env"
-    assert stat.S_IMODE(env_file.stat().st_mode) == 0o600
-    keys = dict(line.split("=", 1) for line in env_file.read_text().splitlines() if "=" in line)
-    for name in ("DJANGO_SECRET_KEY", "MUSIC_DJANGO_SECRET_KEY", "JWT_SIGNING_KEY"):
-        assert len(keys[name]) >= 50, name
+    keys = env_keys(repo / ".env")
+    assert all(
+        len(keys[name]) >= 50 for name in ("DJANGO_SECRET_KEY", "MUSIC_DJANGO_SECRET_KEY", "JWT_SIGNING_KEY")
+    )
     assert len(keys["MUSIC_SERVICE_TOKEN"]) >= 32
-    # Run again: kept as it is.
-    before = env_file.read_text()
-    assert env_script(repo).returncode == 0
-    assert env_file.read_text() == before
+    before = (repo / ".env").read_text()
+    assert env_script(repo).returncode == 0 and (repo / ".env").read_text() == before  # run again: kept
 
 
 def test_scripts_env_refuses_a_copied_example_naming_the_placeholders(tmp_path):
     repo = copy_repo(tmp_path / "repo")
-    (repo / ".env").write_text((repo / ".env.example").read_text())
+    example = (repo / ".env.example").read_text()
+    (repo / ".env").write_text(example)
     result = env_script(repo)
     assert result.returncode == 1
     assert result.stderr.startswith("error: ") and result.stderr.count("\n") == 1, result.stderr
     for name in ("DJANGO_SECRET_KEY", "JWT_SIGNING_KEY", "MUSIC_DJANGO_SECRET_KEY", "MUSIC_SERVICE_TOKEN"):
         assert name in result.stderr
-    assert (repo / ".env").read_text() == (repo / ".env.example").read_text()  # left alone
+    assert (repo / ".env").read_text() == example  # left alone

@@ -1,36 +1,26 @@
-"""Limits under bursts: requests released together by a barrier against auth_service as a real
-gunicorn (2 workers, each with its default threads), music in front of the Spotify double.
-
-Each limit must count every request exactly once however they arrive (config/ratelimit.py): DRF's
-SimpleRateThrottle read, appended and wrote back, so 60 wrong passwords released together got 10 to
-48 checked. Every test runs on SQLite without Redis (counted by an upsert on auth's database) and
-again with REDIS_URL (counted by a Lua script; skipped only when no Redis answers, at TEST_REDIS_URL
-or 127.0.0.1:6379, under a key prefix of this run's own). The last test points REDIS_URL at a
-closed port: the database counts instead, and the limit still holds.
+"""Limits under bursts released together by a barrier against auth_service (real gunicorn, 2 workers):
+each limit counts every request exactly once however they arrive, on SQLite without Redis (an upsert on
+auth's database), with REDIS_URL (a Lua script; skipped without a Redis) and with Redis unreachable.
 """
 
 from __future__ import annotations
 
 import itertools
 import json
-import os
-import re
-import sqlite3
-import threading
 import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 from http.client import HTTPConnection
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
 import pytest
 import redis
 
-from tests.support.processes import auth_process, free_port
+from tests.e2e.helpers import PASSWORD, burst, csrf_token, redis_url_or_skip, sql, sqlite_auth
+from tests.support.processes import free_port
 from tests.support.redis_keys import delete_prefixed, unique_prefix
 
 LOGIN, REGISTER, WRITES, BURST = 10, 20, 30, 60
-PASSWORD = "Canciones-2026"
 RATES = {
     "THROTTLE_LOGIN": f"{LOGIN}/min",
     "THROTTLE_REGISTER": f"{REGISTER}/hour",
@@ -90,36 +80,18 @@ def send(auth, method: str, path: str, *, source: str, body=None, form=None, hea
         conn.close()
 
 
-def burst(calls) -> list[Answer]:
-    """Run every call in its own thread, all released together by one barrier."""
-    barrier = threading.Barrier(len(calls), timeout=60)
-    results: list = [None] * len(calls)
-
-    def run(i, call):
-        barrier.wait()
-        try:
-            results[i] = call()
-        except Exception as exc:  # reported below, in the test's thread
-            results[i] = exc
-
-    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=180)
-    failed = [r for r in results if not isinstance(r, Answer)]
-    assert not failed, failed[:3]
-    return results
-
-
 def assert_429(answer: Answer) -> None:
-    assert answer.status == 429, answer
-    assert answer.headers["content-type"].startswith("application/json")
+    assert answer.status == 429 and answer.headers["content-type"].startswith("application/json"), answer
     retry_after = int(answer.headers["retry-after"])
-    assert 1 <= retry_after <= 3600
-    body = answer.json()
-    assert isinstance(body["error"], str) and body["error"]
-    assert body["detalle"] == {"reintentar_en_segundos": retry_after}
+    assert 1 <= retry_after <= 3600 and answer.json()["error"]
+    assert answer.json()["detalle"] == {"reintentar_en_segundos": retry_after}
+
+
+def assert_statuses(answers: list[Answer], expected: dict[int, int]) -> None:
+    assert Counter(a.status for a in answers) == expected
+    for answer in answers:
+        if answer.status == 429:
+            assert_429(answer)
 
 
 def register(auth, username: str, *, source: str) -> Answer:
@@ -140,9 +112,7 @@ def new_account(auth) -> tuple[str, str]:
 
 
 def write(auth, token: str, song: str, *, key: str | None = None) -> Answer:
-    headers = {"Authorization": f"Bearer {token}"}
-    if key:
-        headers["Idempotency-Key"] = key
+    headers = {"Authorization": f"Bearer {token}", **({"Idempotency-Key": key} if key else {})}
     return send(auth, "POST", "/notas", source="127.0.0.1", body={"cancion": song}, headers=headers)
 
 
@@ -151,46 +121,26 @@ def searches_for(spotify, tag: str) -> list[str]:
     return [query for query in spotify.stats()["queries"] if tag in query]
 
 
-def redis_url_or_skip() -> str:
-    base = urlsplit(os.environ.get("TEST_REDIS_URL") or "redis://127.0.0.1:6379/0")
-    url = f"redis://{base.hostname or '127.0.0.1'}:{base.port or 6379}/14"
-    try:
-        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
-    except redis.RedisError as exc:
-        pytest.skip(f"no Redis at {url} ({exc}); set TEST_REDIS_URL")
-    return url
-
-
 @pytest.fixture(scope="module", params=["sqlite", "redis"])
 def limited(request, music, log_dir, tmp_path_factory):
     """auth_service with the limits under test; ``hits(key)`` reads a window's count in its store."""
     env = {**RATES, "REDIS_URL": ""}
     if request.param == "redis":
-        url = redis_url_or_skip()
+        url = redis_url_or_skip(14)
         env.update(REDIS_URL=url, REDIS_KEY_PREFIX=unique_prefix("bursts"))
         store = redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=5)
-    database = tmp_path_factory.mktemp(f"bursts-{request.param}") / "notas.db"
-    with auth_process(
-        log_dir,
-        database_url=f"sqlite:///{database}",
-        music_url=music.url,
-        name=f"auth-bursts-{request.param}",
-        **env,
-    ) as auth:
-        auth.database = database
+    folder = tmp_path_factory.mktemp("bursts")
+    with sqlite_auth(log_dir, folder, music.url, f"auth-bursts-{request.param}", **env) as auth:
         if request.param == "redis":
             auth.hits = lambda key: int(store.get(f"{env['REDIS_KEY_PREFIX']}:1:ratelimit:{key}"))
         else:
-            auth.hits = lambda key: sql_one(database, "SELECT hits FROM musica_ratelimit WHERE key = ?", key)
+            auth.hits = lambda key: sql(
+                auth.database, "SELECT hits FROM musica_ratelimit WHERE key = ?", key
+            )[0][0]
         yield auth
         assert auth.logs().count("Booting worker") >= 2
     if request.param == "redis":
         delete_prefixed(store, env["REDIS_KEY_PREFIX"])
-
-
-def sql_one(database, query: str, *args):
-    with sqlite3.connect(database) as db:
-        return db.execute(query, args).fetchone()[0]
 
 
 @pytest.mark.timeout(300)
@@ -201,15 +151,12 @@ def test_sixty_wrong_passwords_at_once_check_exactly_ten(limited):
 
     answers = burst([lambda i=i: login(limited, victim, f"mala-{i}", source=attacker) for i in range(BURST)])
 
-    assert Counter(a.status for a in answers) == {401: LOGIN, 429: BURST - LOGIN}
-    for answer in answers:
-        if answer.status == 429:
-            assert_429(answer)
+    assert_statuses(answers, {401: LOGIN, 429: BURST - LOGIN})
     assert limited.hits(f"login:{attacker}") == BURST  # every attempt counted once, in one window
     assert_429(login(limited, victim, PASSWORD, source=attacker))  # the right one waits too
     # Inventing a client address in X-Forwarded-For opens no new window (NUM_PROXIES=0).
+    guess = {"username": victim, "password": "mala"}
     for fake in ("203.0.113.7", "198.51.100.1, 203.0.113.9", str(uuid.uuid4())):
-        guess = {"username": victim, "password": "mala"}
         assert_429(
             send(limited, "POST", "/login", source=attacker, body=guess, headers={"X-Forwarded-For": fake})
         )
@@ -226,14 +173,9 @@ def test_forty_registrations_at_once_get_exactly_the_quota_left(limited):
 
     answers = burst([lambda i=i: register(limited, f"{tag}r{i}", source=source) for i in range(40)])
 
-    assert Counter(a.status for a in answers) == {201: REGISTER - used, 429: 40 - (REGISTER - used)}
-    for answer in answers:
-        if answer.status == 429:
-            assert_429(answer)
-    created = sql_one(
-        limited.database, "SELECT count(*) FROM accounts_user WHERE username LIKE ?", f"{tag}r%"
-    )
-    assert created == REGISTER - used
+    assert_statuses(answers, {201: REGISTER - used, 429: 40 - (REGISTER - used)})
+    created = sql(limited.database, "SELECT count(*) FROM accounts_user WHERE username LIKE ?", f"{tag}r%")
+    assert created == [(REGISTER - used,)]
 
 
 @pytest.mark.timeout(300)
@@ -243,11 +185,9 @@ def test_sixty_note_writes_at_once_get_thirty_and_thirty_lookups(limited, spotif
 
     answers = burst([lambda i=i: write(limited, token, f"{tag} {i}") for i in range(BURST)])
 
-    assert Counter(a.status for a in answers) == {201: WRITES, 429: BURST - WRITES}
-    for answer in answers:
-        if answer.status == 429:
-            assert_429(answer)
-            assert answer.json()["error"].startswith("Demasiadas notas guardadas seguidas")
+    assert_statuses(answers, {201: WRITES, 429: BURST - WRITES})
+    refused = [a.json()["error"] for a in answers if a.status == 429]
+    assert all(error.startswith("Demasiadas notas guardadas seguidas") for error in refused), refused
     saved = [a.json()["nota"] for a in answers if a.status == 201]
     assert all(note["enriquecimiento"] != "pendiente" for note in saved)  # each was looked up
     searched = searches_for(spotify, tag)
@@ -256,8 +196,7 @@ def test_sixty_note_writes_at_once_get_thirty_and_thirty_lookups(limited, spotif
 
 @pytest.mark.timeout(300)
 def test_login_forms_through_five_sessions_check_at_most_ten_passwords(limited):
-    """Each form request carries a session of another account the guesser owns: it still counts
-    for the address, in /login's window."""
+    """A session of another account the guesser owns opens no window of its own: /login's counts."""
     victim = new_name("victima")
     assert register(limited, victim, source=new_address()).status == 201
     setup, attacker = new_address(), new_address()
@@ -268,14 +207,8 @@ def test_login_forms_through_five_sessions_check_at_most_ten_passwords(limited):
         assert register(limited, owned, source=new_address()).status == 201
         form = send(limited, "GET", "/api-auth/login/", source=setup)
         cookies = form.cookies
-        logged_in = send(
-            limited,
-            "POST",
-            "/api-auth/login/",
-            source=setup,
-            cookies=cookies,
-            form={"username": owned, "password": PASSWORD, "csrfmiddlewaretoken": csrf_token(form)},
-        )
+        own = {"username": owned, "password": PASSWORD, "csrfmiddlewaretoken": csrf_token(form.text)}
+        logged_in = send(limited, "POST", "/api-auth/login/", source=setup, cookies=cookies, form=own)
         assert logged_in.status == 302 and "sessionid" in logged_in.cookies, logged_in
         sessions.append({**cookies, **logged_in.cookies})
 
@@ -284,7 +217,7 @@ def test_login_forms_through_five_sessions_check_at_most_ten_passwords(limited):
         for path in ("/admin/login/", "/api-auth/login/"):
             page = send(limited, "GET", path, source=attacker, cookies=cookies)
             assert page.status == 200, page
-            jar, token = {**cookies, **page.cookies}, csrf_token(page)
+            jar, token = {**cookies, **page.cookies}, csrf_token(page.text)
             for j in range(BURST // 10):
                 guess = {"username": victim, "password": f"mala-{s}-{j}", "csrfmiddlewaretoken": token}
                 attempts.append(
@@ -295,17 +228,9 @@ def test_login_forms_through_five_sessions_check_at_most_ten_passwords(limited):
 
     answers = burst(attempts)
 
-    statuses = Counter(a.status for a in answers)
-    assert statuses == {200: LOGIN, 429: BURST - LOGIN}, statuses  # 200: the form again, password checked
-    for answer in answers:
-        if answer.status == 429:
-            assert_429(answer)
+    assert_statuses(answers, {200: LOGIN, 429: BURST - LOGIN})  # 200: the form again, password checked
     assert_429(login(limited, victim, "mala", source=attacker))  # /login shares the window
     assert login(limited, victim, PASSWORD, source=new_address()).status == 200
-
-
-def csrf_token(page: Answer) -> str:
-    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
 
 
 @pytest.mark.timeout(300)
@@ -331,27 +256,18 @@ def test_replays_of_an_idempotency_key_are_not_counted(limited, spotify):
 @pytest.mark.timeout(300)
 def test_with_redis_unreachable_the_database_counts_and_the_limit_holds(music, log_dir, tmp_path):
     secret = uuid.uuid4().hex
-    with auth_process(
-        log_dir,
-        database_url=f"sqlite:///{tmp_path / 'notas.db'}",
-        music_url=music.url,
-        name="auth-bursts-redis-down",
-        **{**RATES, "REDIS_URL": f"redis://:{secret}@127.0.0.1:{free_port()}/0"},  # nothing listens
-        REDIS_KEY_PREFIX=unique_prefix("down"),
-    ) as auth:
+    nowhere = f"redis://:{secret}@127.0.0.1:{free_port()}/0"  # nothing listens
+    down = {"REDIS_URL": nowhere, "REDIS_KEY_PREFIX": unique_prefix("down")}
+    with sqlite_auth(log_dir, tmp_path, music.url, "auth-bursts-redis-down", **{**RATES, **down}) as auth:
         victim = new_name("victima")
         assert register(auth, victim, source=new_address()).status == 201
         attacker = new_address()
 
         answers = burst([lambda i=i: login(auth, victim, f"mala-{i}", source=attacker) for i in range(BURST)])
 
-        assert Counter(a.status for a in answers) == {401: LOGIN, 429: BURST - LOGIN}
-        assert (
-            sql_one(
-                tmp_path / "notas.db", "SELECT hits FROM musica_ratelimit WHERE key = ?", f"login:{attacker}"
-            )
-            == BURST
-        )
+        assert_statuses(answers, {401: LOGIN, 429: BURST - LOGIN})
+        hits = sql(auth.database, "SELECT hits FROM musica_ratelimit WHERE key = ?", f"login:{attacker}")
+        assert hits == [(BURST,)]
         logs = auth.logs()
     warnings = [line for line in logs.splitlines() if "Redis unreachable" in line]
     assert 1 <= len(warnings) <= 2, warnings  # at most one a minute per worker, not one per request

@@ -1,15 +1,11 @@
-"""Weak or placeholder secrets stop every process that serves or enriches, at start, with DEBUG off.
-
-Real processes: gunicorn (each project's gunicorn.conf.py, and the containers' docker/gunicorn.conf.py),
-``manage.py runserver`` and the enrichment runner (``manage.py enrich_pending --loop``). A weak value
-makes each exit non-zero within seconds, with one line on stderr naming the variable and how to make
-a value; strong random values start them. ``collectstatic`` (image builds) and ``check --deploy``
-still run with the placeholders, and ``check --deploy`` warns about them with the same rule.
+"""Weak or placeholder secrets stop every process that serves or enriches (gunicorn with either
+configuration file, runserver, the enrichment runner) at start with DEBUG off: a non-zero exit within
+seconds and one stderr line naming the variable and how to make a value. Strong random values start
+them; collectstatic and check --deploy still run with the placeholders (check --deploy warns).
 """
 
 from __future__ import annotations
 
-import contextlib
 import os
 import re
 import secrets
@@ -19,17 +15,15 @@ import sys
 
 import pytest
 
+from tests.e2e.helpers import sqlite_auth
 from tests.support.processes import (
     BASE_ENV,
     BIN,
     MUSIC_SECRET_KEY,
     ROOT,
     ServiceProcess,
-    auth_process,
-    enrich_runner,
     free_port,
 )
-from tests.support.waiting import wait_until
 
 DEADLINE = 30  # seconds a refused start may take on a loaded machine (typically 1-2)
 GENERATE_HINT = "secrets.token_urlsafe(50)"
@@ -81,52 +75,47 @@ def environment(service: str, tmp_path, **overrides) -> dict:
 
 
 def command(kind: str, port: int) -> list[str]:
-    if kind == "gunicorn":
-        return [str(BIN / "gunicorn"), "config.wsgi", "--bind", f"127.0.0.1:{port}"]
-    if kind == "gunicorn-docker":  # as the images run it (PORT from the environment)
-        return [
+    return {
+        "gunicorn": [str(BIN / "gunicorn"), "config.wsgi", "--bind", f"127.0.0.1:{port}"],
+        # As the images run it (PORT from the environment).
+        "gunicorn-docker": [
             str(BIN / "gunicorn"),
             "-c",
             str(ROOT / "docker" / "gunicorn.conf.py"),
             "config.wsgi:application",
-        ]
-    if kind == "runserver":
-        return [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}"]
-    if kind == "enrich_pending":
-        return [sys.executable, "manage.py", "enrich_pending", "--loop", "--interval", "0.5"]
-    raise AssertionError(kind)
+        ],
+        "runserver": [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}"],
+        "enrich_pending": [sys.executable, "manage.py", "enrich_pending", "--loop", "--interval", "0.5"],
+    }[kind]
 
 
 def run_to_exit(service: str, kind: str, env: dict) -> tuple[int, str, str]:
     """Start the process and wait for it to exit (a start that is not refused fails the test)."""
     port = free_port()
     proc = subprocess.Popen(
-        command(kind, port),
-        cwd=ROOT / PROJECTS[service],
-        env={**env, "PORT": str(port)},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-    )
+        command(kind, port), cwd=ROOT / PROJECTS[service], env={**env, "PORT": str(port)},
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+    )  # fmt: skip
     try:
         out, err = proc.communicate(timeout=DEADLINE)
     except subprocess.TimeoutExpired:
         os.killpg(proc.pid, signal.SIGKILL)
         out, err = proc.communicate(timeout=10)
         pytest.fail(
-            f"{service} {kind} still running after {DEADLINE}s: the weak secret was accepted\n{err[-2000:]}"
+            f"{service} {kind} still running after {DEADLINE}s: the weak value was accepted\n{err[-2000:]}"
         )
     return proc.returncode, out, err
 
 
-def assert_refused(service: str, kind: str, variable: str, value: str, tmp_path) -> None:
-    env = environment(service, tmp_path, **{variable: value})
+def assert_refused(service: str, kind: str, variable: str, value: str, tmp_path, env=None) -> str:
+    """Refused at start naming ``variable`` (set to ``value``, or given in ``env``) and nothing else."""
+    env = env or environment(service, tmp_path, **{variable: value})
     returncode, out, err = run_to_exit(service, kind, env)
     assert returncode != 0, f"exit code {returncode}\n{out[-1000:]}\n{err[-2000:]}"
     naming = [line for line in err.splitlines() if variable in line]
     assert len(naming) == 1, err[-2000:]
     assert naming[0].startswith("error: ") and GENERATE_HINT in naming[0], naming[0]
+    assert value or f"{variable} is not set" in naming[0], naming[0]
     assert "Traceback" not in err, err[-2000:]
     # No other secret is named (only the weak one is wrong), and no secret value is printed.
     for other in VARIABLES[service]:
@@ -134,50 +123,32 @@ def assert_refused(service: str, kind: str, variable: str, value: str, tmp_path)
             assert other not in err, err[-2000:]
         if env.get(other) and len(env[other]) >= 8:
             assert env[other] not in err + out
+    return naming[0]
 
 
 SERVICE_KINDS = [
-    ("auth", "gunicorn"),
-    ("music", "gunicorn"),
-    ("auth", "gunicorn-docker"),
-    ("music", "gunicorn-docker"),
-    ("auth", "runserver"),
-    ("music", "runserver"),
-    ("auth", "enrich_pending"),
-]
+    ("auth", "gunicorn"), ("music", "gunicorn"), ("auth", "gunicorn-docker"), ("music", "gunicorn-docker"),
+    ("auth", "runserver"), ("music", "runserver"), ("auth", "enrich_pending"),
+]  # fmt: skip
 ids = [f"{service}-{kind}" for service, kind in SERVICE_KINDS]
-SERVICE_VARIABLES = [(s, v) for s in VARIABLES for v in VARIABLES[s]]
-variable_ids = [f"{service}-{variable}" for service, variable in SERVICE_VARIABLES]
+# Every .env.example placeholder and every value weak by the rule in each secret; Django's own rule
+# for the secret key; METRICS_TOKEN (optional) follows the rule when set.
+NAMED = {**{value: value for value in PLACEHOLDERS}, **WEAK, **WEAK_SECRET_KEY, "change-me": "change-me"}
+REFUSED = [
+    *[(s, v, name) for s in VARIABLES for v in VARIABLES[s] for name in [*PLACEHOLDERS, *WEAK]],
+    *[(s, "DJANGO_SECRET_KEY", name) for s in PROJECTS for name in WEAK_SECRET_KEY],
+    *[(s, "METRICS_TOKEN", name) for s in PROJECTS for name in ("short", "two_distinct", "change-me")],
+]
 
 
-@pytest.mark.parametrize("placeholder", PLACEHOLDERS)
-@pytest.mark.parametrize(("service", "variable"), SERVICE_VARIABLES, ids=variable_ids)
-def test_gunicorn_refuses_every_env_example_placeholder(service, variable, placeholder, tmp_path):
-    assert_refused(service, "gunicorn", variable, placeholder, tmp_path)
-
-
-@pytest.mark.parametrize("weak", WEAK)
-@pytest.mark.parametrize(("service", "variable"), SERVICE_VARIABLES, ids=variable_ids)
-def test_gunicorn_refuses_values_weak_by_the_rule(service, variable, weak, tmp_path):
-    assert_refused(service, "gunicorn", variable, WEAK[weak], tmp_path)
-
-
-@pytest.mark.parametrize("weak", WEAK_SECRET_KEY)
-@pytest.mark.parametrize("service", PROJECTS)
-def test_djangos_own_rule_for_the_secret_key(service, weak, tmp_path):
-    assert_refused(service, "gunicorn", "DJANGO_SECRET_KEY", WEAK_SECRET_KEY[weak], tmp_path)
-
-
-@pytest.mark.parametrize("weak", ["short", "two_distinct", "change-me"])
-@pytest.mark.parametrize("service", PROJECTS)
-def test_a_weak_metrics_token_is_refused_when_set(service, weak, tmp_path):
-    """METRICS_TOKEN is optional (unset: no /metrics), but a set one follows the same rule."""
-    assert_refused(service, "gunicorn", "METRICS_TOKEN", WEAK.get(weak, weak), tmp_path)
+@pytest.mark.parametrize(("service", "variable", "name"), REFUSED, ids=["-".join(case) for case in REFUSED])
+def test_gunicorn_refuses_a_weak_or_placeholder_secret(service, variable, name, tmp_path):
+    assert_refused(service, "gunicorn", variable, NAMED[name], tmp_path)
 
 
 @pytest.mark.parametrize(("service", "kind"), SERVICE_KINDS, ids=ids)
 def test_every_start_path_refuses_the_unedited_env_example(service, kind, tmp_path):
-    """Each variable at its .env.example value, then an empty service token (now required)."""
+    """Each variable at its .env.example value, then an empty service token (required with DEBUG off)."""
     for variable in VARIABLES[service]:
         assert_refused(service, kind, variable, ENV_EXAMPLE[variable], tmp_path)
     assert_refused(service, kind, "MUSIC_SERVICE_TOKEN", "", tmp_path)
@@ -187,34 +158,18 @@ def test_a_44_character_random_token_is_enough_where_the_secret_key_needs_50(tmp
     """The 50-character rule is Django's for SECRET_KEY; the JWT key and the token need 32."""
     value = WEAK_SECRET_KEY["under_50"]
     env = {"JWT_SIGNING_KEY": value, "MUSIC_SERVICE_TOKEN": value}
-    with auth_process(
-        log_dir, database_url=f"sqlite:///{tmp_path / 'n.db'}", music_url="http://127.0.0.1:9", **env
-    ):
+    with sqlite_auth(log_dir, tmp_path, "http://127.0.0.1:9", "auth-44", **env):
         pass
 
 
-@pytest.mark.parametrize(("service", "kind"), SERVICE_KINDS, ids=ids)
-def test_strong_random_secrets_start_every_process(service, kind, tmp_path, log_dir):
+# The enrichment runner starting with strong secrets: every test that uses one (test_metrics.py...).
+@pytest.mark.parametrize(("service", "kind"), SERVICE_KINDS[:-1], ids=ids[:-1])
+def test_strong_random_secrets_start_every_server(service, kind, tmp_path, log_dir):
     port = free_port()
-    name = f"strong-{service}-{kind}"
-    if kind == "enrich_pending":
-        auth = auth_process(
-            log_dir, database_url=f"sqlite:///{tmp_path / 'n.db'}", music_url="http://127.0.0.1:9"
-        )
-        with enrich_runner(auth) as runner:
-
-            def started() -> bool:
-                assert runner.proc.poll() is None, runner.logs()[-2000:]
-                return "enrich runner started" in runner.logs()
-
-            wait_until(started, timeout=DEADLINE, message=lambda: runner.logs()[-2000:])
-            # ... and it keeps running: still alive a second later.
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                runner.proc.wait(timeout=1)
-            assert runner.proc.poll() is None, runner.logs()[-2000:]
-        return
     env = environment(service, tmp_path, PORT=str(port))
-    process = ServiceProcess(name, PROJECTS[service], env, log_dir, port=port, command=command(kind, port))
+    process = ServiceProcess(
+        f"strong-{service}-{kind}", PROJECTS[service], env, log_dir, port=port, command=command(kind, port)
+    )
     if service == "auth":
         process.manage("migrate", "--noinput", "-v", "0")
     with process:
@@ -224,8 +179,7 @@ def test_strong_random_secrets_start_every_process(service, kind, tmp_path, log_
 
 @pytest.mark.parametrize("service", PROJECTS)
 def test_an_empty_service_token_is_refused_unless_debug_is_on(service, tmp_path, log_dir):
-    """With DEBUG off the service token is required; DJANGO_DEBUG=1 still starts without one."""
-    assert_refused(service, "gunicorn", "MUSIC_SERVICE_TOKEN", "", tmp_path)
+    """Required with DEBUG off (test_every_start_path_...); DJANGO_DEBUG=1 still starts without one."""
     port = free_port()
     env = environment(service, tmp_path, DJANGO_DEBUG="1", MUSIC_SERVICE_TOKEN="", PORT=str(port))
     if service == "auth":
@@ -242,13 +196,9 @@ def test_collectstatic_and_check_deploy_still_run_with_the_placeholders(service,
     env = environment(service, tmp_path, DJANGO_STATIC_ROOT=str(tmp_path / "static"), **placeholders)
 
     def manage(*args: str) -> subprocess.CompletedProcess:
+        command = [sys.executable, "manage.py", *args]
         return subprocess.run(
-            [sys.executable, "manage.py", *args],
-            cwd=ROOT / PROJECTS[service],
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=120,
+            command, cwd=ROOT / PROJECTS[service], env=env, capture_output=True, text=True, timeout=120
         )
 
     collected = manage("collectstatic", "--noinput", "-v", "0")
@@ -258,13 +208,10 @@ def test_collectstatic_and_check_deploy_still_run_with_the_placeholders(service,
     assert checked.returncode == 0, checked.stderr[-2000:]
     # The same rule as at start: every placeholder is named in a warning.
     expected = {
-        "auth": {
-            "auth.W004": "DJANGO_SECRET_KEY",
-            "auth.W001": "JWT_SIGNING_KEY",
-            "auth.W003": "MUSIC_SERVICE_TOKEN",
-        },
+        "auth": {"auth.W004": "DJANGO_SECRET_KEY", "auth.W001": "JWT_SIGNING_KEY",
+                 "auth.W003": "MUSIC_SERVICE_TOKEN"},
         "music": {"music.W002": "DJANGO_SECRET_KEY", "music.W001": "MUSIC_SERVICE_TOKEN"},
-    }[service]
+    }[service]  # fmt: skip
     for code, variable in expected.items():
         line = next((line for line in checked.stderr.splitlines() if f"({code})" in line), "")
         assert variable in line and "placeholder" in line, checked.stderr[-2000:]

@@ -1,25 +1,21 @@
-"""Every HTML page a person reaches is Spanish, even when the browser asks for English.
-
-Both services run under gunicorn (DEBUG off). A requests session with ``Accept-Language: en``
-logs in to the admin and to the browsable API and reads each page; what a person reads (text,
-titles, labels, button captions) is checked against the deny-list built from the English of DRF,
-SimpleJWT and Django (tests/support/english.py), plus the English the project itself used to show
-(DRF's class-derived view names, field names without a verbose name). Swagger UI and ReDoc are
-only checked as served: the text their JavaScript draws may stay English (issue 12).
+"""Every HTML page a person reaches is Spanish, even when the browser asks for English: a session with
+``Accept-Language: en`` reads the admin and browsable API pages (DEBUG off) and what a person reads is
+checked against the English of DRF, SimpleJWT and Django (tests/support/english.py) and the project's
+own former English. Swagger UI and ReDoc are only checked as served (what their JavaScript draws
+may stay English).
 """
 
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 
 import pytest
 import requests
 
+from tests.e2e.helpers import csrf_token, sqlite_auth
 from tests.support.english import english_in, visible_text
 from tests.support.http import Api
-from tests.support.processes import auth_process, music_process
+from tests.support.processes import music_process
 
 ADMIN, ADMIN_PASSWORD = "admin_es", "Admin-Canciones-2026"
 ENGLISH = {"Accept-Language": "en-US,en;q=0.9", "Accept": "text/html"}
@@ -35,24 +31,11 @@ PROJECT_ENGLISH = re.compile(
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     logs = tmp_path_factory.mktemp("spanish-logs")
-    database = tmp_path_factory.mktemp("spanish-db") / "notas.db"
     with music_process(logs, name="music-es", DJANGO_DEBUG="0") as music:
-        auth = auth_process(
-            logs, name="auth-es", database_url=f"sqlite:///{database}", music_url=music.url, DJANGO_DEBUG="0"
-        )
-        subprocess.run(
-            [sys.executable, "manage.py", "createsuperuser", "--noinput", "-v", "0"],
-            cwd=auth.cwd,
-            env={
-                **auth.env,
-                "DJANGO_SUPERUSER_USERNAME": ADMIN,
-                "DJANGO_SUPERUSER_PASSWORD": ADMIN_PASSWORD,
-                "DJANGO_SUPERUSER_EMAIL": "admin@example.com",
-            },
-            check=True,
-            capture_output=True,
-            timeout=120,
-        )
+        auth = sqlite_auth(logs, logs, music.url, "auth-es", DJANGO_DEBUG="0")
+        superuser = {"USERNAME": ADMIN, "PASSWORD": ADMIN_PASSWORD, "EMAIL": "admin@example.com"}
+        auth.env.update({f"DJANGO_SUPERUSER_{key}": value for key, value in superuser.items()})
+        auth.manage("createsuperuser", "--noinput", "-v", "0")
         with auth:
             api = Api(auth.url)
             user = api.register_and_login("lola_es")
@@ -83,8 +66,7 @@ def session() -> requests.Session:
 def form_login(
     browser: requests.Session, url: str, username: str, password: str, **extra
 ) -> requests.Response:
-    page = browser.get(url, timeout=10)
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
+    token = csrf_token(browser.get(url, timeout=10).text)
     data = {"csrfmiddlewaretoken": token, "username": username, "password": password, **extra}
     return browser.post(url, data=data, timeout=10, headers={"Referer": url})
 
@@ -104,33 +86,23 @@ def test_admin_pages_are_spanish(site):
     assert "Música · administración" in index
     assert "Lista negra de tokens" in index
     for path in [
-        "/admin/notes/note/",
-        f"/admin/notes/note/{site.note_id}/change/",
-        "/admin/notes/note/add/",
-        "/admin/accounts/user/",
-        "/admin/accounts/user/add/",
-        "/admin/auth/group/",
-        "/admin/auth/group/add/",
-        "/admin/token_blacklist/outstandingtoken/",
-        "/admin/token_blacklist/blacklistedtoken/",
-        "/admin/token_blacklist/outstandingtoken/1/change/",
-        "/admin/token_blacklist/blacklistedtoken/1/change/",
-        "/admin/password_change/",
-        "/admin/notes/note/999999/change/",  # a missing note: back to the index, saying so
-    ]:
+        "/admin/notes/note/", f"/admin/notes/note/{site.note_id}/change/", "/admin/notes/note/add/",
+        "/admin/accounts/user/", "/admin/accounts/user/add/", "/admin/auth/group/", "/admin/auth/group/add/",
+        *(f"/admin/token_blacklist/{model}/{page}" for model in ("outstandingtoken", "blacklistedtoken")
+          for page in ("", "1/change/")),
+        "/admin/password_change/", "/admin/notes/note/999999/change/",  # a missing note: the index, saying so
+    ]:  # fmt: skip
         assert_spanish_page(browser.get(site.url + path, timeout=10))
     missing = browser.get(site.url + "/admin/no-existe/", timeout=10)
     assert missing.status_code == 404 and english_in(missing.text) == [], missing.text[:300]
     assert missing.json() == {"error": "Recurso no encontrado.", "detalle": {}}
+    without_csrf = session().post(
+        site.url + "/admin/login/", data={"username": ADMIN, "password": "x"}, timeout=10
+    )
+    assert_spanish_page(without_csrf, 403)
     notes = browser.get(site.url + "/admin/notes/note/", timeout=10).text
     headers = [visible_text(th) for th in re.findall(r"<th[^>]*scope=\"col\".*?</th>", notes, re.DOTALL)]
     assert any(h.strip().lower() == "usuario" for h in headers), headers
-
-
-def test_admin_refuses_a_form_without_csrf_in_spanish(site):
-    browser = session()
-    refused = browser.post(site.url + "/admin/login/", data={"username": ADMIN, "password": "x"}, timeout=10)
-    assert_spanish_page(refused, 403)
 
 
 def test_browsable_api_pages_are_spanish(site):
@@ -155,7 +127,7 @@ def test_browsable_api_pages_are_spanish(site):
              "/notas?page=9": 404, "/notas/999999": 404}  # fmt: skip
     for path, status in pages.items():
         assert_spanish_page(browser.get(site.url + path, timeout=10), status)
-    csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', notes.text).group(1)
+    csrf = csrf_token(notes.text)
     refused = browser.post(
         site.url + "/notas", data={"texto": "sin canción", "csrfmiddlewaretoken": csrf},
         headers={"Referer": site.url + "/notas"}, timeout=10,
