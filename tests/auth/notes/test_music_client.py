@@ -4,7 +4,6 @@ request id reaching music: tests/e2e/test_log_correlation.py."""
 import contextlib
 import json
 import threading
-import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import SimpleNamespace
 from urllib.parse import parse_qs, urlsplit
@@ -17,6 +16,7 @@ from prometheus_client import REGISTRY
 
 from notes import music_client
 from notes.music_client import MusicIncomplete, MusicUnavailable, find_song
+from tests.support.waiting import wait_until
 
 EMPTY = {"query": "q", "source": "offline", "results": []}
 INCOMPLETE = {"error": "x", "detalle": {"incompleta": True, "fallaron": ["deezer", "itunes", "x"]}}
@@ -87,11 +87,11 @@ def test_the_breaker_opens_on_failures_and_after_the_cooldown_one_probe_decides(
         with pytest.raises(MusicUnavailable, match=reason):
             find_song("Queen")
     assert len(music.calls) == fresh_breaker.threshold  # open: nothing more reached music
-    time.sleep(1.5)
+    wait_until(lambda: fresh_breaker.state == "half_open", timeout=10, message="breaker still open")
     for reason in ("refused", "circuit open"):  # a failed probe opens it again at once
         with pytest.raises(MusicUnavailable, match=reason):
             find_song("Queen")
-    time.sleep(1.5)
+    wait_until(lambda: fresh_breaker.state == "half_open", timeout=10, message="breaker still open")
 
     def probe(request):
         with pytest.raises(MusicUnavailable, match="circuit open"):
