@@ -1,3 +1,4 @@
+from django.conf import settings
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
@@ -29,6 +30,7 @@ NOT_FOUND_YET_NOTICE = (
     "La canción no está en las fuentes que respondieron: la nota está guardada y se volverá a buscar "
     "cuando respondan las que fallaron ({failed})."
 )
+BACKGROUND_NOTICE = "La nota está guardada; la foto se buscará en segundo plano y se añadirá automáticamente."
 WRITES_THROTTLED = "Demasiadas notas guardadas seguidas: cada una busca la canción en Spotify."
 
 
@@ -38,6 +40,8 @@ def pending_notice(note) -> str | None:
         return None
     if note.failed_providers:
         return NOT_FOUND_YET_NOTICE.format(failed=", ".join(note.failed_providers))
+    if settings.ENRICHMENT_MODE != "sync":  # music was not asked: saying it is down would be false
+        return BACKGROUND_NOTICE
     return PENDING_NOTICE
 
 
@@ -131,7 +135,8 @@ def _idempotency_error(description: str, exc) -> OpenApiResponse:
                         help_text="Solo cuando la nota quedó `pendiente`: dice si music_service no estaba "
                         "disponible (la foto se añadirá sola más tarde) o si la canción no está en las "
                         "fuentes que respondieron y se volverá a buscar cuando respondan las que fallaron "
-                        "(las nombra).",
+                        "(las nombra); con `ENRICHMENT_MODE` `async` u `off`, que la foto se buscará en "
+                        "segundo plano.",
                     ),
                 },
             ),

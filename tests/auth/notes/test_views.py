@@ -111,6 +111,10 @@ def test_async_and_off_modes_save_pendiente_without_asking_music(client, music_u
     created = client.post("/notas", {"cancion": "Queen"}, format="json").json()
     assert created["nota"]["enriquecimiento"] == "pendiente"
     assert music_up.logs().count('"path": "/search"') == searches
+    # Music was not asked, so the aviso must not say it is down.
+    assert created["aviso"] == (
+        "La nota está guardada; la foto se buscará en segundo plano y se añadirá automáticamente."
+    )
 
 
 def test_list_is_owner_scoped_newest_first_and_paginated(client, ana, make_user):
