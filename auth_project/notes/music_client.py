@@ -53,10 +53,18 @@ class ProcessMemoryCache(BaseCache):
     def __init__(self, max_entries: int):
         params = {"TIMEOUT": None, "KEY_FUNCTION": _sha256, "OPTIONS": {"MAX_ENTRIES": max_entries}}
         self._store = LocMemCache(f"music-http-{id(self)}", params)
-        self.get, self.delete, self.clear = self._store.get, self._store.delete, self._store.clear
+
+    def get(self, key: str) -> bytes | None:
+        return self._store.get(key)
 
     def set(self, key: str, value: bytes, expires: int | None = None) -> None:
         self._store.set(key, value, timeout=expires if expires and expires > 0 else None)
+
+    def delete(self, key: str) -> None:
+        self._store.delete(key)
+
+    def clear(self) -> None:
+        self._store.clear()
 
 
 _http_cache = ProcessMemoryCache(max(1, settings.MUSIC_HTTP_CACHE_ENTRIES))
