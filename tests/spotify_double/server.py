@@ -253,12 +253,10 @@ class SpotifyDouble:
         if unknown := sorted(set(changes) - set(DEFAULT_CONFIG)):
             raise ValueError(f"Unknown config keys: {', '.join(unknown)}")
         for name, value in changes.items():
-            if name == "mode" and value not in MODES:
-                raise ValueError(f"mode must be one of {', '.join(MODES)}, not {value!r}")
-            if name == "synthesize" and not isinstance(value, bool):
-                raise ValueError("synthesize must be a boolean")
-            if name not in ("mode", "synthesize") and (type(value) is not int or value < 0):
-                raise ValueError(f"{name} must be a non-negative integer")
+            # mode one of MODES, synthesize a boolean, every other setting a non-negative integer
+            valid = {"mode": value in MODES, "synthesize": isinstance(value, bool)}
+            if not valid.get(name, type(value) is int and value >= 0):
+                raise ValueError(f"{name} cannot be {value!r}")
         with self._lock:
             self._config.update(changes)
 

@@ -1,11 +1,12 @@
 """The Spotify double over real HTTP, held to Spotify's OpenAPI (openapi/), with negative controls."""
 
 import copy
+import functools
 import json
+import operator
 import re
 import subprocess
 import sys
-import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -23,7 +24,6 @@ from tests.support.processes import free_port
 SPEC_PATH = Path(__file__).with_name("openapi") / "spotify-openapi.yml"
 CLIENT = ("contract-client-id", "contract-client-secret")
 BOHEMIAN_ID = "4u7EnebtmKWzUH433cf5Qv"
-QUEEN_ARTIST_ID = "1dfeR4HaWDbWqFHLkxsg1d"
 BASE62_22 = re.compile(r"^[0-9A-Za-z]{22}$")
 IMAGE_PREFIXES = {640: "ab67616d0000b273", 300: "ab67616d00001e02", 64: "ab67616d00004851"}
 # Fields Spotify sends on every TrackObject (and its album and artists) of a search without ``market``.
@@ -55,8 +55,8 @@ def _fresh_double(double):
 
 @pytest.fixture(scope="module")
 def spec_dict():
-    text = SPEC_PATH.read_text(encoding="utf-8")
-    return yaml.load(text, Loader=yaml.CSafeLoader) if hasattr(yaml, "CSafeLoader") else yaml.safe_load(text)
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C loader reads the 7,500 lines faster
+    return yaml.load(SPEC_PATH.read_text(encoding="utf-8"), Loader=loader)
 
 
 @pytest.fixture(scope="module")
@@ -138,48 +138,37 @@ def test_synthesized_and_every_catalog_track_validate_against_openapi(openapi, d
 
 
 DELETE = object()
-
-
-def _change(*path):
-    """A change to a search answer: set ``path[:-1]`` to ``path[-1]``, or delete it (DELETE)."""
-
-    def change(body):
-        *keys, last, value = path
-        for key in keys:
-            body = body[key]
-        if value is DELETE:
-            del body[last]
-        else:
-            body[last] = value
-
-    return change
-
-
 FIRST = ("tracks", "items", 0)
+# A search answer's key path and the value it gets (DELETE: removed).
 BROKEN = {
-    "duration_ms as a string": _change(*FIRST, "duration_ms", "354320"),
-    "track id as a number": _change(*FIRST, "id", 4),
-    "explicit as a string": _change(*FIRST, "explicit", "false"),
-    "track type not 'track'": _change(*FIRST, "type", "song"),
-    "preview_url as a number": _change(*FIRST, "preview_url", 0),
-    "artists not a list": _change(*FIRST, "artists", {"name": "Queen"}),
-    "album without images": _change(*FIRST, "album", "images", DELETE),
-    "album without id": _change(*FIRST, "album", "id", DELETE),
-    "album_type outside the enum": _change(*FIRST, "album", "album_type", "ep"),
-    "image height as a string": _change(*FIRST, "album", "images", 0, "height", "640"),
-    "image without url": _change(*FIRST, "album", "images", 0, "url", DELETE),
-    "paging without total": _change("tracks", "total", DELETE),
-    "paging next as a number": _change("tracks", "next", 2),
-    "items not a list": _change("tracks", "items", {}),
+    "duration_ms as a string": (*FIRST, "duration_ms", "354320"),
+    "track id as a number": (*FIRST, "id", 4),
+    "explicit as a string": (*FIRST, "explicit", "false"),
+    "track type not 'track'": (*FIRST, "type", "song"),
+    "preview_url as a number": (*FIRST, "preview_url", 0),
+    "artists not a list": (*FIRST, "artists", {"name": "Queen"}),
+    "album without images": (*FIRST, "album", "images", DELETE),
+    "album without id": (*FIRST, "album", "id", DELETE),
+    "album_type outside the enum": (*FIRST, "album", "album_type", "ep"),
+    "image height as a string": (*FIRST, "album", "images", 0, "height", "640"),
+    "image without url": (*FIRST, "album", "images", 0, "url", DELETE),
+    "paging without total": ("tracks", "total", DELETE),
+    "paging next as a number": ("tracks", "next", 2),
+    "items not a list": ("tracks", "items", {}),
 }
 
 
-@pytest.mark.parametrize("mutation", BROKEN.values(), ids=BROKEN.keys())
-def test_negative_control_broken_search_response_fails_validation(openapi, double, token, mutation):
+@pytest.mark.parametrize("change", BROKEN.values(), ids=BROKEN.keys())
+def test_negative_control_broken_search_response_fails_validation(openapi, double, token, change):
     resp = search(double, token, q="Queen", limit=2)
     validate(openapi, resp, resp.json())  # the untouched body passes ...
     broken = copy.deepcopy(resp.json())
-    mutation(broken)
+    *keys, last, value = change
+    parent = functools.reduce(operator.getitem, keys, broken)
+    if value is DELETE:
+        del parent[last]
+    else:
+        parent[last] = value
     with pytest.raises(OpenAPIError):  # ... the broken one must not
         validate(openapi, resp, broken)
 
@@ -226,11 +215,6 @@ def test_catalog_tracks_are_complete_and_use_only_documented_fields(spec_dict):
             assert match, image["url"]
             hashes.add(match.group(1))
         assert len(hashes) <= 1
-    assert any(t["album"]["images"] == [] for t in catalog), "need a track with no cover"
-    assert len([t for t in catalog if t["artists"][0]["id"] == QUEEN_ARTIST_ID]) >= 4
-    bohemian = next(t for t in catalog if t["id"] == BOHEMIAN_ID)
-    assert bohemian["name"] == "Bohemian Rhapsody - Remastered 2011"
-    assert bohemian["album"]["name"] == "A Night At The Opera (2011 Remaster)"
 
 
 # -- accounts service: POST /api/token -------------------------------------------------------------
@@ -285,7 +269,6 @@ def test_search_needs_a_token_the_double_issued_and_that_has_not_expired(openapi
     double.configure(token_expires_in=0)
     resp = post_token(double)
     assert resp.json()["expires_in"] == 0
-    time.sleep(0.01)  # a token that expires in 0 s, then used
     assert_spotify_error(
         search(double, resp.json()["access_token"], q="Queen"), 401, "The access token expired"
     )
@@ -374,7 +357,6 @@ def test_default_and_largest_limit_are_the_documented_ones(double, token, spec_d
         ({"q": "Queen", "type": "album"}, None),
         ({"q": "Queen", "type": "song"}, "Bad search type field"),
         ({"q": "Queen", "limit": 0}, "Invalid limit"),
-        ({"q": "Queen", "limit": 11}, "Invalid limit"),
         ({"q": "Queen", "limit": "ten"}, "Invalid limit"),
         ({"q": "Queen", "offset": -1}, "Invalid offset"),
         ({"q": "Queen", "offset": 1001}, "Invalid offset"),

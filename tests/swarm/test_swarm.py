@@ -12,6 +12,7 @@ import statistics
 import threading
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -69,14 +70,8 @@ def test_https_only_with_the_local_ca_and_hsts(stack):
         "-D", "-", "-o", "/dev/null", "-H", "X-Forwarded-Proto: http", f"{stack.base_url}/health"
     )
     assert re.search(r"(?im)^strict-transport-security:", spoofed.stdout), spoofed.stdout
-    redirect = [
-        "-o",
-        "/dev/null",
-        "-w",
-        "%{http_code} %{redirect_url}",
-        f"http://localhost:{stack.http_port}/notas",
-    ]
-    plain = run(["curl", "-sS", *redirect], check=False, quiet=True)
+    plain_url = f"http://localhost:{stack.http_port}/notas"
+    plain = stack.curl("-o", "/dev/null", "-w", "%{http_code} %{redirect_url}", plain_url)
     assert plain.stdout.startswith("308 https://localhost/notas"), plain.stdout
 
 
@@ -181,7 +176,7 @@ class Load:
             thread.join(timeout=60)
 
 
-def rolling_update(stack, users: list[User], name: str) -> dict:
+def rolling_update(stack, users: list[User], name: str) -> tuple[dict, list[dict]]:
     before = set(stack.containers(name))
     replicas = len(before)
     with Load(stack, users, name) as load:
@@ -300,11 +295,8 @@ def test_music_scaled_from_3_to_5_every_replica_serves_searches(stack):
             except AssertionError as exc:
                 errors.append(str(exc))
 
-    threads = [threading.Thread(target=save, args=(u, n)) for n, u in enumerate(users)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=400)
+    with ThreadPoolExecutor(len(users)) as pool:
+        list(pool.map(save, users, range(len(users))))
     assert not errors, errors[:3]
     served = {cid[:12]: searches(cid) - before[cid] for cid in replicas}
     log(f"searches served per music replica: {served}")
