@@ -55,8 +55,8 @@ def _fresh_double(double):
 
 @pytest.fixture(scope="module")
 def spec_dict():
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C loader reads the 7,500 lines faster
-    return yaml.load(SPEC_PATH.read_text(encoding="utf-8"), Loader=loader)
+    text = SPEC_PATH.read_text(encoding="utf-8")
+    return yaml.load(text, Loader=yaml.CSafeLoader) if hasattr(yaml, "CSafeLoader") else yaml.safe_load(text)
 
 
 @pytest.fixture(scope="module")
@@ -113,7 +113,7 @@ def assert_spotify_error(resp, status, message=None, openapi=None):
 # -- the contract: answers against the OpenAPI description --------------------------------------------
 SEARCHES = [
     {"q": "Queen", "limit": 1}, {"q": "queen"}, {"q": "bohemian rhapsody", "limit": 10},
-    {"q": "Queen", "limit": 3, "offset": 3}, {"q": "artist:Queen track:Pressure"},
+    {"q": "Queen", "limit": 3, "offset": 3}, {"q": "queen pressure"},
     {"q": "Queen", "market": "ES"}, {"q": "sin portada"}, {"q": "__nada__"}, {"q": "no such song anywhere"},
     {"q": "Queen", "type": "album,track,artist"},
 ]  # fmt: skip
@@ -284,28 +284,19 @@ def test_counters_count_every_request_from_every_thread_and_reset(double):
         list(pool.map(lambda _: search(double, token, q="Queen"), range(40)))
     queries = ["Abba", "Blinding Lights"] + ["Queen"] * 40
     assert double.stats() == {**NO_STATS, "token_calls": 2, "search_calls": 42, "queries": queries}
+    assert requests.get(double.url + "/_control/stats", timeout=5).json() == double.stats()
+    assert requests.get(double.url + "/_control/health", timeout=5).json() == {"status": "ok"}
     double.reset()
     assert double.stats() == NO_STATS and double.config()["mode"] == "ok"
     assert search(double, token, q="Queen").status_code == 200, "tokens survive reset()"
 
 
-def test_http_controls(double, token):
-    resp = requests.post(double.url + "/_control/config", json={"mode": "429", "retry_after": 3}, timeout=5)
-    assert resp.status_code == 200 and resp.json()["mode"] == "429"
-    resp = search(double, token, q="Queen")
-    assert resp.status_code == 429 and resp.headers["Retry-After"] == "3"
-    stats = requests.get(double.url + "/_control/stats", timeout=5).json()
-    assert stats == {**NO_STATS, "token_calls": 1, "search_calls": 1, "queries": ["Queen"]}
-    assert requests.post(double.url + "/_control/reset", timeout=5).status_code == 200
-    assert requests.get(double.url + "/_control/stats", timeout=5).json() == NO_STATS
-    assert requests.get(double.url + "/_control/health", timeout=5).json() == {"status": "ok"}
-
-
-@pytest.mark.parametrize("body", [{"mode": "418"}, {"colour": "red"}, {"latency_ms": -1}, ["mode", "ok"]])
-def test_bad_config_is_refused(double, body):
-    assert_spotify_error(requests.post(double.url + "/_control/config", json=body, timeout=5), 400)
+@pytest.mark.parametrize(
+    "change", [{"mode": "418"}, {"colour": "red"}, {"latency_ms": -1}, {"mode": ["ok"]}, {"synthesize": 1}]
+)
+def test_bad_config_is_refused(double, change):
     with pytest.raises(ValueError):
-        double.configure(**body) if isinstance(body, dict) else double.configure(mode=body)
+        double.configure(**change)
     assert double.config()["mode"] == "ok"
 
 
@@ -376,10 +367,10 @@ def test_bad_parameters_are_400(double, token, params, message):
         ("bowie", "Under Pressure - Remastered 2011"),
         ("beyonce", "Halo"),
         ("dont stop me now", "Don't Stop Me Now - Remastered 2011"),
-        ("track:Brightside", "Mr. Brightside"),
-        ('artist:"Led Zeppelin"', "Stairway to Heaven - Remaster"),
-        ("artist:abba queen", "Dancing Queen"),
-        ("album:Arrival year:1970-1980", "Dancing Queen"),
+        ("brightside", "Mr. Brightside"),
+        ("Led Zeppelin", "Stairway to Heaven - Remaster"),
+        ("abba queen", "Dancing Queen"),
+        ("arrival", "Dancing Queen"),
     ],
 )
 def test_matching_is_case_insensitive_over_name_artist_album(double, token, q, first):
@@ -389,13 +380,12 @@ def test_matching_is_case_insensitive_over_name_artist_album(double, token, q, f
 @pytest.mark.parametrize(
     ("q", "found"),
     [
-        ("track:queen", ["Killer Queen - Remastered 2011", "Dancing Queen"]),
-        ("artist:queen track:queen", ["Killer Queen - Remastered 2011"]),
-        ("artist:Nirvana track:Bohemian", []),
+        ("queen killer", ["Killer Queen - Remastered 2011"]),
+        ("nirvana bohemian", []),
         ("zzzz unknown song", []),
     ],
 )
-def test_field_filters_narrow_results_and_no_match_is_empty(double, token, q, found):
+def test_every_word_narrows_the_results_and_no_match_is_empty(double, token, q, found):
     assert names(search(double, token, q=q)) == found
 
 
