@@ -147,7 +147,8 @@ def test_secrets_come_from_files_never_from_the_environment():
     for variable in ("DJANGO_SECRET_KEY", "JWT_SIGNING_KEY", "MUSIC_SERVICE_TOKEN", "DATABASE_URL"):
         assert f"{variable}_FILE" in auth, variable
     music = config["services"]["music"]["environment"]
-    for variable in ("DJANGO_SECRET_KEY", "MUSIC_SERVICE_TOKEN", "SPOTIFY_CLIENT_ID", "SPOTIFY_CLIENT_SECRET"):
+    music_secrets = ("DJANGO_SECRET_KEY", "MUSIC_SERVICE_TOKEN", "SPOTIFY_CLIENT_ID", "SPOTIFY_CLIENT_SECRET")
+    for variable in music_secrets:
         assert f"{variable}_FILE" in music, variable
     assert music["DJANGO_SECRET_KEY_FILE"] != auth["DJANGO_SECRET_KEY_FILE"], "music must have its own key"
 
