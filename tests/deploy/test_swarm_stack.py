@@ -119,15 +119,6 @@ def test_hardened_services_and_rolling_updates():
     assert services["proxy"]["deploy"]["update_config"]["order"] == "stop-first"
 
 
-def test_only_the_proxy_is_published_in_host_mode():
-    for name, service in load()["services"].items():
-        if name == "proxy":
-            assert {(p["target"], p["mode"]) for p in service["ports"]} == {(8443, "host"), (8080, "host")}
-        else:
-            assert "ports" not in service, f"{name} is published"
-    assert "edge" not in load()["services"]["music"]["networks"], "the proxy could reach music"
-
-
 def test_secrets_come_from_files_never_from_the_environment():
     config = load()
     declared = set(config["secrets"])
