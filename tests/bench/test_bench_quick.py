@@ -1,7 +1,6 @@
 """scripts/bench --quick runs every scenario cleanly, one search per song; never a time (--json read)."""
 
 import json
-import re
 
 import pytest
 
@@ -42,7 +41,6 @@ def test_bench_quick_runs_every_scenario_cleanly(tmp_path):
     assert one_each["met"] is True, one_each
     totals = report["totals"]
     assert totals["repeated"] == 0 and totals["searches"] == totals["songs"] > 0, totals
-    assert re.fullmatch(r"(\d+) searches for \1 songs", one_each["measured"]), one_each
     drains = report["drains"]
     assert drains and all(d["left"] == 0 for d in drains.values()), drains  # the runner filled them in
     # Only a drain that ends with notes left stops the runner (so it does not run beside what follows).

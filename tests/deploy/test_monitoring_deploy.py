@@ -40,13 +40,6 @@ def test_prometheus_scrapes_every_task_of_each_service_with_the_metrics_token():
     assert port_by_job(SCRAPE) == port_by_job(COMPOSE_SCRAPE) == {"auth": 5000, "music": 5001, "runner": 5002}
 
 
-def test_the_prometheus_image_holds_the_configuration_the_stack_names():
-    dockerfile = (ROOT / "docker" / "prometheus.Dockerfile").read_text()
-    config = STACK["services"]["prometheus"]["environment"]["PROMETHEUS_CONFIG"]
-    assert f"COPY deploy/prometheus/swarm.yml {config}\n" in dockerfile
-    assert '--config.file=\\"$PROMETHEUS_CONFIG\\"' in dockerfile
-
-
 def test_the_scripts_build_every_image_and_create_every_secret_the_stack_needs():
     built = set(re.findall(r"^build ([a-z-]+) ", (SWARM / "images.sh").read_text(), re.MULTILINE))
     named = {s["image"].split(":")[0].removeprefix("musica/") for s in STACK["services"].values()}

@@ -1,6 +1,6 @@
 """The compose stack the container tests drive (docker-compose.yml + docker-compose.test.yml), up
-once per session (conftest.py); ``python3 tests/docker/stack.py build`` builds its images, the step
-scripts/test-docker runs before pytest.
+once per session (conftest.py); ``.venv/bin/python tests/docker/stack.py build`` builds its images,
+the step scripts/test-docker runs before pytest.
 
 Settings (environment): MUSICA_TEST_PYTHON_IMAGE (else PYTHON_IMAGE, else python:3.12-slim),
 MUSICA_TEST_PROJECT (musicatest), MUSICA_TEST_AUTH_PORT (a free port), MUSICA_COMPOSE (the compose
@@ -9,7 +9,6 @@ command; default `docker compose` when it works, else `docker-compose`).
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import secrets
@@ -95,17 +94,9 @@ class Stack:
         return engine.http(method, self.base_url + path, **kwargs)
 
     def double_control(self, path: str, body: dict | None = None) -> dict:
-        """GET (or POST ``body`` to) the Deezer/iTunes double's /_control/<path>, from its container."""
+        """GET (or POST ``body`` to) the Deezer/iTunes double's /_control/<path>."""
         (double,) = self.containers("keyless-double")
-        code = (
-            "import sys, urllib.request\n"
-            "data = sys.argv[2].encode() if sys.argv[2] != '-' else None\n"
-            "req = urllib.request.Request('http://127.0.0.1:8080/_control/' + sys.argv[1], data=data,\n"
-            "    headers={'Content-Type': 'application/json'})\n"
-            "print(urllib.request.urlopen(req, timeout=5).read().decode())\n"
-        )
-        payload = "-" if body is None else json.dumps(body)
-        return json.loads(engine.docker("exec", double, "python3", "-c", code, path, payload))
+        return engine.fetch_inside(double, f"http://127.0.0.1:8080/_control/{path}", body)
 
     def double_stats(self) -> dict:
         """The Deezer double's counters: the keyless stack asks Deezer first."""

@@ -183,9 +183,6 @@ class KeylessDouble:
                 return 200, {"status": "ok"}
             if path == "/_control/stats" and method == "GET":
                 return 200, {api: self.stats(api) for api in APIS}
-            if path == "/_control/reset" and method == "POST":
-                self.reset()
-                return 200, {"status": "reset"}
             if path == "/_control/config" and method == "POST":
                 changes = json.loads(body or b"{}")
                 self.configure(changes.pop("api", ""), **changes)

@@ -1,5 +1,6 @@
 """Spotify's token and search endpoints as a real HTTP server in the shapes of Spotify's OpenAPI
-(test_contract.py); standard library only, so its image runs it as a script. Controls: /_control/*."""
+(test_contract.py); standard library only, so its image runs it as a script. Controls: configure(),
+stats() and reset() in-process; GET /_control/stats and /_control/health over HTTP."""
 
 from __future__ import annotations
 
@@ -35,12 +36,10 @@ ERROR_MESSAGES = {429: "API rate limit exceeded", 500: "Server error.", 503: "Se
 MARKETS = ["AR", "BR", "CA", "CL", "CO", "DE", "ES", "FR", "GB", "IT", "MX", "US"]
 
 _BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-_FIELD_RE = re.compile(r'(?i)\b(track|artist|album|year|isrc):(?:"([^"]*)"|(\S+))')
 
 
-def load_catalog(path: str | Path = CATALOG_PATH) -> list[dict]:
-    with open(path, encoding="utf-8") as fh:
-        return json.load(fh)["tracks"]
+def load_catalog() -> list[dict]:
+    return json.loads(CATALOG_PATH.read_text(encoding="utf-8"))["tracks"]
 
 
 def _words(text: str) -> list[str]:
@@ -59,39 +58,12 @@ def base62_id(seed: str, length: int = 22) -> str:
     return "".join(chars)
 
 
-def parse_query(q: str) -> tuple[list[str], dict[str, list[str]]]:
-    """Free-text words and field filters (``artist:"Led Zeppelin" year:1970-1980``)."""
-    filters: dict[str, list[str]] = {}
-    for match in _FIELD_RE.finditer(q):
-        value = match.group(2) if match.group(2) is not None else match.group(3)
-        filters.setdefault(match.group(1).lower(), []).append(value)
-    return _words(_FIELD_RE.sub(" ", q)), filters
-
-
-def _prefix_match(needles: list[str], haystack: list[str]) -> bool:
-    return all(any(word.startswith(needle) for word in haystack) for needle in needles)
-
-
-def _year_match(spec: str, release_date: str) -> bool:
-    low, _, high = spec.partition("-")
-    return low <= release_date[:4] <= high if "-" in spec else release_date[:4] == spec
-
-
-def track_matches(track: dict, free_words: list[str], filters: dict[str, list[str]]) -> bool:
-    fields = {
-        "track": _words(track["name"]),
-        "artist": [w for artist in track["artists"] for w in _words(artist["name"])],
-        "album": _words(track["album"]["name"]),
-    }
-    isrc = track.get("external_ids", {}).get("isrc", "").upper()
-    return (
-        all(
-            _prefix_match(_words(v), words) for field, words in fields.items() for v in filters.get(field, [])
-        )
-        and all(_year_match(v.strip(), track["album"]["release_date"]) for v in filters.get("year", []))
-        and all(isrc == v.strip().upper() for v in filters.get("isrc", []))
-        and _prefix_match(free_words, fields["track"] + fields["artist"] + fields["album"])
-    )
+def track_matches(track: dict, words: list[str]) -> bool:
+    """Every word of the query starts a word of the track's name, an artist's name or the album's
+    (music sends the user's text as it is: no field filters such as ``artist:``)."""
+    names = [track["name"], track["album"]["name"], *(artist["name"] for artist in track["artists"])]
+    have = _words(" ".join(names))
+    return bool(words) and all(any(word.startswith(needle) for word in have) for needle in words)
 
 
 def _spotify_object(kind: str, object_id: str, **fields) -> dict:
@@ -106,15 +78,11 @@ def _spotify_object(kind: str, object_id: str, **fields) -> dict:
 
 
 def synthesize_track(q: str) -> dict:
-    """One deterministic TrackObject built from the query text."""
-    _, filters = parse_query(q)
-    key = " ".join(_words(q))
+    """One deterministic TrackObject named as the query."""
+    key, name = " ".join(_words(q)), " ".join(q.split())
     digest = hashlib.sha256(key.encode("utf-8")).hexdigest()
-    artist_name = (filters.get("artist") or ["Synthetic Artist"])[0].strip() or "Synthetic Artist"
-    name = (filters.get("track") or [""])[0].strip() or _FIELD_RE.sub(" ", q).strip() or q.strip()
-    name = " ".join(name.split())
     image, seed = digest[:24], int(digest[24:32], 16)
-    artist = _spotify_object("artist", base62_id("artist:" + " ".join(_words(artist_name))), name=artist_name)
+    artist = _spotify_object("artist", base62_id("artist:synthetic artist"), name="Synthetic Artist")
     sizes = ((640, "ab67616d0000b273"), (300, "ab67616d00001e02"), (64, "ab67616d00004851"))
     images = [{"height": px, "url": f"https://i.scdn.co/image/{p}{image}", "width": px} for px, p in sizes]
     album = _spotify_object(
@@ -196,7 +164,7 @@ class _Handler(BaseHTTPRequestHandler):
             elif path in ("/api/token", "/v1/search"):
                 raise _HTTPError(405, "Method not allowed")
             elif path.startswith("/_control/"):
-                self._send(*double.control(self.command, path, body))
+                self._send(*double.control(self.command, path))
             else:
                 raise _HTTPError(404, "Service not found")
         except _HTTPError as err:
@@ -253,12 +221,10 @@ class SpotifyDouble:
         if unknown := sorted(set(changes) - set(DEFAULT_CONFIG)):
             raise ValueError(f"Unknown config keys: {', '.join(unknown)}")
         for name, value in changes.items():
-            if name == "mode" and value not in MODES:
-                raise ValueError(f"mode must be one of {', '.join(MODES)}, not {value!r}")
-            if name == "synthesize" and not isinstance(value, bool):
-                raise ValueError("synthesize must be a boolean")
-            if name not in ("mode", "synthesize") and (type(value) is not int or value < 0):
-                raise ValueError(f"{name} must be a non-negative integer")
+            # mode one of MODES, synthesize a boolean, every other setting a non-negative integer
+            valid = {"mode": value in MODES, "synthesize": isinstance(value, bool)}
+            if not valid.get(name, type(value) is int and value >= 0):
+                raise ValueError(f"{name} cannot be {value!r}")
         with self._lock:
             self._config.update(changes)
 
@@ -277,23 +243,11 @@ class SpotifyDouble:
             # trace_headers: requests that carried a W3C traceparent (none should).
             self._stats = {"token_calls": 0, "search_calls": 0, "queries": [], "trace_headers": 0}
 
-    def control(self, method: str, path: str, body: bytes) -> tuple[int, dict]:
+    def control(self, method: str, path: str) -> tuple[int, dict]:
         if path == "/_control/health" and method == "GET":
             return 200, {"status": "ok"}
         if path == "/_control/stats" and method == "GET":
             return 200, self.stats()
-        if path == "/_control/reset" and method == "POST":
-            self.reset()
-            return 200, {"status": "reset", "config": self.config()}
-        if path == "/_control/config" and method == "POST":
-            try:
-                options = json.loads(body.decode("utf-8") or "{}")
-                if not isinstance(options, dict):
-                    raise ValueError("Body must be a JSON object")
-                self.configure(**options)
-            except ValueError as exc:  # JSONDecodeError and UnicodeDecodeError are ValueErrors
-                raise _HTTPError(400, str(exc)) from None
-            return 200, self.config()
         raise _HTTPError(404, "Service not found")
 
     # -- the two calls -------------------------------------------------------------------------------
@@ -406,10 +360,7 @@ class SpotifyDouble:
     def _find(self, q: str, synthesize: bool) -> list[dict]:
         if q.strip() == NO_RESULTS_QUERY:
             return []
-        free_words, filters = parse_query(q)
-        matches = []
-        if free_words or any(filters.values()):
-            matches = [t for t in self._catalog if track_matches(t, free_words, filters)]
+        matches = [t for t in self._catalog if track_matches(t, _words(q))]
         if not matches and synthesize and _words(q):
             matches = [synthesize_track(q)]
         return matches

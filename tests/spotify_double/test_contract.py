@@ -1,11 +1,12 @@
 """The Spotify double over real HTTP, held to Spotify's OpenAPI (openapi/), with negative controls."""
 
 import copy
+import functools
 import json
+import operator
 import re
 import subprocess
 import sys
-import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -23,8 +24,8 @@ from tests.support.processes import free_port
 SPEC_PATH = Path(__file__).with_name("openapi") / "spotify-openapi.yml"
 CLIENT = ("contract-client-id", "contract-client-secret")
 BOHEMIAN_ID = "4u7EnebtmKWzUH433cf5Qv"
-QUEEN_ARTIST_ID = "1dfeR4HaWDbWqFHLkxsg1d"
 BASE62_22 = re.compile(r"^[0-9A-Za-z]{22}$")
+IMAGE_URL = "https://i.scdn.co/image/"
 IMAGE_PREFIXES = {640: "ab67616d0000b273", 300: "ab67616d00001e02", 64: "ab67616d00004851"}
 # Fields Spotify sends on every TrackObject (and its album and artists) of a search without ``market``.
 TRACK_FIELDS = {
@@ -90,11 +91,9 @@ def search(double, token=None, **params) -> requests.Response:
 
 def validate(openapi, resp: requests.Response, body: dict | None = None) -> None:
     """Validate ``resp``, or ``body`` as if the double had sent it for ``resp``'s request."""
-    answer = (
-        RequestsOpenAPIResponse(resp)
-        if body is None
-        else MockResponse(json.dumps(body).encode(), resp.status_code)
-    )
+    answer = RequestsOpenAPIResponse(resp)
+    if body is not None:
+        answer = MockResponse(json.dumps(body).encode(), resp.status_code)
     openapi.validate_response(RequestsOpenAPIRequest(resp.request), answer)
 
 
@@ -113,7 +112,7 @@ def assert_spotify_error(resp, status, message=None, openapi=None):
 # -- the contract: answers against the OpenAPI description --------------------------------------------
 SEARCHES = [
     {"q": "Queen", "limit": 1}, {"q": "queen"}, {"q": "bohemian rhapsody", "limit": 10},
-    {"q": "Queen", "limit": 3, "offset": 3}, {"q": "artist:Queen track:Pressure"},
+    {"q": "Queen", "limit": 3, "offset": 3}, {"q": "queen pressure"},
     {"q": "Queen", "market": "ES"}, {"q": "sin portada"}, {"q": "__nada__"}, {"q": "no such song anywhere"},
     {"q": "Queen", "type": "album,track,artist"},
 ]  # fmt: skip
@@ -138,48 +137,37 @@ def test_synthesized_and_every_catalog_track_validate_against_openapi(openapi, d
 
 
 DELETE = object()
-
-
-def _change(*path):
-    """A change to a search answer: set ``path[:-1]`` to ``path[-1]``, or delete it (DELETE)."""
-
-    def change(body):
-        *keys, last, value = path
-        for key in keys:
-            body = body[key]
-        if value is DELETE:
-            del body[last]
-        else:
-            body[last] = value
-
-    return change
-
-
 FIRST = ("tracks", "items", 0)
+# A search answer's key path and the value it gets (DELETE: removed).
 BROKEN = {
-    "duration_ms as a string": _change(*FIRST, "duration_ms", "354320"),
-    "track id as a number": _change(*FIRST, "id", 4),
-    "explicit as a string": _change(*FIRST, "explicit", "false"),
-    "track type not 'track'": _change(*FIRST, "type", "song"),
-    "preview_url as a number": _change(*FIRST, "preview_url", 0),
-    "artists not a list": _change(*FIRST, "artists", {"name": "Queen"}),
-    "album without images": _change(*FIRST, "album", "images", DELETE),
-    "album without id": _change(*FIRST, "album", "id", DELETE),
-    "album_type outside the enum": _change(*FIRST, "album", "album_type", "ep"),
-    "image height as a string": _change(*FIRST, "album", "images", 0, "height", "640"),
-    "image without url": _change(*FIRST, "album", "images", 0, "url", DELETE),
-    "paging without total": _change("tracks", "total", DELETE),
-    "paging next as a number": _change("tracks", "next", 2),
-    "items not a list": _change("tracks", "items", {}),
+    "duration_ms as a string": (*FIRST, "duration_ms", "354320"),
+    "track id as a number": (*FIRST, "id", 4),
+    "explicit as a string": (*FIRST, "explicit", "false"),
+    "track type not 'track'": (*FIRST, "type", "song"),
+    "preview_url as a number": (*FIRST, "preview_url", 0),
+    "artists not a list": (*FIRST, "artists", {"name": "Queen"}),
+    "album without images": (*FIRST, "album", "images", DELETE),
+    "album without id": (*FIRST, "album", "id", DELETE),
+    "album_type outside the enum": (*FIRST, "album", "album_type", "ep"),
+    "image height as a string": (*FIRST, "album", "images", 0, "height", "640"),
+    "image without url": (*FIRST, "album", "images", 0, "url", DELETE),
+    "paging without total": ("tracks", "total", DELETE),
+    "paging next as a number": ("tracks", "next", 2),
+    "items not a list": ("tracks", "items", {}),
 }
 
 
-@pytest.mark.parametrize("mutation", BROKEN.values(), ids=BROKEN.keys())
-def test_negative_control_broken_search_response_fails_validation(openapi, double, token, mutation):
+@pytest.mark.parametrize("change", BROKEN.values(), ids=BROKEN.keys())
+def test_negative_control_broken_search_response_fails_validation(openapi, double, token, change):
     resp = search(double, token, q="Queen", limit=2)
     validate(openapi, resp, resp.json())  # the untouched body passes ...
     broken = copy.deepcopy(resp.json())
-    mutation(broken)
+    *keys, last, value = change
+    parent = functools.reduce(operator.getitem, keys, broken)
+    if value is DELETE:
+        del parent[last]
+    else:
+        parent[last] = value
     with pytest.raises(OpenAPIError):  # ... the broken one must not
         validate(openapi, resp, broken)
 
@@ -219,18 +207,9 @@ def test_catalog_tracks_are_complete_and_use_only_documented_fields(spec_dict):
         assert all(set(artist) == ARTIST_FIELDS for artist in artists)
         images = track["album"]["images"]
         assert [(i["width"], i["height"]) for i in images] in ([], [(640, 640), (300, 300), (64, 64)])
-        hashes = set()
-        for image in images:
-            prefix = IMAGE_PREFIXES[image["width"]]
-            match = re.fullmatch(rf"https://i\.scdn\.co/image/{prefix}([0-9a-f]{{24}})", image["url"])
-            assert match, image["url"]
-            hashes.add(match.group(1))
-        assert len(hashes) <= 1
-    assert any(t["album"]["images"] == [] for t in catalog), "need a track with no cover"
-    assert len([t for t in catalog if t["artists"][0]["id"] == QUEEN_ARTIST_ID]) >= 4
-    bohemian = next(t for t in catalog if t["id"] == BOHEMIAN_ID)
-    assert bohemian["name"] == "Bohemian Rhapsody - Remastered 2011"
-    assert bohemian["album"]["name"] == "A Night At The Opera (2011 Remaster)"
+        # One picture in three sizes: the size's prefix, then the same 24 hex digits.
+        hashes = {i["url"].removeprefix(IMAGE_URL + IMAGE_PREFIXES[i["width"]]) for i in images}
+        assert len(hashes) <= 1 and all(re.fullmatch("[0-9a-f]{24}", h) for h in hashes), images
 
 
 # -- accounts service: POST /api/token -------------------------------------------------------------
@@ -285,7 +264,6 @@ def test_search_needs_a_token_the_double_issued_and_that_has_not_expired(openapi
     double.configure(token_expires_in=0)
     resp = post_token(double)
     assert resp.json()["expires_in"] == 0
-    time.sleep(0.01)  # a token that expires in 0 s, then used
     assert_spotify_error(
         search(double, resp.json()["access_token"], q="Queen"), 401, "The access token expired"
     )
@@ -301,28 +279,19 @@ def test_counters_count_every_request_from_every_thread_and_reset(double):
         list(pool.map(lambda _: search(double, token, q="Queen"), range(40)))
     queries = ["Abba", "Blinding Lights"] + ["Queen"] * 40
     assert double.stats() == {**NO_STATS, "token_calls": 2, "search_calls": 42, "queries": queries}
+    assert requests.get(double.url + "/_control/stats", timeout=5).json() == double.stats()
+    assert requests.get(double.url + "/_control/health", timeout=5).json() == {"status": "ok"}
     double.reset()
     assert double.stats() == NO_STATS and double.config()["mode"] == "ok"
     assert search(double, token, q="Queen").status_code == 200, "tokens survive reset()"
 
 
-def test_http_controls(double, token):
-    resp = requests.post(double.url + "/_control/config", json={"mode": "429", "retry_after": 3}, timeout=5)
-    assert resp.status_code == 200 and resp.json()["mode"] == "429"
-    resp = search(double, token, q="Queen")
-    assert resp.status_code == 429 and resp.headers["Retry-After"] == "3"
-    stats = requests.get(double.url + "/_control/stats", timeout=5).json()
-    assert stats == {**NO_STATS, "token_calls": 1, "search_calls": 1, "queries": ["Queen"]}
-    assert requests.post(double.url + "/_control/reset", timeout=5).status_code == 200
-    assert requests.get(double.url + "/_control/stats", timeout=5).json() == NO_STATS
-    assert requests.get(double.url + "/_control/health", timeout=5).json() == {"status": "ok"}
-
-
-@pytest.mark.parametrize("body", [{"mode": "418"}, {"colour": "red"}, {"latency_ms": -1}, ["mode", "ok"]])
-def test_bad_config_is_refused(double, body):
-    assert_spotify_error(requests.post(double.url + "/_control/config", json=body, timeout=5), 400)
+@pytest.mark.parametrize(
+    "change", [{"mode": "418"}, {"colour": "red"}, {"latency_ms": -1}, {"mode": ["ok"]}, {"synthesize": 1}]
+)
+def test_bad_config_is_refused(double, change):
     with pytest.raises(ValueError):
-        double.configure(**body) if isinstance(body, dict) else double.configure(mode=body)
+        double.configure(**change)
     assert double.config()["mode"] == "ok"
 
 
@@ -374,7 +343,6 @@ def test_default_and_largest_limit_are_the_documented_ones(double, token, spec_d
         ({"q": "Queen", "type": "album"}, None),
         ({"q": "Queen", "type": "song"}, "Bad search type field"),
         ({"q": "Queen", "limit": 0}, "Invalid limit"),
-        ({"q": "Queen", "limit": 11}, "Invalid limit"),
         ({"q": "Queen", "limit": "ten"}, "Invalid limit"),
         ({"q": "Queen", "offset": -1}, "Invalid offset"),
         ({"q": "Queen", "offset": 1001}, "Invalid offset"),
@@ -394,10 +362,10 @@ def test_bad_parameters_are_400(double, token, params, message):
         ("bowie", "Under Pressure - Remastered 2011"),
         ("beyonce", "Halo"),
         ("dont stop me now", "Don't Stop Me Now - Remastered 2011"),
-        ("track:Brightside", "Mr. Brightside"),
-        ('artist:"Led Zeppelin"', "Stairway to Heaven - Remaster"),
-        ("artist:abba queen", "Dancing Queen"),
-        ("album:Arrival year:1970-1980", "Dancing Queen"),
+        ("brightside", "Mr. Brightside"),
+        ("Led Zeppelin", "Stairway to Heaven - Remaster"),
+        ("abba queen", "Dancing Queen"),
+        ("arrival", "Dancing Queen"),
     ],
 )
 def test_matching_is_case_insensitive_over_name_artist_album(double, token, q, first):
@@ -407,13 +375,12 @@ def test_matching_is_case_insensitive_over_name_artist_album(double, token, q, f
 @pytest.mark.parametrize(
     ("q", "found"),
     [
-        ("track:queen", ["Killer Queen - Remastered 2011", "Dancing Queen"]),
-        ("artist:queen track:queen", ["Killer Queen - Remastered 2011"]),
-        ("artist:Nirvana track:Bohemian", []),
+        ("queen killer", ["Killer Queen - Remastered 2011"]),
+        ("nirvana bohemian", []),
         ("zzzz unknown song", []),
     ],
 )
-def test_field_filters_narrow_results_and_no_match_is_empty(double, token, q, found):
+def test_every_word_narrows_the_results_and_no_match_is_empty(double, token, q, found):
     assert names(search(double, token, q=q)) == found
 
 

@@ -1,4 +1,4 @@
-"""Shared by tests/docker and tests/swarm; standard library only (stack.py also runs as a script)."""
+"""Shared by tests/docker and tests/swarm: docker commands, containers' state, HTTP from the host."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import secrets
 import shlex
 import subprocess
 import sys
-import urllib.error
-import urllib.request
+
+import requests
 
 from tests.support.waiting import wait_until
 
@@ -82,31 +82,36 @@ def wait_healthy(labels: list[str], count: int, *, timeout: float, details=lambd
     )
 
 
-def http(method: str, url: str, *, body=None, token=None, headers=None, timeout: float = 15, context=None):
-    """(status, JSON body or raw bytes, headers); an HTTP error is an answer too."""
-    data = None if body is None else json.dumps(body).encode()
+def http(method: str, url: str, *, body=None, token=None, headers=None, timeout: float = 15, verify=True):
+    """(status, JSON body or raw bytes, headers), over a new connection each time (as a new client)."""
     headers = {"Accept": "application/json", **(headers or {})}
-    if data is not None:
-        headers["Content-Type"] = "application/json"
     if token:
         headers["Authorization"] = f"Bearer {token}"
-    request = urllib.request.Request(url, data=data, method=method, headers=headers)
-    try:
-        with urllib.request.urlopen(request, timeout=timeout, context=context) as response:
-            status, raw, got = response.status, response.read(), response.headers
-    except urllib.error.HTTPError as exc:
-        status, raw, got = exc.code, exc.read(), exc.headers
-    payload = json.loads(raw) if "json" in (got.get("Content-Type") or "") and raw else raw
-    return status, payload, got
+    answer = requests.request(method, url, json=body, headers=headers, timeout=timeout, verify=verify)
+    is_json = "json" in answer.headers.get("Content-Type", "") and answer.content
+    return answer.status_code, answer.json() if is_json else answer.content, answer.headers
 
 
-def wait_http_ok(url: str, *, timeout: float, context=None) -> None:
+def fetch_inside(container: str, url: str, body: dict | None = None) -> dict:
+    """The JSON ``url`` answers when asked from inside ``container`` (for what is not published):
+    GET, or a POST of ``body``."""
+    code = (
+        "import sys, urllib.request\n"
+        "data = sys.argv[2].encode() if sys.argv[2] != '-' else None\n"
+        "req = urllib.request.Request(sys.argv[1], data=data, headers={'Content-Type': 'application/json'})\n"
+        "print(urllib.request.urlopen(req, timeout=10).read().decode())\n"
+    )
+    payload = "-" if body is None else json.dumps(body)
+    return json.loads(docker("exec", container, "python3", "-c", code, url, payload))
+
+
+def wait_http_ok(url: str, *, timeout: float, verify=True) -> None:
     last: list[object] = [None]
 
     def answers() -> bool:
         try:
-            status, payload, _ = http("GET", url, timeout=5, context=context)
-        except OSError as exc:  # URLError is an OSError: not listening yet
+            status, payload, _ = http("GET", url, timeout=5, verify=verify)
+        except OSError as exc:  # requests' errors are OSErrors: not listening yet
             last[0] = exc
             return False
         last[0] = (status, payload)

@@ -33,7 +33,7 @@ def stack():
         stack.deploy()
         for service in SERVICES:
             stack.wait_healthy(service, REPLICAS.get(service, 1))
-        wait_http_ok(f"{stack.base_url}/health", timeout=180, context=stack.ssl_context())
+        wait_http_ok(f"{stack.base_url}/health", timeout=180, verify=str(stack.ca))
         log(f"stack {stack.name} up: {stack.base_url}")
         yield stack
     finally:

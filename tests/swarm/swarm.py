@@ -13,7 +13,6 @@ import json
 import os
 import secrets
 import shlex
-import ssl
 import tempfile
 from pathlib import Path
 
@@ -177,14 +176,9 @@ class Stack:
 
     def double_stats(self) -> dict:
         (cid,) = self.containers("spotify-double")
-        url = "http://127.0.0.1:8080/_control/stats"
-        code = f"import urllib.request; print(urllib.request.urlopen({url!r}).read().decode())"
-        return json.loads(engine.docker("exec", cid, "python3", "-c", code))
+        return engine.fetch_inside(cid, "http://127.0.0.1:8080/_control/stats")
 
     # ------------------------------------------------------------------ HTTPS
-    def ssl_context(self) -> ssl.SSLContext:
-        return ssl.create_default_context(cafile=str(self.ca))
-
     def curl(self, *args: str):
         command = ["curl", "-sS", "--max-time", "20", "--cacert", str(self.ca), *args]
         return engine.run(command, check=False, quiet=True)
@@ -192,4 +186,4 @@ class Stack:
     def http(self, method: str, path: str, **kwargs):
         """(status, JSON body or raw bytes, headers) of one request through the proxy."""
         kwargs.setdefault("timeout", 30)
-        return engine.http(method, self.base_url + path, context=self.ssl_context(), **kwargs)
+        return engine.http(method, self.base_url + path, verify=str(self.ca), **kwargs)

@@ -6,7 +6,7 @@ import urllib.parse
 
 import pytest
 
-from tests.support.containers import run
+from tests.support.containers import fetch_inside
 from tests.support.waiting import wait_until
 
 SCRAPE_DEADLINE = 120  # a scrape and a DNS refresh every 15 s, on a loaded machine
@@ -16,8 +16,7 @@ def query(stack, promql: str) -> dict[str, float]:
     """An instant query asked inside Prometheus' own container (it is not published): value by job."""
     prometheus = stack.wait_healthy("prometheus", 1)[0]
     url = "http://127.0.0.1:9090/api/v1/query?query=" + urllib.parse.quote(promql)
-    code = f"import urllib.request as r; print(r.urlopen({url!r}, timeout=10).read().decode())"
-    answer = json.loads(run(["docker", "exec", prometheus, "python3", "-c", code], quiet=True).stdout)
+    answer = fetch_inside(prometheus, url)
     return {r["metric"].get("job", ""): float(r["value"][1]) for r in answer["data"]["result"]}
 
 
