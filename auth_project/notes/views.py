@@ -82,8 +82,8 @@ def _created_example(name: str, note: dict, aviso: str | None = None) -> OpenApi
     return OpenApiExample(name, value=value, response_only=True, status_codes=["201"])
 
 
-def _idempotency_error(description: str, exc) -> OpenApiResponse:
-    return error_response(description, error_example(exc.default_code, str(exc.default_detail)))
+def _idempotency_error(exc) -> OpenApiResponse:
+    return error_response(str(exc.default_detail), error_example(exc.default_code, str(exc.default_detail)))
 
 
 @extend_schema_view(
@@ -124,12 +124,8 @@ def _idempotency_error(description: str, exc) -> OpenApiResponse:
             ),
             400: validation_error("cancion"),
             401: UNAUTHORIZED,
-            409: _idempotency_error(
-                "La petición anterior con esta clave aún no ha terminado.", idempotency.KeyInUse
-            ),
-            422: _idempotency_error(
-                "Esta `Idempotency-Key` ya se usó con otro cuerpo.", idempotency.KeyReused
-            ),
+            409: _idempotency_error(idempotency.KeyInUse),
+            422: _idempotency_error(idempotency.KeyReused),
             429: _THROTTLED,
         },
         examples=[
