@@ -17,7 +17,7 @@ from . import idempotency
 from .models import Enrichment, IdempotencyKey
 from .selectors import note_list
 from .serializers import NoteSerializer
-from .services import note_delete, note_song_resolve, write_transaction
+from .services import note_song_resolve, write_transaction
 from .throttling import NoteWriteThrottle
 
 SAVED = "Guardado con éxito"
@@ -198,6 +198,3 @@ class NoteViewSet(viewsets.ModelViewSet):
 
     def throttled(self, request, wait):
         raise exceptions.Throttled(wait, detail=WRITES_THROTTLED)
-
-    def perform_destroy(self, instance):
-        note_delete(note=instance)
