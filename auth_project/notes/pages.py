@@ -14,8 +14,7 @@ from config.ratelimit import client_address, hit
 
 from .selectors import note_list
 from .serializers import NoteSerializer
-from .throttling import NoteWriteThrottle
-from .views import SAVED, WRITES_THROTTLED, pending_notice
+from .views import SAVED, WRITES_THROTTLED, NoteWriteThrottle, pending_notice
 
 LATEST = 12  # notes shown; /notas has them all
 SIGNUPS_THROTTLED = "Demasiadas cuentas creadas desde esta dirección."

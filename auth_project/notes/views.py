@@ -11,6 +11,7 @@ from rest_framework import exceptions, serializers, viewsets
 from rest_framework.response import Response
 
 from config.schema import NOT_FOUND, UNAUTHORIZED, validation_error
+from config.throttling import RateLimitThrottle
 from musica_kit.schema import error_example, error_response, throttled_response
 
 from . import idempotency
@@ -18,7 +19,6 @@ from .models import Enrichment, IdempotencyKey
 from .selectors import note_list
 from .serializers import NoteSerializer
 from .services import note_song_resolve, write_transaction
-from .throttling import NoteWriteThrottle
 
 SAVED = "Guardado con éxito"
 PENDING_NOTICE = (
@@ -42,6 +42,23 @@ def pending_notice(note) -> str | None:
     if settings.ENRICHMENT_MODE != "sync":  # music was not asked: saying it is down would be false
         return BACKGROUND_NOTICE
     return PENDING_NOTICE
+
+
+class NoteWriteThrottle(RateLimitThrottle):
+    """Per user, on POST, PUT and PATCH (each may search Spotify); an Idempotency-Key replay searches none."""
+
+    scope = "notes_write"
+
+    def ident(self, request) -> str:
+        return str(request.user.pk)
+
+    def allow_request(self, request, view):
+        if request.method not in ("POST", "PUT", "PATCH"):
+            return True
+        replay = request.method == "POST" and idempotency.idempotency_replay_exists(
+            user=request.user, key_header=request.headers.get(idempotency.HEADER)
+        )
+        return replay or super().allow_request(request, view)
 
 
 _NOTE_EXAMPLE = {
