@@ -26,9 +26,6 @@ Login = inline_serializer(
         "password": serializers.CharField(help_text="Contraseña."),
     },
 )
-TokenRefresh = inline_serializer(
-    "TokenRefresh", fields={"refresh": serializers.CharField(help_text="El token `refresh` vigente.")}
-)
 
 
 @extend_schema(
@@ -68,7 +65,6 @@ class LoginView(TokenObtainPairView):
     tags=["cuentas"],
     summary="Refrescar el token de acceso",
     description="También entrega un `refresh` nuevo: el usado queda anulado.",
-    request=TokenRefresh,
     responses={
         200: TokenPair,
         400: validation_error("refresh"),
