@@ -6,7 +6,7 @@ from rest_framework import serializers
 
 from .models import USERNAME_CONFUSABLE, USERNAME_TAKEN
 from .selectors import username_taken
-from .services import UsernameTaken, user_create
+from .services import user_create
 from .usernames import is_mixed_script_confusable
 
 User = get_user_model()
@@ -64,10 +64,7 @@ class RegisterSerializer(serializers.ModelSerializer):
         return attrs
 
     def create(self, validated_data):
-        try:
-            return user_create(username=validated_data["username"], password=validated_data["password"])
-        except UsernameTaken as exc:
-            raise serializers.ValidationError({"username": [USERNAME_TAKEN]}) from exc
+        return user_create(username=validated_data["username"], password=validated_data["password"])
 
 
 class LogoutSerializer(serializers.Serializer):

@@ -15,34 +15,23 @@ from .services import refresh_token_revoke
 TokenPair = inline_serializer(
     "TokenPair",
     fields={
-        "access": serializers.CharField(
-            help_text="JWT de acceso (HS256, 15 min por defecto): `Authorization: Bearer <access>`."
-        ),
-        "refresh": serializers.CharField(
-            help_text="JWT de refresco (7 días por defecto): para `POST /token/refresh` y `POST /logout`. "
-            "Cada refresco entrega uno nuevo y anula el anterior."
-        ),
+        "access": serializers.CharField(help_text="JWT de acceso: `Authorization: Bearer <access>`."),
+        "refresh": serializers.CharField(help_text="JWT de refresco, para `/token/refresh` y `/logout`."),
     },
 )
 Login = inline_serializer(
     "Login",
     fields={
-        "username": serializers.CharField(
-            help_text="Nombre de usuario; vale cualquier variante de mayúsculas o Unicode (ANA, ａｎａ)."
-        ),
+        "username": serializers.CharField(help_text="Nombre de usuario, en mayúsculas o minúsculas."),
         "password": serializers.CharField(help_text="Contraseña."),
     },
-)
-TokenRefresh = inline_serializer(
-    "TokenRefresh", fields={"refresh": serializers.CharField(help_text="El token `refresh` vigente.")}
 )
 
 
 @extend_schema(
     tags=["cuentas"],
     summary="Crear una cuenta",
-    description="Crea un usuario. La contraseña pasa los validadores de Django (longitud, comunes, "
-    "numérica, parecida al usuario). No inicia sesión: después, `POST /login`.",
+    description="No inicia sesión: después, `POST /login`.",
     responses={201: UserSerializer, 400: validation_error("username"), 429: THROTTLED},
 )
 class RegisterView(generics.CreateAPIView):
@@ -57,8 +46,7 @@ class RegisterView(generics.CreateAPIView):
 @extend_schema(
     tags=["cuentas"],
     summary="Iniciar sesión (par de tokens JWT)",
-    description="Devuelve `access` (para `Authorization: Bearer`) y `refresh` (para renovarlo y para "
-    "`/logout`). Con límite de intentos por IP.",
+    description="Con límite de intentos por IP.",
     request=Login,
     responses={
         200: TokenPair,
@@ -76,9 +64,7 @@ class LoginView(TokenObtainPairView):
 @extend_schema(
     tags=["cuentas"],
     summary="Refrescar el token de acceso",
-    description="Entrega un `access` nuevo y, como los refrescos rotan, también un `refresh` nuevo; "
-    "el `refresh` usado queda anulado (en la lista negra).",
-    request=TokenRefresh,
+    description="También entrega un `refresh` nuevo: el usado queda anulado.",
     responses={
         200: TokenPair,
         400: validation_error("refresh"),
@@ -92,8 +78,7 @@ class RefreshView(TokenRefreshView):
 @extend_schema(
     tags=["cuentas"],
     summary="Cerrar sesión",
-    description="Anula (lista negra) el `refresh` del usuario autenticado. El `access` sigue valiendo "
-    "hasta que caduca (minutos).",
+    description="Anula el `refresh`; el `access` sigue valiendo hasta que caduca.",
     responses={
         204: OpenApiResponse(description="Sesión cerrada: el `refresh` ya no sirve."),
         400: error_response("El `refresh` falta, no es válido, caducó o es de otra persona."),

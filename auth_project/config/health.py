@@ -7,6 +7,9 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+Health = inline_serializer(
+    "Health", fields={"status": serializers.ChoiceField(choices=["ok"], help_text="Siempre `ok`.")}
+)
 Ready = inline_serializer(
     "Ready",
     fields={
@@ -16,9 +19,6 @@ Ready = inline_serializer(
         ),
     },
 )
-Health = inline_serializer(
-    "Health", fields={"status": serializers.ChoiceField(choices=["ok"], help_text="Siempre `ok`.")}
-)
 
 
 class HealthView(APIView):
@@ -26,25 +26,17 @@ class HealthView(APIView):
     authentication_classes = []
     permission_classes = [AllowAny]
 
-    @extend_schema(
-        tags=["salud"],
-        summary="Vida del proceso",
-        description="200 mientras el proceso responde; no mira la base de datos ni music_service.",
-        responses={200: Health},
-    )
+    @extend_schema(tags=["salud"], summary="Vida del proceso (sin mirar la base de datos)", responses=Health)
     def get(self, request):
         return Response({"status": "ok"})
 
 
-class ReadyView(APIView):
+class ReadyView(HealthView):
     name = "Disponibilidad"
-    authentication_classes = []
-    permission_classes = [AllowAny]
 
     @extend_schema(
         tags=["salud"],
         summary="Disponibilidad (base de datos)",
-        description="200 cuando la base de datos responde; 503 si no (el proceso vive pero no puede servir).",
         responses={200: Ready, 503: OpenApiResponse(Ready, description="La base de datos no responde.")},
     )
     def get(self, request):

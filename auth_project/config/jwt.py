@@ -4,6 +4,7 @@ request whose blacklist insert created the row gets new tokens."""
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 from rest_framework.exceptions import AuthenticationFailed
+from rest_framework.fields import CharField
 from rest_framework_simplejwt import serializers
 from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.settings import api_settings
@@ -12,6 +13,8 @@ from .authentication import user_id_from_claim
 
 
 class TokenRefreshSerializer(serializers.TokenRefreshSerializer):
+    refresh = CharField(help_text="El token `refresh` vigente.")
+
     def validate(self, attrs: dict) -> dict:
         refresh = self.token_class(attrs["refresh"])  # also checks the blacklist
         user_id = user_id_from_claim(refresh.payload.get(api_settings.USER_ID_CLAIM))

@@ -2,6 +2,7 @@
 session must not open a window of its own."""
 
 from django.http import JsonResponse
+from django.utils.deprecation import MiddlewareMixin
 from rest_framework.throttling import BaseThrottle
 
 from musica_kit.errors import error_body
@@ -25,14 +26,8 @@ class RateLimitThrottle(BaseThrottle):
         return self.retry_after
 
 
-class LoginFormThrottleMiddleware:
+class LoginFormThrottleMiddleware(MiddlewareMixin):
     """Login form POSTs count in /login's window (the same passwords), bad CSRF tokens included."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         match = request.resolver_match

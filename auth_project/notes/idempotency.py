@@ -9,7 +9,7 @@ import uuid
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.utils import timezone
 from rest_framework import exceptions, status
 
@@ -101,22 +101,21 @@ def idempotency_key_hold(*, user, key: str, data) -> IdempotencyKey:
     with write_transaction():
         idempotency_keys_purge(user=user)
         now = timezone.now()
-        row = IdempotencyKey.objects.filter(user=user, key=key).first()
-        if row is None:
-            try:
-                with transaction.atomic():  # a savepoint: a lost race must not break the outer block
-                    return IdempotencyKey.objects.create(
-                        user=user,
-                        key=key,
-                        fingerprint=fingerprint,
-                        status=IdempotencyKey.IN_PROGRESS,
-                        claim=uuid.uuid4().hex,
-                        created_at=now,
-                    )
-            except IntegrityError:
-                row = IdempotencyKey.objects.filter(user=user, key=key).first()
-                if row is None:  # inserted and deleted again in between: let the client retry
-                    raise KeyInUse from None
+        try:  # get_or_create inserts in a savepoint: a lost race does not break this block
+            row, created = IdempotencyKey.objects.get_or_create(
+                user=user,
+                key=key,
+                defaults={
+                    "fingerprint": fingerprint,
+                    "status": IdempotencyKey.IN_PROGRESS,
+                    "claim": uuid.uuid4().hex,
+                    "created_at": now,
+                },
+            )
+        except IntegrityError:  # inserted and deleted again in between: let the client retry
+            raise KeyInUse from None
+        if created:
+            return row
         if row.fingerprint != fingerprint:
             raise KeyReused
         if row.status == IdempotencyKey.DONE:

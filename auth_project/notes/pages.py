@@ -14,9 +14,7 @@ from config.ratelimit import client_address, hit
 
 from .selectors import note_list
 from .serializers import NoteSerializer
-from .services import note_delete
-from .throttling import NoteWriteThrottle
-from .views import SAVED, WRITES_THROTTLED, pending_notice
+from .views import SAVED, WRITES_THROTTLED, NoteWriteThrottle, pending_notice
 
 LATEST = 12  # notes shown; /notas has them all
 SIGNUPS_THROTTLED = "Demasiadas cuentas creadas desde esta dirección."
@@ -110,6 +108,6 @@ class NoteDeleteView(HomeView):
         return redirect("inicio")
 
     def post(self, request, pk):
-        note_delete(note=self.note)
+        self.note.delete()
         messages.success(request, DELETED)
         return redirect("inicio")

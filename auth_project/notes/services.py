@@ -58,7 +58,3 @@ def note_update(*, note: Note, cancion: str | None = None, texto: str | None = N
         with write_transaction():
             note.save()
     return note
-
-
-def note_delete(*, note: Note) -> None:
-    note.delete()

@@ -1,5 +1,4 @@
 from django.conf import settings
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
     OpenApiParameter,
@@ -12,14 +11,14 @@ from rest_framework import exceptions, serializers, viewsets
 from rest_framework.response import Response
 
 from config.schema import NOT_FOUND, UNAUTHORIZED, validation_error
+from config.throttling import RateLimitThrottle
 from musica_kit.schema import error_example, error_response, throttled_response
 
 from . import idempotency
 from .models import Enrichment, IdempotencyKey
 from .selectors import note_list
 from .serializers import NoteSerializer
-from .services import note_delete, note_song_resolve, write_transaction
-from .throttling import NoteWriteThrottle
+from .services import note_song_resolve, write_transaction
 
 SAVED = "Guardado con éxito"
 PENDING_NOTICE = (
@@ -45,6 +44,23 @@ def pending_notice(note) -> str | None:
     return PENDING_NOTICE
 
 
+class NoteWriteThrottle(RateLimitThrottle):
+    """Per user, on POST, PUT and PATCH (each may search Spotify); an Idempotency-Key replay searches none."""
+
+    scope = "notes_write"
+
+    def ident(self, request) -> str:
+        return str(request.user.pk)
+
+    def allow_request(self, request, view):
+        if request.method not in ("POST", "PUT", "PATCH"):
+            return True
+        replay = request.method == "POST" and idempotency.idempotency_replay_exists(
+            user=request.user, key_header=request.headers.get(idempotency.HEADER)
+        )
+        return replay or super().allow_request(request, view)
+
+
 _NOTE_EXAMPLE = {
     "id": 7,
     "cancion": "Bohemian Rhapsody",
@@ -66,15 +82,14 @@ _NOTE_EXAMPLE = {
 }
 _PENDING_EXAMPLE = {**_NOTE_EXAMPLE, "foto": None, "musica": None, "enriquecimiento": "pendiente"}
 _THROTTLED = throttled_response(
-    "Límite de escrituras por usuario (`NOTES_WRITE_RATE`, 30 por minuto por defecto) para crear "
-    "o cambiar notas; la cabecera `Retry-After` dice cuántos segundos esperar. Leer y borrar no cuentan.",
+    "Demasiadas notas creadas o cambiadas seguidas (`NOTES_WRITE_RATE`); leer y borrar no cuentan.",
     error_example(
         "limitado",
         f"{WRITES_THROTTLED} Se espera que esté disponible en 42 segundos.",
         {"reintentar_en_segundos": 42},
     ),
 )
-_NOTE_ID = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH, description="Id de la nota.")
+_NOTE_ID = OpenApiParameter("id", int, OpenApiParameter.PATH, description="Id de la nota.")
 _MINE = {401: UNAUTHORIZED, 404: NOT_FOUND}
 _NOTE_CHANGED = {200: NoteSerializer, 400: validation_error("cancion"), **_MINE, 429: _THROTTLED}
 
@@ -84,44 +99,33 @@ def _created_example(name: str, note: dict, aviso: str | None = None) -> OpenApi
     return OpenApiExample(name, value=value, response_only=True, status_codes=["201"])
 
 
-def _idempotency_error(description: str, exc) -> OpenApiResponse:
-    return error_response(description, error_example(exc.default_code, str(exc.default_detail)))
+def _idempotency_error(exc) -> OpenApiResponse:
+    return error_response(str(exc.default_detail), error_example(exc.default_code, str(exc.default_detail)))
 
 
 @extend_schema_view(
     list=extend_schema(
         summary="Mis notas",
-        description="Las notas del usuario autenticado, de la más nueva a la más antigua, paginadas "
-        "(`page`, `page_size` hasta 100; 20 por defecto).",
+        description="Las notas del usuario autenticado, la más nueva primero.",
         responses={200: NoteSerializer(many=True), 401: UNAUTHORIZED},
     ),
     create=extend_schema(
         summary="Crear una nota",
-        description="Guarda la nota del usuario del token (nunca de un campo del cuerpo) y busca la "
-        "canción en music_service. `foto`, `musica` y `enriquecimiento` enviados se ignoran. Si music "
-        "no responde, la nota se guarda igual como `pendiente`, la respuesta añade `aviso` y la foto "
-        "llega sola más tarde; también si ninguna fuente que respondió tiene la canción mientras otra "
-        "mejor falla (el `aviso` nombra las que fallaron). Con `Idempotency-Key`, un reintento no crea "
-        "una segunda nota: repite el 201 original (con `Idempotent-Replayed: true`); 409 si la primera "
-        "petición sigue en curso, 422 si la clave ya se usó con otro cuerpo.",
+        description="Guarda la nota del usuario del token y busca la canción en music_service. Si no "
+        "puede completarla ahora, la nota queda `pendiente`, con un `aviso`, y la foto llega sola más tarde.",
         parameters=[
             OpenApiParameter(
                 idempotency.HEADER,
-                OpenApiTypes.STR,
-                OpenApiParameter.HEADER,
-                description="Opcional, recomendada al reintentar: una clave única por nota (p. ej. un "
-                "UUID; 1–255 caracteres ASCII imprimibles). Si la conexión se corta y repites la petición "
-                "con la misma clave y el mismo cuerpo en 24 h, recibes el 201 original (misma nota, sin "
-                "crear otra). Cada usuario tiene sus propias claves.",
+                description="Opcional: una clave única por nota (p. ej. un UUID). Repetir la petición con la "
+                "misma clave y el mismo cuerpo en 24 h devuelve el 201 original sin crear otra nota.",
+                location=OpenApiParameter.HEADER,
             ),
             OpenApiParameter(
                 idempotency.REPLAYED_HEADER,
-                OpenApiTypes.STR,
-                OpenApiParameter.HEADER,
+                description="`true` cuando este 201 repite uno anterior con la misma `Idempotency-Key`.",
+                location=OpenApiParameter.HEADER,
                 response=[201],
                 enum=["true"],
-                description="`true` cuando este 201 es la repetición de uno anterior con la misma "
-                "`Idempotency-Key`.",
             ),
         ],
         responses={
@@ -131,34 +135,19 @@ def _idempotency_error(description: str, exc) -> OpenApiResponse:
                     "mensaje": serializers.CharField(help_text=f"Siempre «{SAVED}»."),
                     "nota": NoteSerializer(help_text="La nota guardada."),
                     "aviso": serializers.CharField(
-                        required=False,
-                        help_text="Solo cuando la nota quedó `pendiente`: dice si music_service no estaba "
-                        "disponible (la foto se añadirá sola más tarde) o si la canción no está en las "
-                        "fuentes que respondieron y se volverá a buscar cuando respondan las que fallaron "
-                        "(las nombra); con `ENRICHMENT_MODE` `async` u `off`, que la foto se buscará en "
-                        "segundo plano.",
+                        required=False, help_text="Solo si la nota quedó `pendiente`: por qué y qué pasará."
                     ),
                 },
             ),
             400: validation_error("cancion"),
             401: UNAUTHORIZED,
-            409: _idempotency_error(
-                "La petición anterior con esta `Idempotency-Key` aún no ha terminado: repite más tarde.",
-                idempotency.KeyInUse,
-            ),
-            422: _idempotency_error(
-                "Esta `Idempotency-Key` ya se usó con otro cuerpo.", idempotency.KeyReused
-            ),
+            409: _idempotency_error(idempotency.KeyInUse),
+            422: _idempotency_error(idempotency.KeyReused),
             429: _THROTTLED,
         },
         examples=[
             _created_example("con foto", _NOTE_EXAMPLE),
             _created_example("music no disponible", _PENDING_EXAMPLE, PENDING_NOTICE),
-            _created_example(
-                "no está en las fuentes que respondieron",
-                _PENDING_EXAMPLE,
-                NOT_FOUND_YET_NOTICE.format(failed="deezer"),
-            ),
             OpenApiExample(
                 "petición",
                 value={"cancion": "Bohemian Rhapsody", "texto": "La escuché en el coche"},
@@ -171,7 +160,7 @@ def _idempotency_error(description: str, exc) -> OpenApiResponse:
     ),
     update=extend_schema(
         summary="Reemplazar una nota",
-        description="Si cambia `cancion`, la nota se vuelve a enriquecer (foto y música nuevas).",
+        description="Si cambia `cancion`, la nota se vuelve a enriquecer.",
         parameters=[_NOTE_ID],
         responses=_NOTE_CHANGED,
     ),
@@ -226,6 +215,3 @@ class NoteViewSet(viewsets.ModelViewSet):
 
     def throttled(self, request, wait):
         raise exceptions.Throttled(wait, detail=WRITES_THROTTLED)
-
-    def perform_destroy(self, instance):
-        note_delete(note=instance)

@@ -37,12 +37,12 @@ class Command(BaseCommand):
             logger.info("enrich runner started", extra={"interval_s": interval, "batch": batch})
             if settings.METRICS_TOKEN:  # the runner is a process of its own
                 self.serve_metrics()
-        purged_at = None
-        while True:
-            if purged_at is None or time.monotonic() - purged_at >= PURGE_EVERY:
+        next_purge = 0.0
+        while not stop.is_set():
+            if time.monotonic() >= next_purge:
                 if purged := idempotency_keys_purge():
                     logger.info("expired idempotency keys deleted", extra={"deleted": purged})
-                purged_at = time.monotonic()
+                next_purge = time.monotonic() + PURGE_EVERY
             if loop and settings.ENRICH_HEARTBEAT_FILE:
                 Path(settings.ENRICH_HEARTBEAT_FILE).touch()
             counts = notes_enrich_pending(limit=batch)
@@ -52,11 +52,8 @@ class Command(BaseCommand):
             if not loop:
                 self.stdout.write(" ".join(f"{key}={value}" for key, value in counts.items()))
                 return
-            # After a full batch of successes more may be waiting.
-            if counts["ok"] + counts["sin_resultados"] < batch and stop.wait(interval):
-                break
-            if stop.is_set():
-                break
+            if counts["ok"] + counts["sin_resultados"] < batch:  # after a full batch more may be waiting
+                stop.wait(interval)
         logger.info("enrich runner stopped")
 
     def serve_metrics(self) -> None:
