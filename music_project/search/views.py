@@ -13,7 +13,7 @@ from .metrics import SEARCH_CACHE
 from .providers import ProviderUnavailable, get_chain
 from .serializers import ProviderStateSerializer, SearchParamsSerializer, SearchResultSerializer, source_field
 from .service_token import UNAUTHORIZED
-from .services import IncompleteMiss, search_tracks
+from .services import search_tracks
 
 UNAVAILABLE = "El servicio de música no está disponible ahora."
 
@@ -80,20 +80,21 @@ class SearchView(APIView):
         query = params.validated_data["q"]
         try:
             result = search_tracks(query=query, limit=params.validated_data["limit"])
-        except IncompleteMiss as exc:
-            detail = {"motivo": str(exc), "incompleta": True, "fallaron": list(exc.result.failed)}
-            response = _tagged(Response(error_body(UNAVAILABLE, detail), status=exc.status), exc.result)
-            # Expected, not a server error: the access line names the failed providers at INFO,
-            # and Django's request logger must not add "Service Unavailable" at ERROR.
-            response.access_fields["failed"] = exc.result.failed
-            response._has_been_logged = True  # what django.utils.log.log_response checks
-            return response
         except ProviderUnavailable as exc:
             SEARCH_CACHE.labels("miss").inc()
             response = Response(error_body(UNAVAILABLE, {"motivo": str(exc)}), status=exc.status)
             if exc.retry_after:
                 response["Retry-After"] = str(exc.retry_after)
             response.access_fields = {"source": get_chain().first_available}
+            return response
+        if result.incomplete:
+            motivo = f"sin coincidencias, pero no respondieron: {', '.join(result.failed)}"
+            detail = {"motivo": motivo, "incompleta": True, "fallaron": list(result.failed)}
+            response = _tagged(Response(error_body(UNAVAILABLE, detail), status=503), result)
+            # Expected, not a server error: the access line names the failed providers at INFO,
+            # and Django's request logger must not add "Service Unavailable" at ERROR.
+            response.access_fields["failed"] = result.failed
+            response._has_been_logged = True  # what django.utils.log.log_response checks
             return response
         body = {"query": query, "source": result.source, "tracks": result.tracks}
         response = _tagged(Response(SearchResultSerializer(body).data), result)

@@ -27,6 +27,11 @@ class SearchResult:
     cached: bool = False
     fresh_for: int = 0  # seconds left in the result cache
 
+    @property
+    def incomplete(self) -> bool:
+        """No match, but a better provider failed: the miss is not final."""
+        return bool(self.failed) and not self.tracks
+
 
 class ProviderChain:
     def __init__(self, providers: list[Provider]):
