@@ -1,7 +1,6 @@
 from django.conf import settings
 from django.utils.cache import patch_vary_headers
-from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
-from rest_framework import serializers
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -11,25 +10,11 @@ from musica_kit.schema import error_example, error_response
 
 from .metrics import SEARCH_CACHE
 from .providers import ProviderUnavailable, get_chain
-from .serializers import ProviderStateSerializer, SearchParamsSerializer, SearchResultSerializer, source_field
+from .serializers import HealthSerializer, ReadySerializer, SearchParamsSerializer, SearchResultSerializer
 from .service_token import UNAUTHORIZED
 from .services import search_tracks
 
 UNAVAILABLE = "El servicio de música no está disponible ahora."
-
-
-def _chain_serializer(name: str, statuses: list[str], status_help: str):
-    return inline_serializer(
-        name,
-        fields={
-            "status": serializers.ChoiceField(choices=statuses, help_text=status_help),
-            "source": source_field(),
-            "providers": ProviderStateSerializer(many=True, help_text="La cadena, en orden."),
-        },
-    )
-
-
-_Ready = _chain_serializer("Ready", ["ok", "unavailable"], "`ok` o `unavailable`.")
 
 
 @extend_schema(
@@ -115,7 +100,7 @@ def _tagged(response, result):
     description="200 mientras el proceso responde, sin token ni preguntar a las fuentes: dice la cadena "
     "(`MUSIC_PROVIDERS`) y sus cortocircuitos.",
     auth=[],
-    responses={200: _chain_serializer("Health", ["ok"], "Siempre `ok`.")},
+    responses={200: HealthSerializer},
 )
 class HealthView(APIView):
     name = "Vida del proceso"
@@ -133,9 +118,9 @@ class HealthView(APIView):
     description="200 si alguna fuente puede responder ahora (Deezer e iTunes: si su cortocircuito no está "
     "abierto); si no, 503.",
     responses={
-        200: _Ready,
+        200: ReadySerializer,
         401: UNAUTHORIZED,
-        503: OpenApiResponse(_Ready, description="Ninguna fuente puede responder."),
+        503: OpenApiResponse(ReadySerializer, description="Ninguna fuente puede responder."),
     },
 )
 class ReadyView(APIView):
