@@ -72,26 +72,22 @@ class SearchView(APIView):
                 response["Retry-After"] = str(exc.retry_after)
             response.access_fields = {"source": get_chain().first_available}
             return response
+        cache_use = "hit" if result.cached else "miss"
+        SEARCH_CACHE.labels(cache_use).inc()
+        access = {"source": result.source, "cache": cache_use}
         if result.incomplete:
             motivo = f"sin coincidencias, pero no respondieron: {', '.join(result.failed)}"
             detail = {"motivo": motivo, "incompleta": True, "fallaron": list(result.failed)}
-            response = _tagged(Response(error_body(UNAVAILABLE, detail), status=503), result)
+            response = Response(error_body(UNAVAILABLE, detail), status=503)
             # Expected, not a server error: the access line names the failed providers at INFO,
             # and Django's request logger must not add "Service Unavailable" at ERROR.
-            response.access_fields["failed"] = result.failed
+            response.access_fields = {**access, "failed": result.failed}
             response._has_been_logged = True  # what django.utils.log.log_response checks
             return response
         body = {"query": query, "source": result.source, "tracks": result.tracks}
-        response = _tagged(Response(SearchResultSerializer(body).data), result)
-        response.fresh_for = result.fresh_for
+        response = Response(SearchResultSerializer(body).data)
+        response.access_fields, response.fresh_for = access, result.fresh_for
         return response
-
-
-def _tagged(response, result):
-    """For the access line and the cache metric."""
-    response.access_fields = {"source": result.source, "cache": "hit" if result.cached else "miss"}
-    SEARCH_CACHE.labels(response.access_fields["cache"]).inc()
-    return response
 
 
 @extend_schema(
