@@ -2,11 +2,7 @@
 
 import time
 
-from opentelemetry import trace
-from opentelemetry.trace import SpanKind
 from prometheus_client import Counter, Gauge, Histogram
-
-_TRACER = trace.get_tracer(__name__)
 
 PROVIDER_SEARCHES = Counter(
     "musica_provider_searches_total",
@@ -29,21 +25,6 @@ BREAKER_OPEN_UNTIL = Gauge(
 SEARCH_CACHE = Counter(
     "musica_search_cache_total", "/search answers from the result cache: hit or miss.", ["result"]
 )
-
-
-def observed_search(provider, query: str, limit: int):
-    """``provider.search``, timed, counted by outcome, in a span of its own while tracing."""
-    from .providers.base import ProviderUnavailable
-
-    span = _TRACER.start_as_current_span(f"provider {provider.name}", kind=SpanKind.CLIENT)
-    with span, PROVIDER_LATENCY.labels(provider.name).time():
-        try:
-            tracks = provider.search(query, limit)
-        except ProviderUnavailable as exc:
-            PROVIDER_SEARCHES.labels(provider.name, exc.kind).inc()
-            raise
-    PROVIDER_SEARCHES.labels(provider.name, "match" if tracks else "miss").inc()
-    return tracks
 
 
 def breaker_changed(name: str, breaker) -> None:

@@ -41,3 +41,13 @@ class SearchResultSerializer(serializers.Serializer):
     query = serializers.CharField(help_text="La búsqueda, sin los espacios de los extremos.")
     source = source_field()
     results = TrackSerializer(many=True, source="tracks", help_text="Canciones (TRACK), la mejor primero.")
+
+
+class HealthSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=["ok"], help_text="Siempre `ok`.")
+    source = source_field()
+    providers = ProviderStateSerializer(many=True, help_text="La cadena, en orden.")
+
+
+class ReadySerializer(HealthSerializer):
+    status = serializers.ChoiceField(choices=["ok", "unavailable"], help_text="`ok` o `unavailable`.")

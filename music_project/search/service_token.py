@@ -3,7 +3,11 @@
 import hmac
 
 from django.conf import settings
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.plumbing import build_bearer_security_scheme_object
 from rest_framework import authentication, exceptions, permissions
+
+from musica_kit.schema import error_example, error_response
 
 
 class ServiceTokenAuthentication(authentication.BaseAuthentication):
@@ -28,3 +32,22 @@ class IsTrustedCaller(permissions.BasePermission):
 
     def has_permission(self, request, view):
         return not settings.MUSIC_SERVICE_TOKEN or request.auth == "service"
+
+
+class ServiceTokenScheme(OpenApiAuthenticationExtension):
+    target_class = ServiceTokenAuthentication
+    name = "serviceToken"
+
+    def get_security_definition(self, auto_schema):
+        scheme = build_bearer_security_scheme_object("HTTP_AUTHORIZATION", token_prefix=self.target.keyword)
+        scheme["description"] = (
+            "`MUSIC_SERVICE_TOKEN`, el mismo en auth_service. Solo en desarrollo (`DJANGO_DEBUG=1`) puede "
+            "quedar vacío, y entonces no se comprueba."
+        )
+        return scheme
+
+
+UNAUTHORIZED = error_response(
+    "`MUSIC_SERVICE_TOKEN` está definido y la petición no trae ese token.",
+    error_example("sin token", "Las credenciales de autenticación no se proveyeron."),
+)

@@ -10,19 +10,8 @@ from django.core.cache import cache
 
 from musica_kit.track import Track
 
-from .providers import ProviderUnavailable, get_chain
+from .providers import get_chain
 from .providers.chain import SearchResult
-
-
-class IncompleteMiss(ProviderUnavailable):
-    """No provider that answered had a match, but some failed: the miss is not final (503)."""
-
-    def __init__(self, result: SearchResult):
-        super().__init__(
-            f"sin coincidencias, pero no respondieron: {', '.join(result.failed)}", kind="incomplete"
-        )
-        self.result = result
-
 
 _inflight_guard = threading.Lock()
 _inflight: dict[str, threading.Lock] = {}
@@ -32,18 +21,12 @@ def normalize_query(query: str) -> str:
     return " ".join(query.casefold().split())
 
 
-def _checked(result: SearchResult) -> SearchResult:
-    if result.failed and not result.tracks:
-        raise IncompleteMiss(result)
-    return result
-
-
 def _cached(key: str) -> SearchResult | None:
     if (entry := cache.get(key)) is None:
         return None
     tracks = [Track(**track) for track in entry["tracks"]]
     fresh_for = max(0, int(entry["expires"] - time.time()))
-    return _checked(SearchResult(entry["source"], tracks, tuple(entry["failed"]), True, fresh_for))
+    return SearchResult(entry["source"], tracks, tuple(entry["failed"]), True, fresh_for)
 
 
 def _wait_for_other_process(key: str, seconds: float) -> SearchResult | None:
@@ -58,7 +41,7 @@ def _wait_for_other_process(key: str, seconds: float) -> SearchResult | None:
 
 
 def _ttl(answer: SearchResult) -> int:
-    if answer.failed and not answer.tracks:  # not final: until the failed provider may be probed again
+    if answer.incomplete:  # until the failed provider may be probed again
         return max(1, int(min(settings.SEARCH_CACHE_FAILOVER_TTL, settings.PROVIDER_BREAKER_COOLDOWN)))
     if answer.failed:
         return min(settings.SEARCH_CACHE_FAILOVER_TTL, settings.SEARCH_CACHE_TTL)
@@ -66,7 +49,7 @@ def _ttl(answer: SearchResult) -> int:
 
 
 def search_tracks(*, query: str, limit: int) -> SearchResult:
-    """Raises ProviderUnavailable when nothing answered, IncompleteMiss when none matched but some failed."""
+    """Raises ProviderUnavailable when nothing answered."""
     chain = get_chain()
     digest = hashlib.sha256(normalize_query(query).encode()).hexdigest()[:32]
     key = f"search:v3:{chain.key}:{limit}:{digest}"  # v3: bumped when matching changes
@@ -92,4 +75,4 @@ def search_tracks(*, query: str, limit: int) -> SearchResult:
                 cache.delete(lock_key)
             with _inflight_guard:  # only once the cache holds the answer
                 _inflight.pop(key, None)
-        return _checked(replace(answer, fresh_for=max(0, ttl)))
+        return replace(answer, fresh_for=max(0, ttl))

@@ -1,52 +1,28 @@
 from django.conf import settings
 from django.utils.cache import patch_vary_headers
-from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
-from rest_framework import serializers
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.schema import UNAUTHORIZED
 from musica_kit.errors import error_body
 from musica_kit.schema import error_example, error_response
 
 from .metrics import SEARCH_CACHE
 from .providers import ProviderUnavailable, get_chain
-from .serializers import ProviderStateSerializer, SearchParamsSerializer, SearchResultSerializer, source_field
-from .services import IncompleteMiss, search_tracks
+from .serializers import HealthSerializer, ReadySerializer, SearchParamsSerializer, SearchResultSerializer
+from .service_token import UNAUTHORIZED
+from .services import search_tracks
 
 UNAVAILABLE = "El servicio de música no está disponible ahora."
-_UNAVAILABLE_DESCRIPTION = (
-    "Ninguna fuente pudo responder ahora (caídas, lentas o limitando): nunca se espera más que el "
-    "tiempo configurado. Con `Retry-After` cuando la fuente dijo cuánto esperar. También 503, con "
-    "`detalle.incompleta: true` y `detalle.fallaron`, cuando las fuentes que respondieron no tenían la "
-    "canción pero una mejor falló: no es un «sin resultados» definitivo (auth_service guarda la nota "
-    "`pendiente` y lo vuelve a intentar)."
-)
-
-
-def _chain_serializer(name: str, statuses: list[str], status_help: str):
-    return inline_serializer(
-        name,
-        fields={
-            "status": serializers.ChoiceField(choices=statuses, help_text=status_help),
-            "source": source_field(),
-            "providers": ProviderStateSerializer(many=True, help_text="La cadena, en orden."),
-        },
-    )
-
-
-_Ready = _chain_serializer("Ready", ["ok", "unavailable"], "`ok` o `unavailable`.")
 
 
 @extend_schema(
     tags=["búsqueda"],
     summary="Buscar canciones",
-    description="Las mejores coincidencias primero, de la primera fuente de `MUSIC_PROVIDERS` que tenga "
-    "la canción. Sin coincidencias en ninguna (y todas sanas): 200 con `results: []`. Los resultados se "
-    "guardan en caché (24 h; los vacíos, 10 min; los que dio una fuente peor porque falló una mejor, 5 min). "
-    "Un 200 dice con `Cache-Control: private, max-age=N` cuánto puede reutilizarlo quien llama (lo que le "
-    "queda en la caché, como mucho `SEARCH_HTTP_MAX_AGE`); cualquier otra respuesta, `no-store`.",
+    description="Las mejores coincidencias primero, de la primera fuente de `MUSIC_PROVIDERS` que tenga la "
+    "canción; sin coincidencias, `results: []`. Un 200 lleva `Cache-Control: private, max-age=N` (lo que le "
+    "queda en la caché de resultados, como mucho `SEARCH_HTTP_MAX_AGE`); lo demás, `no-store`.",
     parameters=[SearchParamsSerializer],
     responses={
         200: SearchResultSerializer,
@@ -55,16 +31,10 @@ _Ready = _chain_serializer("Ready", ["ok", "unavailable"], "`ok` o `unavailable`
             error_example("sin q", "Datos no válidos.", {"q": ["Este campo es requerido."]}),
         ),
         401: UNAUTHORIZED,
-        502: error_response(
-            "La fuente respondió algo inservible (error o respuesta rara). " + _UNAVAILABLE_DESCRIPTION
-        ),
+        502: error_response("Una fuente respondió un error o algo inservible, y ninguna otra respondió."),
         503: error_response(
-            _UNAVAILABLE_DESCRIPTION,
-            error_example(
-                "Spotify limita",
-                UNAVAILABLE,
-                {"motivo": "Spotify limita las peticiones: espera antes de reintentar."},
-            ),
+            "Ninguna fuente pudo responder a tiempo (con `Retry-After` si dijo cuánto esperar), o las que "
+            "respondieron no tenían la canción pero una mejor falló (`detalle.incompleta`: se reintenta).",
             error_example(
                 "sin coincidencias, pero Deezer falló",
                 UNAVAILABLE,
@@ -95,14 +65,6 @@ class SearchView(APIView):
         query = params.validated_data["q"]
         try:
             result = search_tracks(query=query, limit=params.validated_data["limit"])
-        except IncompleteMiss as exc:
-            detail = {"motivo": str(exc), "incompleta": True, "fallaron": list(exc.result.failed)}
-            response = _tagged(Response(error_body(UNAVAILABLE, detail), status=exc.status), exc.result)
-            # Expected, not a server error: the access line names the failed providers at INFO,
-            # and Django's request logger must not add "Service Unavailable" at ERROR.
-            response.access_fields["failed"] = exc.result.failed
-            response._has_been_logged = True  # what django.utils.log.log_response checks
-            return response
         except ProviderUnavailable as exc:
             SEARCH_CACHE.labels("miss").inc()
             response = Response(error_body(UNAVAILABLE, {"motivo": str(exc)}), status=exc.status)
@@ -110,26 +72,31 @@ class SearchView(APIView):
                 response["Retry-After"] = str(exc.retry_after)
             response.access_fields = {"source": get_chain().first_available}
             return response
+        cache_use = "hit" if result.cached else "miss"
+        SEARCH_CACHE.labels(cache_use).inc()
+        access = {"source": result.source, "cache": cache_use}
+        if result.incomplete:
+            motivo = f"sin coincidencias, pero no respondieron: {', '.join(result.failed)}"
+            detail = {"motivo": motivo, "incompleta": True, "fallaron": list(result.failed)}
+            response = Response(error_body(UNAVAILABLE, detail), status=503)
+            # Expected, not a server error: the access line names the failed providers at INFO,
+            # and Django's request logger must not add "Service Unavailable" at ERROR.
+            response.access_fields = {**access, "failed": result.failed}
+            response._has_been_logged = True  # what django.utils.log.log_response checks
+            return response
         body = {"query": query, "source": result.source, "tracks": result.tracks}
-        response = _tagged(Response(SearchResultSerializer(body).data), result)
-        response.fresh_for = result.fresh_for
+        response = Response(SearchResultSerializer(body).data)
+        response.access_fields, response.fresh_for = access, result.fresh_for
         return response
-
-
-def _tagged(response, result):
-    """For the access line and the cache metric."""
-    response.access_fields = {"source": result.source, "cache": "hit" if result.cached else "miss"}
-    SEARCH_CACHE.labels(response.access_fields["cache"]).inc()
-    return response
 
 
 @extend_schema(
     tags=["salud"],
     summary="Vida del proceso",
-    description="200 mientras el proceso responde; no consulta ninguna fuente. Nunca pide token. Dice la "
-    "cadena de fuentes (`MUSIC_PROVIDERS`) y el estado del cortocircuito de cada una.",
+    description="200 mientras el proceso responde, sin token ni preguntar a las fuentes: dice la cadena "
+    "(`MUSIC_PROVIDERS`) y sus cortocircuitos.",
     auth=[],
-    responses={200: _chain_serializer("Health", ["ok"], "Siempre `ok`.")},
+    responses={200: HealthSerializer},
 )
 class HealthView(APIView):
     name = "Vida del proceso"
@@ -144,12 +111,12 @@ class HealthView(APIView):
 @extend_schema(
     tags=["salud"],
     summary="Disponibilidad de la fuente",
-    description="200 cuando alguna fuente de la cadena puede responder una búsqueda; si no, 503. Las fuentes "
-    "sin clave (Deezer, iTunes) no se consultan: están listas mientras su cortocircuito no esté abierto.",
+    description="200 si alguna fuente puede responder ahora (Deezer e iTunes: si su cortocircuito no está "
+    "abierto); si no, 503.",
     responses={
-        200: _Ready,
+        200: ReadySerializer,
         401: UNAUTHORIZED,
-        503: OpenApiResponse(_Ready, description="La fuente no puede responder ahora."),
+        503: OpenApiResponse(ReadySerializer, description="Ninguna fuente puede responder."),
     },
 )
 class ReadyView(APIView):

@@ -1,36 +1,16 @@
-"""Core Django settings of auth_service: apps, middleware, language, transport security, logs."""
+"""Core Django settings of auth_service: apps, middleware, secrets, logs (the shared ones: musica_kit)."""
 
 from pathlib import Path
 
-import musica_kit
-from musica_kit.env import env_bool, env_int, env_list, env_required, env_str
+from musica_kit import settings as kit
+from musica_kit.env import env_required, env_str
+from musica_kit.settings import *  # noqa: F403
 
 BASE_DIR = Path(__file__).resolve().parents[2]
-DEBUG = env_bool("DJANGO_DEBUG")
 SECRET_KEY = env_required(
-    "DJANGO_SECRET_KEY", dev_default="dev-only-auth-secret-key-not-for-production", debug=DEBUG
+    "DJANGO_SECRET_KEY", dev_default="dev-only-auth-secret-key-not-for-production", debug=kit.DEBUG
 )
-ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1")
-
-# Spanish whatever Accept-Language says: no LocaleMiddleware.
-LANGUAGE_CODE = "es"
-LANGUAGES = [("es", "Español")]
-# The kit's catalogue translates what DRF and SimpleJWT leave in English.
-LOCALE_PATHS = [Path(musica_kit.__file__).resolve().parent / "locale"]
-TIME_ZONE = "UTC"
-
-# Both forms of every path are routed; its 301 would make clients replay "POST /notas" as a GET.
-APPEND_SLASH = False
-
-STATIC_URL = "static/"
 STATIC_ROOT = Path(env_str("DJANGO_STATIC_ROOT") or BASE_DIR / "staticfiles")
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "musica_kit.storage.StaticFilesStorage"},
-}
-WHITENOISE_USE_FINDERS = DEBUG
-
-DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 
 INSTALLED_APPS = [
     "musica_kit",  # first: its templates (Spanish DRF pages, CSP nonces, offline ReDoc) win
@@ -99,37 +79,21 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", "")
-# DJANGO_SECURE=1 behind TLS; never in debug.
-_SECURE = env_bool("DJANGO_SECURE", default=False) and not DEBUG
-SESSION_COOKIE_SECURE = _SECURE
-CSRF_COOKIE_SECURE = _SECURE
-SECURE_SSL_REDIRECT = _SECURE and env_bool("DJANGO_SSL_REDIRECT", default=True)
-SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 31536000) if _SECURE else 0
-SECURE_HSTS_INCLUDE_SUBDOMAINS = _SECURE
-SECURE_HSTS_PRELOAD = _SECURE
-SECURE_REDIRECT_EXEMPT = [r"^health/?$", r"^ready/?$"]
-if env_bool("DJANGO_SECURE_PROXY_SSL_HEADER"):
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-
 # variable → setting of each secret a serving process needs (musica_kit.secrets).
 REQUIRED_SECRETS = {
     "DJANGO_SECRET_KEY": "SECRET_KEY",
     "JWT_SIGNING_KEY": "SIMPLE_JWT.SIGNING_KEY",
     "MUSIC_SERVICE_TOKEN": "MUSIC_SERVICE_TOKEN",
 }
-# /metrics exists only with it.
-METRICS_TOKEN = env_str("METRICS_TOKEN")
 
 SERVICE_NAME = "auth"
-LOG_LEVEL = env_str("LOG_LEVEL", "INFO").upper()
 LOG_REDACT_SETTINGS = ("SECRET_KEY", "JWT_SIGNING_KEY", "MUSIC_SERVICE_TOKEN", "METRICS_TOKEN")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"json": {"()": "musica_kit.request_context.JsonFormatter", "service": SERVICE_NAME}},
     "handlers": {"stdout": {"class": "logging.StreamHandler", "formatter": "json"}},
-    "root": {"handlers": ["stdout"], "level": LOG_LEVEL},
+    "root": {"handlers": ["stdout"], "level": kit.LOG_LEVEL},
     "loggers": {
         "django.request": {"level": "ERROR"},
         "django.server": {"level": "WARNING"},

@@ -3,12 +3,13 @@
 import tomllib
 from datetime import timedelta
 
+from musica_kit import settings as kit
 from musica_kit.env import env_int, env_rate, env_required, env_str
 
 from .base import BASE_DIR, DEBUG
 
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    **kit.REST_FRAMEWORK,
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "config.authentication.JWTAuthentication",
         "rest_framework.authentication.SessionAuthentication",
@@ -20,9 +21,6 @@ REST_FRAMEWORK = {
         "musica_kit.parsers.MultiPartParser",
     ],
     "DEFAULT_PAGINATION_CLASS": "notes.pagination.NotePagination",
-    "EXCEPTION_HANDLER": "musica_kit.errors.api_exception_handler",
-    "VIEW_NAME_FUNCTION": "musica_kit.views.view_name",
-    "VIEW_DESCRIPTION_FUNCTION": "musica_kit.views.view_description",
     "DEFAULT_THROTTLE_RATES": {
         "login": env_str("THROTTLE_LOGIN", "10/min"),
         "register": env_str("THROTTLE_REGISTER", "20/hour"),
@@ -52,28 +50,10 @@ SIMPLE_JWT = {
 # Texts for the schema's readers are in config/openapi.toml.
 _OPENAPI_TEXT = tomllib.loads((BASE_DIR / "config" / "openapi.toml").read_text(encoding="utf-8"))
 SPECTACULAR_SETTINGS = {
+    **kit.SPECTACULAR_SETTINGS,
     "TITLE": _OPENAPI_TEXT["title"],
     "DESCRIPTION": _OPENAPI_TEXT["description"],
     "TAGS": _OPENAPI_TEXT["tags"],
-    "VERSION": "1.0.0",
-    # 3.1: a nullable nested object is an unambiguous oneOf [ref, null].
-    "OAS_VERSION": "3.1.0",
-    "SERVE_INCLUDE_SCHEMA": False,
-    # Docstrings are English, for developers.
-    "DISABLE_DOCSTRING_DESCRIPTIONS": True,
-    "SCHEMA_PATH_PREFIX": "",
-    "COMPONENT_SPLIT_REQUEST": True,
-    # No CDN and no validator badge: the docs work offline.
-    "SWAGGER_UI_DIST": "SIDECAR",
-    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-    "REDOC_DIST": "SIDECAR",
-    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "persistAuthorization": True, "validatorUrl": None},
-    "PREPROCESSING_HOOKS": ["musica_kit.schema.drop_slash_variants"],
-    "POSTPROCESSING_HOOKS": [
-        "drf_spectacular.hooks.postprocess_schema_enums",
-        "musica_kit.schema.drop_unreferenced_schemas",
-        "musica_kit.schema.add_request_id_header",
-    ],
     # The form parsers are for the browsable API only.
     "PARSER_WHITELIST": ["rest_framework.parsers.JSONParser"],
 }

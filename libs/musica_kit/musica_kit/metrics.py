@@ -1,7 +1,6 @@
 """``/metrics`` (with METRICS_TOKEN only) and per-route request metrics; labels are never a path."""
 
 import hmac
-import json
 import os
 import threading
 import time
@@ -9,6 +8,7 @@ from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from django.conf import settings
 from django.core.exceptions import MiddlewareNotUsed
+from django.core.handlers.wsgi import WSGIRequest
 from django.http import HttpResponse, JsonResponse
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
@@ -71,12 +71,9 @@ def registry() -> CollectorRegistry:
     return scraped
 
 
-def authorized(header: str) -> bool:
-    return hmac.compare_digest(header.encode(), f"Bearer {settings.METRICS_TOKEN}".encode())
-
-
 def metrics_view(request):
-    if not authorized(request.headers.get("Authorization", "")):
+    expected = f"Bearer {settings.METRICS_TOKEN}".encode()
+    if not hmac.compare_digest(request.headers.get("Authorization", "").encode(), expected):
         return JsonResponse(error_body(UNAUTHORIZED), status=401, headers={"WWW-Authenticate": "Bearer"})
     return HttpResponse(generate_latest(registry()), content_type=CONTENT_TYPE_LATEST)
 
@@ -90,15 +87,12 @@ def serve_metrics(port: int, host: str = "0.0.0.0") -> WSGIServer:  # noqa: S104
     """``/metrics`` on a port of its own for a process without gunicorn (auth's runner)."""
 
     def app(environ, start_response):
-        if environ.get("PATH_INFO") not in METRICS_PATHS:
-            status, body = "404 Not Found", error_body("No encontrado.")
-        elif not authorized(environ.get("HTTP_AUTHORIZATION", "")):
-            status, body = "401 Unauthorized", error_body(UNAUTHORIZED)
+        if environ.get("PATH_INFO") in METRICS_PATHS:
+            response = metrics_view(WSGIRequest(environ))
         else:
-            start_response("200 OK", [("Content-Type", CONTENT_TYPE_LATEST)])
-            return [generate_latest(registry())]
-        start_response(status, [("Content-Type", "application/json")])
-        return [json.dumps(body, ensure_ascii=False).encode()]
+            response = JsonResponse(error_body("No encontrado."), status=404)
+        start_response(f"{response.status_code} {response.reason_phrase}", list(response.items()))
+        return [response.content]
 
     server = make_server(host, port, app, handler_class=_QuietHandler)
     threading.Thread(target=server.serve_forever, name="metrics", daemon=True).start()

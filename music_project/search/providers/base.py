@@ -1,12 +1,14 @@
 """What every music source returns, and how it says it cannot answer."""
 
+import os
 from typing import Protocol
+from urllib.parse import urlsplit
 
 import requests
 from django.conf import settings
 from requests.adapters import HTTPAdapter
+from requests.utils import get_environ_proxies, select_proxy
 
-from musica_kit.outbound import read_environment_once
 from musica_kit.track import Track
 
 DEFAULT_RETRY_AFTER = 30
@@ -21,12 +23,21 @@ def retry_after_seconds(headers) -> int:
 
 
 def provider_session(*urls: str) -> requests.Session:
-    """Pooled, without retries: failing fast lets the next provider answer."""
+    """Pooled, without retries: failing fast lets the next provider answer. The environment's proxy (per
+    host of ``urls``) and CA bundle are read once, here: with trust_env requests rereads them and
+    ~/.netrc on every call (docs/benchmarks.md)."""
     session = requests.Session()
     adapter = HTTPAdapter(pool_connections=len(urls), pool_maxsize=settings.PROVIDER_POOL_SIZE, max_retries=0)
     session.mount("http://", adapter)
     session.mount("https://", adapter)
-    return read_environment_once(session, *urls)
+    for url in urls:
+        parts = urlsplit(url)
+        if parts.scheme and parts.hostname and (proxy := select_proxy(url, get_environ_proxies(url))):
+            session.proxies.setdefault(f"{parts.scheme}://{parts.hostname}", proxy)
+    # As merge_environment_settings does.
+    session.verify = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or True
+    session.trust_env = False
+    return session
 
 
 class ProviderUnavailable(Exception):

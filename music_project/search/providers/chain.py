@@ -6,14 +6,17 @@ import time
 from dataclasses import dataclass
 
 from django.conf import settings
+from opentelemetry import trace
+from opentelemetry.trace import SpanKind
 
 from musica_kit.breaker import CircuitBreaker
 from musica_kit.track import Track
 
-from ..metrics import PROVIDER_SEARCHES, breaker_changed, observed_search
+from ..metrics import PROVIDER_LATENCY, PROVIDER_SEARCHES, breaker_changed
 from .base import Provider, ProviderUnavailable
 
 logger = logging.getLogger(__name__)
+TRACER = trace.get_tracer(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,6 +26,11 @@ class SearchResult:
     failed: tuple[str, ...] = ()  # better providers that failed (their answer is unknown)
     cached: bool = False
     fresh_for: int = 0  # seconds left in the result cache
+
+    @property
+    def incomplete(self) -> bool:
+        """No match, but a better provider failed: the miss is not final."""
+        return bool(self.failed) and not self.tracks
 
 
 class ProviderChain:
@@ -51,29 +59,33 @@ class ProviderChain:
         return settings.PROVIDER_CHAIN_BUDGET + max(spotify, keyless) + 1
 
     def _ask(self, provider: Provider, query: str, limit: int, started: float) -> list[Track]:
-        breaker = self.breakers[provider.name]
+        name, breaker = provider.name, self.breakers[provider.name]
         # Past the budget only a local provider (the catalog) is still asked.
         if not provider.local and time.monotonic() - started >= settings.PROVIDER_CHAIN_BUDGET:
-            PROVIDER_SEARCHES.labels(provider.name, "budget").inc()
-            raise ProviderUnavailable(f"{provider.name}: no quedaba tiempo para consultarlo.", kind="budget")
+            PROVIDER_SEARCHES.labels(name, "budget").inc()
+            raise ProviderUnavailable(f"{name}: no quedaba tiempo para consultarlo.", kind="budget")
         if not breaker.allow():
-            PROVIDER_SEARCHES.labels(provider.name, "breaker_open").inc()
+            PROVIDER_SEARCHES.labels(name, "breaker_open").inc()
             retry_after = math.ceil(breaker.retry_in()) or None
             raise ProviderUnavailable(
-                f"{provider.name} no está disponible ahora.", retry_after=retry_after, kind="breaker_open"
+                f"{name} no está disponible ahora.", retry_after=retry_after, kind="breaker_open"
             )
         try:
-            tracks = observed_search(provider, query, limit)
+            span = TRACER.start_as_current_span(f"provider {name}", kind=SpanKind.CLIENT)
+            with span, PROVIDER_LATENCY.labels(name).time():
+                tracks = provider.search(query, limit)
         except ProviderUnavailable as exc:  # a 429 or the limiter opens it at once
+            PROVIDER_SEARCHES.labels(name, exc.kind).inc()
             if exc.kind in ("rate_limited", "limiter"):
                 breaker.trip(exc.retry_after or settings.PROVIDER_BREAKER_COOLDOWN)
             else:
                 breaker.record_failure()
             raise
         else:
+            PROVIDER_SEARCHES.labels(name, "match" if tracks else "miss").inc()
             breaker.record_success()
         finally:
-            breaker_changed(provider.name, breaker)
+            breaker_changed(name, breaker)
         return tracks
 
     def search(self, query: str, limit: int) -> SearchResult:

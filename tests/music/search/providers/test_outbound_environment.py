@@ -9,7 +9,7 @@ import pytest
 import requests
 from requests.utils import select_proxy
 
-from musica_kit.outbound import read_environment_once
+from search.providers.base import provider_session
 from search.providers.deezer import DeezerProvider
 from search.providers.spotify import SpotifyProvider
 
@@ -43,17 +43,10 @@ def _effective(session: requests.Session, url: str) -> tuple:
 def test_settled_session_uses_what_requests_would_read_on_each_call(clean_environment, environment):
     for name, value in environment.items():
         clean_environment.setenv(name, value)
-    settled = read_environment_once(requests.Session(), *URLS)
+    settled = provider_session(*URLS)
     assert settled.trust_env is False
     for url in URLS:
         assert _effective(settled, url) == _effective(requests.Session(), url), url
-
-
-def test_a_session_that_already_ignores_the_environment_is_left_alone(clean_environment):
-    clean_environment.setenv("HTTPS_PROXY", "http://proxy.corp:3128")
-    session = requests.Session()
-    session.trust_env = False
-    assert read_environment_once(session, *URLS).proxies == {}
 
 
 class _ForwardingProxy(http.server.ThreadingHTTPServer):
