@@ -9,6 +9,7 @@ import re
 import sqlite3
 import threading
 import uuid
+from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
@@ -71,6 +72,14 @@ def burst(calls: list, timeout: float = 180) -> list:
     failed = [r for r in results if r is None or isinstance(r, Exception)]
     assert not failed, failed[:3]
     return results
+
+
+def children(pid: int) -> list[int]:
+    """The processes ``pid`` started (Linux's /proc)."""
+    with contextlib.suppress(OSError):
+        tasks = Path(f"/proc/{pid}/task").iterdir()
+        return [int(child) for task in tasks for child in (task / "children").read_text().split()]
+    return []
 
 
 def redis_url_or_skip(db: int) -> str:

@@ -1,7 +1,6 @@
-"""How gunicorn listens (musica_kit.gunicorn_conf): a socket per worker (SO_REUSEPORT), so keep-alive
-connections opened together spread over the workers; a port another server listens on still refuses
-to start; the start line names the address and port. Which worker holds a connection is read from
-/proc (each worker's socket descriptors against the kernel's established TCP connections)."""
+"""How gunicorn listens: a socket per worker (SO_REUSEPORT), so keep-alive connections opened together
+spread over the workers (read from /proc); a taken port still refuses to start; the start line names
+the address and port."""
 
 from __future__ import annotations
 
@@ -14,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.helpers import sqlite_auth
+from tests.e2e.helpers import children, sqlite_auth
 from tests.support.processes import ServiceProcess, music_process
 from tests.support.waiting import wait_until
 
@@ -23,25 +22,12 @@ DEADLINE = 30  # seconds a refused start may take on a loaded machine (typically
 NOWHERE = "http://127.0.0.1:9"  # music is never called: only /health is asked
 
 
-def _workers(master: int) -> list[int]:
-    found = []
-    for entry in Path("/proc").iterdir():
-        with contextlib.suppress(OSError, ValueError):
-            if (
-                entry.name.isdigit()
-                and int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == master
-            ):
-                found.append(int(entry.name))
-    return found
-
-
 def _connections_per_worker(master: int, port: int) -> dict[int, int]:
     rows = [line.split() for line in Path("/proc/net/tcp").read_text().splitlines()[1:]]
-    established = {
-        f[9] for f in rows if int(f[1].split(":")[1], 16) == port and f[3] == "01"
-    }  # socket inodes
+    # The socket inodes of established connections to ``port``.
+    established = {f[9] for f in rows if int(f[1].split(":")[1], 16) == port and f[3] == "01"}
     held = {}
-    for pid in _workers(master):
+    for pid in children(master):
         targets = []
         for fd in Path(f"/proc/{pid}/fd").iterdir():
             with contextlib.suppress(OSError):
@@ -54,7 +40,7 @@ def _connections_per_worker(master: int, port: int) -> dict[int, int]:
 def auth(tmp_path):
     with sqlite_auth(tmp_path, tmp_path, NOWHERE, WEB_CONCURRENCY="2") as service:
         # Both workers booted (each has bound its socket) before any connection is opened.
-        wait_until(lambda: len(_workers(service.proc.pid)) == 2, timeout=DEADLINE, message="2 workers")
+        wait_until(lambda: len(children(service.proc.pid)) == 2, timeout=DEADLINE, message="2 workers")
         yield service
 
 
@@ -71,7 +57,7 @@ def _open_kept_alive(port: int, count: int) -> list[http.client.HTTPConnection]:
     return connections
 
 
-def test_keep_alive_connections_opened_together_spread_over_both_workers(auth):
+def test_keep_alive_connections_opened_together_spread_over_bothchildren(auth):
     connections = _open_kept_alive(auth.port, 16)
     try:
         held = _connections_per_worker(auth.proc.pid, auth.port)
@@ -116,6 +102,5 @@ def test_a_port_taken_by_any_listener_refuses_to_start(tmp_path):
 def test_the_start_line_names_the_address_and_port(tmp_path):
     with music_process(tmp_path) as music:
         logs = music.logs()
-    assert f"Listening at: http://127.0.0.1:{music.port} (" in logs and "Listening at:  (" not in logs, logs[
-        :2000
-    ]
+    assert f"Listening at: http://127.0.0.1:{music.port} (" in logs, logs[:2000]
+    assert "Listening at:  (" not in logs, logs[:2000]

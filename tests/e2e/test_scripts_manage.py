@@ -1,6 +1,5 @@
-"""scripts/manage auth|music <command> (manage.py with the venv and .env, as a user runs it) and
-scripts/env (the Docker quick start's .env step), each in a temporary copy of the repository; and no
-doc tells people to run manage.py by hand on the host (it does not read .env)."""
+"""scripts/manage auth|music <command> and scripts/env, as a user runs them in a copy of the repository;
+no doc tells people to run manage.py by hand on the host (it does not read .env)."""
 
 from __future__ import annotations
 
@@ -21,9 +20,7 @@ def repo(tmp_path_factory):
     return copy_repo(tmp_path_factory.mktemp("scripts-manage") / "repo")
 
 
-def run(
-    repo: Path, command: list[str], env: dict | None = None, timeout=TIMEOUT
-) -> subprocess.CompletedProcess:
+def run(repo: Path, command: list[str], env: dict | None = None, timeout=TIMEOUT):
     return subprocess.run(
         command, cwd=repo, env=env or script_env(), capture_output=True, text=True, timeout=timeout
     )
@@ -47,7 +44,7 @@ def test_without_a_project_it_prints_its_usage(repo):
     assert not (repo / ".env").exists()  # nothing was done
 
 
-def test_first_command_writes_env_and_migrates(repo):
+def test_first_command_writes_env_and_migrates_then_commands_keep_their_exit_status(repo):
     result = manage(repo, "auth", "migrate", "--noinput")
     assert result.returncode == 0, result.stderr
     assert "writing" in result.stderr and ".env" in result.stderr  # scripts/manage's own notes: stderr
@@ -55,6 +52,9 @@ def test_first_command_writes_env_and_migrates(repo):
     assert stat.S_IMODE((repo / "auth_project" / "notas.db").stat().st_mode) == 0o600
     keys = env_keys(repo / ".env")
     assert len(keys["DJANGO_SECRET_KEY"]) >= 50 and len(keys["MUSIC_SERVICE_TOKEN"]) >= 32
+    assert manage(repo, "auth", "enrich_pending").returncode == 0  # one pass
+    failed = manage(repo, "auth", "no_such_command")
+    assert failed.returncode == 1 and "Unknown command: 'no_such_command'" in failed.stderr
 
 
 # The README's non-interactive admin step: two lines, the second a continuation of the first.
@@ -82,14 +82,6 @@ def test_the_readme_createsuperuser_step_works_as_written_then_shell_sees_the_us
     check = manage(repo, "auth", "shell", "-v", "0", "-c", code)
     assert check.returncode == 0, check.stderr
     assert check.stdout == "True True ''\n"  # stdout is the command's alone
-
-
-def test_enrich_pending_runs_one_pass_and_a_failing_command_keeps_its_exit_status(repo):
-    assert manage(repo, "auth", "migrate", "--noinput").returncode == 0
-    result = manage(repo, "auth", "enrich_pending")
-    assert result.returncode == 0, result.stderr
-    failed = manage(repo, "auth", "no_such_command")
-    assert failed.returncode == 1 and "Unknown command: 'no_such_command'" in failed.stderr
 
 
 def test_music_gets_its_own_key_and_never_auths(repo):
@@ -131,12 +123,6 @@ def test_docs_use_scripts_manage(doc):
         f"{doc.relative_to(ROOT)}:{number}: {line.strip()}" for number, line in lines if BY_HAND.search(line)
     ]
     assert not hits, "use scripts/manage auth|music <command> instead:\n" + "\n".join(hits)
-
-
-def test_scripts_run_banner_uses_scripts_manage():
-    """scripts/run itself calls manage.py (with .env loaded); what it tells people is scripts/manage."""
-    banner = (ROOT / "scripts" / "run").read_text().split("MUSICA_BANNER=", 1)[1]
-    assert "scripts/manage auth createsuperuser" in banner and "manage.py" not in banner
 
 
 def env_script(repo: Path, python_only: bool = False) -> subprocess.CompletedProcess:
