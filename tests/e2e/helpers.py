@@ -15,6 +15,7 @@ from urllib.parse import urlsplit, urlunsplit
 import pytest
 import redis
 
+from tests.support.http import Api
 from tests.support.processes import auth_process
 
 PASSWORD = "Canciones-2026"
@@ -28,6 +29,12 @@ def sqlite_auth(log_dir, folder, music_url: str, name: str = "auth", **env):
     )
     service.database = database
     return service
+
+
+def login(url: str, username: str, password: str = PASSWORD) -> Api:
+    tokens = Api(url).post("/login", json={"username": username, "password": password})
+    assert tokens.status_code == 200, tokens.text
+    return Api(url, token=tokens.json()["access"])
 
 
 def sql(database, query: str, *args) -> list[tuple]:
