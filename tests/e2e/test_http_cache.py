@@ -1,5 +1,6 @@
-"""HTTP caching between the services: music says how long an answer may be reused (Cache-Control),
-auth's music client honours it (one cache per worker: one worker here), failures are never reused."""
+"""HTTP caching between the services: music says how long an answer may be reused (Cache-Control) and
+auth's music client honours it (one cache per worker: one worker here). Failures are never kept:
+tests/auth/notes/test_music_client.py::test_no_store_and_failed_answers_are_never_kept."""
 
 import re
 import secrets
@@ -81,32 +82,3 @@ def test_a_changed_answer_is_seen_once_its_max_age_has_run_out(tmp_path, log_dir
         note = wait_until(lambda: enriched(user, song), timeout=SHORT_TTL + 10, interval=0.5, message=late)
         assert note["foto"] and note["musica"]["titulo"]
         figures(max_age_s=SHORT_TTL, new_answer_seen_after_s=round(time.monotonic() - changed_at, 2))
-
-
-def test_a_failed_answer_is_not_reused(tmp_path, log_dir, double):
-    """Spotify down: music's 502/503 are no-store, every note asks music again; Spotify back: the next
-    note is enriched, and from then on the answer is reused."""
-    # MUSIC_BREAKER_THRESHOLD: auth keeps asking music, so every note shows in music's log.
-    with (
-        music_process(log_dir, spotify=double, name="music-failing", PROVIDER_BREAKER_COOLDOWN="1") as music,
-        sqlite_auth(
-            log_dir, tmp_path, music.url, "auth-failing", MUSIC_BREAKER_THRESHOLD="100", **ONE_WORKER
-        ) as auth,
-    ):
-        user = Api(auth.url).register_and_login("fallida")
-        song = f"Cancion sin servicio {secrets.token_hex(3)}"
-        double.configure(mode="500")
-        for expected in (1, 2):
-            failed = user.post("/notas", json={"cancion": song}, timeout=10)
-            assert failed.status_code == 201 and failed.json()["nota"]["enriquecimiento"] == "pendiente"
-            assert searches_seen_by(music) == expected  # the failure was not kept: music asked again
-        double.configure(mode="ok")
-        # music's own breaker for Spotify may still be open for its 1 s cooldown.
-        wait_until(
-            lambda: enriched(user, song),
-            timeout=20,
-            interval=0.5,
-            message="never enriched after Spotify came back",
-        )
-        seen = searches_seen_by(music)
-        assert enriched(user, song) and searches_seen_by(music) == seen  # the healthy answer is reused

@@ -1,7 +1,7 @@
 """Limits under bursts released together by a barrier against auth_service (real gunicorn, 2 workers):
 each limit counts every request exactly once however they arrive, on SQLite without Redis (an upsert on
 auth's database), with REDIS_URL (a Lua script; skipped without a Redis) and with Redis unreachable.
-"""
+Without Redis one window is shared by every worker and replica of one database (SQLite, PostgreSQL)."""
 
 from __future__ import annotations
 
@@ -16,8 +16,16 @@ from urllib.parse import urlencode
 import pytest
 import redis
 
-from tests.e2e.helpers import PASSWORD, burst, csrf_token, redis_url_or_skip, sql, sqlite_auth
-from tests.support.processes import free_port
+from tests.e2e.helpers import (
+    PASSWORD,
+    burst,
+    csrf_token,
+    postgres_database,
+    redis_url_or_skip,
+    sql,
+    sqlite_auth,
+)
+from tests.support.processes import auth_process, free_port
 from tests.support.redis_keys import delete_prefixed, unique_prefix
 
 LOGIN, REGISTER, WRITES, BURST = 10, 20, 30, 60
@@ -273,3 +281,42 @@ def test_with_redis_unreachable_the_database_counts_and_the_limit_holds(music, l
     assert 1 <= len(warnings) <= 2, warnings  # at most one a minute per worker, not one per request
     assert '"level": "WARNING"' in warnings[0]
     assert secret not in logs
+
+
+def assert_one_window(answers: list[Answer]) -> None:
+    assert [answer.status for answer in answers] == [401] * LOGIN + [429] * LOGIN, answers
+    for answer in answers[LOGIN:]:
+        assert_429(answer)
+        assert int(answer.headers["retry-after"]) <= 60
+
+
+def wrong_logins(replicas: list) -> list[Answer]:
+    """2 x LOGIN wrong passwords in turn, each on a new connection (any worker), replicas taken in turn."""
+    return [login(replicas[i % len(replicas)], "nadie", "mala", source="127.0.0.1") for i in range(2 * LOGIN)]
+
+
+def database_limited(log_dir, url: str, name: str, workers: str):
+    return auth_process(
+        log_dir, database_url=url, music_url=f"http://127.0.0.1:{free_port()}", name=name,
+        **{**RATES, "REDIS_URL": "", "WEB_CONCURRENCY": workers, "GUNICORN_THREADS": "2"},
+    )  # fmt: skip
+
+
+def test_the_login_limit_holds_across_two_workers_on_postgresql(log_dir):
+    with (
+        postgres_database("throttle") as url,
+        database_limited(log_dir, url, "auth-db-limit-pg", "2") as auth,
+    ):
+        answers = wrong_logins([auth])
+        assert auth.logs().count("Booting worker") >= 2
+    assert_one_window(answers)
+
+
+def test_the_login_limit_holds_across_two_replicas_on_one_database(tmp_path, log_dir):
+    url = f"sqlite:///{tmp_path / 'notas.db'}"
+    with (
+        database_limited(log_dir, url, "auth-replica-0", "1") as first,
+        database_limited(log_dir, url, "auth-replica-1", "1") as second,
+    ):
+        answers = wrong_logins([first, second])
+    assert_one_window(answers)
