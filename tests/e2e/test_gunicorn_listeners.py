@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.helpers import children, sqlite_auth
-from tests.support.processes import ServiceProcess, music_process
+from tests.support.processes import ServiceProcess
 from tests.support.waiting import wait_until
 
 pytestmark = pytest.mark.skipif(not Path("/proc/net/tcp").exists(), reason="reads Linux's /proc")
@@ -36,14 +36,6 @@ def _connections_per_worker(master: int, port: int) -> dict[int, int]:
     return held
 
 
-@pytest.fixture
-def auth(tmp_path):
-    with sqlite_auth(tmp_path, tmp_path, NOWHERE, WEB_CONCURRENCY="2") as service:
-        # Both workers booted (each has bound its socket) before any connection is opened.
-        wait_until(lambda: len(children(service.proc.pid)) == 2, timeout=DEADLINE, message="2 workers")
-        yield service
-
-
 def _open_kept_alive(port: int, count: int) -> list[http.client.HTTPConnection]:
     """``count`` connections opened at once (as a proxy's pool does), a request on each, left open."""
     connections = [http.client.HTTPConnection("127.0.0.1", port, timeout=10) for _ in range(count)]
@@ -57,17 +49,6 @@ def _open_kept_alive(port: int, count: int) -> list[http.client.HTTPConnection]:
     return connections
 
 
-def test_keep_alive_connections_opened_together_spread_over_bothchildren(auth):
-    connections = _open_kept_alive(auth.port, 16)
-    try:
-        held = _connections_per_worker(auth.proc.pid, auth.port)
-    finally:
-        for connection in connections:
-            connection.close()
-    # All 16 on one worker has odds of 2 in 65,536; on one shared socket the first to wake often took all.
-    assert len(held) == 2 and sum(held.values()) == 16 and min(held.values()) >= 1, held
-
-
 def _assert_refused(service: ServiceProcess, port: int) -> None:
     """``service`` exits 1 within the deadline, naming the taken address."""
     service.start()
@@ -79,13 +60,29 @@ def _assert_refused(service: ServiceProcess, port: int) -> None:
     assert f"127.0.0.1:{port} is already in use" in service.logs()
 
 
-def test_a_second_server_on_the_same_port_refuses_to_start_and_the_first_keeps_serving(auth, tmp_path):
-    second = ServiceProcess(
-        "auth-second", "auth_project", dict(auth.env), tmp_path, port=auth.port, health_path=None
-    )
-    _assert_refused(second, auth.port)
-    for connection in _open_kept_alive(auth.port, 8):  # the refused server took no connection
-        connection.close()
+def test_connections_opened_together_spread_over_both_workers_and_a_second_server_is_refused(tmp_path):
+    with sqlite_auth(tmp_path, tmp_path, NOWHERE, WEB_CONCURRENCY="2") as auth:
+        logs = auth.logs()
+        assert f"Listening at: http://127.0.0.1:{auth.port} (" in logs and "Listening at:  (" not in logs, (
+            logs
+        )
+        # Both workers booted (each has bound its socket) before any connection is opened.
+        wait_until(lambda: len(children(auth.proc.pid)) == 2, timeout=DEADLINE, message="2 workers")
+        connections = _open_kept_alive(auth.port, 16)
+        try:
+            held = _connections_per_worker(auth.proc.pid, auth.port)
+        finally:
+            for connection in connections:
+                connection.close()
+        # All 16 on one worker has odds of 2 in 65,536; on one shared socket the first to wake often took all.
+        assert len(held) == 2 and sum(held.values()) == 16 and min(held.values()) >= 1, held
+
+        second = ServiceProcess(
+            "auth-second", "auth_project", dict(auth.env), tmp_path, port=auth.port, health_path=None
+        )
+        _assert_refused(second, auth.port)
+        for connection in _open_kept_alive(auth.port, 8):  # the refused server took no connection
+            connection.close()
 
 
 def test_a_port_taken_by_any_listener_refuses_to_start(tmp_path):
@@ -97,10 +94,3 @@ def test_a_port_taken_by_any_listener_refuses_to_start(tmp_path):
         _assert_refused(
             ServiceProcess("auth-refused", "auth_project", env, tmp_path, port=port, health_path=None), port
         )
-
-
-def test_the_start_line_names_the_address_and_port(tmp_path):
-    with music_process(tmp_path) as music:
-        logs = music.logs()
-    assert f"Listening at: http://127.0.0.1:{music.port} (" in logs, logs[:2000]
-    assert "Listening at:  (" not in logs, logs[:2000]

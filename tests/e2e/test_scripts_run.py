@@ -61,13 +61,12 @@ class Run:
     def __init__(self, tmp_path: Path):
         self.repo = copy_repo(tmp_path / "repo")
         self.auth_port, self.music_port = free_port(), free_port()
-        self.auth_url = f"http://127.0.0.1:{self.auth_port}"
-        self.music_url = f"http://127.0.0.1:{self.music_port}"
-        self.env = script_env()
+        self.auth_url, self.music_url = (
+            f"http://127.0.0.1:{port}" for port in (self.auth_port, self.music_port)
+        )
         ports = {"AUTH_PORT": str(self.auth_port), "MUSIC_PORT": str(self.music_port)}
-        self.env.update(ports, WEB_CONCURRENCY="1", GUNICORN_THREADS="2")
+        self.env = script_env(**ports, WEB_CONCURRENCY="1", GUNICORN_THREADS="2")
         self.log_path = tmp_path / "run.log"
-        self.proc: subprocess.Popen | None = None
 
     def start(self) -> Run:
         self.log = self.log_path.open("w")
@@ -98,12 +97,12 @@ class Run:
 @pytest.fixture(scope="module")
 def running(tmp_path_factory):
     run = Run(tmp_path_factory.mktemp("scripts-run")).start()
+
+    def up():
+        assert run.proc.poll() is None, f"scripts/run exited ({run.proc.returncode}):\n{run.output()}"
+        return "Ctrl-C stops everything" in run.output()
+
     try:
-
-        def up():
-            assert run.proc.poll() is None, f"scripts/run exited ({run.proc.returncode}):\n{run.output()}"
-            return "Ctrl-C stops everything" in run.output()
-
         wait_until(
             up, timeout=START_TIMEOUT, interval=0.3, message="scripts/run never reported every service up"
         )
