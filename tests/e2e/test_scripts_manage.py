@@ -84,19 +84,14 @@ def test_the_readme_createsuperuser_step_works_as_written_then_shell_sees_the_us
     assert check.stdout == "True True ''\n"  # stdout is the command's alone
 
 
-def test_music_gets_its_own_key_and_never_auths(repo):
+def test_music_gets_its_own_key_and_the_documented_checks_pass(repo):
+    """README: the schema check, and check --deploy with the deployment's DJANGO_SECURE=1."""
     code = (
         "import os; from django.conf import settings; "
         "print(settings.SECRET_KEY == os.environ['MUSIC_DJANGO_SECRET_KEY'], 'JWT_SIGNING_KEY' in os.environ)"
     )
-    result = manage(repo, "music", "shell", "-v", "0", "-c", code)
-    assert result.returncode == 0, result.stderr
-    assert result.stdout == "True False\n"
-    assert manage(repo, "music", "check").returncode == 0
-
-
-def test_the_documented_checks_pass(repo):
-    """README: the schema check, and check --deploy with the deployment's DJANGO_SECURE=1."""
+    music = manage(repo, "music", "shell", "-v", "0", "-c", code)
+    assert music.returncode == 0 and music.stdout == "True False\n", music.stderr
     schema = manage(repo, "auth", "spectacular", "--validate", "--fail-on-warn", "--file", "schema.yaml")
     assert schema.returncode == 0, schema.stderr
     assert (repo / "auth_project" / "schema.yaml").read_text().startswith("openapi: 3.1")
@@ -125,34 +120,26 @@ def test_docs_use_scripts_manage(doc):
     assert not hits, "use scripts/manage auth|music <command> instead:\n" + "\n".join(hits)
 
 
-def env_script(repo: Path, python_only: bool = False) -> subprocess.CompletedProcess:
-    env = script_env()
-    if python_only:  # the Docker quick start: no venv yet, python3 only
-        env["VENV"] = str(repo / ".venv-not-made")
-    return run(repo, ["bash", str(repo / "scripts" / "env")], env, timeout=60)
-
-
-def test_scripts_env_writes_fresh_secrets_without_a_venv_and_keeps_them(tmp_path):
+def test_scripts_env_writes_fresh_secrets_without_a_venv_keeps_them_and_refuses_a_copied_example(tmp_path):
     repo = copy_repo(tmp_path / "repo")
-    result = env_script(repo, python_only=True)
-    assert result.returncode == 0, result.stderr
-    assert not (repo / ".venv-not-made").exists()
+    env = script_env(VENV=str(repo / ".venv-not-made"))  # the Docker quick start: no venv yet, python3 only
+    written = run(repo, ["bash", "scripts/env"], env, timeout=60)
+    assert written.returncode == 0 and not (repo / ".venv-not-made").exists(), written.stderr
     keys = env_keys(repo / ".env")
     assert all(
         len(keys[name]) >= 50 for name in ("DJANGO_SECRET_KEY", "MUSIC_DJANGO_SECRET_KEY", "JWT_SIGNING_KEY")
     )
     assert len(keys["MUSIC_SERVICE_TOKEN"]) >= 32
     before = (repo / ".env").read_text()
-    assert env_script(repo).returncode == 0 and (repo / ".env").read_text() == before  # run again: kept
+    assert (
+        run(repo, ["bash", "scripts/env"]).returncode == 0 and (repo / ".env").read_text() == before
+    )  # kept
 
-
-def test_scripts_env_refuses_a_copied_example_naming_the_placeholders(tmp_path):
-    repo = copy_repo(tmp_path / "repo")
     example = (repo / ".env.example").read_text()
     (repo / ".env").write_text(example)
-    result = env_script(repo)
-    assert result.returncode == 1
-    assert result.stderr.startswith("error: ") and result.stderr.count("\n") == 1, result.stderr
+    refused = run(repo, ["bash", "scripts/env"], timeout=60)
+    assert refused.returncode == 1
+    assert refused.stderr.startswith("error: ") and refused.stderr.count("\n") == 1, refused.stderr
     for name in ("DJANGO_SECRET_KEY", "JWT_SIGNING_KEY", "MUSIC_DJANGO_SECRET_KEY", "MUSIC_SERVICE_TOKEN"):
-        assert name in result.stderr
+        assert name in refused.stderr
     assert (repo / ".env").read_text() == example  # left alone
