@@ -39,9 +39,11 @@ ENV_EXAMPLE = {
     and "://" not in match[2]
 }
 PLACEHOLDERS = sorted(set(ENV_EXAMPLE.values()))
-# Weak by the rule, not by name: empty, short, too few distinct characters, a repeated pattern.
+# Weak by the rule, not by name: missing, short, too few distinct characters, a repeated pattern.
 WEAK = {
+    "unset": None,
     "empty": "",
+    "blank": "   ",
     "short": secrets.token_urlsafe(16),
     "two_distinct": "ab" * 40,
     "repeated_pattern": "abcde" * 10,
@@ -104,7 +106,7 @@ def run_to_exit(service: str, kind: str, env: dict) -> tuple[int, str, str]:
     return proc.returncode, out, err
 
 
-def assert_refused(service: str, kind: str, variable: str, value: str, tmp_path, env=None) -> str:
+def assert_refused(service: str, kind: str, variable: str, value: str | None, tmp_path, env=None) -> str:
     """Refused at start naming ``variable`` (set to ``value``, or given in ``env``) and nothing else."""
     env = env or environment(service, tmp_path, **{variable: value})
     returncode, out, err = run_to_exit(service, kind, env)
@@ -112,7 +114,7 @@ def assert_refused(service: str, kind: str, variable: str, value: str, tmp_path,
     naming = [line for line in err.splitlines() if variable in line]
     assert len(naming) == 1 and "Traceback" not in err, err[-2000:]
     assert naming[0].startswith("error: ") and "secrets.token_urlsafe(50)" in naming[0], naming[0]
-    assert value or f"{variable} is not set" in naming[0], naming[0]
+    assert (value or "").strip() or f"{variable} is not set" in naming[0], naming[0]
     for other in VARIABLES[service]:  # no other secret is named, and no secret value is printed
         assert other == variable or other not in err, err[-2000:]
         assert not env.get(other) or len(env[other]) < 8 or env[other] not in err + out
@@ -169,11 +171,15 @@ def test_a_44_character_random_token_is_enough_where_the_secret_key_needs_50(tmp
 
 
 @pytest.mark.parametrize("service", PROJECTS)
-def test_an_empty_service_token_starts_with_debug_on(service, tmp_path, log_dir):
+def test_with_debug_on_a_missing_key_a_placeholder_and_an_empty_service_token_still_start(
+    service, tmp_path, log_dir
+):
+    """Development only: a dev-only value stands in for the missing DJANGO_SECRET_KEY."""
     port = free_port()
     env = environment(service, tmp_path, DJANGO_DEBUG="1", MUSIC_SERVICE_TOKEN="", PORT=str(port))
     if service == "auth":
-        env["JWT_SIGNING_KEY"] = ENV_EXAMPLE["JWT_SIGNING_KEY"]  # development keys: DEBUG on only
+        env["JWT_SIGNING_KEY"] = ENV_EXAMPLE["JWT_SIGNING_KEY"]
+    env["DJANGO_SECRET_KEY"] = None  # removed from the process's environment
     with ServiceProcess(f"debug-{service}", PROJECTS[service], env, log_dir, port=port) as process:
         assert process.proc.poll() is None
 
