@@ -33,7 +33,8 @@ def stack(tmp_path_factory, spotify):
 
 def run_newman(auth_url: str, music_url: str, report) -> tuple[subprocess.CompletedProcess, dict]:
     variables = [f"baseUrl={auth_url}", f"musicUrl={music_url}", f"musicToken={TOKEN}"]
-    options = [
+    command = [str(find_newman()), "run", str(COLLECTION), "--environment", str(ENVIRONMENT)]
+    command += [
         "--reporters",
         "cli,json",
         "--color",
@@ -43,7 +44,6 @@ def run_newman(auth_url: str, music_url: str, report) -> tuple[subprocess.Comple
         "--timeout",
         "300000",
     ]
-    command = [str(find_newman()), "run", str(COLLECTION), "--environment", str(ENVIRONMENT), *options]
     command += ["--reporter-json-export", str(report), *(arg for v in variables for arg in ("--env-var", v))]
     result = subprocess.run(command, capture_output=True, text=True, timeout=400, check=False)
     assert report.exists(), f"newman wrote no report:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
@@ -61,9 +61,8 @@ def test_the_postman_collection_passes_against_the_live_services(stack):
     failures = [f"{f['source'].get('name', '?')}: {f['error'].get('test') or ''} {f['error'].get('message')}"
                 for f in run["failures"]]  # fmt: skip
     assert failures == [], "\n".join(failures) + "\n" + result.stdout[-3000:]
-    assert [stats[k]["failed"] for k in ("assertions", "testScripts", "prerequestScripts", "requests")] == [
-        0
-    ] * 4
+    kinds = ("assertions", "testScripts", "prerequestScripts", "requests")
+    assert [stats[kind]["failed"] for kind in kinds] == [0, 0, 0, 0]
     # Every request of the collection ran, and its assertions with it (none skipped: music has a token).
     expected = _requests_in(json.loads(COLLECTION.read_text())["item"])
     assert stats["requests"]["total"] == expected and stats["assertions"]["total"] >= 2 * expected

@@ -148,9 +148,17 @@ def hits(needle: str, searched: list[tuple[str, str]]) -> list[str]:
     return [label for label, text in searched if needle in text]
 
 
-def test_the_capture_is_real(run):
-    """Controls: the search below looks at something that would show a leak."""
+@pytest.mark.parametrize("name", SECRETS)
+def test_no_secret_in_any_response_or_log_line(name, run):
+    call, logs, _, _ = run
+    searched = corpus(call, logs, skip_token_deliveries=False)
+    assert hits(SECRETS[name], searched) == []
+    assert hits("SENTINEL-", searched) == []  # nor any piece of one
+
+
+def test_the_capture_is_real_and_no_spotify_or_user_token_is_where_it_does_not_belong(run):
     call, logs, spotify_tokens, stats = run
+    # Controls: the search looks at something that would show a leak.
     assert len(call.responses) >= 25
     assert stats["token_calls"] >= 1 and spotify_tokens  # the secret was used, a token was issued
     assert len(call.issued_jwts) == 4
@@ -161,18 +169,6 @@ def test_the_capture_is_real(run):
     assert '"path": "/token/refresh"' in logs["auth-sentinel"]
     assert '"path": "/search"' in logs["music-sentinel"]
     assert "spotify token request refused" in logs["music-bad-keys"]
-
-
-@pytest.mark.parametrize("name", SECRETS)
-def test_no_secret_in_any_response_or_log_line(name, run):
-    call, logs, _, _ = run
-    searched = corpus(call, logs, skip_token_deliveries=False)
-    assert hits(SECRETS[name], searched) == []
-    assert hits("SENTINEL-", searched) == []  # nor any piece of one
-
-
-def test_no_spotify_or_user_token_where_it_does_not_belong(run):
-    call, logs, spotify_tokens, _ = run
     everywhere = corpus(call, logs, skip_token_deliveries=False)
     assert [token for token in spotify_tokens if hits(token, everywhere)] == []
     elsewhere = corpus(call, logs, skip_token_deliveries=True)
