@@ -32,12 +32,13 @@ def search(music, query: str, timeout: float, session=requests) -> requests.Resp
 
 @pytest.mark.timeout(360)  # 500 posts under a kill, then up to 60 s for the runner to fill them
 def test_killing_music_mid_load_loses_no_note_and_all_get_enriched(tmp_path, log_dir, double, figures):
-    music = music_process(log_dir, spotify=double, name="music-killed").start()
     # Writes unlimited (~31 notes per user in seconds); breaker and backoff short, to recover fast.
     env = {"MUSIC_BREAKER_COOLDOWN": "1", "ENRICH_MAX_BACKOFF": "3", "NOTES_WRITE_RATE": "off"}
-    auth = sqlite_auth(log_dir, tmp_path, music.url, "auth-load", **env).start()
-    runner = enrich_runner(auth, interval=0.5).start()
-    try:
+    with (
+        music_process(log_dir, spotify=double, name="music-killed") as music,
+        sqlite_auth(log_dir, tmp_path, music.url, "auth-load", **env) as auth,
+        enrich_runner(auth, interval=0.5),
+    ):
         total, clients = 500, 16
         users = [Api(auth.url).register_and_login(f"carga{i}") for i in range(clients)]
         done, lock = [], threading.Lock()
@@ -83,10 +84,6 @@ def test_killing_music_mid_load_loses_no_note_and_all_get_enriched(tmp_path, log
             notes=total, clients=clients, killed_after=killed_at, responses_5xx=0, lost=0,
             saved_pendiente=pending_at_201, all_ok_after_music_returned_s=back_in,
         )  # fmt: skip
-    finally:
-        runner.stop()
-        auth.stop()
-        music.stop()
 
 
 @pytest.fixture

@@ -15,14 +15,7 @@ import sys
 import pytest
 
 from tests.e2e.helpers import sqlite_auth
-from tests.support.processes import (
-    BASE_ENV,
-    BIN,
-    MUSIC_SECRET_KEY,
-    ROOT,
-    ServiceProcess,
-    free_port,
-)
+from tests.support.processes import BASE_ENV, BIN, MUSIC_SECRET_KEY, ROOT, ServiceProcess, free_port
 
 DEADLINE = 30  # seconds a refused start may take on a loaded machine (typically 1-2)
 VARIABLES = {
