@@ -27,6 +27,13 @@ def _fresh_double(spotify):
     spotify.reset()
 
 
+@pytest.fixture
+def double():
+    """A Spotify double of the test's own that knows every song."""
+    with SpotifyDouble(synthesize=True).start() as server:
+        yield server
+
+
 @pytest.fixture(scope="session")
 def music(log_dir, spotify):
     with music_process(log_dir, spotify=spotify) as service:

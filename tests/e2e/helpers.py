@@ -16,7 +16,7 @@ import pytest
 import redis
 
 from tests.support.http import Api
-from tests.support.processes import auth_process
+from tests.support.processes import auth_process, music_process
 
 PASSWORD = "Canciones-2026"
 
@@ -29,6 +29,16 @@ def sqlite_auth(log_dir, folder, music_url: str, name: str = "auth", **env):
     )
     service.database = database
     return service
+
+
+@contextlib.contextmanager
+def services(folder, name: str, *, spotify=None, music_env=None, **auth_env):
+    """(auth, music) started, auth on a new SQLite database in ``folder``, named ``auth-<name>``."""
+    with (
+        music_process(folder, spotify=spotify, name=f"music-{name}", **(music_env or {})) as music,
+        sqlite_auth(folder, folder, music.url, f"auth-{name}", **auth_env) as auth,
+    ):
+        yield auth, music
 
 
 def login(url: str, username: str, password: str = PASSWORD) -> Api:

@@ -6,23 +6,14 @@ import re
 import secrets
 import time
 
-import pytest
 import requests
 
-from tests.e2e.helpers import sqlite_auth
-from tests.spotify_double.server import SpotifyDouble
+from tests.e2e.helpers import services
 from tests.support.http import Api
-from tests.support.processes import music_process
 from tests.support.waiting import wait_until
 
 SHORT_TTL = 2  # music keeps its results (and so lets them be reused) this many seconds
 ONE_WORKER = {"WEB_CONCURRENCY": "1", "NOTES_WRITE_RATE": "off"}  # one note per poll below
-
-
-@pytest.fixture
-def double():
-    with SpotifyDouble(synthesize=True).start() as server:
-        yield server
 
 
 def searches_seen_by(music) -> int:
@@ -35,10 +26,7 @@ def enriched(user: Api, song: str):
 
 
 def test_the_second_note_for_a_song_makes_no_request_to_music(tmp_path, log_dir, double, figures):
-    with (
-        music_process(log_dir, spotify=double, name="music-http-cache") as music,
-        sqlite_auth(log_dir, tmp_path, music.url, "auth-http-cache", **ONE_WORKER) as auth,
-    ):
+    with services(tmp_path, "http-cache", spotify=double, **ONE_WORKER) as (auth, music):
         song = f"Cancion cacheada {secrets.token_hex(3)}"
         direct = requests.get(
             f"{music.url}/search", params={"q": song}, headers=music.service_auth, timeout=5
@@ -61,10 +49,7 @@ def test_the_second_note_for_a_song_makes_no_request_to_music(tmp_path, log_dir,
 def test_a_changed_answer_is_seen_once_its_max_age_has_run_out(tmp_path, log_dir, double, figures):
     double.configure(synthesize=False)  # the double has no such song yet: music answers "no results"
     ttl = {"SEARCH_CACHE_TTL": SHORT_TTL, "SEARCH_CACHE_EMPTY_TTL": SHORT_TTL}
-    with (
-        music_process(log_dir, spotify=double, name="music-short-ttl", **ttl) as music,
-        sqlite_auth(log_dir, tmp_path, music.url, "auth-short-ttl", **ONE_WORKER) as auth,
-    ):
+    with services(tmp_path, "short-ttl", spotify=double, music_env=ttl, **ONE_WORKER) as (auth, music):
         user = Api(auth.url).register_and_login("cambiante")
         song = f"Cancion que llega {secrets.token_hex(3)}"
         before = user.post("/notas", json={"cancion": song}, timeout=10)

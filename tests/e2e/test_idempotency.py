@@ -11,9 +11,8 @@ import uuid
 import pytest
 import requests
 
-from tests.e2e.helpers import burst, sql, sqlite_auth
+from tests.e2e.helpers import burst, services, sql
 from tests.support.http import Api
-from tests.support.processes import music_process
 from tests.support.waiting import wait_until
 
 LEASE_SECONDS = 8  # long enough for a killed auth to restart within it, even on a loaded machine
@@ -21,12 +20,12 @@ LEASE_SECONDS = 8  # long enough for a killed auth to restart within it, even on
 
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory, spotify):
-    logs = tmp_path_factory.mktemp("idempotency")
     uncached = {"SEARCH_CACHE_TTL": 0, "SEARCH_CACHE_EMPTY_TTL": 0}
-    with music_process(logs, spotify=spotify, name="music-uncached", **uncached) as music:
-        env = {"IDEMPOTENCY_LEASE_SECONDS": LEASE_SECONDS, "NOTES_WRITE_RATE": "off"}
-        with sqlite_auth(logs, logs, music.url, "auth-idempotency", **env) as auth:
-            yield auth
+    env = {"IDEMPOTENCY_LEASE_SECONDS": LEASE_SECONDS, "NOTES_WRITE_RATE": "off"}
+    with services(
+        tmp_path_factory.mktemp("idempotency"), "idempotency", spotify=spotify, music_env=uncached, **env
+    ) as (auth, _):
+        yield auth
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import uuid
 import pytest
 import requests
 
-from tests.e2e.helpers import json_lines, sqlite_auth
+from tests.e2e.helpers import json_lines, services, sqlite_auth
 from tests.support.http import Api
 from tests.support.processes import enrich_runner, free_port, music_process
 from tests.support.waiting import wait_until
@@ -17,12 +17,10 @@ ACCESS_FIELDS = {"time", "level", "service", "method", "path", "status", "durati
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory, spotify):
     """Its own music and auth (their logs are this module's); every note reaches music: no HTTP cache."""
-    logs = tmp_path_factory.mktemp("correlation")
-    with (
-        music_process(logs, spotify=spotify, name="music-traced") as music,
-        sqlite_auth(logs, logs, music.url, "auth-traced", MUSIC_HTTP_CACHE_ENTRIES="0") as auth,
-    ):
-        yield auth, music
+    with services(
+        tmp_path_factory.mktemp("correlation"), "traced", spotify=spotify, MUSIC_HTTP_CACHE_ENTRIES="0"
+    ) as both:
+        yield both
 
 
 def with_id(service, request_id: str) -> list[dict]:

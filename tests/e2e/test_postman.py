@@ -7,8 +7,8 @@ import subprocess
 
 import pytest
 
-from tests.e2e.helpers import json_lines, sqlite_auth
-from tests.support.processes import ROOT, music_process
+from tests.e2e.helpers import json_lines, services
+from tests.support.processes import ROOT
 from tests.support.tools import find_newman
 
 COLLECTION = ROOT / "postman" / "musica.postman_collection.json"
@@ -23,12 +23,11 @@ def _requests_in(items: list) -> int:
 
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory, spotify):
-    logs = tmp_path_factory.mktemp("postman")
-    with (
-        music_process(logs, spotify=spotify, MUSIC_SERVICE_TOKEN=TOKEN) as music,
-        sqlite_auth(logs, logs, music.url, MUSIC_SERVICE_TOKEN=TOKEN) as auth,
-    ):
-        yield auth, music
+    token = {"MUSIC_SERVICE_TOKEN": TOKEN}
+    with services(
+        tmp_path_factory.mktemp("postman"), "postman", spotify=spotify, music_env=token, **token
+    ) as both:
+        yield both
 
 
 def run_newman(auth_url: str, music_url: str, report) -> tuple[subprocess.CompletedProcess, dict]:

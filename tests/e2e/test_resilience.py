@@ -10,18 +10,11 @@ import pytest
 import redis
 import requests
 
-from tests.e2e.helpers import burst, redis_url_or_skip, sql, sqlite_auth
-from tests.spotify_double.server import SpotifyDouble
+from tests.e2e.helpers import burst, redis_url_or_skip, services, sql, sqlite_auth
 from tests.support.http import Api
 from tests.support.processes import enrich_runner, music_process
 from tests.support.redis_keys import delete_prefixed, prefixed_keys, unique_prefix
 from tests.support.waiting import wait_until
-
-
-@pytest.fixture
-def double():
-    with SpotifyDouble(synthesize=True).start() as server:
-        yield server
 
 
 def search(music, query: str, timeout: float, session=requests) -> requests.Response:
@@ -104,10 +97,7 @@ def test_spotify_429_is_not_slept_on_and_not_asked_again(
     tmp_path, log_dir, double, figures, shared_cache_env
 ):
     double.configure(mode="429", retry_after=3600)
-    with (
-        music_process(log_dir, spotify=double, name="music-429", **shared_cache_env) as music,
-        sqlite_auth(log_dir, tmp_path, music.url, "auth-429") as auth,
-    ):
+    with services(tmp_path, "429", spotify=double, music_env=shared_cache_env) as (auth, music):
         started = time.monotonic()
         first = search(music, "Queen", timeout=1)  # a hang trips the 1 s timeout and fails the test
         took = time.monotonic() - started
@@ -130,11 +120,9 @@ def test_slow_or_failing_spotify_never_hangs_either_service(
     tmp_path, log_dir, double, figures, mode, latency_ms, music_status
 ):
     double.configure(mode=mode, latency_ms=latency_ms)
-    timeouts = {"SPOTIFY_CONNECT_TIMEOUT": "1", "SPOTIFY_READ_TIMEOUT": "2"}
-    with (
-        music_process(log_dir, spotify=double, name=f"music-{mode}", **timeouts) as music,
-        sqlite_auth(log_dir, tmp_path, music.url, f"auth-{mode}", MUSIC_READ_TIMEOUT="3") as auth,
-    ):
+    spotify_timeouts = {"SPOTIFY_CONNECT_TIMEOUT": "1", "SPOTIFY_READ_TIMEOUT": "2"}
+    with services(tmp_path, mode, spotify=double, music_env=spotify_timeouts, MUSIC_READ_TIMEOUT="3") as both:
+        auth, music = both
         # Clients give up one second after each service's own timeout: a hang fails the test.
         started = time.monotonic()
         direct = search(music, "Queen", timeout=1 + 2 + 1)
