@@ -6,9 +6,8 @@ import uuid
 import pytest
 import requests
 
-from tests.e2e.helpers import json_lines, services, sqlite_auth
+from tests.e2e.helpers import json_lines, services
 from tests.support.http import Api
-from tests.support.processes import enrich_runner, free_port, music_process
 from tests.support.waiting import wait_until
 
 ACCESS_FIELDS = {"time", "level", "service", "method", "path", "status", "duration_ms", "request_id"}
@@ -82,28 +81,3 @@ def test_the_request_id_of_a_note_is_in_both_services_logs_a_callers_honoured_a_
     headers = {"X-Request-ID": direct_id, **music.service_auth}
     direct = requests.get(f"{music.url}/search", params={"q": "Queen"}, headers=headers, timeout=10)
     assert direct.headers["X-Request-ID"] == direct_id and access_line(music, direct_id)["status"] == 200
-
-
-def test_a_pending_notes_later_enrichment_is_traced_from_the_runner_to_music(tmp_path):
-    """A note saved while music was down is enriched later by the runner, under an id of its own."""
-    music = music_process(tmp_path, port=free_port(), name="music-late")  # not started yet
-    with sqlite_auth(tmp_path, tmp_path, music.url, "auth-late") as auth:
-        user = Api(auth.url).register_and_login("late")
-        created = user.post("/notas", json={"cancion": "Bohemian Rhapsody"})
-        note = created.json()["nota"]
-        assert created.status_code == 201 and note["enriquecimiento"] == "pendiente"
-        assert access_line(auth, created.headers["X-Request-ID"])["status"] == 201  # music never saw it
-
-        with music, enrich_runner(auth, interval=0.3) as runner:
-            wait_until(
-                lambda: user.get(f"/notas/{note['id']}").json()["enriquecimiento"] != "pendiente",
-                timeout=30, interval=0.2, message=lambda: f"still pendiente:\n{runner.logs()[-3000:]}",
-            )  # fmt: skip
-            lines = json_lines(runner.logs())
-            enriched = [
-                e for e in lines if e.get("message") == "note enrichment" and e.get("note_id") == note["id"]
-            ]
-            assert [e["enrichment"] for e in enriched] == ["ok"]
-            assert enriched[0]["request_id"].startswith(f"enrich-{note['id']}-")
-            searched = access_line(music, enriched[0]["request_id"])
-            assert (searched["method"], searched["path"], searched["status"]) == ("GET", "/search", 200)

@@ -75,4 +75,10 @@ def test_catalog_notes_are_not_held_back_by_unknown_ones_and_unknown_ones_end(tm
         assert [line for line in music_lines if line["level"] in ("ERROR", "CRITICAL")] == []
         misses = [line for line in music_lines if line.get("path") == "/search" and line.get("status") == 503]
         assert misses and all(line["failed"] == ["deezer"] for line in misses)
+        # A late enrichment is traced to music: its id is the one music logged for the search.
+        searched = {
+            line["request_id"]: line["status"] for line in music_lines if line.get("path") == "/search"
+        }
+        found = [line["request_id"] for line in enriched if line["enrichment"] == "ok"]
+        assert len(found) == len(CATALOG) and {searched[request_id] for request_id in found} == {200}
     figures(notes=len(UNKNOWN) + len(CATALOG), passes_until_unknown_gave_up=len(passes))
