@@ -112,16 +112,13 @@ def running(tmp_path_factory):
         run.kill()
 
 
-def test_database_wal_files_and_env_are_owner_only(running):
+def test_files_are_owner_only_and_music_gets_its_own_django_key(running):
     user = Api(running.auth_url).register_and_login("permisos")
     assert user.get("/notas").status_code == 200  # the database is open: -wal and -shm exist
     files = [running.repo / ".env", *(running.repo / "auth_project").glob("notas.db*")]
     modes = {f.name: oct(stat.S_IMODE(f.stat().st_mode)) for f in files}
-    assert set(modes) == {".env", "notas.db", "notas.db-wal", "notas.db-shm"}
-    assert modes == dict.fromkeys(modes, "0o600"), modes
+    assert modes == dict.fromkeys([".env", "notas.db", "notas.db-wal", "notas.db-shm"], "0o600"), modes
 
-
-def test_music_gets_its_own_django_key(running):
     lines = (running.repo / ".env").read_text().splitlines()
     keys = dict(line.split("=", 1) for line in lines if "=" in line and not line.startswith("#"))
     assert len(keys["MUSIC_DJANGO_SECRET_KEY"]) >= 50
@@ -132,16 +129,15 @@ def test_music_gets_its_own_django_key(running):
     assert not any(keys["DJANGO_SECRET_KEY"].encode() in item for item in environ)
 
 
-def test_a_start_and_the_first_pages_log_no_warning(running):
+def test_the_banner_names_musics_chain_and_neither_the_start_nor_the_first_pages_log_a_warning(running):
     """Not at start (whitenoise probing the manifest once printed 46 lines), nor while pages render."""
-    user = Api(running.auth_url).register_and_login("sin_avisos")
-    html = {"Accept": "text/html"}
-    for path, api in (
-        ("/admin/login/", Api(running.auth_url)),
-        ("/notas", user),
-        ("/api/docs", Api(running.auth_url)),
-    ):
-        page = api.get(path, headers=html)
+    output = running.output()
+    # No keys in this run's environment: the default chain; a keyless provider is ready until it fails.
+    assert re.search(r"providers: +deezer, itunes, offline +\(MUSIC_PROVIDERS; no internet", output), output
+    assert re.search(r"/ready: +200 ok, answering from deezer\n", output), output
+    anonymous, user = Api(running.auth_url), Api(running.auth_url).register_and_login("sin_avisos")
+    for path, api in (("/admin/login/", anonymous), ("/notas", user), ("/api/docs", anonymous)):
+        page = api.get(path, headers={"Accept": "text/html"})
         assert page.status_code == 200 and "text/html" in page.headers["Content-Type"], path
         css = re.findall(r'href="(/static/[^"]+\.css)"', page.text)  # hashed (collected) files, served
         assert css and all(http_status(running.auth_url + href) == 200 for href in css), (path, css)
@@ -150,13 +146,6 @@ def test_a_start_and_the_first_pages_log_no_warning(running):
     output = running.output().split("==> preparing the database and static files", 1)[1]
     warnings = [line for line in output.splitlines() if "WARNING" in line]
     assert not warnings, "\n".join(warnings[:10])
-
-
-def test_the_banner_says_musics_provider_chain_and_what_its_ready_answered(running):
-    output = running.output()
-    # No keys in this run's environment: the default chain; a keyless provider is ready until it fails.
-    assert re.search(r"providers: +deezer, itunes, offline +\(MUSIC_PROVIDERS; no internet", output), output
-    assert re.search(r"/ready: +200 ok, answering from deezer\n", output), output
 
 
 @pytest.mark.parametrize("service", ["music_service", "enrich_runner", "auth_service"])
