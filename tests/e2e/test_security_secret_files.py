@@ -4,7 +4,7 @@ stops the start naming it."""
 
 import secrets
 
-from tests.e2e.test_security_startup_secrets import assert_refused, environment, run_to_exit
+from tests.e2e.test_security_startup_secrets import assert_refused, exit_output, process
 from tests.support.http import Api
 from tests.support.processes import (
     AUTH_SECRET_KEY,
@@ -53,15 +53,14 @@ def test_both_services_serve_the_whole_flow_with_every_secret_in_a_file(tmp_path
 
 
 def test_a_weak_secret_in_a_file_is_refused_and_a_secret_set_both_ways_stops_the_start(tmp_path):
-    weak = {"JWT_SIGNING_KEY": None, "JWT_SIGNING_KEY_FILE": secret_file(tmp_path, "jwt", "change-me")}
-    env = environment("auth", tmp_path, **weak)
-    assert "placeholder" in assert_refused("auth", "gunicorn", "JWT_SIGNING_KEY", "change-me", tmp_path, env)
+    in_file = {"JWT_SIGNING_KEY": None, "JWT_SIGNING_KEY_FILE": secret_file(tmp_path, "jwt", "change-me")}
+    assert "placeholder" in assert_refused(
+        "auth", "gunicorn", "JWT_SIGNING_KEY", "change-me", tmp_path, **in_file
+    )
 
     token, other = secrets.token_urlsafe(32), secret_file(tmp_path, "token", secrets.token_urlsafe(32))
-    env = environment("music", tmp_path, MUSIC_SERVICE_TOKEN=token, MUSIC_SERVICE_TOKEN_FILE=other)
-    returncode, out, err = run_to_exit("music", "gunicorn", env)
+    both_ways = {"MUSIC_SERVICE_TOKEN": token, "MUSIC_SERVICE_TOKEN_FILE": other}
+    returncode, output = exit_output(process("music", "gunicorn", tmp_path, **both_ways))
     both = "error: MUSIC_SERVICE_TOKEN and MUSIC_SERVICE_TOKEN_FILE are both set: set only one of them"
-    assert returncode != 0 and [line for line in err.splitlines() if line.startswith("error: ")] == [both], (
-        err
-    )
-    assert token not in out + err and "Traceback" not in err
+    assert returncode != 0 and [line for line in output.splitlines() if line.startswith("error: ")] == [both]
+    assert token not in output and "Traceback" not in output, output

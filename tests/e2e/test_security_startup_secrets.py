@@ -5,17 +5,16 @@ check --deploy still run with the placeholders."""
 
 from __future__ import annotations
 
-import os
+import itertools
 import re
 import secrets
-import signal
 import subprocess
 import sys
 
 import pytest
 
 from tests.e2e.helpers import sqlite_auth
-from tests.support.processes import BASE_ENV, BIN, MUSIC_SECRET_KEY, ROOT, ServiceProcess, free_port
+from tests.support.processes import BIN, MUSIC_SECRET_KEY, ROOT, ServiceProcess, free_port
 
 DEADLINE = 30  # seconds a refused start may take on a loaded machine (typically 1-2)
 VARIABLES = {
@@ -49,23 +48,6 @@ WEAK_SECRET_KEY = {
 NAMED = {**{value: value for value in PLACEHOLDERS}, **WEAK, **WEAK_SECRET_KEY, "change-me": "change-me"}
 
 
-def environment(service: str, tmp_path, **overrides) -> dict:
-    """Strong random secrets (as tests/support/processes gives every process), DEBUG off."""
-    env = {
-        **os.environ,
-        **BASE_ENV,
-        "PYTHONUNBUFFERED": "1",
-        "DJANGO_DEBUG": "0",
-        "DJANGO_SETTINGS_MODULE": None,
-    }
-    if service == "auth":
-        env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'notas.db'}"
-    else:
-        env.update(DJANGO_SECRET_KEY=MUSIC_SECRET_KEY, JWT_SIGNING_KEY=None)
-    env.update(overrides)
-    return {k: v for k, v in env.items() if v is not None}
-
-
 def command(kind: str, port: int) -> list[str]:
     return {
         "gunicorn": [str(BIN / "gunicorn"), "config.wsgi", "--bind", f"127.0.0.1:{port}"],
@@ -81,36 +63,45 @@ def command(kind: str, port: int) -> list[str]:
     }[kind]
 
 
-def run_to_exit(service: str, kind: str, env: dict) -> tuple[int, str, str]:
-    """Start the process and wait for it to exit (a start that is not refused fails the test)."""
+_starts = itertools.count()
+
+
+def process(service: str, kind: str, folder, health_path: str | None = None, **env) -> ServiceProcess:
+    """``service`` to start by ``kind`` with strong random secrets as every test process, DEBUG off, and
+    ``env`` on top (None removes a variable)."""
     port = free_port()
-    proc = subprocess.Popen(
-        command(kind, port), cwd=ROOT / PROJECTS[service], env={**env, "PORT": str(port)},
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
-    )  # fmt: skip
+    own = {"DATABASE_URL": f"sqlite:///{folder / 'notas.db'}"}
+    if service == "music":
+        own = {"DJANGO_SECRET_KEY": MUSIC_SECRET_KEY, "JWT_SIGNING_KEY": None}
+    settings = {"DJANGO_DEBUG": "0", "PORT": str(port), **own, **env}
+    name, run = f"{service}-{kind}-{next(_starts)}", command(kind, port)
+    return ServiceProcess(
+        name, PROJECTS[service], settings, folder, port=port, command=run, health_path=health_path
+    )
+
+
+def exit_output(service: ServiceProcess) -> tuple[int, str]:
+    """Start it and wait for it to exit (a start that is not refused fails the test): (exit code, output)."""
+    service.start()
     try:
-        out, err = proc.communicate(timeout=DEADLINE)
+        return service.proc.wait(timeout=DEADLINE), service.logs()
     except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        out, err = proc.communicate(timeout=10)
-        pytest.fail(
-            f"{service} {kind} still running after {DEADLINE}s: the value was accepted\n{err[-2000:]}"
-        )
-    return proc.returncode, out, err
+        service.kill()
+        pytest.fail(f"{service.name} still running after {DEADLINE} s: accepted\n{service.logs()[-2000:]}")
 
 
-def assert_refused(service: str, kind: str, variable: str, value: str | None, tmp_path, env=None) -> str:
-    """Refused at start naming ``variable`` (set to ``value``, or given in ``env``) and nothing else."""
-    env = env or environment(service, tmp_path, **{variable: value})
-    returncode, out, err = run_to_exit(service, kind, env)
-    assert returncode != 0, f"exit code {returncode}\n{out[-1000:]}\n{err[-2000:]}"
-    naming = [line for line in err.splitlines() if variable in line]
-    assert len(naming) == 1 and "Traceback" not in err, err[-2000:]
+def assert_refused(service: str, kind: str, variable: str, value: str | None, folder, **env) -> str:
+    """Refused at start naming ``variable`` (``value``, unless ``env`` sets it otherwise) and nothing else."""
+    refused = process(service, kind, folder, **{variable: value, **env})
+    returncode, output = exit_output(refused)
+    assert returncode != 0, f"exit code {returncode}\n{output[-2000:]}"
+    naming = [line for line in output.splitlines() if variable in line]
+    assert len(naming) == 1 and "Traceback" not in output, output[-2000:]
     assert naming[0].startswith("error: ") and "secrets.token_urlsafe(50)" in naming[0], naming[0]
     assert (value or "").strip() or f"{variable} is not set" in naming[0], naming[0]
     for other in VARIABLES[service]:  # no other secret is named, and no secret value is printed
-        assert other == variable or other not in err, err[-2000:]
-        assert not env.get(other) or len(env[other]) < 8 or env[other] not in err + out
+        assert other == variable or other not in output, output[-2000:]
+        assert len(refused.env.get(other, "")) < 8 or refused.env[other] not in output
     return naming[0]
 
 
@@ -140,19 +131,15 @@ def test_every_start_path_refuses_the_unedited_env_example(service, kind, tmp_pa
     assert_refused(service, kind, "MUSIC_SERVICE_TOKEN", "", tmp_path)
 
 
-# The enrichment runner starting with strong secrets: every test that uses one (test_metrics.py...).
+# The enrichment runner starting with strong secrets: every test that uses one (test_prometheus.py...).
 @pytest.mark.parametrize(("service", "kind"), SERVICE_KINDS[:-1], ids=ids[:-1])
-def test_strong_random_secrets_start_every_server(service, kind, tmp_path, log_dir):
-    port = free_port()
-    env = environment(service, tmp_path, PORT=str(port))
-    process = ServiceProcess(
-        f"strong-{service}-{kind}", PROJECTS[service], env, log_dir, command=command(kind, port), port=port
-    )
+def test_strong_random_secrets_start_every_server(service, kind, tmp_path):
+    started = process(service, kind, tmp_path, health_path="/health")
     if service == "auth":
-        process.manage("migrate", "--noinput", "-v", "0")
-    with process:
-        assert process.proc.poll() is None
-    assert not re.search(r"^error: ", process.logs(), re.MULTILINE), process.logs()[-2000:]
+        started.manage("migrate", "--noinput", "-v", "0")
+    with started:
+        assert started.proc.poll() is None
+    assert not re.search(r"^error: ", started.logs(), re.MULTILINE), started.logs()[-2000:]
 
 
 def test_a_44_character_random_token_is_enough_where_the_secret_key_needs_50(tmp_path, log_dir):
@@ -164,17 +151,12 @@ def test_a_44_character_random_token_is_enough_where_the_secret_key_needs_50(tmp
 
 
 @pytest.mark.parametrize("service", PROJECTS)
-def test_with_debug_on_a_missing_key_a_placeholder_and_an_empty_service_token_still_start(
-    service, tmp_path, log_dir
-):
+def test_with_debug_on_a_missing_key_a_placeholder_and_an_empty_service_token_still_start(service, tmp_path):
     """Development only: a dev-only value stands in for the missing DJANGO_SECRET_KEY."""
-    port = free_port()
-    env = environment(service, tmp_path, DJANGO_DEBUG="1", MUSIC_SERVICE_TOKEN="", PORT=str(port))
-    if service == "auth":
-        env["JWT_SIGNING_KEY"] = ENV_EXAMPLE["JWT_SIGNING_KEY"]
-    env["DJANGO_SECRET_KEY"] = None  # removed from the process's environment
-    with ServiceProcess(f"debug-{service}", PROJECTS[service], env, log_dir, port=port) as process:
-        assert process.proc.poll() is None
+    placeholder = {"JWT_SIGNING_KEY": ENV_EXAMPLE["JWT_SIGNING_KEY"]} if service == "auth" else {}
+    debug = {"DJANGO_DEBUG": "1", "DJANGO_SECRET_KEY": None, "MUSIC_SERVICE_TOKEN": "", **placeholder}
+    with process(service, "gunicorn", tmp_path, health_path="/health", **debug) as started:
+        assert started.proc.poll() is None
 
 
 @pytest.mark.parametrize("service", PROJECTS)
@@ -182,14 +164,11 @@ def test_collectstatic_and_check_deploy_still_run_with_the_placeholders(service,
     """Image builds run collectstatic with throwaway values; check --deploy warns (its codes, in process:
     tests/auth/security/test_secrets.py, tests/music/security/test_secrets.py), never refuses."""
     placeholders = {variable: ENV_EXAMPLE[variable] for variable in VARIABLES[service]}
-    env = environment(service, tmp_path, DJANGO_STATIC_ROOT=str(tmp_path / "static"), **placeholders)
-    for args in (["collectstatic", "--noinput", "-v", "0"], ["check", "--deploy"]):
-        done = subprocess.run(
-            [sys.executable, "manage.py", *args], cwd=ROOT / PROJECTS[service], env=env, capture_output=True,
-            text=True, timeout=120,
-        )  # fmt: skip
-        assert done.returncode == 0, done.stderr[-2000:]
+    build = process(
+        service, "gunicorn", tmp_path, DJANGO_STATIC_ROOT=str(tmp_path / "static"), **placeholders
+    )
+    build.manage("collectstatic", "--noinput", "-v", "0")  # check=True: a failure raises
     assert any((tmp_path / "static").iterdir())
-    warned = [line for line in done.stderr.splitlines() if "placeholder" in line]
+    warned = [line for line in build.manage("check", "--deploy").stderr.splitlines() if "placeholder" in line]
     for variable in VARIABLES[service]:
-        assert any(variable in line for line in warned), done.stderr[-2000:]
+        assert any(variable in line for line in warned), warned
