@@ -310,29 +310,28 @@ def test_music_browsable_api_renders_under_its_policy(browser, music_site):
         watched.assert_clean()
 
 
-def test_landing_page_logs_in_adds_a_note_through_the_form_and_shows_its_cover(page, site):
-    carla = Api(site.url).register_and_login("carla")
+def test_a_person_signs_up_on_the_landing_page_adds_and_deletes_notes_logs_out_and_in_again(page, site):
+    page.goto("/")
+    assert page.page.title() == "Música · notas sobre canciones"
+    links = page.page.eval_on_selector_all(".enlaces a", "links => links.map(a => a.getAttribute('href'))")
+    assert links == ["/notas", "/api/docs", "/api/redoc", "/admin/"]
+    assert page.css(".cabecera", "display") == "flex"  # its own stylesheet is applied
+    assert page.page.locator("#id_cancion").count() == 0
+    assert page.page.locator(".invitacion form").get_attribute("action") == "/registro"
+    page.fill(username="elena", password=PASSWORD, password2=PASSWORD)
+    page.page.locator("#id_password2").blur()  # no focus ring in the picture
+    page.assert_clean()
+    page.screenshot("registro.png", docs=True, locator=page.page.locator(".invitacion"))
+    page.submit(".invitacion button[type=submit]")  # refused forms: tests/auth/notes/test_pages.py
+    assert page.page.url == site.url + "/"
+    assert "Hola, elena" in page.page.locator(".sesion").inner_text()  # logged in: a session
+    assert "Cuenta creada" in page.page.locator(".aviso-success").inner_text()
+    assert page.page.locator(".lista-notas .nota").count() == 0
+    elena = login(site.url, "elena")  # the same account the API knows
     try:
         for song in ("Bohemian Rhapsody", "Malamente"):
-            created = carla.post("/notas", json={"cancion": song, "texto": f"Nota sobre {song}"})
+            created = elena.post("/notas", json={"cancion": song, "texto": f"Nota sobre {song}"})
             assert created.status_code == 201
-        page.goto("/")
-        assert page.page.title() == "Música · notas sobre canciones"
-        links = page.page.eval_on_selector_all(
-            ".enlaces a", "links => links.map(a => a.getAttribute('href'))"
-        )
-        assert links == ["/notas", "/api/docs", "/api/redoc", "/admin/"]
-        assert page.css(".cabecera", "display") == "flex"  # its own stylesheet is applied
-        assert page.page.locator("#id_cancion").count() == 0
-        page.assert_clean()
-
-        page.page.click(".sesion a")  # "Iniciar sesión": DRF's session login, back to /
-        page.page.wait_for_url("**/api-auth/login/?next=/")
-        page.fill(username="carla", password=PASSWORD)
-        page.page.click("[type=submit]")
-        page.page.wait_for_url(site.url + "/")
-        assert "Hola, carla" in page.page.locator(".sesion").inner_text()
-        assert page.page.locator(".lista-notas .nota").count() == 2
 
         page.fill(cancion="La Bamba", texto="Para bailar la bamba se necesita una poca de gracia.")
         page.submit(".formulario button[type=submit]")
@@ -347,42 +346,25 @@ def test_landing_page_logs_in_adds_a_note_through_the_form_and_shows_its_cover(p
         assert [m for m in page.console if m.startswith("error")] == [], page.console
         page.screenshot("inicio.png", docs=True, min_size=10_000)
 
+        with page.page.expect_navigation(timeout=15_000):
+            notes.first.get_by_role("button", name="Borrar la nota «La Bamba»").click()
+        assert page.page.locator(".aviso-success").inner_text() == "Nota borrada."
+        assert page.page.locator(".lista-notas .nota").count() == elena.get("/notas").json()["count"] == 2
+
         page.submit(".sesion button")  # "Cerrar sesión": a POST with the CSRF token
         assert page.page.url == site.url + "/"
         assert page.page.locator(".sesion a").inner_text() == "Iniciar sesión"
+        page.page.click(".sesion a")  # "Iniciar sesión": DRF's session login, back to /
+        page.page.wait_for_url("**/api-auth/login/?next=/")
+        page.fill(username="elena", password=PASSWORD)
+        page.page.click("[type=submit]")
+        page.page.wait_for_url(site.url + "/")
+        assert "Hola, elena" in page.page.locator(".sesion").inner_text()
+        assert page.page.locator(".lista-notas .nota").count() == 2
         page.assert_clean()
     finally:  # the other tests count every note of the site
-        for note in carla.get("/notas").json()["results"]:
-            carla.request("DELETE", f"/notas/{note['id']}")
-
-
-def test_a_person_signs_up_on_the_landing_page_adds_a_note_with_its_cover_and_deletes_it(page, site):
-    page.goto("/")
-    assert page.page.locator(".invitacion form").get_attribute("action") == "/registro"
-    page.fill(username="elena", password=PASSWORD, password2=PASSWORD)
-    page.page.locator("#id_password2").blur()  # no focus ring in the picture
-    page.assert_clean()
-    page.screenshot("registro.png", docs=True, locator=page.page.locator(".invitacion"))
-    page.submit(".invitacion button[type=submit]")  # a refused form: tests/auth/notes/test_pages.py
-
-    assert page.page.url == site.url + "/"
-    assert "Hola, elena" in page.page.locator(".sesion").inner_text()  # logged in: a session
-    assert "Cuenta creada" in page.page.locator(".aviso-success").inner_text()
-    assert page.page.locator(".lista-notas .nota").count() == 0
-    elena = login(site.url, "elena")  # the same account the API knows
-
-    page.fill(cancion="Bésame mucho")
-    page.submit(".nueva button[type=submit]")
-    note = page.page.locator(".lista-notas .nota")
-    assert note.count() == 1 and note.locator("h3").inner_text() == "Bésame mucho"
-    assert len(page.images(".lista-notas img.portada")) == 1
-
-    with page.page.expect_navigation(timeout=15_000):
-        note.get_by_role("button", name="Borrar la nota «Bésame mucho»").click()
-    assert page.page.locator(".aviso-success").inner_text() == "Nota borrada."
-    assert page.page.locator(".lista-notas .nota").count() == 0
-    assert elena.get("/notas").json()["count"] == 0
-    page.assert_clean()
+        for note in elena.get("/notas").json()["results"]:
+            elena.request("DELETE", f"/notas/{note['id']}")
 
 
 # Deezer's CDN is out of reach here: the browser gets this picture for the cover's very URL instead.
