@@ -212,26 +212,35 @@ def send_notes(auth, count: int) -> None:
         assert created.status_code == 201, created.text
 
 
-def test_a_promql_query_returns_the_note_count(services, prometheus):
+def test_prometheus_sees_the_notes_and_429s_and_every_dashboard_query_parses(services, prometheus):
+    auth = services[0]
     wait_until(
         lambda: scalar(prometheus, 'count(up{job=~"auth|music|runner"} == 1)') == 3,
         timeout=SCRAPE_DEADLINE,
         message=lambda: f"not every target up in Prometheus:\n{prometheus.logs()[-2000:]}",
     )
     before = scalar(prometheus, "sum(musica_notes_created_total)")
-    send_notes(services[0], NOTES)
+    send_notes(auth, NOTES)  # looked up in music by the runner: provider, cache and breaker metrics
     wait_until(
         lambda: scalar(prometheus, "sum(musica_notes_created_total)") == before + NOTES,
         timeout=SCRAPE_DEADLINE,
         message=lambda: f"note count: {scalar(prometheus, 'sum(musica_notes_created_total)')}",
     )
+    # Every 429 is counted, under "login" (the module's login limit may already be spent).
+    scraped, _ = scrape(auth.url)
+    wrong = {"username": "nadie", "password": "mala"}
+    statuses = [
+        requests.post(f"{auth.url}/login", json=wrong, timeout=10).status_code for _ in range(LOGINS + 3)
+    ]
+    assert set(statuses) <= {401, 429} and statuses[-1] == 429
+    after, _ = scrape(auth.url)
+    grown = total(after, "musica_rate_limited_total", limit="login") - total(
+        scraped, "musica_rate_limited_total", limit="login"
+    )
+    assert (
+        grown == statuses.count(429) and total(after, "musica_rate_limited_total", limit="notes_write") == 0
+    )
 
-
-def test_every_dashboard_query_parses_and_names_exported_metrics(services, prometheus):
-    auth = services[0]
-    send_notes(auth, 1)  # a note looked up in music: provider, cache and breaker metrics
-    for _ in range(LOGINS + 2):  # the login limit refuses: a 429 counted
-        requests.post(f"{auth.url}/login", json={"username": "nadie", "password": "mala"}, timeout=10)
     dashboard = json.loads(DASHBOARD.read_text())
     queries = [target["expr"] for panel in dashboard["panels"] for target in panel["targets"]]
     assert len(queries) >= 13
@@ -269,20 +278,3 @@ def test_the_shipped_scrape_configuration_passes_promtool(shipped, token_file, t
     assert checked.returncode == 0, checked.stdout + checked.stderr
     config.write_text(text.replace(token_file, str(token)).replace("type: A", "type: X", 1))
     assert subprocess.run(promtool, capture_output=True, timeout=60).returncode != 0  # a broken copy fails
-
-
-def test_429s_are_counted_by_limit(services):
-    """Every 429 seen is counted, under "login" (the limit may already be spent)."""
-    auth, _ = services
-    before, _ = scrape(auth.url)
-    wrong = {"username": "nadie", "password": "mala"}
-    statuses = [
-        requests.post(f"{auth.url}/login", json=wrong, timeout=10).status_code for _ in range(LOGINS + 3)
-    ]
-    assert set(statuses) <= {401, 429} and statuses[-1] == 429
-    after, _ = scrape(auth.url)
-    counted = total(after, "musica_rate_limited_total", limit="login") - total(
-        before, "musica_rate_limited_total", limit="login"
-    )
-    assert counted == statuses.count(429)
-    assert total(after, "musica_rate_limited_total", limit="notes_write") == 0
