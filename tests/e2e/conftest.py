@@ -1,6 +1,7 @@
 """Both services as real gunicorn processes on free ports, music pointed at the Spotify double."""
 
 import json
+import uuid
 from pathlib import Path
 
 import pytest
@@ -49,19 +50,9 @@ def auth(log_dir, tmp_path_factory, music):
 
 
 @pytest.fixture
-def api(auth):
-    return Api(auth.url)
-
-
-_counter = iter(range(1_000_000))
-
-
-@pytest.fixture
-def new_user(api, request):
-    def make(prefix: str = "user") -> Api:
-        return api.register_and_login(f"{prefix}{next(_counter)}_{request.node.name[:20]}")
-
-    return make
+def new_user(auth):
+    """``new_user(prefix)``: a new account on the session's auth_service, as an Api with its token."""
+    return lambda prefix="user": Api(auth.url).register_and_login(f"{prefix}{uuid.uuid4().hex[:12]}")
 
 
 # Figures the tests measure, printed at the end of the run and written to test-artifacts/figures.json.

@@ -6,7 +6,8 @@ from tests.e2e.helpers import sql
 from tests.support.http import Api
 
 
-def test_register_login_and_save_a_note_with_the_spotify_photo(api, auth, spotify):
+def test_register_login_and_save_a_note_with_the_spotify_photo(auth, spotify):
+    api = Api(auth.url)
     created = api.post("/register", json={"username": "ana", "password": "Canciones-2026"})
     assert created.status_code == 201, created.text
     assert set(created.json()) == {"id", "username"}

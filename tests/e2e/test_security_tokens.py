@@ -164,7 +164,8 @@ def set_user(auth, user_id: int, change: str) -> None:
     )
 
 
-def test_a_deactivated_user_is_refused_everywhere_and_can_come_back(api, auth):
+def test_a_deactivated_user_is_refused_everywhere_and_can_come_back(auth):
+    api = Api(auth.url)
     username = f"inactiva{uuid.uuid4().hex[:8]}"
     user = api.register_and_login(username)
     set_user(auth, user.user_id, "update(is_active=False)")
