@@ -84,11 +84,8 @@ def services(tmp_path_factory):
 
 
 def statuses(log_text: str) -> list[tuple[str, str, int]]:
-    return [
-        (r.get("method", "?"), r["path"], int(r["status"]))
-        for r in json_lines(log_text)
-        if "status" in r and "path" in r
-    ]
+    lines = [line for line in json_lines(log_text) if "status" in line and "path" in line]
+    return [(line.get("method", "?"), line["path"], int(line["status"])) for line in lines]
 
 
 @pytest.mark.timeout(BLOCK_TIMEOUT + 60)
@@ -106,13 +103,9 @@ def test_block_runs_as_written(block, services, tmp_path):
     (tmp_path / ".env").write_text(f"MUSIC_SERVICE_TOKEN={SERVICE_TOKEN}\n")
     (tmp_path / "block.sh").write_text(script)
     before = {s: len(s.logs()) for s in (auth, music)}
+    run = ["bash", "-euo", "pipefail", "block.sh"]
     result = subprocess.run(
-        ["bash", "-euo", "pipefail", "block.sh"],
-        cwd=tmp_path,
-        env=script_env(),
-        capture_output=True,
-        text=True,
-        timeout=BLOCK_TIMEOUT,
+        run, cwd=tmp_path, env=script_env(), capture_output=True, text=True, timeout=BLOCK_TIMEOUT
     )
     shown = f"{block.id}\n--- stdout\n{result.stdout[-3000:]}\n--- stderr\n{result.stderr[-3000:]}"
     assert result.returncode == 0, shown
