@@ -59,14 +59,10 @@ def test_the_request_id_of_a_note_is_in_both_services_logs_a_callers_honoured_a_
     # is replaced and never logged.
     caller_id, edit_id = f"postman-{uuid.uuid4()}", f"edit-{uuid.uuid4().hex}"
     sent = "no vale; tiene espacios\ty tabuladores"
+    edit = {"json": {"cancion": "Under Pressure"}, "headers": {"X-Request-ID": edit_id}}
     answers = [
         user.post("/notas", json={"cancion": "Queen"}, headers={"X-Request-ID": caller_id}),
-        user.request(
-            "PATCH",
-            f"/notas/{note_id}",
-            json={"cancion": "Under Pressure"},
-            headers={"X-Request-ID": edit_id},
-        ),
+        user.request("PATCH", f"/notas/{note_id}", **edit),
         user.post("/notas", json={"cancion": "Queen"}, headers={"X-Request-ID": sent}),
     ]
     assert [a.status_code for a in answers] == [201, 200, 201]

@@ -33,13 +33,9 @@ ENV_EXAMPLE = {
 PLACEHOLDERS = sorted(set(ENV_EXAMPLE.values()))
 # Weak by the rule, not by name: missing, short, too few distinct characters, a repeated pattern.
 WEAK = {
-    "unset": None,
-    "empty": "",
-    "blank": "   ",
-    "short": secrets.token_urlsafe(16),
-    "two_distinct": "ab" * 40,
+    "unset": None, "empty": "", "blank": "   ", "short": secrets.token_urlsafe(16), "two_distinct": "ab" * 40,
     "repeated_pattern": "abcde" * 10,
-}
+}  # fmt: skip
 # Django's own rule for the secret key: 50 characters, no "django-insecure-" prefix.
 WEAK_SECRET_KEY = {
     "under_50": secrets.token_urlsafe(33),
@@ -49,15 +45,11 @@ NAMED = {**{value: value for value in PLACEHOLDERS}, **WEAK, **WEAK_SECRET_KEY, 
 
 
 def command(kind: str, port: int) -> list[str]:
+    images = str(ROOT / "docker" / "gunicorn.conf.py")
     return {
         "gunicorn": [str(BIN / "gunicorn"), "config.wsgi", "--bind", f"127.0.0.1:{port}"],
         # As the images run it (PORT from the environment).
-        "gunicorn-docker": [
-            str(BIN / "gunicorn"),
-            "-c",
-            str(ROOT / "docker" / "gunicorn.conf.py"),
-            "config.wsgi:application",
-        ],
+        "gunicorn-docker": [str(BIN / "gunicorn"), "-c", images, "config.wsgi:application"],
         "runserver": [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}"],
         "enrich_pending": [sys.executable, "manage.py", "enrich_pending", "--loop", "--interval", "0.5"],
     }[kind]
