@@ -173,23 +173,21 @@ def prometheus(services, tmp_path_factory, log_dir):
     runner.env["ENRICH_METRICS_PORT"] = str(runner.port)
     token_file = folder / "metrics-token"
     token_file.write_text(METRICS_TOKEN)
+    targets = {"auth": auth, "music": music, "runner": runner}
+    authorization = {"credentials_file": str(token_file)}
     jobs = [
         {
-            "job_name": name,
-            "authorization": {"credentials_file": str(token_file)},
-            "static_configs": [{"targets": [f"127.0.0.1:{service.port}"]}],
+            "job_name": job,
+            "authorization": authorization,
+            "static_configs": [{"targets": [f"127.0.0.1:{s.port}"]}],
         }
-        for name, service in (("auth", auth), ("music", music), ("runner", runner))
+        for job, s in targets.items()
     ]
     config = folder / "prometheus.yml"
     config.write_text(json.dumps({"global": {"scrape_interval": "1s"}, "scrape_configs": jobs}))
     prometheus = ServiceProcess("prometheus", "tests", {}, log_dir, health_path="/-/ready")
-    prometheus.command = [
-        str(find_prometheus()),
-        f"--config.file={config}",
-        f"--storage.tsdb.path={folder / 'data'}",
-        f"--web.listen-address=127.0.0.1:{prometheus.port}",
-    ]
+    flags = [f"--config.file={config}", f"--storage.tsdb.path={folder / 'data'}"]
+    prometheus.command = [str(find_prometheus()), *flags, f"--web.listen-address=127.0.0.1:{prometheus.port}"]
     with runner, prometheus:
         yield prometheus
 

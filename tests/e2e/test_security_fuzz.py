@@ -105,19 +105,14 @@ json_values = st.recursive(
     ),
     max_leaves=12,
 )
+json_objects = st.dictionaries(st.sampled_from(FIELDS), json_values, max_size=5)
 bodies = st.one_of(
     st.binary(max_size=2000),
-    json_values.map(lambda value: json.dumps(value).encode()),
-    st.dictionaries(st.sampled_from(FIELDS), json_values, max_size=5).map(
-        lambda value: json.dumps(value).encode()
-    ),
+    (json_values | json_objects).map(lambda value: json.dumps(value).encode()),
     st.text(max_size=500).map(lambda text: text.encode("utf-8", "surrogatepass")),
 )
-path_tails = st.one_of(
-    st.just(""),
-    st.just("/"),
-    st.text(alphabet=string.ascii_letters + string.digits + "-._~%/", max_size=20).map(lambda t: "/" + t),
-)
+tail_text = st.text(alphabet=string.ascii_letters + string.digits + "-._~%/", max_size=20)
+path_tails = st.sampled_from(["", "/"]) | tail_text.map(lambda t: "/" + t)
 # requests refuses a header value with a leading space.
 header_text = st.text(alphabet=string.printable.strip() + " ", max_size=60).map(str.lstrip)
 queries = st.dictionaries(st.sampled_from(FIELDS), st.text(max_size=50), max_size=3)
