@@ -71,14 +71,12 @@ def site(tmp_path_factory):
 def music_site(tmp_path_factory):
     """music_service as deployed for its docs pages: DEBUG off, static files collected, a service token."""
     folder = tmp_path_factory.mktemp("browser-music")
-    static = str(folder / "static")
-    music = music_process(
-        folder,
-        name="music-docs",
-        DJANGO_DEBUG="0",
-        DJANGO_STATIC_ROOT=static,
-        MUSIC_SERVICE_TOKEN=MUSIC_TOKEN,
-    )
+    deployed = {
+        "DJANGO_DEBUG": "0",
+        "DJANGO_STATIC_ROOT": str(folder / "static"),
+        "MUSIC_SERVICE_TOKEN": MUSIC_TOKEN,
+    }
+    music = music_process(folder, name="music-docs", **deployed)
     music.manage("collectstatic", "--noinput", "-v", "0")
     with music:
         yield music
@@ -202,9 +200,8 @@ def page(browser, site):
 def test_admin_lists_every_note_with_its_cover_and_css_and_previews_one(page):
     page.login("/admin/login/?next=/admin/notes/note/", ADMIN_USER, ADMIN_PASSWORD, "**/admin/notes/note/")
     assert page.page.locator("#site-name").inner_text() == "Música · administración"
-    assert (
-        len(page.images("img.cover-thumb")) == page.page.locator("#result_list tbody tr").count() == ALL_NOTES
-    )
+    rows = page.page.locator("#result_list tbody tr").count()
+    assert len(page.images("img.cover-thumb")) == rows == ALL_NOTES
     for song in (song for songs in SONGS.values() for song in songs):
         assert page.page.locator("#result_list").get_by_text(song, exact=True).count() == 1, song
     # The admin's own stylesheet is applied: a coloured header and the changelist layout.
