@@ -58,8 +58,8 @@ def pending_in_database(database) -> int:
     return sql(database, "SELECT COUNT(*) FROM notes_note WHERE enriquecimiento = 'pendiente'")[0][0]
 
 
-@pytest.mark.timeout(180)
-def test_note_counter_sums_workers_and_the_pending_gauge_matches_the_database(services):
+@pytest.mark.timeout(240)
+def test_note_counter_sums_workers_the_pending_gauge_matches_the_database_and_the_runner_counts(services):
     auth, _ = services
     before, _ = scrape(auth.url)
     user = Api(auth.url).register_and_login(f"{USER}{secrets.token_hex(3)}")
@@ -74,36 +74,28 @@ def test_note_counter_sums_workers_and_the_pending_gauge_matches_the_database(se
     assert total(after, "musica_notes_created_total", enriquecimiento="pendiente") >= NOTES
     # Requests are labelled by route name: the note list's POSTs, all 201.
     assert total(after, "musica_http_requests_total", view="nota-list", method="POST", status="201") >= NOTES
-    assert (
-        total(after, "musica_http_request_duration_seconds_count", view="nota-list", method="POST") >= NOTES
-    )
+    posts = total(after, "musica_http_request_duration_seconds_count", view="nota-list", method="POST")
+    assert posts >= NOTES
     for word in (USER, SONG, "Bohemian", METRICS_TOKEN, user.token):  # no label carries them
         assert word not in text
 
     cached = PENDING_CACHE_SECONDS + 0.5
-    wait_until(
-        lambda: time.monotonic() - written_at > cached, timeout=cached + 5, message="the gauge's cache time"
-    )
+    wait_until(lambda: time.monotonic() - written_at > cached, timeout=cached + 5, message="gauge cache time")
     for _ in range(4):  # whichever worker answers, its cached value is no older than the notes
         samples, _ = scrape(auth.url)
         assert total(samples, "musica_notes_pending") == pending_in_database(auth.database) >= NOTES
         assert total(samples, "musica_notes_pending_oldest_age_seconds") > 0
 
-
-def test_the_runner_serves_its_own_metrics_behind_the_token(services):
-    auth, _ = services
+    # ENRICHMENT_MODE=async and no runner until now: one serves its own metrics behind the token.
     pending = pending_in_database(auth.database)
-    assert pending >= NOTES  # left by the first test (ENRICHMENT_MODE=async, no runner until now)
     runner = enrich_runner(auth)
     runner.env["ENRICH_METRICS_PORT"] = str(port := free_port())
     url = f"http://127.0.0.1:{port}"
 
     def counted():
         found = scrape(url)[0]
-        ends = ("ok", "sin_resultados")
-        return (
-            sum(total(found, "musica_runner_notes_total", outcome=end) for end in ends) == pending and found
-        )
+        ends = sum(total(found, "musica_runner_notes_total", outcome=end) for end in ("ok", "sin_resultados"))
+        return ends == pending and found
 
     with runner:
         wait_until(lambda: pending_in_database(auth.database) == 0, timeout=60, message=runner.logs)
