@@ -195,13 +195,6 @@ def scalar(prometheus, promql: str) -> float | None:
     return float(result[0]["value"][1]) if result else None
 
 
-def send_notes(auth, count: int) -> None:
-    user = Api(auth.url).register_and_login(f"prom{secrets.token_hex(4)}")
-    for number in range(count):
-        created = user.post("/notas", json={"cancion": f"Bohemian Rhapsody {number}"}, timeout=30)
-        assert created.status_code == 201, created.text
-
-
 def test_prometheus_sees_the_notes_and_429s_and_every_dashboard_query_parses(services, prometheus):
     auth = services[0]
     wait_until(
@@ -210,7 +203,9 @@ def test_prometheus_sees_the_notes_and_429s_and_every_dashboard_query_parses(ser
         message=lambda: f"not every target up in Prometheus:\n{prometheus.logs()[-2000:]}",
     )
     before = scalar(prometheus, "sum(musica_notes_created_total)")
-    send_notes(auth, NOTES)  # looked up in music by the runner: provider, cache and breaker metrics
+    user = Api(auth.url).register_and_login(f"prom{secrets.token_hex(4)}")
+    for number in range(NOTES):  # looked up in music by the runner: provider, cache and breaker metrics
+        assert user.post("/notas", json={"cancion": f"{SONG} {number}"}, timeout=30).status_code == 201
     wait_until(
         lambda: scalar(prometheus, "sum(musica_notes_created_total)") == before + NOTES,
         timeout=SCRAPE_DEADLINE,

@@ -148,11 +148,10 @@ def hits(needle: str, searched: list[tuple[str, str]]) -> list[str]:
     return [label for label, text in searched if needle in text]
 
 
-@pytest.mark.parametrize("name", SECRETS)
-def test_no_secret_in_any_response_or_log_line(name, run):
+def test_no_secret_in_any_response_or_log_line(run):
     call, logs, _, _ = run
     searched = corpus(call, logs, skip_token_deliveries=False)
-    assert hits(SECRETS[name], searched) == []
+    assert {name: hits(secret, searched) for name, secret in SECRETS.items() if hits(secret, searched)} == {}
     assert hits("SENTINEL-", searched) == []  # nor any piece of one
 
 
