@@ -21,9 +21,8 @@ def repo(tmp_path_factory):
 
 
 def run(repo: Path, command: list[str], env: dict | None = None, timeout=TIMEOUT):
-    return subprocess.run(
-        command, cwd=repo, env=env or script_env(), capture_output=True, text=True, timeout=timeout
-    )
+    env = env or script_env()
+    return subprocess.run(command, cwd=repo, env=env, capture_output=True, text=True, timeout=timeout)
 
 
 def manage(repo: Path, *args: str, **env: str) -> subprocess.CompletedProcess:
@@ -38,9 +37,8 @@ def env_keys(path: Path) -> dict[str, str]:
 def test_without_a_project_it_prints_its_usage(repo):
     for args in ((), ("auth",), ("web", "migrate")):
         result = manage(repo, *args)
-        assert result.returncode == 2 and "usage: scripts/manage auth|music <command>" in result.stderr, (
-            result
-        )
+        assert result.returncode == 2, result
+        assert "usage: scripts/manage auth|music <command>" in result.stderr, result
     assert not (repo / ".env").exists()  # nothing was done
 
 

@@ -13,7 +13,6 @@ import sys
 
 import pytest
 
-from tests.e2e.helpers import sqlite_auth
 from tests.support.processes import BIN, MUSIC_SECRET_KEY, ROOT, ServiceProcess, free_port
 
 DEADLINE = 30  # seconds a refused start may take on a loaded machine (typically 1-2)
@@ -132,14 +131,6 @@ def test_strong_random_secrets_start_every_server(service, kind, tmp_path):
     with started:
         assert started.proc.poll() is None
     assert not re.search(r"^error: ", started.logs(), re.MULTILINE), started.logs()[-2000:]
-
-
-def test_a_44_character_random_token_is_enough_where_the_secret_key_needs_50(tmp_path, log_dir):
-    value = WEAK_SECRET_KEY["under_50"]
-    with sqlite_auth(
-        log_dir, tmp_path, "http://127.0.0.1:9", "auth-44", JWT_SIGNING_KEY=value, MUSIC_SERVICE_TOKEN=value
-    ):
-        pass
 
 
 @pytest.mark.parametrize("service", PROJECTS)
