@@ -49,8 +49,11 @@ def _open_kept_alive(port: int, count: int) -> list[http.client.HTTPConnection]:
     return connections
 
 
-def _assert_refused(service: ServiceProcess, port: int) -> None:
-    """``service`` exits 1 within the deadline, naming the taken address."""
+def assert_refused(auth: ServiceProcess, port: int) -> None:
+    """An auth_service like ``auth`` started on ``port`` exits 1 within the deadline, naming the address."""
+    service = ServiceProcess(
+        f"auth-on-{port}", "auth_project", dict(auth.env), auth.log_path.parent, port=port, health_path=None
+    )
     service.start()
     try:
         assert service.proc.wait(timeout=DEADLINE) == 1
@@ -60,7 +63,7 @@ def _assert_refused(service: ServiceProcess, port: int) -> None:
     assert f"127.0.0.1:{port} is already in use" in service.logs()
 
 
-def test_connections_opened_together_spread_over_both_workers_and_a_second_server_is_refused(tmp_path):
+def test_connections_opened_together_spread_over_both_workers_and_a_taken_port_is_refused(tmp_path):
     with sqlite_auth(tmp_path, tmp_path, NOWHERE, WEB_CONCURRENCY="2") as auth:
         logs = auth.logs()
         assert f"Listening at: http://127.0.0.1:{auth.port} (" in logs and "Listening at:  (" not in logs, (
@@ -77,20 +80,10 @@ def test_connections_opened_together_spread_over_both_workers_and_a_second_serve
         # All 16 on one worker has odds of 2 in 65,536; on one shared socket the first to wake often took all.
         assert len(held) == 2 and sum(held.values()) == 16 and min(held.values()) >= 1, held
 
-        second = ServiceProcess(
-            "auth-second", "auth_project", dict(auth.env), tmp_path, port=auth.port, health_path=None
-        )
-        _assert_refused(second, auth.port)
+        assert_refused(auth, auth.port)  # a second server on the same port, though it asks for SO_REUSEPORT
         for connection in _open_kept_alive(auth.port, 8):  # the refused server took no connection
             connection.close()
-
-
-def test_a_port_taken_by_any_listener_refuses_to_start(tmp_path):
-    with socket.socket() as taken:
-        taken.bind(("127.0.0.1", 0))
-        taken.listen()
-        port = taken.getsockname()[1]
-        env = dict(sqlite_auth(tmp_path, tmp_path, NOWHERE).env)
-        _assert_refused(
-            ServiceProcess("auth-refused", "auth_project", env, tmp_path, port=port, health_path=None), port
-        )
+        with socket.socket() as taken:  # a port any other listener holds
+            taken.bind(("127.0.0.1", 0))
+            taken.listen()
+            assert_refused(auth, taken.getsockname()[1])
