@@ -5,6 +5,7 @@ Without Redis one window is shared by every worker and replica of one database (
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import uuid
 from collections import Counter
@@ -264,18 +265,6 @@ def test_with_redis_unreachable_the_database_counts_and_the_limit_holds(music, l
     assert secret not in logs
 
 
-def assert_one_window(answers: list[requests.Response]) -> None:
-    assert [answer.status_code for answer in answers] == [401] * LOGIN + [429] * LOGIN, answers
-    for answer in answers[LOGIN:]:
-        assert_429(answer)
-        assert int(answer.headers["retry-after"]) <= 60
-
-
-def wrong_logins(replicas: list) -> list[requests.Response]:
-    """2 x LOGIN wrong passwords in turn, each on a new connection (any worker), replicas taken in turn."""
-    return [login(replicas[i % len(replicas)], "nadie", "mala", source="127.0.0.1") for i in range(2 * LOGIN)]
-
-
 def database_limited(log_dir, url: str, name: str, workers: str):
     return auth_process(
         log_dir, database_url=url, music_url=f"http://127.0.0.1:{free_port()}", name=name,
@@ -283,21 +272,23 @@ def database_limited(log_dir, url: str, name: str, workers: str):
     )  # fmt: skip
 
 
-def test_the_login_limit_holds_across_two_workers_on_postgresql(log_dir):
-    with (
-        postgres_database("throttle") as url,
-        database_limited(log_dir, url, "auth-db-limit-pg", "2") as auth,
-    ):
-        answers = wrong_logins([auth])
-        assert auth.logs().count("Booting worker") >= 2
-    assert_one_window(answers)
-
-
-def test_the_login_limit_holds_across_two_replicas_on_one_database(tmp_path, log_dir):
-    url = f"sqlite:///{tmp_path / 'notas.db'}"
-    with (
-        database_limited(log_dir, url, "auth-replica-0", "1") as first,
-        database_limited(log_dir, url, "auth-replica-1", "1") as second,
-    ):
-        answers = wrong_logins([first, second])
-    assert_one_window(answers)
+@pytest.mark.parametrize("where", ["two-workers-on-postgresql", "two-replicas-on-one-sqlite"])
+def test_without_redis_one_login_window_holds_across_workers_and_replicas(where, log_dir, tmp_path):
+    with contextlib.ExitStack() as stack:
+        if where == "two-workers-on-postgresql":
+            url = stack.enter_context(postgres_database("throttle"))
+            replicas = [stack.enter_context(database_limited(log_dir, url, "auth-db-limit-pg", "2"))]
+        else:
+            url = f"sqlite:///{tmp_path / 'notas.db'}"
+            replicas = [
+                stack.enter_context(database_limited(log_dir, url, f"auth-replica-{i}", "1")) for i in (0, 1)
+            ]
+        # Wrong passwords in turn, each on a new connection (any worker), the replicas taken in turn.
+        answers = [
+            login(replicas[i % len(replicas)], "nadie", "mala", source="127.0.0.1") for i in range(2 * LOGIN)
+        ]
+        assert sum(replica.logs().count("Booting worker") for replica in replicas) >= 2
+    assert [answer.status_code for answer in answers] == [401] * LOGIN + [429] * LOGIN, answers
+    for answer in answers[LOGIN:]:
+        assert_429(answer)
+        assert int(answer.headers["retry-after"]) <= 60
