@@ -1,6 +1,7 @@
 """Faults end to end (README "Resilience" figures): no note is lost, Spotify is asked as little as
 possible, nothing hangs."""
 
+import contextlib
 import random
 import threading
 import time
@@ -158,13 +159,13 @@ def test_three_music_replicas_share_one_cache_and_one_token(log_dir, double, fig
     url = redis_url_or_skip(13)
     client = redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=5)
     prefix = unique_prefix("music-replicas")  # a cache of their own, empty at start
-    replicas = []
-    try:
-        for i in range(3):
-            replica = music_process(
-                log_dir, spotify=double, name=f"music-replica-{i}", REDIS_URL=url, REDIS_KEY_PREFIX=prefix
-            )
-            replicas.append(replica.start())
+    shared = {"REDIS_URL": url, "REDIS_KEY_PREFIX": prefix}
+    with contextlib.ExitStack() as stack:
+        stack.callback(delete_prefixed, client, prefix)
+        replicas = [
+            stack.enter_context(music_process(log_dir, spotify=double, name=f"music-replica-{i}", **shared))
+            for i in range(3)
+        ]
         songs = [f"Canción número {n}" for n in range(100)]
         rng = random.Random(2026)
         # Every song at least once, the rest drawn by a Zipf-like popularity.
@@ -179,15 +180,9 @@ def test_three_music_replicas_share_one_cache_and_one_token(log_dir, double, fig
         with ThreadPoolExecutor(16) as pool:
             assert list(pool.map(one, range(len(queries)))) == [200] * len(queries)
         stats = double.stats()
-        assert stats["search_calls"] <= 100 and sorted(set(stats["queries"])) == sorted(songs), stats[
-            "search_calls"
-        ]
+        assert stats["search_calls"] <= 100 and sorted(set(stats["queries"])) == sorted(songs), stats
         assert stats["token_calls"] <= 1
         assert prefixed_keys(client, prefix), f"the replicas wrote no cache key under {prefix}:"
         calls = {"spotify_search_calls": stats["search_calls"], "spotify_token_calls": stats["token_calls"]}
         figures(searches=len(queries), distinct_songs=100, replicas=3, **calls)
-    finally:
-        for replica in replicas:
-            replica.stop()
-        delete_prefixed(client, prefix)
     assert prefixed_keys(client, prefix) == []  # only this test's keys, and all of them, removed
