@@ -34,15 +34,22 @@ def owner(auth):
 
 
 @pytest.fixture
-def note_id(owner):
-    return owner.post("/notas", json={"cancion": "Queen"}).json()["nota"]["id"]
+def send(auth, music, owner):
+    """``send(method, path, token, ...)``: one request to auth (token: the owner's Bearer, or none) or to
+    music (token "music": the service token); ``{id}`` is a new note of the owner's (``send.note_id``)."""
+    note_id = owner.post("/notas", json={"cancion": "Queen"}).json()["nota"]["id"]
 
+    def request(method: str, path: str, token, *, data=None, headers=None, timeout=30) -> requests.Response:
+        base, sent = (music.url, dict(music.service_auth)) if token == "music" else (auth.url, {})
+        if token is True:
+            sent["Authorization"] = f"Bearer {owner.token}"
+        sent.update({"Content-Type": "application/json", **(headers or {})})
+        return requests.request(
+            method, base + path.format(id=note_id), data=data, headers=sent, timeout=timeout
+        )
 
-def send(auth, owner, note_id, method, path, needs_token, *, data=None, headers=None):
-    merged = {"Content-Type": "application/json", **(headers or {})}
-    if needs_token:
-        merged["Authorization"] = f"Bearer {owner.token}"
-    return requests.request(method, auth.url + path.format(id=note_id), data=data, headers=merged, timeout=30)
+    request.note_id = note_id
+    return request
 
 
 BAD_BODIES = [
@@ -62,8 +69,8 @@ BAD_BODIES = [
 
 @pytest.mark.parametrize("body", BAD_BODIES, ids=lambda b: repr(b[:20]))
 @pytest.mark.parametrize(("method", "path", "needs_token"), BODY_ENDPOINTS, ids=ident)
-def test_malformed_json_and_wrong_types_are_a_json_400(method, path, needs_token, body, auth, owner, note_id):
-    assert_json_error(send(auth, owner, note_id, method, path, needs_token, data=body), 400)
+def test_malformed_json_and_wrong_types_are_a_json_400(method, path, needs_token, body, send):
+    assert_json_error(send(method, path, needs_token, data=body), 400)
 
 
 OVERSIZED = [
@@ -83,8 +90,8 @@ OVERSIZED = [
 
 
 @pytest.mark.parametrize(("method", "path", "needs_token", "body", "status"), OVERSIZED, ids=ident)
-def test_oversized_fields_are_a_json_4xx(method, path, needs_token, body, status, auth, owner, note_id):
-    response = send(auth, owner, note_id, method, path, needs_token, data=json.dumps(body))
+def test_oversized_fields_are_a_json_4xx(method, path, needs_token, body, status, send):
+    response = send(method, path, needs_token, data=json.dumps(body))
     assert_json_error(response, status)
     assert len(response.content) < 10_000  # the error does not echo the field back
 
@@ -95,25 +102,17 @@ def test_oversized_fields_are_a_json_4xx(method, path, needs_token, body, status
     ids=ident,
 )
 @pytest.mark.parametrize("size", [MIB + 1, 3 * MIB])
-def test_a_body_over_one_mib_is_a_json_413_on_every_endpoint(
-    method, path, needs_token, size, auth, music, owner, note_id
-):
-    body = b"{" + b" " * (size - 2) + b"}"
-    if needs_token == "music":
-        response = requests.request(
-            method, music.url + path, data=body, headers=music.service_auth, timeout=30
-        )
-    else:
-        response = send(auth, owner, note_id, method, path, needs_token, data=body)
+def test_a_body_over_one_mib_is_a_json_413_on_every_endpoint(method, path, needs_token, size, send, owner):
+    response = send(method, path, needs_token, data=b"{" + b" " * (size - 2) + b"}")
     assert assert_json_error(response, 413)["detalle"] == {"max_bytes": MIB}
-    assert owner.get(f"/notas/{note_id}").status_code == 200  # nothing was read or changed
+    assert owner.get(f"/notas/{send.note_id}").status_code == 200  # nothing was read or changed
 
 
-def test_exactly_one_mib_is_still_read(auth, owner, note_id):
+def test_exactly_one_mib_is_still_read(send):
     padding = MIB - len('{"cancion": "Queen", "texto": ""}')
     body = '{"cancion": "Queen", "texto": "' + " " * padding + '"}'
     assert len(body) == MIB
-    response = send(auth, owner, note_id, "POST", "/notas", True, data=body)
+    response = send("POST", "/notas", True, data=body)
     assert "texto" in assert_json_error(response, 400)["detalle"]  # parsed: texto is over 5,000 characters
 
 
@@ -129,32 +128,22 @@ UNKNOWN_PATHS = [
     "/notas/%F0%9F%8E%B5", "/registerx", "/login/x", "/.env", "/index.php", "/wp-admin/", "/static/nada.css",
     "/static/../config/settings/base.py", "/%2e%2e/%2e%2e/etc/passwd", "/%00", "/notas/%00", "/" + "a" * 2000,
 ]  # fmt: skip
-ERRORS = [  # (service, method, path, headers, status)
-    *[("auth", m, p, {}, 405) for p in sorted({e[1] for e in AUTH_ENDPOINTS}) for m in UNKNOWN_METHODS],
-    *[("auth", m, p, {}, 405) for m, p in NOT_ALLOWED],
+# (token as send() takes it: True for auth, "music" for music; method, path, headers, status)
+ERRORS = [
+    *[(True, m, p, {}, 405) for p in sorted({e[1] for e in AUTH_ENDPOINTS}) for m in UNKNOWN_METHODS],
+    *[(True, m, p, {}, 405) for m, p in NOT_ALLOWED],
     *[("music", m, p, {}, 405) for p in MUSIC_PATHS for m in MUSIC_REFUSED],
-    *[(service, "GET", p, {}, 404) for service in ("auth", "music") for p in UNKNOWN_PATHS],
+    *[(token, "GET", p, {}, 404) for token in (True, "music") for p in UNKNOWN_PATHS],
     # The OpenAPI views render YAML or HTML: their errors are JSON too.
-    ("auth", "POST", "/api/schema", {}, 405), ("auth", "GET", "/api/schema?format=xml", {}, 404),
-    ("auth", "GET", "/notas?format=xml", {}, 404),
-    ("auth", "DELETE", "/api/docs", {"Accept": "text/html"}, 405),
-    ("auth", "GET", "/notas", {"Accept": "application/xml"}, 406),
+    (True, "POST", "/api/schema", {}, 405), (True, "GET", "/api/schema?format=xml", {}, 404),
+    (True, "GET", "/notas?format=xml", {}, 404), (True, "DELETE", "/api/docs", {"Accept": "text/html"}, 405),
+    (True, "GET", "/notas", {"Accept": "application/xml"}, 406),
 ]  # fmt: skip
 
 
-@pytest.mark.parametrize(("service", "method", "path", "headers", "status"), ERRORS, ids=ident)
-def test_unknown_methods_paths_and_formats_are_json_errors(
-    service, method, path, headers, status, auth, music, owner, note_id
-):
-    if service == "auth":
-        base, token = auth.url, {"Authorization": f"Bearer {owner.token}"}
-    else:
-        base, token = music.url, music.service_auth
-    headers = {"Content-Type": "application/json", **token, **headers}
-    data = b"{}" if status == 405 else None
-    response = requests.request(
-        method, base + path.format(id=note_id), data=data, headers=headers, timeout=10
-    )
+@pytest.mark.parametrize(("token", "method", "path", "headers", "status"), ERRORS, ids=ident)
+def test_unknown_methods_paths_and_formats_are_json_errors(token, method, path, headers, status, send):
+    response = send(method, path, token, data=b"{}" if status == 405 else None, headers=headers, timeout=10)
     assert_json_error(response, status)
     if status == 405 and method not in UNKNOWN_METHODS and not path.startswith("/api/"):
         assert response.headers["Allow"]
@@ -171,11 +160,8 @@ def test_sql_and_script_payloads_are_stored_verbatim(auth, owner):
     for cancion, texto in PAYLOADS:
         created = owner.post("/notas", json={"cancion": cancion, "texto": texto})
         assert created.status_code == 201 and created.json()["nota"]["cancion"] == cancion, created.text
-        stored = sql(
-            auth.database,
-            "SELECT cancion, texto, user_id FROM notes_note WHERE id = ?",
-            created.json()["nota"]["id"],
-        )
+        query = "SELECT cancion, texto, user_id FROM notes_note WHERE id = ?"
+        stored = sql(auth.database, query, created.json()["nota"]["id"])
         assert stored == [(cancion, texto, owner.user_id)]
     tables = {name for (name,) in sql(auth.database, "SELECT name FROM sqlite_master WHERE type = 'table'")}
     assert {"notes_note", "accounts_user"} <= tables
