@@ -120,11 +120,8 @@ def test_a_token_that_differs_in_one_way_is_401_never_500(mutation, matrix_user,
     assert page.status_code == 401, page.text[:300]
     # The refusal is about the token, and /logout above revoked nothing.
     assert get(auth, "/me", matrix_user.token).status_code == 200
-
-
-@pytest.mark.parametrize("claim", sorted(MALFORMED_USER_IDS))
-def test_a_refresh_token_with_a_malformed_user_id_gets_no_new_pair(claim, auth):
-    assert_401(refresh(auth, mint(MALFORMED_USER_IDS[claim], token_type="refresh")))
+    if (claim := mutation.removeprefix("user_id_")) in MALFORMED_USER_IDS:  # no new pair with such a claim
+        assert_401(refresh(auth, mint(MALFORMED_USER_IDS[claim], token_type="refresh")))
 
 
 def test_an_edited_payload_or_a_foreign_signature_opens_nothing(new_user, auth):
