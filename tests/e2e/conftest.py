@@ -61,10 +61,8 @@ FIGURES: dict[str, dict] = {}
 
 @pytest.fixture
 def figures(request):
-    def record(**values):
-        FIGURES.setdefault(request.node.name, {}).update(values)
-
-    return record
+    """``figures(name=value, ...)``: this test's measured figures."""
+    return lambda **values: FIGURES.setdefault(request.node.name, {}).update(values)
 
 
 def pytest_terminal_summary(terminalreporter):
