@@ -47,6 +47,13 @@ def login(url: str, username: str, password: str = PASSWORD) -> Api:
     return Api(url, token=tokens.json()["access"])
 
 
+def collected_auth(log_dir, folder, music_url: str, name: str, **env):
+    """``sqlite_auth`` with its static files collected into ``folder``, as the images serve them."""
+    auth = sqlite_auth(log_dir, folder, music_url, name, DJANGO_STATIC_ROOT=str(folder / "static"), **env)
+    auth.manage("collectstatic", "--noinput", "-v", "0")
+    return auth
+
+
 def sql(database, query: str, *args) -> list[tuple]:
     with sqlite3.connect(database, timeout=30) as db:
         return db.execute(query, args).fetchall()

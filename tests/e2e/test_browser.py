@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.e2e.helpers import PASSWORD, login, sqlite_auth
+from tests.e2e.helpers import PASSWORD, collected_auth, login
 from tests.keyless_double.server import KeylessDouble, recorded
 from tests.support.csp import assert_strict_policy
 from tests.support.http import Api
@@ -39,12 +39,6 @@ document.addEventListener("securitypolicyviolation", (e) => window.__reportCspVi
   sample: e.sample, source: e.sourceFile + ":" + e.lineNumber,
 }));
 """
-
-
-def collected_auth(logs, folder, music_url, name, **env):
-    auth = sqlite_auth(logs, folder, music_url, name, DJANGO_STATIC_ROOT=str(folder / "static"), **env)
-    auth.manage("collectstatic", "--noinput", "-v", "0")
-    return auth
 
 
 @pytest.fixture(scope="module")

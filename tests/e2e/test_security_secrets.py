@@ -9,7 +9,7 @@ import uuid
 import pytest
 import requests
 
-from tests.e2e.helpers import sqlite_auth
+from tests.e2e.helpers import collected_auth
 from tests.spotify_double.server import SpotifyDouble
 from tests.support.processes import music_process
 
@@ -73,15 +73,10 @@ def run(tmp_path_factory):
         music = music_process(logs, spotify=double, name="music-sentinel", **debug)
         bad_keys = music_process(logs, spotify=double, name="music-bad-keys", **debug)
         bad_keys.env["SPOTIFY_CLIENT_SECRET"] = WRONG_SPOTIFY_SECRET  # Spotify alone: its refusal shows
-        static = {"DJANGO_STATIC_ROOT": str(logs / "static")}  # the browsable API page needs its manifest
         keys = {**debug, "DJANGO_SECRET_KEY": AUTH_SECRET_KEY, "JWT_SIGNING_KEY": JWT_SIGNING_KEY}
-        with music, bad_keys:
-            auth = sqlite_auth(
-                logs, logs, music.url, "auth-sentinel", MUSIC_BREAKER_THRESHOLD="1000", **static, **keys
-            )
-            auth.manage("collectstatic", "--noinput", "-v", "0")
-            with auth:
-                call = flow(double, music, bad_keys, auth)
+        auth = collected_auth(logs, logs, music.url, "auth-sentinel", MUSIC_BREAKER_THRESHOLD="1000", **keys)
+        with music, bad_keys, auth:  # static files collected: the browsable API page needs their manifest
+            call = flow(double, music, bad_keys, auth)
         stats, spotify_tokens = double.stats(), list(double._tokens)  # what the double handed out
     return call, {s.name: s.logs() for s in (auth, music, bad_keys)}, spotify_tokens, stats
 
