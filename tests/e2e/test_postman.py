@@ -23,27 +23,17 @@ def _requests_in(items: list) -> int:
 
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory, spotify):
-    token = {"MUSIC_SERVICE_TOKEN": TOKEN}
-    with services(
-        tmp_path_factory.mktemp("postman"), "postman", spotify=spotify, music_env=token, **token
-    ) as both:
+    token, folder = {"MUSIC_SERVICE_TOKEN": TOKEN}, tmp_path_factory.mktemp("postman")
+    with services(folder, "postman", spotify=spotify, music_env=token, **token) as both:
         yield both
 
 
 def run_newman(auth_url: str, music_url: str, report) -> tuple[subprocess.CompletedProcess, dict]:
     variables = [f"baseUrl={auth_url}", f"musicUrl={music_url}", f"musicToken={TOKEN}"]
     command = [str(find_newman()), "run", str(COLLECTION), "--environment", str(ENVIRONMENT)]
-    command += [
-        "--reporters",
-        "cli,json",
-        "--color",
-        "off",
-        "--timeout-request",
-        "20000",
-        "--timeout",
-        "300000",
-    ]
-    command += ["--reporter-json-export", str(report), *(arg for v in variables for arg in ("--env-var", v))]
+    command += ["--reporters", "cli,json", "--color", "off", "--timeout-request", "20000"]
+    command += ["--timeout", "300000", "--reporter-json-export", str(report)]
+    command += [arg for variable in variables for arg in ("--env-var", variable)]
     result = subprocess.run(command, capture_output=True, text=True, timeout=400, check=False)
     assert report.exists(), f"newman wrote no report:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
     return result, json.loads(report.read_text())["run"]

@@ -34,8 +34,7 @@ def site(tmp_path_factory):
         auth.env.update({f"DJANGO_SUPERUSER_{key}": value for key, value in superuser.items()})
         auth.manage("createsuperuser", "--noinput", "-v", "0")
         with auth:
-            api = Api(auth.url)
-            user = api.register_and_login("lola_es")
+            user = Api(auth.url).register_and_login("lola_es")
             note = user.post("/notas", json={"cancion": "Bésame mucho", "texto": "La de siempre"})
             assert note.status_code == 201, note.text
             # A used refresh token: the blacklist has a row to list.
