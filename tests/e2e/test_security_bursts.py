@@ -9,6 +9,7 @@ import contextlib
 import itertools
 import uuid
 from collections import Counter
+from functools import partial
 
 import pytest
 import redis
@@ -211,9 +212,7 @@ def test_login_forms_through_five_sessions_check_at_most_ten_passwords(limited):
             for j in range(BURST // 10):
                 guess = {"username": victim, "password": f"mala-{s}-{j}", "csrfmiddlewaretoken": token}
                 attempts.append(
-                    lambda p=path, c=jar, g=guess: send(
-                        limited, "POST", p, source=attacker, cookies=c, data=g
-                    )
+                    partial(send, limited, "POST", path, source=attacker, cookies=jar, data=guess)
                 )
 
     answers = burst(attempts)

@@ -96,11 +96,10 @@ def test_oversized_fields_are_a_json_4xx(method, path, needs_token, body, status
     assert len(response.content) < 10_000  # the error does not echo the field back
 
 
-@pytest.mark.parametrize(
-    ("method", "path", "needs_token"),
-    [e[:3] for e in AUTH_ENDPOINTS] + [("GET", p, "music") for p in MUSIC_PATHS],
-    ids=ident,
-)
+EVERY_ENDPOINT = [e[:3] for e in AUTH_ENDPOINTS] + [("GET", path, "music") for path in MUSIC_PATHS]
+
+
+@pytest.mark.parametrize(("method", "path", "needs_token"), EVERY_ENDPOINT, ids=ident)
 @pytest.mark.parametrize("size", [MIB + 1, 3 * MIB])
 def test_a_body_over_one_mib_is_a_json_413_on_every_endpoint(method, path, needs_token, size, send, owner):
     response = send(method, path, needs_token, data=b"{" + b" " * (size - 2) + b"}")
