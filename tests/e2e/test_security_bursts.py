@@ -203,7 +203,7 @@ def test_login_forms_through_five_sessions_check_at_most_ten_passwords(limited):
         assert logged_in.status_code == 302 and "sessionid" in logged_in.cookies, logged_in
         sessions.append({**cookies, **logged_in.cookies})
 
-    attempts = []
+    guesses = []
     for s, cookies in enumerate(sessions):
         for path in ("/admin/login/", "/api-auth/login/"):
             page = send(limited, "GET", path, source=attacker, cookies=cookies)
@@ -211,11 +211,9 @@ def test_login_forms_through_five_sessions_check_at_most_ten_passwords(limited):
             jar, token = {**cookies, **page.cookies}, csrf_token(page.text)
             for j in range(BURST // 10):
                 guess = {"username": victim, "password": f"mala-{s}-{j}", "csrfmiddlewaretoken": token}
-                attempts.append(
-                    partial(send, limited, "POST", path, source=attacker, cookies=jar, data=guess)
-                )
+                guesses.append(partial(send, limited, "POST", path, source=attacker, cookies=jar, data=guess))
 
-    answers = burst(attempts)
+    answers = burst(guesses)
 
     assert_statuses(answers, {200: LOGIN, 429: BURST - LOGIN})  # 200: the form again, password checked
     assert_429(login(limited, victim, "mala", source=attacker))  # /login shares the window
