@@ -2,17 +2,15 @@
 
 import jwt
 
-from tests.e2e.helpers import sql
+from tests.e2e.helpers import PASSWORD, login, sql
 from tests.support.http import Api
 
 
 def test_register_login_and_save_a_note_with_the_spotify_photo(auth, spotify):
-    api = Api(auth.url)
-    created = api.post("/register", json={"username": "ana", "password": "Canciones-2026"})
+    created = Api(auth.url).post("/register", json={"username": "ana", "password": PASSWORD})
     assert created.status_code == 201, created.text
     assert set(created.json()) == {"id", "username"}
-    tokens = api.post("/login", json={"username": "ana", "password": "Canciones-2026"}).json()
-    ana = Api(auth.url, token=tokens["access"])
+    ana = login(auth.url, "ana")
 
     response = ana.post("/notas", json={"cancion": "Queen", "texto": "La escuché en el coche"})
 
@@ -27,7 +25,7 @@ def test_register_login_and_save_a_note_with_the_spotify_photo(auth, spotify):
     assert spotify.stats()["search_calls"] == 1 and spotify.stats()["queries"] == ["Queen"]
     assert [n["id"] for n in ana.get("/notas").json()["results"]] == [nota["id"]]
 
-    token_user = int(jwt.decode(tokens["access"], options={"verify_signature": False})["user_id"])
+    token_user = int(jwt.decode(ana.token, options={"verify_signature": False})["user_id"])
     row = sql(auth.database, "SELECT user_id, cancion, foto FROM notes_note WHERE id = ?", nota["id"])
     assert row == [(token_user, "Queen", nota["foto"])] and token_user == created.json()["id"]
     [(password,)] = sql(auth.database, "SELECT password FROM accounts_user WHERE id = ?", token_user)

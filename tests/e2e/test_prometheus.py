@@ -198,15 +198,12 @@ def test_prometheus_sees_the_notes_and_429s_and_every_dashboard_query_parses(ser
         timeout=SCRAPE_DEADLINE,
         message=lambda: f"not every target up in Prometheus:\n{prometheus.logs()[-2000:]}",
     )
-    before = scalar(prometheus, "sum(musica_notes_created_total)")
+    promql = "sum(musica_notes_created_total)"
+    before = scalar(prometheus, promql)  # the notes the module's other tests wrote
     user = Api(auth.url).register_and_login(f"prom{secrets.token_hex(4)}")
     for number in range(NOTES):  # looked up in music by the runner: provider, cache and breaker metrics
         assert user.post("/notas", json={"cancion": f"{SONG} {number}"}, timeout=30).status_code == 201
-    wait_until(
-        lambda: scalar(prometheus, "sum(musica_notes_created_total)") == before + NOTES,
-        timeout=SCRAPE_DEADLINE,
-        message=lambda: f"note count: {scalar(prometheus, 'sum(musica_notes_created_total)')}",
-    )
+    wait_until(lambda: scalar(prometheus, promql) == before + NOTES, timeout=SCRAPE_DEADLINE, message=promql)
     # Every 429 is counted, under "login" (the module's login limit may already be spent).
     scraped, _ = scrape(auth.url)
     wrong = {"username": "nadie", "password": "mala"}
