@@ -1,6 +1,7 @@
 """Both services as real gunicorn processes on free ports, music pointed at the Spotify double."""
 
 import json
+import uuid
 from pathlib import Path
 
 import pytest
@@ -27,6 +28,13 @@ def _fresh_double(spotify):
     spotify.reset()
 
 
+@pytest.fixture
+def double():
+    """A Spotify double of the test's own that knows every song."""
+    with SpotifyDouble(synthesize=True).start() as server:
+        yield server
+
+
 @pytest.fixture(scope="session")
 def music(log_dir, spotify):
     with music_process(log_dir, spotify=spotify) as service:
@@ -42,19 +50,9 @@ def auth(log_dir, tmp_path_factory, music):
 
 
 @pytest.fixture
-def api(auth):
-    return Api(auth.url)
-
-
-_counter = iter(range(1_000_000))
-
-
-@pytest.fixture
-def new_user(api, request):
-    def make(prefix: str = "user") -> Api:
-        return api.register_and_login(f"{prefix}{next(_counter)}_{request.node.name[:20]}")
-
-    return make
+def new_user(auth):
+    """``new_user(prefix)``: a new account on the session's auth_service, as an Api with its token."""
+    return lambda prefix="user": Api(auth.url).register_and_login(f"{prefix}{uuid.uuid4().hex[:12]}")
 
 
 # Figures the tests measure, printed at the end of the run and written to test-artifacts/figures.json.
@@ -63,10 +61,8 @@ FIGURES: dict[str, dict] = {}
 
 @pytest.fixture
 def figures(request):
-    def record(**values):
-        FIGURES.setdefault(request.node.name, {}).update(values)
-
-    return record
+    """``figures(name=value, ...)``: this test's measured figures."""
+    return lambda **values: FIGURES.setdefault(request.node.name, {}).update(values)
 
 
 def pytest_terminal_summary(terminalreporter):

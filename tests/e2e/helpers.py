@@ -9,12 +9,14 @@ import re
 import sqlite3
 import threading
 import uuid
+from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 import redis
 
-from tests.support.processes import auth_process
+from tests.support.http import Api
+from tests.support.processes import auth_process, music_process
 
 PASSWORD = "Canciones-2026"
 
@@ -27,6 +29,29 @@ def sqlite_auth(log_dir, folder, music_url: str, name: str = "auth", **env):
     )
     service.database = database
     return service
+
+
+@contextlib.contextmanager
+def services(folder, name: str, *, spotify=None, music_env=None, **auth_env):
+    """(auth, music) started, auth on a new SQLite database in ``folder``, named ``auth-<name>``."""
+    with (
+        music_process(folder, spotify=spotify, name=f"music-{name}", **(music_env or {})) as music,
+        sqlite_auth(folder, folder, music.url, f"auth-{name}", **auth_env) as auth,
+    ):
+        yield auth, music
+
+
+def login(url: str, username: str, password: str = PASSWORD) -> Api:
+    tokens = Api(url).post("/login", json={"username": username, "password": password})
+    assert tokens.status_code == 200, tokens.text
+    return Api(url, token=tokens.json()["access"])
+
+
+def collected_auth(log_dir, folder, music_url: str, name: str, **env):
+    """``sqlite_auth`` with its static files collected into ``folder``, as the images serve them."""
+    auth = sqlite_auth(log_dir, folder, music_url, name, DJANGO_STATIC_ROOT=str(folder / "static"), **env)
+    auth.manage("collectstatic", "--noinput", "-v", "0")
+    return auth
 
 
 def sql(database, query: str, *args) -> list[tuple]:
@@ -71,6 +96,14 @@ def burst(calls: list, timeout: float = 180) -> list:
     failed = [r for r in results if r is None or isinstance(r, Exception)]
     assert not failed, failed[:3]
     return results
+
+
+def children(pid: int) -> list[int]:
+    """The processes ``pid`` started (Linux's /proc)."""
+    with contextlib.suppress(OSError):
+        tasks = Path(f"/proc/{pid}/task").iterdir()
+        return [int(child) for task in tasks for child in (task / "children").read_text().split()]
+    return []
 
 
 def redis_url_or_skip(db: int) -> str:

@@ -1,7 +1,6 @@
-"""How gunicorn listens (musica_kit.gunicorn_conf): a socket per worker (SO_REUSEPORT), so keep-alive
-connections opened together spread over the workers; a port another server listens on still refuses
-to start; the start line names the address and port. Which worker holds a connection is read from
-/proc (each worker's socket descriptors against the kernel's established TCP connections)."""
+"""How gunicorn listens: a socket per worker (SO_REUSEPORT), so keep-alive connections opened together
+spread over the workers (read from /proc); a taken port still refuses to start; the start line names
+the address and port."""
 
 from __future__ import annotations
 
@@ -14,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.helpers import sqlite_auth
-from tests.support.processes import ServiceProcess, music_process
+from tests.e2e.helpers import children, sqlite_auth
+from tests.support.processes import ServiceProcess
 from tests.support.waiting import wait_until
 
 pytestmark = pytest.mark.skipif(not Path("/proc/net/tcp").exists(), reason="reads Linux's /proc")
@@ -23,39 +22,18 @@ DEADLINE = 30  # seconds a refused start may take on a loaded machine (typically
 NOWHERE = "http://127.0.0.1:9"  # music is never called: only /health is asked
 
 
-def _workers(master: int) -> list[int]:
-    found = []
-    for entry in Path("/proc").iterdir():
-        with contextlib.suppress(OSError, ValueError):
-            if (
-                entry.name.isdigit()
-                and int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == master
-            ):
-                found.append(int(entry.name))
-    return found
-
-
 def _connections_per_worker(master: int, port: int) -> dict[int, int]:
     rows = [line.split() for line in Path("/proc/net/tcp").read_text().splitlines()[1:]]
-    established = {
-        f[9] for f in rows if int(f[1].split(":")[1], 16) == port and f[3] == "01"
-    }  # socket inodes
+    # The socket inodes of established connections to ``port``.
+    established = {f[9] for f in rows if int(f[1].split(":")[1], 16) == port and f[3] == "01"}
     held = {}
-    for pid in _workers(master):
+    for pid in children(master):
         targets = []
         for fd in Path(f"/proc/{pid}/fd").iterdir():
             with contextlib.suppress(OSError):
                 targets.append(os.readlink(fd))
         held[pid] = sum(t.startswith("socket:[") and t[8:-1] in established for t in targets)
     return held
-
-
-@pytest.fixture
-def auth(tmp_path):
-    with sqlite_auth(tmp_path, tmp_path, NOWHERE, WEB_CONCURRENCY="2") as service:
-        # Both workers booted (each has bound its socket) before any connection is opened.
-        wait_until(lambda: len(_workers(service.proc.pid)) == 2, timeout=DEADLINE, message="2 workers")
-        yield service
 
 
 def _open_kept_alive(port: int, count: int) -> list[http.client.HTTPConnection]:
@@ -71,19 +49,11 @@ def _open_kept_alive(port: int, count: int) -> list[http.client.HTTPConnection]:
     return connections
 
 
-def test_keep_alive_connections_opened_together_spread_over_both_workers(auth):
-    connections = _open_kept_alive(auth.port, 16)
-    try:
-        held = _connections_per_worker(auth.proc.pid, auth.port)
-    finally:
-        for connection in connections:
-            connection.close()
-    # All 16 on one worker has odds of 2 in 65,536; on one shared socket the first to wake often took all.
-    assert len(held) == 2 and sum(held.values()) == 16 and min(held.values()) >= 1, held
-
-
-def _assert_refused(service: ServiceProcess, port: int) -> None:
-    """``service`` exits 1 within the deadline, naming the taken address."""
+def assert_refused(auth: ServiceProcess, port: int) -> None:
+    """An auth_service like ``auth`` started on ``port`` exits 1 within the deadline, naming the address."""
+    service = ServiceProcess(
+        f"auth-on-{port}", "auth_project", dict(auth.env), auth.log_path.parent, port=port, health_path=None
+    )
     service.start()
     try:
         assert service.proc.wait(timeout=DEADLINE) == 1
@@ -93,29 +63,27 @@ def _assert_refused(service: ServiceProcess, port: int) -> None:
     assert f"127.0.0.1:{port} is already in use" in service.logs()
 
 
-def test_a_second_server_on_the_same_port_refuses_to_start_and_the_first_keeps_serving(auth, tmp_path):
-    second = ServiceProcess(
-        "auth-second", "auth_project", dict(auth.env), tmp_path, port=auth.port, health_path=None
-    )
-    _assert_refused(second, auth.port)
-    for connection in _open_kept_alive(auth.port, 8):  # the refused server took no connection
-        connection.close()
-
-
-def test_a_port_taken_by_any_listener_refuses_to_start(tmp_path):
-    with socket.socket() as taken:
-        taken.bind(("127.0.0.1", 0))
-        taken.listen()
-        port = taken.getsockname()[1]
-        env = dict(sqlite_auth(tmp_path, tmp_path, NOWHERE).env)
-        _assert_refused(
-            ServiceProcess("auth-refused", "auth_project", env, tmp_path, port=port, health_path=None), port
+def test_connections_opened_together_spread_over_both_workers_and_a_taken_port_is_refused(tmp_path):
+    with sqlite_auth(tmp_path, tmp_path, NOWHERE, WEB_CONCURRENCY="2") as auth:
+        logs = auth.logs()
+        assert f"Listening at: http://127.0.0.1:{auth.port} (" in logs and "Listening at:  (" not in logs, (
+            logs
         )
+        # Both workers booted (each has bound its socket) before any connection is opened.
+        wait_until(lambda: len(children(auth.proc.pid)) == 2, timeout=DEADLINE, message="2 workers")
+        connections = _open_kept_alive(auth.port, 16)
+        try:
+            held = _connections_per_worker(auth.proc.pid, auth.port)
+        finally:
+            for connection in connections:
+                connection.close()
+        # All 16 on one worker has odds of 2 in 65,536; on one shared socket the first to wake often took all.
+        assert len(held) == 2 and sum(held.values()) == 16 and min(held.values()) >= 1, held
 
-
-def test_the_start_line_names_the_address_and_port(tmp_path):
-    with music_process(tmp_path) as music:
-        logs = music.logs()
-    assert f"Listening at: http://127.0.0.1:{music.port} (" in logs and "Listening at:  (" not in logs, logs[
-        :2000
-    ]
+        assert_refused(auth, auth.port)  # a second server on the same port, though it asks for SO_REUSEPORT
+        for connection in _open_kept_alive(auth.port, 8):  # the refused server took no connection
+            connection.close()
+        with socket.socket() as taken:  # a port any other listener holds
+            taken.bind(("127.0.0.1", 0))
+            taken.listen()
+            assert_refused(auth, taken.getsockname()[1])

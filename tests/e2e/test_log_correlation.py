@@ -6,29 +6,20 @@ import uuid
 import pytest
 import requests
 
-from tests.e2e.helpers import json_lines, sqlite_auth
+from tests.e2e.helpers import json_lines, services
 from tests.support.http import Api
-from tests.support.processes import enrich_runner, free_port, music_process
 from tests.support.waiting import wait_until
 
 ACCESS_FIELDS = {"time", "level", "service", "method", "path", "status", "duration_ms", "request_id"}
-_users = iter(range(1_000_000))
 
 
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory, spotify):
     """Its own music and auth (their logs are this module's); every note reaches music: no HTTP cache."""
-    logs = tmp_path_factory.mktemp("correlation")
-    with (
-        music_process(logs, spotify=spotify, name="music-traced") as music,
-        sqlite_auth(logs, logs, music.url, "auth-traced", MUSIC_HTTP_CACHE_ENTRIES="0") as auth,
-    ):
-        yield auth, music
-
-
-@pytest.fixture
-def user(stack):
-    return Api(stack[0].url).register_and_login(f"logs{next(_users)}")
+    with services(
+        tmp_path_factory.mktemp("correlation"), "traced", spotify=spotify, MUSIC_HTTP_CACHE_ENTRIES="0"
+    ) as both:
+        yield both
 
 
 def with_id(service, request_id: str) -> list[dict]:
@@ -45,12 +36,12 @@ def access_line(service, request_id: str) -> dict:
     return found[0]
 
 
-def test_the_request_id_auth_logs_for_post_notas_is_in_musics_log_for_get_search(user, stack):
+def test_the_request_id_of_a_note_is_in_both_services_logs_a_callers_honoured_a_malformed_replaced(stack):
     auth, music = stack
+    user = Api(auth.url).register_and_login(f"logs{uuid.uuid4().hex[:8]}")
     response = user.post("/notas", json={"cancion": "Bohemian Rhapsody"})
     assert response.status_code == 201, response.text
     request_id = response.headers["X-Request-ID"]
-
     auth_entry, music_entry = access_line(auth, request_id), access_line(music, request_id)
     assert set(auth_entry) >= ACCESS_FIELDS and set(music_entry) >= ACCESS_FIELDS
     assert (auth_entry["service"], auth_entry["level"], music_entry["service"]) == ("auth", "INFO", "music")
@@ -60,62 +51,29 @@ def test_the_request_id_auth_logs_for_post_notas_is_in_musics_log_for_get_search
     # music answered inside auth's request: it cannot have taken longer than the whole of it.
     assert music_entry["duration_ms"] <= auth_entry["duration_ms"]
     # Grepping the id also finds what auth did with the answer: the note it saved.
+    note_id = response.json()["nota"]["id"]
     created = [e.get("note_id") for e in with_id(auth, request_id) if e.get("message") == "note created"]
-    assert created == [response.json()["nota"]["id"]]
+    assert created == [note_id]
 
-
-def test_a_caller_supplied_request_id_is_honoured_end_to_end_and_a_malformed_one_replaced(user, stack):
-    auth, music = stack
-    request_id = f"postman-{uuid.uuid4()}"
-    response = user.post("/notas", json={"cancion": "Queen"}, headers={"X-Request-ID": request_id})
-    assert response.status_code == 201 and response.headers["X-Request-ID"] == request_id
-    # An edit that changes the song is searched again, under the edit's own id.
-    edit_id, note_id = f"edit-{uuid.uuid4().hex}", response.json()["nota"]["id"]
-    edited = user.request(
-        "PATCH", f"/notas/{note_id}", json={"cancion": "Under Pressure"}, headers={"X-Request-ID": edit_id}
-    )
-    assert edited.status_code == 200 and edited.headers["X-Request-ID"] == edit_id
+    # A caller's id is used end to end, as is an edit's (a new song is searched again); a malformed one
+    # is replaced and never logged.
+    caller_id, edit_id = f"postman-{uuid.uuid4()}", f"edit-{uuid.uuid4().hex}"
     sent = "no vale; tiene espacios\ty tabuladores"
-    replaced = user.post("/notas", json={"cancion": "Queen"}, headers={"X-Request-ID": sent}).headers[
-        "X-Request-ID"
+    edit = {"json": {"cancion": "Under Pressure"}, "headers": {"X-Request-ID": edit_id}}
+    answers = [
+        user.post("/notas", json={"cancion": "Queen"}, headers={"X-Request-ID": caller_id}),
+        user.request("PATCH", f"/notas/{note_id}", **edit),
+        user.post("/notas", json={"cancion": "Queen"}, headers={"X-Request-ID": sent}),
     ]
+    assert [a.status_code for a in answers] == [201, 200, 201]
+    replaced = answers[2].headers["X-Request-ID"]
+    assert [a.headers["X-Request-ID"] for a in answers[:2]] == [caller_id, edit_id]
     assert replaced != sent and len(replaced) == 32
-    for rid, path in ((request_id, "/notas"), (edit_id, f"/notas/{note_id}"), (replaced, "/notas")):
+    for rid, path in ((caller_id, "/notas"), (edit_id, f"/notas/{note_id}"), (replaced, "/notas")):
         assert access_line(auth, rid)["path"] == path
         assert access_line(music, rid)["path"] == "/search"
     assert sent not in auth.logs() and sent not in music.logs()
-
-
-def test_music_called_directly_echoes_and_logs_the_id(stack):
-    music = stack[1]
-    request_id = f"direct-{uuid.uuid4().hex}"
-    headers = {"X-Request-ID": request_id, **music.service_auth}
-    response = requests.get(f"{music.url}/search", params={"q": "Queen"}, headers=headers, timeout=10)
-    assert response.status_code == 200 and response.headers["X-Request-ID"] == request_id
-    entry = access_line(music, request_id)
-    assert entry["status"] == 200 and entry["service"] == "music"
-
-
-def test_a_pending_notes_later_enrichment_is_traced_from_the_runner_to_music(tmp_path):
-    """A note saved while music was down is enriched later by the runner, under an id of its own."""
-    music = music_process(tmp_path, port=free_port(), name="music-late")  # not started yet
-    with sqlite_auth(tmp_path, tmp_path, music.url, "auth-late") as auth:
-        user = Api(auth.url).register_and_login("late")
-        created = user.post("/notas", json={"cancion": "Bohemian Rhapsody"})
-        note = created.json()["nota"]
-        assert created.status_code == 201 and note["enriquecimiento"] == "pendiente"
-        assert access_line(auth, created.headers["X-Request-ID"])["status"] == 201  # music never saw it
-
-        with music, enrich_runner(auth, interval=0.3) as runner:
-            wait_until(
-                lambda: user.get(f"/notas/{note['id']}").json()["enriquecimiento"] != "pendiente",
-                timeout=30, interval=0.2, message=lambda: f"still pendiente:\n{runner.logs()[-3000:]}",
-            )  # fmt: skip
-            lines = json_lines(runner.logs())
-            enriched = [
-                e for e in lines if e.get("message") == "note enrichment" and e.get("note_id") == note["id"]
-            ]
-            assert [e["enrichment"] for e in enriched] == ["ok"]
-            assert enriched[0]["request_id"].startswith(f"enrich-{note['id']}-")
-            searched = access_line(music, enriched[0]["request_id"])
-            assert (searched["method"], searched["path"], searched["status"]) == ("GET", "/search", 200)
+    direct_id = f"direct-{uuid.uuid4().hex}"  # music called directly echoes and logs a caller's id too
+    headers = {"X-Request-ID": direct_id, **music.service_auth}
+    direct = requests.get(f"{music.url}/search", params={"q": "Queen"}, headers=headers, timeout=10)
+    assert direct.headers["X-Request-ID"] == direct_id and access_line(music, direct_id)["status"] == 200

@@ -7,8 +7,8 @@ import subprocess
 
 import pytest
 
-from tests.e2e.helpers import json_lines, sqlite_auth
-from tests.support.processes import ROOT, music_process
+from tests.e2e.helpers import json_lines, services
+from tests.support.processes import ROOT
 from tests.support.tools import find_newman
 
 COLLECTION = ROOT / "postman" / "musica.postman_collection.json"
@@ -23,28 +23,17 @@ def _requests_in(items: list) -> int:
 
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory, spotify):
-    logs = tmp_path_factory.mktemp("postman")
-    with (
-        music_process(logs, spotify=spotify, MUSIC_SERVICE_TOKEN=TOKEN) as music,
-        sqlite_auth(logs, logs, music.url, MUSIC_SERVICE_TOKEN=TOKEN) as auth,
-    ):
-        yield auth, music
+    token, folder = {"MUSIC_SERVICE_TOKEN": TOKEN}, tmp_path_factory.mktemp("postman")
+    with services(folder, "postman", spotify=spotify, music_env=token, **token) as both:
+        yield both
 
 
 def run_newman(auth_url: str, music_url: str, report) -> tuple[subprocess.CompletedProcess, dict]:
     variables = [f"baseUrl={auth_url}", f"musicUrl={music_url}", f"musicToken={TOKEN}"]
-    options = [
-        "--reporters",
-        "cli,json",
-        "--color",
-        "off",
-        "--timeout-request",
-        "20000",
-        "--timeout",
-        "300000",
-    ]
-    command = [str(find_newman()), "run", str(COLLECTION), "--environment", str(ENVIRONMENT), *options]
-    command += ["--reporter-json-export", str(report), *(arg for v in variables for arg in ("--env-var", v))]
+    command = [str(find_newman()), "run", str(COLLECTION), "--environment", str(ENVIRONMENT)]
+    command += ["--reporters", "cli,json", "--color", "off", "--timeout-request", "20000"]
+    command += ["--timeout", "300000", "--reporter-json-export", str(report)]
+    command += [arg for variable in variables for arg in ("--env-var", variable)]
     result = subprocess.run(command, capture_output=True, text=True, timeout=400, check=False)
     assert report.exists(), f"newman wrote no report:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
     return result, json.loads(report.read_text())["run"]
@@ -61,9 +50,8 @@ def test_the_postman_collection_passes_against_the_live_services(stack):
     failures = [f"{f['source'].get('name', '?')}: {f['error'].get('test') or ''} {f['error'].get('message')}"
                 for f in run["failures"]]  # fmt: skip
     assert failures == [], "\n".join(failures) + "\n" + result.stdout[-3000:]
-    assert [stats[k]["failed"] for k in ("assertions", "testScripts", "prerequestScripts", "requests")] == [
-        0
-    ] * 4
+    kinds = ("assertions", "testScripts", "prerequestScripts", "requests")
+    assert [stats[kind]["failed"] for kind in kinds] == [0, 0, 0, 0]
     # Every request of the collection ran, and its assertions with it (none skipped: music has a token).
     expected = _requests_in(json.loads(COLLECTION.read_text())["item"])
     assert stats["requests"]["total"] == expected and stats["assertions"]["total"] >= 2 * expected

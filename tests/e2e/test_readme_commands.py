@@ -19,7 +19,10 @@ from tests.support.repo_copy import ROOT, script_env
 
 READMES = ("README.md", "README.es.md")
 SHELL_LANGUAGES = {"bash", "sh", "shell", "console", "zsh"}
-FENCE = re.compile(r"^(\s*)```(\S*)")
+# A fenced block, with the last non-empty line before it (where a not-run marker goes).
+FENCED = re.compile(
+    r"(?:^(?P<before>[^\n]*\S[^\n]*)\n(?:[ \t]*\n)*)?^\s*```(?P<lang>\S*)\n(?P<code>.*?)^\s*```", re.M | re.S
+)
 NOT_RUN = re.compile(r"^\s*<!--\s*not-run:\s*(.*?)\s*-->\s*$")
 # curl as a command (a line's first word, after ; && | or inside $( )), not the word in a diagram.
 CURL_COMMAND = re.compile(r"(^|[;&|]|\$\()\s*curl\s", re.MULTILINE)
@@ -40,21 +43,13 @@ class Block:
 
 
 def command_blocks(readme: str) -> list[Block]:
-    lines = (ROOT / readme).read_text().splitlines()
-    blocks, index = [], 0
-    while index < len(lines):
-        opening = FENCE.match(lines[index])
-        if not opening:
-            index += 1
-            continue
-        closing = (j for j in range(index + 1, len(lines)) if lines[j].strip().startswith("```"))
-        end = next(closing, len(lines))
-        code = "\n".join(lines[index + 1 : end]) + "\n"
-        if opening.group(2).lower() in SHELL_LANGUAGES or CURL_COMMAND.search(code):
-            previous = next((lines[j] for j in range(index - 1, -1, -1) if lines[j].strip()), "")
-            marker = NOT_RUN.match(previous)
-            blocks.append(Block(readme, index + 1, code, marker.group(1) if marker else None))
-        index = end + 1
+    text = (ROOT / readme).read_text()
+    blocks = []
+    for found in FENCED.finditer(text):
+        if found["lang"].lower() in SHELL_LANGUAGES or CURL_COMMAND.search(found["code"]):
+            marker = NOT_RUN.match(found["before"] or "")
+            line = text.count("\n", 0, found.start("lang")) + 1
+            blocks.append(Block(readme, line, found["code"], marker and marker[1]))
     return blocks
 
 
@@ -89,11 +84,8 @@ def services(tmp_path_factory):
 
 
 def statuses(log_text: str) -> list[tuple[str, str, int]]:
-    return [
-        (r.get("method", "?"), r["path"], int(r["status"]))
-        for r in json_lines(log_text)
-        if "status" in r and "path" in r
-    ]
+    lines = [line for line in json_lines(log_text) if "status" in line and "path" in line]
+    return [(line.get("method", "?"), line["path"], int(line["status"])) for line in lines]
 
 
 @pytest.mark.timeout(BLOCK_TIMEOUT + 60)
@@ -111,13 +103,9 @@ def test_block_runs_as_written(block, services, tmp_path):
     (tmp_path / ".env").write_text(f"MUSIC_SERVICE_TOKEN={SERVICE_TOKEN}\n")
     (tmp_path / "block.sh").write_text(script)
     before = {s: len(s.logs()) for s in (auth, music)}
+    run = ["bash", "-euo", "pipefail", "block.sh"]
     result = subprocess.run(
-        ["bash", "-euo", "pipefail", "block.sh"],
-        cwd=tmp_path,
-        env=script_env(),
-        capture_output=True,
-        text=True,
-        timeout=BLOCK_TIMEOUT,
+        run, cwd=tmp_path, env=script_env(), capture_output=True, text=True, timeout=BLOCK_TIMEOUT
     )
     shown = f"{block.id}\n--- stdout\n{result.stdout[-3000:]}\n--- stderr\n{result.stderr[-3000:]}"
     assert result.returncode == 0, shown

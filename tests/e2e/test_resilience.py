@@ -1,6 +1,7 @@
 """Faults end to end (README "Resilience" figures): no note is lost, Spotify is asked as little as
 possible, nothing hangs."""
 
+import contextlib
 import random
 import threading
 import time
@@ -10,18 +11,11 @@ import pytest
 import redis
 import requests
 
-from tests.e2e.helpers import burst, redis_url_or_skip, sql, sqlite_auth
-from tests.spotify_double.server import SpotifyDouble
+from tests.e2e.helpers import burst, redis_url_or_skip, services, sql, sqlite_auth
 from tests.support.http import Api
 from tests.support.processes import enrich_runner, music_process
 from tests.support.redis_keys import delete_prefixed, prefixed_keys, unique_prefix
 from tests.support.waiting import wait_until
-
-
-@pytest.fixture
-def double():
-    with SpotifyDouble(synthesize=True).start() as server:
-        yield server
 
 
 def search(music, query: str, timeout: float, session=requests) -> requests.Response:
@@ -32,12 +26,13 @@ def search(music, query: str, timeout: float, session=requests) -> requests.Resp
 
 @pytest.mark.timeout(360)  # 500 posts under a kill, then up to 60 s for the runner to fill them
 def test_killing_music_mid_load_loses_no_note_and_all_get_enriched(tmp_path, log_dir, double, figures):
-    music = music_process(log_dir, spotify=double, name="music-killed").start()
     # Writes unlimited (~31 notes per user in seconds); breaker and backoff short, to recover fast.
     env = {"MUSIC_BREAKER_COOLDOWN": "1", "ENRICH_MAX_BACKOFF": "3", "NOTES_WRITE_RATE": "off"}
-    auth = sqlite_auth(log_dir, tmp_path, music.url, "auth-load", **env).start()
-    runner = enrich_runner(auth, interval=0.5).start()
-    try:
+    with (
+        music_process(log_dir, spotify=double, name="music-killed") as music,
+        sqlite_auth(log_dir, tmp_path, music.url, "auth-load", **env) as auth,
+        enrich_runner(auth, interval=0.5),
+    ):
         total, clients = 500, 16
         users = [Api(auth.url).register_and_login(f"carga{i}") for i in range(clients)]
         done, lock = [], threading.Lock()
@@ -83,10 +78,6 @@ def test_killing_music_mid_load_loses_no_note_and_all_get_enriched(tmp_path, log
             notes=total, clients=clients, killed_after=killed_at, responses_5xx=0, lost=0,
             saved_pendiente=pending_at_201, all_ok_after_music_returned_s=back_in,
         )  # fmt: skip
-    finally:
-        runner.stop()
-        auth.stop()
-        music.stop()
 
 
 @pytest.fixture
@@ -107,10 +98,7 @@ def test_spotify_429_is_not_slept_on_and_not_asked_again(
     tmp_path, log_dir, double, figures, shared_cache_env
 ):
     double.configure(mode="429", retry_after=3600)
-    with (
-        music_process(log_dir, spotify=double, name="music-429", **shared_cache_env) as music,
-        sqlite_auth(log_dir, tmp_path, music.url, "auth-429") as auth,
-    ):
+    with services(tmp_path, "429", spotify=double, music_env=shared_cache_env) as (auth, music):
         started = time.monotonic()
         first = search(music, "Queen", timeout=1)  # a hang trips the 1 s timeout and fails the test
         took = time.monotonic() - started
@@ -133,27 +121,21 @@ def test_slow_or_failing_spotify_never_hangs_either_service(
     tmp_path, log_dir, double, figures, mode, latency_ms, music_status
 ):
     double.configure(mode=mode, latency_ms=latency_ms)
-    timeouts = {"SPOTIFY_CONNECT_TIMEOUT": "1", "SPOTIFY_READ_TIMEOUT": "2"}
-    with (
-        music_process(log_dir, spotify=double, name=f"music-{mode}", **timeouts) as music,
-        sqlite_auth(log_dir, tmp_path, music.url, f"auth-{mode}", MUSIC_READ_TIMEOUT="3") as auth,
-    ):
+    spotify_timeouts = {"SPOTIFY_CONNECT_TIMEOUT": "1", "SPOTIFY_READ_TIMEOUT": "2"}
+    with services(tmp_path, mode, spotify=double, music_env=spotify_timeouts, MUSIC_READ_TIMEOUT="3") as both:
+        auth, music = both
         # Clients give up one second after each service's own timeout: a hang fails the test.
         started = time.monotonic()
         direct = search(music, "Queen", timeout=1 + 2 + 1)
-        music_took = time.monotonic() - started
+        music_took = round(time.monotonic() - started, 2)
         assert direct.status_code == music_status and direct.json()["error"]
 
         user = Api(auth.url).register_and_login(f"lento_{mode}")
         started = time.monotonic()
         note = user.post("/notas", json={"cancion": "Bohemian Rhapsody"}, timeout=1 + 3 + 1)
-        auth_took = time.monotonic() - started
+        auth_took = round(time.monotonic() - started, 2)
         assert note.status_code == 201 and note.json()["nota"]["enriquecimiento"] == "pendiente"
-        figures(
-            music_status=music_status,
-            music_answered_in_s=round(music_took, 2),
-            auth_answered_in_s=round(auth_took, 2),
-        )
+        figures(music_status=music_status, music_answered_in_s=music_took, auth_answered_in_s=auth_took)
 
 
 def test_64_concurrent_posts_on_sqlite_with_two_workers(auth, new_user, figures):
@@ -173,13 +155,13 @@ def test_three_music_replicas_share_one_cache_and_one_token(log_dir, double, fig
     url = redis_url_or_skip(13)
     client = redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=5)
     prefix = unique_prefix("music-replicas")  # a cache of their own, empty at start
-    replicas = []
-    try:
-        for i in range(3):
-            replica = music_process(
-                log_dir, spotify=double, name=f"music-replica-{i}", REDIS_URL=url, REDIS_KEY_PREFIX=prefix
-            )
-            replicas.append(replica.start())
+    shared = {"REDIS_URL": url, "REDIS_KEY_PREFIX": prefix}
+    with contextlib.ExitStack() as stack:
+        stack.callback(delete_prefixed, client, prefix)
+        replicas = [
+            stack.enter_context(music_process(log_dir, spotify=double, name=f"music-replica-{i}", **shared))
+            for i in range(3)
+        ]
         songs = [f"Canción número {n}" for n in range(100)]
         rng = random.Random(2026)
         # Every song at least once, the rest drawn by a Zipf-like popularity.
@@ -194,15 +176,9 @@ def test_three_music_replicas_share_one_cache_and_one_token(log_dir, double, fig
         with ThreadPoolExecutor(16) as pool:
             assert list(pool.map(one, range(len(queries)))) == [200] * len(queries)
         stats = double.stats()
-        assert stats["search_calls"] <= 100 and sorted(set(stats["queries"])) == sorted(songs), stats[
-            "search_calls"
-        ]
+        assert stats["search_calls"] <= 100 and sorted(set(stats["queries"])) == sorted(songs), stats
         assert stats["token_calls"] <= 1
         assert prefixed_keys(client, prefix), f"the replicas wrote no cache key under {prefix}:"
         calls = {"spotify_search_calls": stats["search_calls"], "spotify_token_calls": stats["token_calls"]}
         figures(searches=len(queries), distinct_songs=100, replicas=3, **calls)
-    finally:
-        for replica in replicas:
-            replica.stop()
-        delete_prefixed(client, prefix)
     assert prefixed_keys(client, prefix) == []  # only this test's keys, and all of them, removed

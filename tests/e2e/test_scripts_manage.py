@@ -1,6 +1,5 @@
-"""scripts/manage auth|music <command> (manage.py with the venv and .env, as a user runs it) and
-scripts/env (the Docker quick start's .env step), each in a temporary copy of the repository; and no
-doc tells people to run manage.py by hand on the host (it does not read .env)."""
+"""scripts/manage auth|music <command> and scripts/env, as a user runs them in a copy of the repository;
+no doc tells people to run manage.py by hand on the host (it does not read .env)."""
 
 from __future__ import annotations
 
@@ -21,12 +20,9 @@ def repo(tmp_path_factory):
     return copy_repo(tmp_path_factory.mktemp("scripts-manage") / "repo")
 
 
-def run(
-    repo: Path, command: list[str], env: dict | None = None, timeout=TIMEOUT
-) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        command, cwd=repo, env=env or script_env(), capture_output=True, text=True, timeout=timeout
-    )
+def run(repo: Path, command: list[str], env: dict | None = None, timeout=TIMEOUT):
+    env = env or script_env()
+    return subprocess.run(command, cwd=repo, env=env, capture_output=True, text=True, timeout=timeout)
 
 
 def manage(repo: Path, *args: str, **env: str) -> subprocess.CompletedProcess:
@@ -41,13 +37,12 @@ def env_keys(path: Path) -> dict[str, str]:
 def test_without_a_project_it_prints_its_usage(repo):
     for args in ((), ("auth",), ("web", "migrate")):
         result = manage(repo, *args)
-        assert result.returncode == 2 and "usage: scripts/manage auth|music <command>" in result.stderr, (
-            result
-        )
+        assert result.returncode == 2, result
+        assert "usage: scripts/manage auth|music <command>" in result.stderr, result
     assert not (repo / ".env").exists()  # nothing was done
 
 
-def test_first_command_writes_env_and_migrates(repo):
+def test_first_command_writes_env_and_migrates_then_commands_keep_their_exit_status(repo):
     result = manage(repo, "auth", "migrate", "--noinput")
     assert result.returncode == 0, result.stderr
     assert "writing" in result.stderr and ".env" in result.stderr  # scripts/manage's own notes: stderr
@@ -55,6 +50,9 @@ def test_first_command_writes_env_and_migrates(repo):
     assert stat.S_IMODE((repo / "auth_project" / "notas.db").stat().st_mode) == 0o600
     keys = env_keys(repo / ".env")
     assert len(keys["DJANGO_SECRET_KEY"]) >= 50 and len(keys["MUSIC_SERVICE_TOKEN"]) >= 32
+    assert manage(repo, "auth", "enrich_pending").returncode == 0  # one pass
+    failed = manage(repo, "auth", "no_such_command")
+    assert failed.returncode == 1 and "Unknown command: 'no_such_command'" in failed.stderr
 
 
 # The README's non-interactive admin step: two lines, the second a continuation of the first.
@@ -84,27 +82,14 @@ def test_the_readme_createsuperuser_step_works_as_written_then_shell_sees_the_us
     assert check.stdout == "True True ''\n"  # stdout is the command's alone
 
 
-def test_enrich_pending_runs_one_pass_and_a_failing_command_keeps_its_exit_status(repo):
-    assert manage(repo, "auth", "migrate", "--noinput").returncode == 0
-    result = manage(repo, "auth", "enrich_pending")
-    assert result.returncode == 0, result.stderr
-    failed = manage(repo, "auth", "no_such_command")
-    assert failed.returncode == 1 and "Unknown command: 'no_such_command'" in failed.stderr
-
-
-def test_music_gets_its_own_key_and_never_auths(repo):
+def test_music_gets_its_own_key_and_the_documented_checks_pass(repo):
+    """README: the schema check, and check --deploy with the deployment's DJANGO_SECURE=1."""
     code = (
         "import os; from django.conf import settings; "
         "print(settings.SECRET_KEY == os.environ['MUSIC_DJANGO_SECRET_KEY'], 'JWT_SIGNING_KEY' in os.environ)"
     )
-    result = manage(repo, "music", "shell", "-v", "0", "-c", code)
-    assert result.returncode == 0, result.stderr
-    assert result.stdout == "True False\n"
-    assert manage(repo, "music", "check").returncode == 0
-
-
-def test_the_documented_checks_pass(repo):
-    """README: the schema check, and check --deploy with the deployment's DJANGO_SECURE=1."""
+    music = manage(repo, "music", "shell", "-v", "0", "-c", code)
+    assert music.returncode == 0 and music.stdout == "True False\n", music.stderr
     schema = manage(repo, "auth", "spectacular", "--validate", "--fail-on-warn", "--file", "schema.yaml")
     assert schema.returncode == 0, schema.stderr
     assert (repo / "auth_project" / "schema.yaml").read_text().startswith("openapi: 3.1")
@@ -133,40 +118,26 @@ def test_docs_use_scripts_manage(doc):
     assert not hits, "use scripts/manage auth|music <command> instead:\n" + "\n".join(hits)
 
 
-def test_scripts_run_banner_uses_scripts_manage():
-    """scripts/run itself calls manage.py (with .env loaded); what it tells people is scripts/manage."""
-    banner = (ROOT / "scripts" / "run").read_text().split("MUSICA_BANNER=", 1)[1]
-    assert "scripts/manage auth createsuperuser" in banner and "manage.py" not in banner
-
-
-def env_script(repo: Path, python_only: bool = False) -> subprocess.CompletedProcess:
-    env = script_env()
-    if python_only:  # the Docker quick start: no venv yet, python3 only
-        env["VENV"] = str(repo / ".venv-not-made")
-    return run(repo, ["bash", str(repo / "scripts" / "env")], env, timeout=60)
-
-
-def test_scripts_env_writes_fresh_secrets_without_a_venv_and_keeps_them(tmp_path):
+def test_scripts_env_writes_fresh_secrets_without_a_venv_keeps_them_and_refuses_a_copied_example(tmp_path):
     repo = copy_repo(tmp_path / "repo")
-    result = env_script(repo, python_only=True)
-    assert result.returncode == 0, result.stderr
-    assert not (repo / ".venv-not-made").exists()
+    env = script_env(VENV=str(repo / ".venv-not-made"))  # the Docker quick start: no venv yet, python3 only
+    written = run(repo, ["bash", "scripts/env"], env, timeout=60)
+    assert written.returncode == 0 and not (repo / ".venv-not-made").exists(), written.stderr
     keys = env_keys(repo / ".env")
     assert all(
         len(keys[name]) >= 50 for name in ("DJANGO_SECRET_KEY", "MUSIC_DJANGO_SECRET_KEY", "JWT_SIGNING_KEY")
     )
     assert len(keys["MUSIC_SERVICE_TOKEN"]) >= 32
     before = (repo / ".env").read_text()
-    assert env_script(repo).returncode == 0 and (repo / ".env").read_text() == before  # run again: kept
+    assert (
+        run(repo, ["bash", "scripts/env"]).returncode == 0 and (repo / ".env").read_text() == before
+    )  # kept
 
-
-def test_scripts_env_refuses_a_copied_example_naming_the_placeholders(tmp_path):
-    repo = copy_repo(tmp_path / "repo")
     example = (repo / ".env.example").read_text()
     (repo / ".env").write_text(example)
-    result = env_script(repo)
-    assert result.returncode == 1
-    assert result.stderr.startswith("error: ") and result.stderr.count("\n") == 1, result.stderr
+    refused = run(repo, ["bash", "scripts/env"], timeout=60)
+    assert refused.returncode == 1
+    assert refused.stderr.startswith("error: ") and refused.stderr.count("\n") == 1, refused.stderr
     for name in ("DJANGO_SECRET_KEY", "JWT_SIGNING_KEY", "MUSIC_DJANGO_SECRET_KEY", "MUSIC_SERVICE_TOKEN"):
-        assert name in result.stderr
+        assert name in refused.stderr
     assert (repo / ".env").read_text() == example  # left alone

@@ -1,30 +1,26 @@
-"""scripts/run as a user runs it: supervision, start-up failures, Ctrl-C and file permissions. Each run
-works in a temporary copy of the repository (reusing this checkout's .venv) on free ports; every
-process is killed in teardown."""
+"""scripts/run as a user runs it (a temporary copy of the repository, free ports): supervision,
+start-up failures, Ctrl-C and file permissions."""
 
 from __future__ import annotations
 
 import contextlib
-import importlib.util
 import os
 import re
 import signal
 import socket
 import stat
 import subprocess
-import sys
-import time
 import urllib.request
 from pathlib import Path
 
 import pytest
 
+from tests.e2e.helpers import children
 from tests.support.http import Api
 from tests.support.processes import free_port
 from tests.support.repo_copy import copy_repo, script_env
 from tests.support.waiting import wait_until
 
-ROOT = Path(__file__).resolve().parents[2]
 START_TIMEOUT = 180  # venv check + migrate + collectstatic + three processes, on a busy machine
 
 
@@ -36,13 +32,6 @@ def http_status(url: str, timeout: float = 2.0) -> int | None:
         return exc.code
     except OSError:
         return None
-
-
-def children(pid: int) -> list[int]:
-    with contextlib.suppress(OSError):
-        tasks = Path(f"/proc/{pid}/task").iterdir()
-        return [int(child) for task in tasks for child in (task / "children").read_text().split()]
-    return []
 
 
 def descendants(pid: int) -> set[int]:
@@ -72,13 +61,12 @@ class Run:
     def __init__(self, tmp_path: Path):
         self.repo = copy_repo(tmp_path / "repo")
         self.auth_port, self.music_port = free_port(), free_port()
-        self.auth_url = f"http://127.0.0.1:{self.auth_port}"
-        self.music_url = f"http://127.0.0.1:{self.music_port}"
-        self.env = script_env()
+        self.auth_url, self.music_url = (
+            f"http://127.0.0.1:{port}" for port in (self.auth_port, self.music_port)
+        )
         ports = {"AUTH_PORT": str(self.auth_port), "MUSIC_PORT": str(self.music_port)}
-        self.env.update(ports, WEB_CONCURRENCY="1", GUNICORN_THREADS="2")
+        self.env = script_env(**ports, WEB_CONCURRENCY="1", GUNICORN_THREADS="2")
         self.log_path = tmp_path / "run.log"
-        self.proc: subprocess.Popen | None = None
 
     def start(self) -> Run:
         self.log = self.log_path.open("w")
@@ -109,12 +97,12 @@ class Run:
 @pytest.fixture(scope="module")
 def running(tmp_path_factory):
     run = Run(tmp_path_factory.mktemp("scripts-run")).start()
+
+    def up():
+        assert run.proc.poll() is None, f"scripts/run exited ({run.proc.returncode}):\n{run.output()}"
+        return "Ctrl-C stops everything" in run.output()
+
     try:
-
-        def up():
-            assert run.proc.poll() is None, f"scripts/run exited ({run.proc.returncode}):\n{run.output()}"
-            return "Ctrl-C stops everything" in run.output()
-
         wait_until(
             up, timeout=START_TIMEOUT, interval=0.3, message="scripts/run never reported every service up"
         )
@@ -124,16 +112,13 @@ def running(tmp_path_factory):
         run.kill()
 
 
-def test_database_wal_files_and_env_are_owner_only(running):
+def test_files_are_owner_only_and_music_gets_its_own_django_key(running):
     user = Api(running.auth_url).register_and_login("permisos")
     assert user.get("/notas").status_code == 200  # the database is open: -wal and -shm exist
     files = [running.repo / ".env", *(running.repo / "auth_project").glob("notas.db*")]
     modes = {f.name: oct(stat.S_IMODE(f.stat().st_mode)) for f in files}
-    assert set(modes) == {".env", "notas.db", "notas.db-wal", "notas.db-shm"}
-    assert modes == dict.fromkeys(modes, "0o600"), modes
+    assert modes == dict.fromkeys([".env", "notas.db", "notas.db-wal", "notas.db-shm"], "0o600"), modes
 
-
-def test_music_gets_its_own_django_key(running):
     lines = (running.repo / ".env").read_text().splitlines()
     keys = dict(line.split("=", 1) for line in lines if "=" in line and not line.startswith("#"))
     assert len(keys["MUSIC_DJANGO_SECRET_KEY"]) >= 50
@@ -144,16 +129,15 @@ def test_music_gets_its_own_django_key(running):
     assert not any(keys["DJANGO_SECRET_KEY"].encode() in item for item in environ)
 
 
-def test_a_start_and_the_first_pages_log_no_warning(running):
+def test_the_banner_names_musics_chain_and_neither_the_start_nor_the_first_pages_log_a_warning(running):
     """Not at start (whitenoise probing the manifest once printed 46 lines), nor while pages render."""
-    user = Api(running.auth_url).register_and_login("sin_avisos")
-    html = {"Accept": "text/html"}
-    for path, api in (
-        ("/admin/login/", Api(running.auth_url)),
-        ("/notas", user),
-        ("/api/docs", Api(running.auth_url)),
-    ):
-        page = api.get(path, headers=html)
+    output = running.output()
+    # No keys in this run's environment: the default chain; a keyless provider is ready until it fails.
+    assert re.search(r"providers: +deezer, itunes, offline +\(MUSIC_PROVIDERS; no internet", output), output
+    assert re.search(r"/ready: +200 ok, answering from deezer\n", output), output
+    anonymous, user = Api(running.auth_url), Api(running.auth_url).register_and_login("sin_avisos")
+    for path, api in (("/admin/login/", anonymous), ("/notas", user), ("/api/docs", anonymous)):
+        page = api.get(path, headers={"Accept": "text/html"})
         assert page.status_code == 200 and "text/html" in page.headers["Content-Type"], path
         css = re.findall(r'href="(/static/[^"]+\.css)"', page.text)  # hashed (collected) files, served
         assert css and all(http_status(running.auth_url + href) == 200 for href in css), (path, css)
@@ -164,23 +148,11 @@ def test_a_start_and_the_first_pages_log_no_warning(running):
     assert not warnings, "\n".join(warnings[:10])
 
 
-def test_the_banner_says_musics_provider_chain_and_what_its_ready_answered(running):
-    output = running.output()
-    # No keys in this run's environment: the default chain; a keyless provider is ready until it fails.
-    assert re.search(r"providers: +deezer, itunes, offline +\(MUSIC_PROVIDERS; no internet", output), output
-    assert re.search(r"/ready: +200 ok, answering from deezer\n", output), output
-    silent = _supervise_module().music_state(f"http://127.0.0.1:{free_port()}", "token")
-    assert silent == ("?", "no answer (URLError)")  # what it says when music does not answer
-
-
 @pytest.mark.parametrize("service", ["music_service", "enrich_runner", "auth_service"])
 def test_a_killed_service_comes_back_while_the_others_keep_serving(running, service):
-    marker = {"music_service": f":{running.music_port}", "auth_service": f":{running.auth_port}"}.get(
-        service, "enrich_pending"
-    )
-    others = {"music_service": [running.auth_url], "auth_service": [running.music_url]}.get(
-        service, [running.auth_url, running.music_url]
-    )
+    urls = {"music_service": running.music_url, "auth_service": running.auth_url}
+    marker = f":{urls[service].rsplit(':', 1)[1]}" if service in urls else "enrich_pending"
+    others = [url for name, url in urls.items() if name != service]
     victim = running.service_pid(marker)
     os.kill(victim, signal.SIGKILL)
 
@@ -196,11 +168,8 @@ def test_a_killed_service_comes_back_while_the_others_keep_serving(running, serv
         restarted, timeout=60, interval=0.3, message=lambda: f"{service} not restarted:\n{running.output()}"
     )
     assert f"{service} exited unexpectedly (signal 9); restarting it" in running.output()
-    if service != "enrich_runner":
-        url = running.music_url if service == "music_service" else running.auth_url
-        wait_until(
-            lambda: http_status(f"{url}/health") == 200, timeout=60, message=f"{service} never answered"
-        )
+    if service in urls:
+        wait_until(lambda: http_status(f"{urls[service]}/health") == 200, timeout=60, message=service)
     user = Api(running.auth_url).register_and_login(f"vuelta_{service}")  # the whole flow works again
     assert user.post("/notas", json={"cancion": "Bohemian Rhapsody"}).status_code == 201
 
@@ -228,37 +197,3 @@ def test_a_taken_port_stops_scripts_run_with_its_message(tmp_path):
     assert returncode != 0 and f"port {run.music_port}" in output and "is taken" in output, output
     assert "restarting" not in output, output
     assert http_status(f"{run.auth_url}/health", timeout=1) is None  # auth was not left running
-
-
-def _supervise_module():
-    spec = importlib.util.spec_from_file_location("supervise", ROOT / "scripts" / "lib" / "supervise.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def test_a_service_that_exits_at_start_is_not_restarted(tmp_path, capfd):
-    """Bad secrets and the like: the process dies before it is ready; no restart loop."""
-    supervise = _supervise_module()
-    script = (
-        "import sys; open('starts', 'a').write('x'); "
-        "print('error: DJANGO_SECRET_KEY is a placeholder', file=sys.stderr); sys.exit(3)"
-    )
-    refusing = supervise.Service(
-        "refusing", tmp_path, [sys.executable, "-c", script], url=f"http://127.0.0.1:{free_port()}/health"
-    )
-    server = [sys.executable, "-m", "http.server", "--bind", "127.0.0.1", str(free_port())]
-    healthy = supervise.Service("healthy", tmp_path, server, url="http://127.0.0.1:1/never")
-    started = time.monotonic()
-    handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
-    try:
-        assert supervise.Supervisor([refusing, healthy]).run(on_ready=lambda: None) == 1
-    finally:
-        for sig, handler in handlers.items():
-            signal.signal(sig, handler)
-    assert time.monotonic() - started < 30
-    assert (tmp_path / "starts").read_text() == "x"  # started once
-    assert healthy.proc.poll() is not None  # and the other service was stopped
-    err = capfd.readouterr().err
-    assert "DJANGO_SECRET_KEY is a placeholder" in err
-    assert "refusing exited at start (exit code 3); not restarting it" in err

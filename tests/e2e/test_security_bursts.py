@@ -1,23 +1,30 @@
 """Limits under bursts released together by a barrier against auth_service (real gunicorn, 2 workers):
 each limit counts every request exactly once however they arrive, on SQLite without Redis (an upsert on
 auth's database), with REDIS_URL (a Lua script; skipped without a Redis) and with Redis unreachable.
-"""
+Without Redis one window is shared by every worker and replica of one database (SQLite, PostgreSQL)."""
 
 from __future__ import annotations
 
+import contextlib
 import itertools
-import json
 import uuid
 from collections import Counter
-from dataclasses import dataclass, field
-from http.client import HTTPConnection
-from urllib.parse import urlencode
+from functools import partial
 
 import pytest
 import redis
+import requests
 
-from tests.e2e.helpers import PASSWORD, burst, csrf_token, redis_url_or_skip, sql, sqlite_auth
-from tests.support.processes import free_port
+from tests.e2e.helpers import (
+    PASSWORD,
+    burst,
+    csrf_token,
+    postgres_database,
+    redis_url_or_skip,
+    sql,
+    sqlite_auth,
+)
+from tests.support.processes import auth_process, free_port
 from tests.support.redis_keys import delete_prefixed, unique_prefix
 
 LOGIN, REGISTER, WRITES, BURST = 10, 20, 30, 60
@@ -45,75 +52,58 @@ def new_name(label: str) -> str:
     return f"{label}{uuid.uuid4().hex[:8]}"
 
 
-@dataclass
-class Answer:
-    status: int
-    headers: dict
-    text: str
-    cookies: dict = field(default_factory=dict)
+class FromAddress(requests.adapters.HTTPAdapter):
+    def __init__(self, source: str):
+        self.source = source
+        super().__init__()
 
-    def json(self):
-        return json.loads(self.text)
+    def init_poolmanager(self, *args, **kwargs):
+        super().init_poolmanager(*args, source_address=(self.source, 0), **kwargs)
 
 
-def send(auth, method: str, path: str, *, source: str, body=None, form=None, headers=None, cookies=None):
+def send(auth, method: str, path: str, *, source: str, **kwargs) -> requests.Response:
     """One request on a new connection (free to land on either worker) from ``source``."""
-    sent = dict(headers or {})
-    if body is not None:
-        payload, sent["Content-Type"] = json.dumps(body), "application/json"
-    elif form is not None:
-        payload, sent["Content-Type"] = urlencode(form), "application/x-www-form-urlencoded"
-    else:
-        payload = None
-    if cookies:
-        sent["Cookie"] = "; ".join(f"{name}={value}" for name, value in cookies.items())
-    conn = HTTPConnection("127.0.0.1", auth.port, timeout=90, source_address=(source, 0))
-    try:
-        conn.request(method, path, body=payload, headers=sent)
-        response = conn.getresponse()
-        text = response.read().decode(errors="replace")
-        set = [value for name, value in response.getheaders() if name.lower() == "set-cookie"]
-        cookies = dict(value.split(";", 1)[0].split("=", 1) for value in set)
-        headers = {name.lower(): value for name, value in response.getheaders()}
-        return Answer(response.status, headers, text, cookies)
-    finally:
-        conn.close()
+    with requests.Session() as session:
+        session.mount("http://", FromAddress(source))
+        return session.request(method, auth.url + path, allow_redirects=False, timeout=90, **kwargs)
 
 
-def assert_429(answer: Answer) -> None:
-    assert answer.status == 429 and answer.headers["content-type"].startswith("application/json"), answer
+def assert_429(answer: requests.Response) -> None:
+    assert answer.status_code == 429 and answer.headers["content-type"].startswith("application/json"), (
+        answer.text
+    )
     retry_after = int(answer.headers["retry-after"])
     assert 1 <= retry_after <= 3600 and answer.json()["error"]
     assert answer.json()["detalle"] == {"reintentar_en_segundos": retry_after}
 
 
-def assert_statuses(answers: list[Answer], expected: dict[int, int]) -> None:
-    assert Counter(a.status for a in answers) == expected
+def assert_statuses(answers: list[requests.Response], expected: dict[int, int]) -> None:
+    assert Counter(a.status_code for a in answers) == expected
     for answer in answers:
-        if answer.status == 429:
+        if answer.status_code == 429:
             assert_429(answer)
 
 
-def register(auth, username: str, *, source: str) -> Answer:
-    return send(auth, "POST", "/register", source=source, body={"username": username, "password": PASSWORD})
+def register(auth, username: str, *, source: str) -> requests.Response:
+    return send(auth, "POST", "/register", source=source, json={"username": username, "password": PASSWORD})
 
 
-def login(auth, username: str, password: str, *, source: str) -> Answer:
-    return send(auth, "POST", "/login", source=source, body={"username": username, "password": password})
+def login(auth, username: str, password: str, *, source: str) -> requests.Response:
+    return send(auth, "POST", "/login", source=source, json={"username": username, "password": password})
 
 
-def new_account(auth) -> tuple[str, str]:
-    """(username, access token) of a new account, each step from an address of its own."""
+def new_token(auth) -> str:
+    """The access token of a new account, each step from an address of its own."""
     username = new_name("u")
-    assert register(auth, username, source=new_address()).status == 201
+    assert register(auth, username, source=new_address()).status_code == 201
     tokens = login(auth, username, PASSWORD, source=new_address())
-    assert tokens.status == 200, tokens
-    return username, tokens.json()["access"]
+    assert tokens.status_code == 200, tokens.text
+    return tokens.json()["access"]
 
 
-def write(auth, token: str, song: str, *, key: str | None = None) -> Answer:
+def write(auth, token: str, song: str, *, key: str | None = None) -> requests.Response:
     headers = {"Authorization": f"Bearer {token}", **({"Idempotency-Key": key} if key else {})}
-    return send(auth, "POST", "/notas", source="127.0.0.1", body={"cancion": song}, headers=headers)
+    return send(auth, "POST", "/notas", source="127.0.0.1", json={"cancion": song}, headers=headers)
 
 
 def searches_for(spotify, tag: str) -> list[str]:
@@ -131,12 +121,13 @@ def limited(request, music, log_dir, tmp_path_factory):
         store = redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=5)
     folder = tmp_path_factory.mktemp("bursts")
     with sqlite_auth(log_dir, folder, music.url, f"auth-bursts-{request.param}", **env) as auth:
-        if request.param == "redis":
-            auth.hits = lambda key: int(store.get(f"{env['REDIS_KEY_PREFIX']}:1:ratelimit:{key}"))
-        else:
-            auth.hits = lambda key: sql(
-                auth.database, "SELECT hits FROM musica_ratelimit WHERE key = ?", key
-            )[0][0]
+
+        def hits(key: str) -> int:
+            if request.param == "redis":
+                return int(store.get(f"{env['REDIS_KEY_PREFIX']}:1:ratelimit:{key}"))
+            return sql(auth.database, "SELECT hits FROM musica_ratelimit WHERE key = ?", key)[0][0]
+
+        auth.hits = hits
         yield auth
         assert auth.logs().count("Booting worker") >= 2
     if request.param == "redis":
@@ -146,7 +137,7 @@ def limited(request, music, log_dir, tmp_path_factory):
 @pytest.mark.timeout(300)
 def test_sixty_wrong_passwords_at_once_check_exactly_ten(limited):
     victim = new_name("victima")
-    assert register(limited, victim, source=new_address()).status == 201
+    assert register(limited, victim, source=new_address()).status_code == 201
     attacker = new_address()
 
     answers = burst([lambda i=i: login(limited, victim, f"mala-{i}", source=attacker) for i in range(BURST)])
@@ -158,10 +149,10 @@ def test_sixty_wrong_passwords_at_once_check_exactly_ten(limited):
     guess = {"username": victim, "password": "mala"}
     for fake in ("203.0.113.7", "198.51.100.1, 203.0.113.9", str(uuid.uuid4())):
         assert_429(
-            send(limited, "POST", "/login", source=attacker, body=guess, headers={"X-Forwarded-For": fake})
+            send(limited, "POST", "/login", source=attacker, json=guess, headers={"X-Forwarded-For": fake})
         )
     # No lock-out: the account logs in from another address.
-    assert login(limited, victim, PASSWORD, source=new_address()).status == 200
+    assert login(limited, victim, PASSWORD, source=new_address()).status_code == 200
 
 
 @pytest.mark.timeout(300)
@@ -169,7 +160,7 @@ def test_forty_registrations_at_once_get_exactly_the_quota_left(limited):
     source, tag = new_address(), new_name("alta")
     used = REGISTER - 3
     for i in range(used):
-        assert register(limited, f"{tag}pre{i}", source=source).status == 201
+        assert register(limited, f"{tag}pre{i}", source=source).status_code == 201
 
     answers = burst([lambda i=i: register(limited, f"{tag}r{i}", source=source) for i in range(40)])
 
@@ -180,15 +171,15 @@ def test_forty_registrations_at_once_get_exactly_the_quota_left(limited):
 
 @pytest.mark.timeout(300)
 def test_sixty_note_writes_at_once_get_thirty_and_thirty_lookups(limited, spotify):
-    _name, token = new_account(limited)
+    token = new_token(limited)
     tag = new_name("rafaga")
 
     answers = burst([lambda i=i: write(limited, token, f"{tag} {i}") for i in range(BURST)])
 
     assert_statuses(answers, {201: WRITES, 429: BURST - WRITES})
-    refused = [a.json()["error"] for a in answers if a.status == 429]
+    refused = [a.json()["error"] for a in answers if a.status_code == 429]
     assert all(error.startswith("Demasiadas notas guardadas seguidas") for error in refused), refused
-    saved = [a.json()["nota"] for a in answers if a.status == 201]
+    saved = [a.json()["nota"] for a in answers if a.status_code == 201]
     assert all(note["enriquecimiento"] != "pendiente" for note in saved)  # each was looked up
     searched = searches_for(spotify, tag)
     assert len(searched) == WRITES and len(set(searched)) == WRITES, searched
@@ -198,58 +189,54 @@ def test_sixty_note_writes_at_once_get_thirty_and_thirty_lookups(limited, spotif
 def test_login_forms_through_five_sessions_check_at_most_ten_passwords(limited):
     """A session of another account the guesser owns opens no window of its own: /login's counts."""
     victim = new_name("victima")
-    assert register(limited, victim, source=new_address()).status == 201
+    assert register(limited, victim, source=new_address()).status_code == 201
     setup, attacker = new_address(), new_address()
 
     sessions = []
     for _ in range(5):
         owned = new_name("propia")
-        assert register(limited, owned, source=new_address()).status == 201
+        assert register(limited, owned, source=new_address()).status_code == 201
         form = send(limited, "GET", "/api-auth/login/", source=setup)
         cookies = form.cookies
         own = {"username": owned, "password": PASSWORD, "csrfmiddlewaretoken": csrf_token(form.text)}
-        logged_in = send(limited, "POST", "/api-auth/login/", source=setup, cookies=cookies, form=own)
-        assert logged_in.status == 302 and "sessionid" in logged_in.cookies, logged_in
+        logged_in = send(limited, "POST", "/api-auth/login/", source=setup, cookies=cookies, data=own)
+        assert logged_in.status_code == 302 and "sessionid" in logged_in.cookies, logged_in
         sessions.append({**cookies, **logged_in.cookies})
 
-    attempts = []
+    guesses = []
     for s, cookies in enumerate(sessions):
         for path in ("/admin/login/", "/api-auth/login/"):
             page = send(limited, "GET", path, source=attacker, cookies=cookies)
-            assert page.status == 200, page
+            assert page.status_code == 200, page
             jar, token = {**cookies, **page.cookies}, csrf_token(page.text)
             for j in range(BURST // 10):
                 guess = {"username": victim, "password": f"mala-{s}-{j}", "csrfmiddlewaretoken": token}
-                attempts.append(
-                    lambda p=path, c=jar, g=guess: send(
-                        limited, "POST", p, source=attacker, cookies=c, form=g
-                    )
-                )
+                guesses.append(partial(send, limited, "POST", path, source=attacker, cookies=jar, data=guess))
 
-    answers = burst(attempts)
+    answers = burst(guesses)
 
     assert_statuses(answers, {200: LOGIN, 429: BURST - LOGIN})  # 200: the form again, password checked
     assert_429(login(limited, victim, "mala", source=attacker))  # /login shares the window
-    assert login(limited, victim, PASSWORD, source=new_address()).status == 200
+    assert login(limited, victim, PASSWORD, source=new_address()).status_code == 200
 
 
 @pytest.mark.timeout(300)
 def test_replays_of_an_idempotency_key_are_not_counted(limited, spotify):
-    _name, token = new_account(limited)
+    token = new_token(limited)
     tag = new_name("repite")
     first = write(limited, token, f"{tag} 0", key="k-0")
-    assert first.status == 201
+    assert first.status_code == 201
 
     replays = [lambda: write(limited, token, f"{tag} 0", key="k-0") for _ in range(WRITES)]
     fresh = [lambda i=i: write(limited, token, f"{tag} {i}", key=f"k-{i}") for i in range(1, WRITES + 1)]
     answers = burst(replays + fresh)
 
     for replay in answers[:WRITES]:
-        assert replay.status == 201, replay
+        assert replay.status_code == 201, replay
         assert replay.headers["idempotent-replayed"] == "true"
         assert replay.json()["nota"]["id"] == first.json()["nota"]["id"]
     # The first write used one of the window's 30; replays used none.
-    assert Counter(a.status for a in answers[WRITES:]) == {201: WRITES - 1, 429: 1}
+    assert Counter(a.status_code for a in answers[WRITES:]) == {201: WRITES - 1, 429: 1}
     assert len(searches_for(spotify, tag)) == WRITES
 
 
@@ -260,7 +247,7 @@ def test_with_redis_unreachable_the_database_counts_and_the_limit_holds(music, l
     down = {"REDIS_URL": nowhere, "REDIS_KEY_PREFIX": unique_prefix("down")}
     with sqlite_auth(log_dir, tmp_path, music.url, "auth-bursts-redis-down", **{**RATES, **down}) as auth:
         victim = new_name("victima")
-        assert register(auth, victim, source=new_address()).status == 201
+        assert register(auth, victim, source=new_address()).status_code == 201
         attacker = new_address()
 
         answers = burst([lambda i=i: login(auth, victim, f"mala-{i}", source=attacker) for i in range(BURST)])
@@ -273,3 +260,32 @@ def test_with_redis_unreachable_the_database_counts_and_the_limit_holds(music, l
     assert 1 <= len(warnings) <= 2, warnings  # at most one a minute per worker, not one per request
     assert '"level": "WARNING"' in warnings[0]
     assert secret not in logs
+
+
+def database_limited(log_dir, url: str, name: str, workers: str):
+    return auth_process(
+        log_dir, database_url=url, music_url=f"http://127.0.0.1:{free_port()}", name=name,
+        **{**RATES, "REDIS_URL": "", "WEB_CONCURRENCY": workers, "GUNICORN_THREADS": "2"},
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("where", ["two-workers-on-postgresql", "two-replicas-on-one-sqlite"])
+def test_without_redis_one_login_window_holds_across_workers_and_replicas(where, log_dir, tmp_path):
+    with contextlib.ExitStack() as stack:
+        if where == "two-workers-on-postgresql":
+            url = stack.enter_context(postgres_database("throttle"))
+            replicas = [stack.enter_context(database_limited(log_dir, url, "auth-db-limit-pg", "2"))]
+        else:
+            url = f"sqlite:///{tmp_path / 'notas.db'}"
+            replicas = [
+                stack.enter_context(database_limited(log_dir, url, f"auth-replica-{i}", "1")) for i in (0, 1)
+            ]
+        # Wrong passwords in turn, each on a new connection (any worker), the replicas taken in turn.
+        answers = [
+            login(replicas[i % len(replicas)], "nadie", "mala", source="127.0.0.1") for i in range(2 * LOGIN)
+        ]
+        assert sum(replica.logs().count("Booting worker") for replica in replicas) >= 2
+    assert [answer.status_code for answer in answers] == [401] * LOGIN + [429] * LOGIN, answers
+    for answer in answers[LOGIN:]:
+        assert_429(answer)
+        assert int(answer.headers["retry-after"]) <= 60

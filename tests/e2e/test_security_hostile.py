@@ -1,6 +1,7 @@
-"""Hostile input against both live services: malformed JSON, wrong types, oversized fields, bodies over
-1 MiB, unknown methods and paths all get a JSON 4xx in our shape, never a 5xx or an HTML page. SQL and
-script payloads are stored verbatim (their HTML rendering: tests/auth/security/test_stored_payloads.py)."""
+"""Hostile input through gunicorn: malformed JSON, wrong types, oversized fields, bodies over 1 MiB,
+unknown methods and paths all get a JSON 4xx in our shape. SQL and script payloads are stored verbatim
+(rendered escaped: tests/auth/security/test_stored_payloads.py; bad /search queries:
+tests/music/config/test_spanish.py)."""
 
 import json
 
@@ -33,15 +34,22 @@ def owner(auth):
 
 
 @pytest.fixture
-def note_id(owner):
-    return owner.post("/notas", json={"cancion": "Queen"}).json()["nota"]["id"]
+def send(auth, music, owner):
+    """``send(method, path, token, ...)``: one request to auth (token: the owner's Bearer, or none) or to
+    music (token "music": the service token); ``{id}`` is a new note of the owner's (``send.note_id``)."""
+    note_id = owner.post("/notas", json={"cancion": "Queen"}).json()["nota"]["id"]
 
+    def request(method: str, path: str, token, *, data=None, headers=None, timeout=30) -> requests.Response:
+        base, sent = (music.url, dict(music.service_auth)) if token == "music" else (auth.url, {})
+        if token is True:
+            sent["Authorization"] = f"Bearer {owner.token}"
+        sent.update({"Content-Type": "application/json", **(headers or {})})
+        return requests.request(
+            method, base + path.format(id=note_id), data=data, headers=sent, timeout=timeout
+        )
 
-def send(auth, owner, note_id, method, path, needs_token, *, data=None, headers=None):
-    merged = {"Content-Type": "application/json", **(headers or {})}
-    if needs_token:
-        merged["Authorization"] = f"Bearer {owner.token}"
-    return requests.request(method, auth.url + path.format(id=note_id), data=data, headers=merged, timeout=30)
+    request.note_id = note_id
+    return request
 
 
 BAD_BODIES = [
@@ -61,8 +69,8 @@ BAD_BODIES = [
 
 @pytest.mark.parametrize("body", BAD_BODIES, ids=lambda b: repr(b[:20]))
 @pytest.mark.parametrize(("method", "path", "needs_token"), BODY_ENDPOINTS, ids=ident)
-def test_malformed_json_and_wrong_types_are_a_json_400(method, path, needs_token, body, auth, owner, note_id):
-    assert_json_error(send(auth, owner, note_id, method, path, needs_token, data=body), 400)
+def test_malformed_json_and_wrong_types_are_a_json_400(method, path, needs_token, body, send):
+    assert_json_error(send(method, path, needs_token, data=body), 400)
 
 
 OVERSIZED = [
@@ -82,89 +90,62 @@ OVERSIZED = [
 
 
 @pytest.mark.parametrize(("method", "path", "needs_token", "body", "status"), OVERSIZED, ids=ident)
-def test_oversized_fields_are_a_json_4xx(method, path, needs_token, body, status, auth, owner, note_id):
-    response = send(auth, owner, note_id, method, path, needs_token, data=json.dumps(body))
+def test_oversized_fields_are_a_json_4xx(method, path, needs_token, body, status, send):
+    response = send(method, path, needs_token, data=json.dumps(body))
     assert_json_error(response, status)
     assert len(response.content) < 10_000  # the error does not echo the field back
 
 
-@pytest.mark.parametrize(
-    ("method", "path", "needs_token"),
-    [e[:3] for e in AUTH_ENDPOINTS] + [("GET", p, "music") for p in MUSIC_PATHS],
-    ids=ident,
-)
+EVERY_ENDPOINT = [e[:3] for e in AUTH_ENDPOINTS] + [("GET", path, "music") for path in MUSIC_PATHS]
+
+
+@pytest.mark.parametrize(("method", "path", "needs_token"), EVERY_ENDPOINT, ids=ident)
 @pytest.mark.parametrize("size", [MIB + 1, 3 * MIB])
-def test_a_body_over_one_mib_is_a_json_413_on_every_endpoint(
-    method, path, needs_token, size, auth, music, owner, note_id
-):
-    if needs_token == "music":
-        response = requests.request(
-            method, music.url + path, data=b"x" * size, headers=music.service_auth, timeout=30
-        )
-        assert_json_error(response, 413)
-        return
-    response = send(auth, owner, note_id, method, path, needs_token, data=b"{" + b" " * (size - 2) + b"}")
+def test_a_body_over_one_mib_is_a_json_413_on_every_endpoint(method, path, needs_token, size, send, owner):
+    response = send(method, path, needs_token, data=b"{" + b" " * (size - 2) + b"}")
     assert assert_json_error(response, 413)["detalle"] == {"max_bytes": MIB}
-    assert owner.get(f"/notas/{note_id}").status_code == 200  # nothing was read or changed
+    assert owner.get(f"/notas/{send.note_id}").status_code == 200  # nothing was read or changed
 
 
-def test_exactly_one_mib_is_still_read(auth, owner, note_id):
+def test_exactly_one_mib_is_still_read(send):
     padding = MIB - len('{"cancion": "Queen", "texto": ""}')
     body = '{"cancion": "Queen", "texto": "' + " " * padding + '"}'
     assert len(body) == MIB
-    response = send(auth, owner, note_id, "POST", "/notas", True, data=body)
+    response = send("POST", "/notas", True, data=body)
     assert "texto" in assert_json_error(response, 400)["detalle"]  # parsed: texto is over 5,000 characters
 
 
-UNKNOWN_METHODS = ["PROPFIND", "FOO", "CONNECTX"]
+UNKNOWN_METHODS = ("PROPFIND", "FOO", "CONNECTX")
+MUSIC_REFUSED = ("POST", "PUT", "PATCH", "DELETE", *UNKNOWN_METHODS)  # music: GET only
 NOT_ALLOWED = [
     ("DELETE", "/register"), ("GET", "/login"), ("PUT", "/token/refresh"), ("GET", "/logout"),
     ("POST", "/me"), ("PATCH", "/notas"), ("DELETE", "/notas"), ("POST", "/notas/{id}"), ("POST", "/health"),
     ("DELETE", "/ready"),
 ]  # fmt: skip
-METHOD_CASES = [
-    *[("auth", m, p) for p in sorted({p for _m, p, _a, _b in AUTH_ENDPOINTS}) for m in UNKNOWN_METHODS],
-    *[("auth", m, p) for m, p in NOT_ALLOWED],
-    *[("music", m, p) for p in MUSIC_PATHS for m in ["POST", "PUT", "PATCH", "DELETE", *UNKNOWN_METHODS]],
-]
-
-
-@pytest.mark.parametrize(("service", "method", "path"), METHOD_CASES, ids=ident)
-def test_unknown_or_unsupported_methods_are_a_json_405(service, method, path, auth, music, owner, note_id):
-    if service == "music":
-        response = requests.request(
-            method, music.url + path, data=b"{}", headers=music.service_auth, timeout=10
-        )
-    else:
-        response = send(auth, owner, note_id, method, path, True, data=b"{}")
-    assert_json_error(response, 405)
-    assert method in UNKNOWN_METHODS or response.headers["Allow"]
-
-
 UNKNOWN_PATHS = [
     "/nada", "/notas/1/extra", "/notas/abc", "/notas/-1", "/notas/1.5", "/notas/99999999999999999999999999",
     "/notas/%F0%9F%8E%B5", "/registerx", "/login/x", "/.env", "/index.php", "/wp-admin/", "/static/nada.css",
     "/static/../config/settings/base.py", "/%2e%2e/%2e%2e/etc/passwd", "/%00", "/notas/%00", "/" + "a" * 2000,
 ]  # fmt: skip
-
-
-@pytest.mark.parametrize("path", UNKNOWN_PATHS, ids=lambda p: p[:30])
-@pytest.mark.parametrize("service", ["auth", "music"])
-def test_unknown_paths_are_a_json_404(service, path, auth, music, owner):
-    headers = {"Authorization": f"Bearer {owner.token}"} if service == "auth" else music.service_auth
-    base = auth.url if service == "auth" else music.url
-    assert_json_error(requests.get(base + path, headers=headers, timeout=10), 404)
-
-
-BAD_QUERIES = [
-    "", "?q=", "?q=%20%20", "?q=" + "a" * 201, "?q=Queen&limit=0", "?q=Queen&limit=11", "?q=Queen&limit=x",
-    "?q=%00", "?q=Queen&limit=-1", "?q=Queen&limit=99999999999999999999",
+# (token as send() takes it: True for auth, "music" for music; method, path, headers, status)
+ERRORS = [
+    *[(True, m, p, {}, 405) for p in sorted({e[1] for e in AUTH_ENDPOINTS}) for m in UNKNOWN_METHODS],
+    *[(True, m, p, {}, 405) for m, p in NOT_ALLOWED],
+    *[("music", m, p, {}, 405) for p in MUSIC_PATHS for m in MUSIC_REFUSED],
+    *[(token, "GET", p, {}, 404) for token in (True, "music") for p in UNKNOWN_PATHS],
+    # The OpenAPI views render YAML or HTML: their errors are JSON too.
+    (True, "POST", "/api/schema", {}, 405), (True, "GET", "/api/schema?format=xml", {}, 404),
+    (True, "GET", "/notas?format=xml", {}, 404), (True, "DELETE", "/api/docs", {"Accept": "text/html"}, 405),
+    (True, "GET", "/notas", {"Accept": "application/xml"}, 406),
 ]  # fmt: skip
 
 
-@pytest.mark.parametrize("query", BAD_QUERIES)
-def test_bad_search_queries_are_a_json_400(query, music):
-    assert_json_error(requests.get(f"{music.url}/search{query}", headers=music.service_auth, timeout=10), 400)
+@pytest.mark.parametrize(("token", "method", "path", "headers", "status"), ERRORS, ids=ident)
+def test_unknown_methods_paths_and_formats_are_json_errors(token, method, path, headers, status, send):
+    response = send(method, path, token, data=b"{}" if status == 405 else None, headers=headers, timeout=10)
+    assert_json_error(response, status)
+    if status == 405 and method not in UNKNOWN_METHODS and not path.startswith("/api/"):
+        assert response.headers["Allow"]
 
 
 PAYLOADS = [
@@ -174,31 +155,12 @@ PAYLOADS = [
 ]
 
 
-@pytest.mark.parametrize(("cancion", "texto"), PAYLOADS)
-def test_sql_and_script_payloads_are_stored_verbatim(cancion, texto, auth, owner):
-    created = owner.post("/notas", json={"cancion": cancion, "texto": texto})
-    assert created.status_code == 201, created.text
-    note_id = created.json()["nota"]["id"]
-    stored = sql(auth.database, "SELECT cancion, texto, user_id FROM notes_note WHERE id = ?", note_id)
-    assert stored == [(cancion, texto, owner.user_id)]
+def test_sql_and_script_payloads_are_stored_verbatim(auth, owner):
+    for cancion, texto in PAYLOADS:
+        created = owner.post("/notas", json={"cancion": cancion, "texto": texto})
+        assert created.status_code == 201 and created.json()["nota"]["cancion"] == cancion, created.text
+        query = "SELECT cancion, texto, user_id FROM notes_note WHERE id = ?"
+        stored = sql(auth.database, query, created.json()["nota"]["id"])
+        assert stored == [(cancion, texto, owner.user_id)]
     tables = {name for (name,) in sql(auth.database, "SELECT name FROM sqlite_master WHERE type = 'table'")}
     assert {"notes_note", "accounts_user"} <= tables
-    assert created.json()["nota"]["cancion"] == cancion  # JSON carries data as it is
-    assert "password" not in owner.get(f"/notas/{note_id}").json()
-
-
-@pytest.mark.parametrize(
-    ("method", "path", "headers", "status"),
-    [
-        ("POST", "/api/schema", {}, 405),
-        ("GET", "/api/schema?format=xml", {}, 404),
-        ("GET", "/notas?format=xml", {}, 404),
-        ("GET", "/notas", {"Accept": "application/xml"}, 406),
-        ("DELETE", "/api/docs", {"Accept": "text/html"}, 405),
-    ],
-    ids=ident,
-)
-def test_errors_are_json_whatever_the_view_renders(method, path, headers, status, auth, owner):
-    """The OpenAPI views render YAML or HTML; their errors are JSON like everyone else's."""
-    headers = {"Authorization": f"Bearer {owner.token}", **headers}
-    assert_json_error(requests.request(method, auth.url + path, headers=headers, timeout=10), status)

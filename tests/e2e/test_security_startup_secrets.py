@@ -1,128 +1,98 @@
 """Weak or placeholder secrets stop every process that serves or enriches (gunicorn with either
-configuration file, runserver, the enrichment runner) at start with DEBUG off: a non-zero exit within
-seconds and one stderr line naming the variable and how to make a value. Strong random values start
-them; collectstatic and check --deploy still run with the placeholders (check --deploy warns).
-"""
+configuration file, runserver, the enrichment runner) at start with DEBUG off: a non-zero exit and one
+stderr line naming the variable and how to make a value. Strong values start them; collectstatic and
+check --deploy still run with the placeholders."""
 
 from __future__ import annotations
 
-import os
+import itertools
 import re
 import secrets
-import signal
 import subprocess
 import sys
 
 import pytest
 
-from tests.e2e.helpers import sqlite_auth
-from tests.support.processes import (
-    BASE_ENV,
-    BIN,
-    MUSIC_SECRET_KEY,
-    ROOT,
-    ServiceProcess,
-    free_port,
-)
+from tests.support.processes import BIN, MUSIC_SECRET_KEY, ROOT, ServiceProcess, free_port
 
 DEADLINE = 30  # seconds a refused start may take on a loaded machine (typically 1-2)
-GENERATE_HINT = "secrets.token_urlsafe(50)"
 VARIABLES = {
     "auth": ["DJANGO_SECRET_KEY", "JWT_SIGNING_KEY", "MUSIC_SERVICE_TOKEN"],
     "music": ["DJANGO_SECRET_KEY", "MUSIC_SERVICE_TOKEN"],
 }
 PROJECTS = {"auth": "auth_project", "music": "music_project"}
-
-
-def env_example_secrets() -> dict[str, str]:
-    """Every secret value written in .env.example (commented-out lines included), by variable."""
-    found = {}
-    for line in (ROOT / ".env.example").read_text().splitlines():
-        match = re.match(r"^#?\s*([A-Z][A-Z0-9_]*)=(\S+)", line)
-        if match and re.search(r"SECRET|KEY|TOKEN|PASSWORD", match[1]) and "://" not in match[2]:
-            found[match[1]] = match[2]
-    assert {"DJANGO_SECRET_KEY", "JWT_SIGNING_KEY", "MUSIC_SERVICE_TOKEN"} <= set(found), found
-    return found
-
-
-ENV_EXAMPLE = env_example_secrets()
-PLACEHOLDERS = sorted(set(ENV_EXAMPLE.values()))
-# Weak by the rule, not by name: empty, short, too few distinct characters, a repeated pattern
-# (50 characters, 5 distinct: enough for Django's own rule), Django's own prefix.
-WEAK = {
-    "empty": "",
-    "short": secrets.token_urlsafe(16),  # 22 characters
-    "two_distinct": "ab" * 40,
-    "repeated_pattern": "abcde" * 10,
+# Every secret value .env.example writes (commented-out lines included), by variable.
+ENV_EXAMPLE = {
+    match[1]: match[2]
+    for line in (ROOT / ".env.example").read_text().splitlines()
+    if (match := re.match(r"^#?\s*([A-Z][A-Z0-9_]*)=(\S+)", line))
+    and re.search(r"SECRET|KEY|TOKEN|PASSWORD", match[1])
+    and "://" not in match[2]
 }
+PLACEHOLDERS = sorted(set(ENV_EXAMPLE.values()))
+# Weak by the rule, not by name: missing, short, too few distinct characters, a repeated pattern.
+WEAK = {
+    "unset": None, "empty": "", "blank": "   ", "short": secrets.token_urlsafe(16), "two_distinct": "ab" * 40,
+    "repeated_pattern": "abcde" * 10,
+}  # fmt: skip
+# Django's own rule for the secret key: 50 characters, no "django-insecure-" prefix.
 WEAK_SECRET_KEY = {
-    "under_50": secrets.token_urlsafe(33),  # 44 characters: enough for a token, not for Django
+    "under_50": secrets.token_urlsafe(33),
     "django_insecure": "django-insecure-" + secrets.token_urlsafe(50),
 }
-
-
-def environment(service: str, tmp_path, **overrides) -> dict:
-    """Strong random secrets (as tests/support/processes gives every process), DEBUG off."""
-    env = {**os.environ, **BASE_ENV, "PYTHONUNBUFFERED": "1", "DJANGO_DEBUG": "0"}
-    env.pop("DJANGO_SETTINGS_MODULE", None)
-    if service == "auth":
-        env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'notas.db'}"
-    else:
-        env["DJANGO_SECRET_KEY"] = MUSIC_SECRET_KEY
-        env.pop("JWT_SIGNING_KEY", None)
-    env.update(overrides)
-    return {k: v for k, v in env.items() if v is not None}
+NAMED = {**{value: value for value in PLACEHOLDERS}, **WEAK, **WEAK_SECRET_KEY, "change-me": "change-me"}
 
 
 def command(kind: str, port: int) -> list[str]:
+    images = str(ROOT / "docker" / "gunicorn.conf.py")
     return {
         "gunicorn": [str(BIN / "gunicorn"), "config.wsgi", "--bind", f"127.0.0.1:{port}"],
         # As the images run it (PORT from the environment).
-        "gunicorn-docker": [
-            str(BIN / "gunicorn"),
-            "-c",
-            str(ROOT / "docker" / "gunicorn.conf.py"),
-            "config.wsgi:application",
-        ],
+        "gunicorn-docker": [str(BIN / "gunicorn"), "-c", images, "config.wsgi:application"],
         "runserver": [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}"],
         "enrich_pending": [sys.executable, "manage.py", "enrich_pending", "--loop", "--interval", "0.5"],
     }[kind]
 
 
-def run_to_exit(service: str, kind: str, env: dict) -> tuple[int, str, str]:
-    """Start the process and wait for it to exit (a start that is not refused fails the test)."""
+_starts = itertools.count()
+
+
+def process(service: str, kind: str, folder, health_path: str | None = None, **env) -> ServiceProcess:
+    """``service`` to start by ``kind`` with strong random secrets as every test process, DEBUG off, and
+    ``env`` on top (None removes a variable)."""
     port = free_port()
-    proc = subprocess.Popen(
-        command(kind, port), cwd=ROOT / PROJECTS[service], env={**env, "PORT": str(port)},
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
-    )  # fmt: skip
+    own = {"DATABASE_URL": f"sqlite:///{folder / 'notas.db'}"}
+    if service == "music":
+        own = {"DJANGO_SECRET_KEY": MUSIC_SECRET_KEY, "JWT_SIGNING_KEY": None}
+    settings = {"DJANGO_DEBUG": "0", "PORT": str(port), **own, **env}
+    name, run = f"{service}-{kind}-{next(_starts)}", command(kind, port)
+    return ServiceProcess(
+        name, PROJECTS[service], settings, folder, port=port, command=run, health_path=health_path
+    )
+
+
+def exit_output(service: ServiceProcess) -> tuple[int, str]:
+    """Start it and wait for it to exit (a start that is not refused fails the test): (exit code, output)."""
+    service.start()
     try:
-        out, err = proc.communicate(timeout=DEADLINE)
+        return service.proc.wait(timeout=DEADLINE), service.logs()
     except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        out, err = proc.communicate(timeout=10)
-        pytest.fail(
-            f"{service} {kind} still running after {DEADLINE}s: the weak value was accepted\n{err[-2000:]}"
-        )
-    return proc.returncode, out, err
+        service.kill()
+        pytest.fail(f"{service.name} still running after {DEADLINE} s: accepted\n{service.logs()[-2000:]}")
 
 
-def assert_refused(service: str, kind: str, variable: str, value: str, tmp_path, env=None) -> str:
-    """Refused at start naming ``variable`` (set to ``value``, or given in ``env``) and nothing else."""
-    env = env or environment(service, tmp_path, **{variable: value})
-    returncode, out, err = run_to_exit(service, kind, env)
-    assert returncode != 0, f"exit code {returncode}\n{out[-1000:]}\n{err[-2000:]}"
-    naming = [line for line in err.splitlines() if variable in line]
-    assert len(naming) == 1, err[-2000:]
-    assert naming[0].startswith("error: ") and GENERATE_HINT in naming[0], naming[0]
-    assert value or f"{variable} is not set" in naming[0], naming[0]
-    assert "Traceback" not in err, err[-2000:]
-    # No other secret is named (only the weak one is wrong), and no secret value is printed.
-    for other in VARIABLES[service]:
-        if other != variable:
-            assert other not in err, err[-2000:]
-        if env.get(other) and len(env[other]) >= 8:
-            assert env[other] not in err + out
+def assert_refused(service: str, kind: str, variable: str, value: str | None, folder, **env) -> str:
+    """Refused at start naming ``variable`` (``value``, unless ``env`` sets it otherwise) and nothing else."""
+    refused = process(service, kind, folder, **{variable: value, **env})
+    returncode, output = exit_output(refused)
+    assert returncode != 0, f"exit code {returncode}\n{output[-2000:]}"
+    naming = [line for line in output.splitlines() if variable in line]
+    assert len(naming) == 1 and "Traceback" not in output, output[-2000:]
+    assert naming[0].startswith("error: ") and "secrets.token_urlsafe(50)" in naming[0], naming[0]
+    assert (value or "").strip() or f"{variable} is not set" in naming[0], naming[0]
+    for other in VARIABLES[service]:  # no other secret is named, and no secret value is printed
+        assert other == variable or other not in output, output[-2000:]
+        assert len(refused.env.get(other, "")) < 8 or refused.env[other] not in output
     return naming[0]
 
 
@@ -131,9 +101,7 @@ SERVICE_KINDS = [
     ("auth", "runserver"), ("music", "runserver"), ("auth", "enrich_pending"),
 ]  # fmt: skip
 ids = [f"{service}-{kind}" for service, kind in SERVICE_KINDS]
-# Every .env.example placeholder and every value weak by the rule in each secret; Django's own rule
-# for the secret key; METRICS_TOKEN (optional) follows the rule when set.
-NAMED = {**{value: value for value in PLACEHOLDERS}, **WEAK, **WEAK_SECRET_KEY, "change-me": "change-me"}
+# Every .env.example placeholder and weak value in each secret; METRICS_TOKEN follows the rule when set.
 REFUSED = [
     *[(s, v, name) for s in VARIABLES for v in VARIABLES[s] for name in [*PLACEHOLDERS, *WEAK]],
     *[(s, "DJANGO_SECRET_KEY", name) for s in PROJECTS for name in WEAK_SECRET_KEY],
@@ -154,64 +122,36 @@ def test_every_start_path_refuses_the_unedited_env_example(service, kind, tmp_pa
     assert_refused(service, kind, "MUSIC_SERVICE_TOKEN", "", tmp_path)
 
 
-def test_a_44_character_random_token_is_enough_where_the_secret_key_needs_50(tmp_path, log_dir):
-    """The 50-character rule is Django's for SECRET_KEY; the JWT key and the token need 32."""
-    value = WEAK_SECRET_KEY["under_50"]
-    env = {"JWT_SIGNING_KEY": value, "MUSIC_SERVICE_TOKEN": value}
-    with sqlite_auth(log_dir, tmp_path, "http://127.0.0.1:9", "auth-44", **env):
-        pass
-
-
-# The enrichment runner starting with strong secrets: every test that uses one (test_metrics.py...).
+# The enrichment runner starting with strong secrets: every test that uses one (test_prometheus.py...).
 @pytest.mark.parametrize(("service", "kind"), SERVICE_KINDS[:-1], ids=ids[:-1])
-def test_strong_random_secrets_start_every_server(service, kind, tmp_path, log_dir):
-    port = free_port()
-    env = environment(service, tmp_path, PORT=str(port))
-    process = ServiceProcess(
-        f"strong-{service}-{kind}", PROJECTS[service], env, log_dir, port=port, command=command(kind, port)
-    )
+def test_strong_random_secrets_start_every_server(service, kind, tmp_path):
+    started = process(service, kind, tmp_path, health_path="/health")
     if service == "auth":
-        process.manage("migrate", "--noinput", "-v", "0")
-    with process:
-        assert process.proc.poll() is None
-    assert not re.search(r"^error: ", process.logs(), re.MULTILINE), process.logs()[-2000:]
+        started.manage("migrate", "--noinput", "-v", "0")
+    with started:
+        assert started.proc.poll() is None
+    assert not re.search(r"^error: ", started.logs(), re.MULTILINE), started.logs()[-2000:]
 
 
 @pytest.mark.parametrize("service", PROJECTS)
-def test_an_empty_service_token_is_refused_unless_debug_is_on(service, tmp_path, log_dir):
-    """Required with DEBUG off (test_every_start_path_...); DJANGO_DEBUG=1 still starts without one."""
-    port = free_port()
-    env = environment(service, tmp_path, DJANGO_DEBUG="1", MUSIC_SERVICE_TOKEN="", PORT=str(port))
-    if service == "auth":
-        env["JWT_SIGNING_KEY"] = ENV_EXAMPLE["JWT_SIGNING_KEY"]  # development keys: DEBUG on only
-    process = ServiceProcess(f"debug-{service}", PROJECTS[service], env, log_dir, port=port)
-    with process:
-        assert process.proc.poll() is None
+def test_with_debug_on_a_missing_key_a_placeholder_and_an_empty_service_token_still_start(service, tmp_path):
+    """Development only: a dev-only value stands in for the missing DJANGO_SECRET_KEY."""
+    placeholder = {"JWT_SIGNING_KEY": ENV_EXAMPLE["JWT_SIGNING_KEY"]} if service == "auth" else {}
+    debug = {"DJANGO_DEBUG": "1", "DJANGO_SECRET_KEY": None, "MUSIC_SERVICE_TOKEN": "", **placeholder}
+    with process(service, "gunicorn", tmp_path, health_path="/health", **debug) as started:
+        assert started.proc.poll() is None
 
 
 @pytest.mark.parametrize("service", PROJECTS)
 def test_collectstatic_and_check_deploy_still_run_with_the_placeholders(service, tmp_path):
-    """Image builds run collectstatic with throwaway values; check --deploy reports, never refuses."""
+    """Image builds run collectstatic with throwaway values; check --deploy warns (its codes, in process:
+    tests/auth/security/test_secrets.py, tests/music/security/test_secrets.py), never refuses."""
     placeholders = {variable: ENV_EXAMPLE[variable] for variable in VARIABLES[service]}
-    env = environment(service, tmp_path, DJANGO_STATIC_ROOT=str(tmp_path / "static"), **placeholders)
-
-    def manage(*args: str) -> subprocess.CompletedProcess:
-        command = [sys.executable, "manage.py", *args]
-        return subprocess.run(
-            command, cwd=ROOT / PROJECTS[service], env=env, capture_output=True, text=True, timeout=120
-        )
-
-    collected = manage("collectstatic", "--noinput", "-v", "0")
-    assert collected.returncode == 0, collected.stderr[-2000:]
+    build = process(
+        service, "gunicorn", tmp_path, DJANGO_STATIC_ROOT=str(tmp_path / "static"), **placeholders
+    )
+    build.manage("collectstatic", "--noinput", "-v", "0")  # check=True: a failure raises
     assert any((tmp_path / "static").iterdir())
-    checked = manage("check", "--deploy")
-    assert checked.returncode == 0, checked.stderr[-2000:]
-    # The same rule as at start: every placeholder is named in a warning.
-    expected = {
-        "auth": {"auth.W004": "DJANGO_SECRET_KEY", "auth.W001": "JWT_SIGNING_KEY",
-                 "auth.W003": "MUSIC_SERVICE_TOKEN"},
-        "music": {"music.W002": "DJANGO_SECRET_KEY", "music.W001": "MUSIC_SERVICE_TOKEN"},
-    }[service]  # fmt: skip
-    for code, variable in expected.items():
-        line = next((line for line in checked.stderr.splitlines() if f"({code})" in line), "")
-        assert variable in line and "placeholder" in line, checked.stderr[-2000:]
+    warned = [line for line in build.manage("check", "--deploy").stderr.splitlines() if "placeholder" in line]
+    for variable in VARIABLES[service]:
+        assert any(variable in line for line in warned), warned

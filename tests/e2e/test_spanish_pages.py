@@ -1,9 +1,6 @@
-"""Every HTML page a person reaches is Spanish, even when the browser asks for English: a session with
-``Accept-Language: en`` reads the admin and browsable API pages (DEBUG off) and what a person reads is
+"""Every HTML page a person reaches is Spanish, even when the browser asks for English (DEBUG off):
 checked against the English of DRF, SimpleJWT and Django (tests/support/english.py) and the project's
-own former English. Swagger UI and ReDoc are only checked as served (what their JavaScript draws
-may stay English).
-"""
+former English. Swagger UI and ReDoc only as served (what their JavaScript draws may stay English)."""
 
 from __future__ import annotations
 
@@ -37,8 +34,7 @@ def site(tmp_path_factory):
         auth.env.update({f"DJANGO_SUPERUSER_{key}": value for key, value in superuser.items()})
         auth.manage("createsuperuser", "--noinput", "-v", "0")
         with auth:
-            api = Api(auth.url)
-            user = api.register_and_login("lola_es")
+            user = Api(auth.url).register_and_login("lola_es")
             note = user.post("/notas", json={"cancion": "Bésame mucho", "texto": "La de siempre"})
             assert note.status_code == 201, note.text
             # A used refresh token: the blacklist has a row to list.
@@ -57,34 +53,33 @@ def assert_spanish_page(response: requests.Response, status: int = 200) -> str:
     return text
 
 
-def session() -> requests.Session:
-    browser = requests.Session()
-    browser.headers.update(ENGLISH)
-    return browser
+class English(requests.Session):
+    """A browser asking for English."""
 
+    def __init__(self, site):
+        super().__init__()
+        self.headers.update(ENGLISH)
+        self.site = site
 
-def form_login(
-    browser: requests.Session, url: str, username: str, password: str, **extra
-) -> requests.Response:
-    token = csrf_token(browser.get(url, timeout=10).text)
-    data = {"csrfmiddlewaretoken": token, "username": username, "password": password, **extra}
-    return browser.post(url, data=data, timeout=10, headers={"Referer": url})
+    def page(self, path: str, status: int = 200, **headers) -> str:
+        return assert_spanish_page(self.get(self.site.url + path, headers=headers, timeout=10), status)
+
+    def login(self, path: str, username: str, password: str, **extra) -> requests.Response:
+        url = self.site.url + path
+        token = csrf_token(self.get(url, timeout=10).text)
+        data = {"csrfmiddlewaretoken": token, "username": username, "password": password, **extra}
+        return self.post(url, data=data, timeout=10, headers={"Referer": url})
 
 
 def test_admin_pages_are_spanish(site):
-    browser = session()
-    login = assert_spanish_page(browser.get(site.url + "/admin/login/", timeout=10))
-    assert "Música · administración" in login
-    wrong = form_login(browser, site.url + "/admin/login/", ADMIN, "mala")
-    assert_spanish_page(wrong)
-    assert "contraseña" in visible_text(wrong.text).lower()
-    assert form_login(
-        browser, site.url + "/admin/login/", ADMIN, ADMIN_PASSWORD, next="/admin/"
-    ).url.endswith("/admin/")
+    browser = English(site)
+    assert "Música · administración" in browser.page("/admin/login/")
+    wrong = browser.login("/admin/login/", ADMIN, "mala")
+    assert "contraseña" in assert_spanish_page(wrong).lower()
+    assert browser.login("/admin/login/", ADMIN, ADMIN_PASSWORD, next="/admin/").url.endswith("/admin/")
 
-    index = assert_spanish_page(browser.get(site.url + "/admin/", timeout=10))
-    assert "Música · administración" in index
-    assert "Lista negra de tokens" in index
+    index = browser.page("/admin/")
+    assert "Música · administración" in index and "Lista negra de tokens" in index
     for path in [
         "/admin/notes/note/", f"/admin/notes/note/{site.note_id}/change/", "/admin/notes/note/add/",
         "/admin/accounts/user/", "/admin/accounts/user/add/", "/admin/auth/group/", "/admin/auth/group/add/",
@@ -92,11 +87,8 @@ def test_admin_pages_are_spanish(site):
           for page in ("", "1/change/")),
         "/admin/password_change/", "/admin/notes/note/999999/change/",  # a missing note: the index, saying so
     ]:  # fmt: skip
-        assert_spanish_page(browser.get(site.url + path, timeout=10))
-    missing = browser.get(site.url + "/admin/no-existe/", timeout=10)
-    assert missing.status_code == 404 and english_in(missing.text) == [], missing.text[:300]
-    assert missing.json() == {"error": "Recurso no encontrado.", "detalle": {}}
-    without_csrf = session().post(
+        browser.page(path)
+    without_csrf = English(site).post(
         site.url + "/admin/login/", data={"username": ADMIN, "password": "x"}, timeout=10
     )
     assert_spanish_page(without_csrf, 403)
@@ -106,13 +98,11 @@ def test_admin_pages_are_spanish(site):
 
 
 def test_browsable_api_pages_are_spanish(site):
-    browser = session()
-    anonymous = assert_spanish_page(browser.get(site.url + "/notas", timeout=10), 401)
-    assert "Iniciar sesión" in anonymous
-    login = assert_spanish_page(browser.get(site.url + "/api-auth/login/?next=/notas", timeout=10))
-    assert "Iniciar sesión" in login
-    assert_spanish_page(form_login(browser, site.url + "/api-auth/login/", "lola_es", "mala", next="/notas"))
-    done = form_login(browser, site.url + "/api-auth/login/", "lola_es", "Canciones-2026", next="/notas")
+    browser = English(site)
+    assert "Iniciar sesión" in browser.page("/notas", 401)
+    assert "Iniciar sesión" in browser.page("/api-auth/login/?next=/notas")
+    assert_spanish_page(browser.login("/api-auth/login/", "lola_es", "mala", next="/notas"))
+    done = browser.login("/api-auth/login/", "lola_es", "Canciones-2026", next="/notas")
     assert done.url.endswith("/notas"), done.url
 
     notes = browser.get(site.url + "/notas", timeout=10)
@@ -121,29 +111,25 @@ def test_browsable_api_pages_are_spanish(site):
     assert '<html lang="es">' in notes.text
     for phrase in ("Tus notas", "Formulario HTML", "Datos en bruto", "Cerrar sesión", "HTTP 200 Correcto"):
         assert phrase in text, phrase
-    note = assert_spanish_page(browser.get(f"{site.url}/notas/{site.note_id}", timeout=10))
+    note = browser.page(f"/notas/{site.note_id}")
     assert "Nota" in note and "Borrar" in note
     pages = {"/me": 200, "/logout": 405, "/register": 405, "/login": 405, "/token/refresh": 405,
              "/notas?page=9": 404, "/notas/999999": 404}  # fmt: skip
     for path, status in pages.items():
-        assert_spanish_page(browser.get(site.url + path, timeout=10), status)
-    csrf = csrf_token(notes.text)
+        browser.page(path, status)
+    form = {"texto": "sin canción", "csrfmiddlewaretoken": csrf_token(notes.text)}
     refused = browser.post(
-        site.url + "/notas", data={"texto": "sin canción", "csrfmiddlewaretoken": csrf},
-        headers={"Referer": site.url + "/notas"}, timeout=10,
-    )  # fmt: skip
+        site.url + "/notas", data=form, headers={"Referer": site.url + "/notas"}, timeout=10
+    )
     assert "Canción" in assert_spanish_page(refused, 400)
 
 
 def test_docs_pages_and_music_pages_are_spanish(site):
-    browser = session()
+    browser, music = English(site), English(site.music)
+    token = site.music.service_auth  # music is internal: every page but /health needs the service token
     for path in ("/api/docs", "/api/redoc"):
-        assert_spanish_page(browser.get(site.url + path, timeout=10))
-    # music_service is internal: every page but /health needs the service token (required with DEBUG off).
-    token = site.music.service_auth
-    for path in ("/api/docs", "/api/redoc"):
-        assert_spanish_page(browser.get(site.music.url + path, headers=token, timeout=10))
-    search = assert_spanish_page(browser.get(site.music.url + "/search?q=Imagine", headers=token, timeout=10))
-    assert "Buscar canciones" in search
-    assert_spanish_page(browser.get(site.music.url + "/search", headers=token, timeout=10), 400)
-    assert_spanish_page(browser.get(site.music.url + "/health", timeout=10))
+        browser.page(path)
+        music.page(path, **token)
+    assert "Buscar canciones" in music.page("/search?q=Imagine", **token)
+    music.page("/search", 400, **token)
+    music.page("/health")

@@ -20,27 +20,20 @@ def _sources(*folders: Path):
         yield from (path for path in folder.rglob("*.py") if "__pycache__" not in path.parts)
 
 
-def test_wait_until_returns_the_first_truthy_value():
+def test_wait_until_returns_the_first_truthy_value_lets_errors_through_and_gives_up_at_its_deadline():
     answers = iter([None, [], ["línea"]])
     assert wait_until(lambda: next(answers), timeout=5, interval=0.01, message="never") == ["línea"]
-
-
-def test_wait_until_gives_up_at_its_deadline_with_a_clear_message():
+    with pytest.raises(ZeroDivisionError):  # the predicate's own error
+        wait_until(lambda: 1 / 0, timeout=5, message="unused")
     calls = []
     started = time.monotonic()
-    with pytest.raises(
-        WaitTimeout, match=r"the note stayed pendiente \(gave up after 0\.\d s; timeout 0\.3 s\)"
-    ):
+    message = r"the note stayed pendiente \(gave up after 0\.\d s; timeout 0\.3 s\)"
+    with pytest.raises(WaitTimeout, match=message):
         wait_until(
             lambda: calls.append(1), timeout=0.3, interval=0.05, message=lambda: "the note stayed pendiente"
         )
     assert 0.3 <= time.monotonic() - started < 2
     assert len(calls) >= 3  # it polled until the deadline, not once
-
-
-def test_wait_until_lets_the_predicates_own_error_through():
-    with pytest.raises(ZeroDivisionError):
-        wait_until(lambda: 1 / 0, timeout=5, message="unused")
 
 
 def test_every_suite_has_a_global_timeout(request):
