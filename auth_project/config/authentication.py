@@ -3,6 +3,7 @@
 
 import re
 
+from django.db import connection
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.contrib.rest_framework_simplejwt import SimpleJWTScheme
 from rest_framework_simplejwt import authentication
@@ -28,12 +29,13 @@ def user_id_from_claim(value) -> int | None:
 class JWTAuthentication(authentication.JWTAuthentication):
     def get_user(self, validated_token):
         """SimpleJWT 5.5.1's checks, messages and codes, with the user read by Manager.raw: a queryset
-        compiled per request cost 6.2 % of a note's instructions (docs/benchmarks.md, "Deviations kept")."""
+        compiled per request cost 11 % of a bare save's instructions (docs/benchmarks.md)."""
         user_id = user_id_from_claim(validated_token.get(api_settings.USER_ID_CLAIM))
         if user_id is None:
             raise InvalidToken(_("Token contained no recognizable user identification"))
-        meta = self.user_model._meta
-        sql = f"SELECT * FROM {meta.db_table} WHERE {meta.get_field(api_settings.USER_ID_FIELD).column} = %s"  # noqa: S608
+        meta, quote = self.user_model._meta, connection.ops.quote_name
+        key = quote(meta.get_field(api_settings.USER_ID_FIELD).column)
+        sql = f"SELECT * FROM {quote(meta.db_table)} WHERE {key} = %s"  # noqa: S608 (names from the model)
         user = next(iter(self.user_model.objects.raw(sql, [user_id])), None)
         if user is None:
             raise AuthenticationFailed(_("User not found"), code="user_not_found")

@@ -179,7 +179,7 @@ def find_song(query: str) -> Song | None:
     started = time.perf_counter()
     try:
         # Prepared and sent as documented, without Session.request merging session state we never set:
-        # N % of a cold note's instructions (docs/benchmarks.md, "Deviations kept").
+        # 4.5 % of a cold note's instructions (docs/benchmarks.md, "Deviations kept").
         url, params = f"{settings.MUSIC_SERVICE_URL}/search", {"q": query, "limit": 1}
         request = requests.Request("GET", url, params=params, headers=_headers()).prepare()
         response = _session.send(

@@ -34,8 +34,8 @@ API_HEADER = build_policy(config=API_POLICY)
 
 
 class CSPMiddleware(BaseCSPMiddleware):
-    """A response that is not HTML gets API_POLICY, whatever the view changed; its header is a constant,
-    built once: per response it cost N % of a note's instructions (docs/benchmarks.md, "Deviations kept")."""
+    """A response that is not HTML gets API_POLICY, whatever the view changed. Its header is a constant,
+    built once: per response it cost 4 % of a bare save's instructions (docs/benchmarks.md)."""
 
     def process_response(self, request, response):
         content_type = response.get("Content-Type", "").split(";")[0].strip().lower()
@@ -43,5 +43,6 @@ class CSPMiddleware(BaseCSPMiddleware):
             return super().process_response(request, response)
         if HEADER not in response and not getattr(response, "_csp_exempt", False):
             response[HEADER] = API_HEADER
-        request.csp_nonce = CheckableLazyObject(self._csp_nonce_post_response)  # as django-csp does
+        if getattr(request, "_csp_nonce", None) is None:  # as django-csp does
+            request.csp_nonce = CheckableLazyObject(self._csp_nonce_post_response)
         return response

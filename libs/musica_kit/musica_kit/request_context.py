@@ -67,7 +67,6 @@ _MASKS = [
     (re.compile(r"\b(Bearer|Basic)(\s+|%20|\+)[A-Za-z0-9._~+/=-]{8,}", re.IGNORECASE), r"\1 [redacted]"),
     (re.compile(r"eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*"), "[redacted-jwt]"),
 ]
-_MARKERS = [("bearer", "bas"), ("eyj",)]  # casefolded; "bas": Python also matches İ and ı to i
 MIN_SECRET_LENGTH = 8  # shorter values would mask ordinary words
 
 
@@ -89,14 +88,10 @@ def redact(text: str) -> str:
             configured += import_string(hook)()
     except Exception:  # settings not importable: still mask the patterns
         configured = []
-    # Substring tests first: a regex scan of every line cost N % of a note (docs/benchmarks.md,
-    # "Deviations kept"). Every secret form is a literal; every mask match holds its marker.
     if (pattern := _secrets_pattern(tuple(configured))) is not None:
         text = pattern.sub("[redacted]", text)
-    folded = text.casefold()
-    for (pattern, replacement), markers in zip(_MASKS, _MARKERS, strict=True):
-        if any(marker in folded for marker in markers):
-            text = pattern.sub(replacement, text)
+    for pattern, replacement in _MASKS:
+        text = pattern.sub(replacement, text)
     return text
 
 
