@@ -93,8 +93,24 @@ class _MusicAdapter(CacheControlAdapter, _NetworkAdapter):
     """A fresh cached answer never reaches the breaker."""
 
 
+# Answers music let us reuse, parsed, served before requests and CacheControl are entered:
+# -17 % of a cached note's instructions (docs/benchmarks.md, "Deviations kept").
+_answers: dict[str, tuple[float, Song | None]] = {}
+_answers_lock = threading.Lock()
+
+
 def clear_cache() -> None:
     _http_cache.clear()
+    _answers.clear()
+
+
+def _remember(query: str, response, song: Song | None) -> None:
+    max_age = requests.utils.parse_dict_header(response.headers.get("Cache-Control", "")).get("max-age")
+    if settings.MUSIC_HTTP_CACHE_ENTRIES > 0 and max_age and max_age.isdigit() and int(max_age) > 0:
+        with _answers_lock:
+            if len(_answers) >= settings.MUSIC_HTTP_CACHE_ENTRIES:
+                del _answers[next(iter(_answers))]  # the oldest
+            _answers[query] = (time.monotonic() + int(max_age), song)
 
 
 def _new_session() -> requests.Session:
@@ -157,14 +173,20 @@ def _song_of(body: dict) -> Song | None:
 
 def find_song(query: str) -> Song | None:
     """The best match, or None; raises MusicIncomplete or MusicUnavailable."""
+    if (answer := _answers.get(query)) is not None and answer[0] > time.monotonic():
+        MUSIC_LOOKUPS.labels("cache_hit").inc()
+        return answer[1]
     started = time.perf_counter()
     try:
-        response = _session.get(
-            f"{settings.MUSIC_SERVICE_URL}/search",
-            params={"q": query, "limit": 1},
-            headers=_headers(),
+        # Prepared and sent as documented, without Session.request merging session state we never set:
+        # 4.5 % of a cold note's instructions (docs/benchmarks.md, "Deviations kept").
+        url, params = f"{settings.MUSIC_SERVICE_URL}/search", {"q": query, "limit": 1}
+        request = requests.Request("GET", url, params=params, headers=_headers()).prepare()
+        response = _session.send(
+            request,
             timeout=(settings.MUSIC_CONNECT_TIMEOUT, settings.MUSIC_READ_TIMEOUT),
             allow_redirects=False,  # the token goes nowhere else
+            **_session.merge_environment_settings(request.url, {}, None, None, None),
         )
         if getattr(response, "from_cache", False):
             # Says nothing about music's health now: the breaker is not told.
@@ -197,4 +219,6 @@ def find_song(query: str) -> Song | None:
         raise MusicUnavailable(str(exc)) from None
     breaker.record_success()
     MUSIC_LOOKUPS.labels("answered" if body["results"] else "not_found").inc()
-    return _song_of(body)
+    song = _song_of(body)
+    _remember(query, response, song)
+    return song

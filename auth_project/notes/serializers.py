@@ -2,7 +2,7 @@ from dataclasses import fields
 
 from rest_framework import serializers
 
-from musica_kit.serializers import dataclass_serializer
+from musica_kit.serializers import CopiedFieldsMixin, dataclass_serializer
 
 from .models import Enrichment, Note
 from .services import note_create, note_update
@@ -24,8 +24,8 @@ class TextField(serializers.CharField):
         return super().to_internal_value(data)
 
 
-class NoteSerializer(serializers.ModelSerializer):
-    # Every field declared: undeclared ones are rebuilt from the model per request (1.20 → 0.94 CPU ms).
+class NoteSerializer(CopiedFieldsMixin, serializers.ModelSerializer):
+    # Every field declared (CopiedFieldsMixin copies only declared fields).
     id = serializers.IntegerField(read_only=True, help_text="Id de la nota.")
     cancion = TextField(
         label="Canción",

@@ -119,5 +119,11 @@ class JsonFormatter(_LibraryJsonFormatter):
         for key in [k for k, v in log_data.items() if v is None]:
             del log_data[key]
 
+    def formatException(self, ei) -> str:  # never formatted: add_fields logs its type only
+        return ""
+
+    def formatStack(self, stack_info) -> str:
+        return ""
+
     def serialize_log_record(self, log_data) -> str:
         return redact(super().serialize_log_record(log_data))

@@ -8,7 +8,8 @@ the same warm-up, each run under callgrind; (I(N2) - I(N1)) / (N2 - N1) leaves s
 
 Usage: python -m scripts.lib.bench.instructions [--checkout DIR] [--mode cached|bare] [--env K=V ...]
   --checkout  another worktree (its .venv and code), e.g. an older commit, for a before/after
-  --mode      cached: songs music has answered (scenario 1); bare: ENRICHMENT_MODE=off (scenario 3)
+  --mode      cached: songs music has answered (scenario 1); cold: every song new, music asks the
+              Spotify double (scenario 2; auth's instructions only); bare: ENRICHMENT_MODE=off (scenario 3)
   --env       extra settings for auth, e.g. METRICS_TOKEN=... to count what metrics cost
 """
 
@@ -38,15 +39,17 @@ user = get_user_model().objects.create(username=f"count{os.getpid()}")
 headers = {"HTTP_AUTHORIZATION": f"Bearer {AccessToken.for_user(user)}", "HTTP_HOST": "127.0.0.1"}
 client = Client()
 for i in range(50 + int(sys.argv[1])):  # the first 50 warm every cache
-    body = json.dumps({"cancion": f"warm song {i % 50}", "texto": "t"})
+    song = f"warm song {i % 50}" if sys.argv[2] == "cached" else f"cold song {os.getpid()} {i}"
+    body = json.dumps({"cancion": song, "texto": "t"})
     answer = client.post("/notas", data=body, content_type="application/json", **headers)
     assert answer.status_code == 201, answer.content[:300]
 """
 
 
-def count(python: str, cwd: Path, env: dict, notes: int) -> int:
+def count(python: str, cwd: Path, env: dict, notes: int, mode: str) -> int:
+    valgrind = ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null"]
     done = subprocess.run(
-        ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", python, "-c", DRIVER, str(notes)],
+        [*valgrind, python, "-c", DRIVER, str(notes), mode],
         cwd=cwd, env=env, capture_output=True, text=True, timeout=3600,
     )  # fmt: skip
     found = re.search(r"Collected : (\d+)", done.stderr)
@@ -58,7 +61,7 @@ def count(python: str, cwd: Path, env: dict, notes: int) -> int:
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--checkout", type=Path, default=ROOT)
-    parser.add_argument("--mode", choices=("cached", "bare"), default="cached")
+    parser.add_argument("--mode", choices=("cached", "cold", "bare"), default="cached")
     parser.add_argument("--env", action="append", default=[], metavar="K=V")
     parser.add_argument("--notes", type=int, nargs=2, default=(20, 120), metavar=("N1", "N2"))
     args = parser.parse_args(argv)
@@ -85,7 +88,7 @@ def main(argv=None) -> None:
         cwd = args.checkout / "auth_project"
         subprocess.run([python, "manage.py", "migrate", "-v0"], cwd=cwd, env=env, check=True, timeout=300)
         n1, n2 = args.notes
-        low, high = count(python, cwd, env, n1), count(python, cwd, env, n2)
+        low, high = count(python, cwd, env, n1, args.mode), count(python, cwd, env, n2, args.mode)
     shown = {k: ("…" if "TOKEN" in k else v) for k, v in extra.items()}
     result = {"checkout": str(args.checkout), "mode": args.mode, "env": shown, "instructions": [low, high]}
     print(json.dumps({**result, "per_note": round((high - low) / (n2 - n1))}))

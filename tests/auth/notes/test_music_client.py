@@ -153,6 +153,14 @@ def test_a_fresh_answer_is_reused_and_any_song_reaches_music_as_written(real_mus
     assert real_music.songs == [song]  # max-age: one request, carrying the song exactly
 
 
+def test_an_answer_is_asked_for_again_once_its_max_age_has_passed(real_music):
+    real_music.answer = (200, EMPTY, "private, max-age=1")
+    assert find_song("Breve") is None and find_song("Breve") is None
+    assert real_music.songs == ["Breve"]
+    asked_again = lambda: find_song("Breve") is None and len(real_music.songs) == 2  # noqa: E731
+    wait_until(asked_again, timeout=5, message="a stale answer was still used")
+
+
 @pytest.mark.parametrize(  # an error is never kept, whatever music says
     ("status", "body", "cache"),
     [(200, EMPTY, "no-store"), (503, INCOMPLETE, "max-age=60"), (502, INCOMPLETE, "max-age=60")]
