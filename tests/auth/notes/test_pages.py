@@ -48,11 +48,6 @@ def signup(client, username, password=PASSWORD, password2=None, **extra):
 
 
 @pytest.fixture
-def ana(make_user):
-    return make_user("ana")
-
-
-@pytest.fixture
 def session(ana):
     return browser(ana)
 
