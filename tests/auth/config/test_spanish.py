@@ -129,7 +129,9 @@ def test_a_session_post_without_csrf_is_a_spanish_403(make_user):
     assert body["error"].startswith("Comprobación CSRF fallida"), body
 
 
-def test_not_found_method_media_type_accept_and_size_errors_are_spanish(client, auth):
+def test_not_found_method_media_type_accept_size_and_throttle_errors_and_the_schema_are_spanish(
+    client, auth, rates
+):
     for path in ("/notas/999999", "/no-existe", "/notas/abc", "/notas/1.5", "/notas/-1"):
         assert_spanish_error(client.get(path, **auth), 404)
     for method, path in [("delete", "/login"), ("put", "/register"), ("post", "/me"), ("patch", "/health"),
@@ -141,13 +143,14 @@ def test_not_found_method_media_type_accept_and_size_errors_are_spanish(client, 
     limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
     too_big = client.post("/notas", "{}", content_type="application/json", CONTENT_LENGTH=str(limit + 1))
     assert assert_spanish_error(too_big, 413)["detalle"] == {"max_bytes": limit}
-
-
-def test_throttled_logins_and_registrations_are_spanish_429s(client, rates):
     rates(login="1/min", register="1/min")
     for path in ("/login", "/register"):
         client.post(path, {}, format="json")
         assert_spanish_error(client.post(path, {}, format="json"), 429)
+    schema = client.get(
+        "/api/schema", HTTP_ACCEPT="application/json"
+    )  # its examples are what /api/docs shows
+    assert schema.status_code == 200 and english_in(response_text(schema)) == []
 
 
 def routes(resolver: URLResolver, prefix: str = ""):
@@ -189,8 +192,3 @@ def test_every_api_view_is_named_in_spanish(client, auth, path):
     options = client.options(path, **auth)
     assert options.status_code == 200 and english_in(response_text(options)) == []
     assert options.json()["name"] != "API de Música" and re.search(r"[a-záéíóúñ]", options.json()["name"])
-
-
-def test_the_schema_shows_no_english(client):  # its examples are what /api/docs shows
-    schema = client.get("/api/schema", HTTP_ACCEPT="application/json")
-    assert schema.status_code == 200 and english_in(response_text(schema)) == []
