@@ -9,7 +9,7 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 
 from search.providers import get_chain
-from search.providers.base import ProviderUnavailable, retry_after_seconds
+from search.providers.base import retry_after_seconds
 from search.providers.deezer import track_from_deezer
 from search.providers.itunes import track_from_itunes
 from search.providers.keyless import RateLimiter
@@ -183,17 +183,6 @@ def test_with_no_network_the_catalog_answers_and_health_and_ready_report_the_cha
     ready = client.get("/ready")
     assert ready.status_code == 200
     assert [row["ready"] for row in ready.json()["providers"]] == [False, False, True]
-
-
-def test_the_rate_limiter_is_shared_through_the_cache(settings):
-    """Two workers or replicas count in the same cache window."""
-    one, other = RateLimiter("deezer", "3/3600"), RateLimiter("deezer", "3/3600")
-    one.acquire()
-    other.acquire()
-    one.acquire()
-    with pytest.raises(ProviderUnavailable) as exc:
-        other.acquire()
-    assert exc.value.kind == "limiter" and exc.value.retry_after > 0
 
 
 def test_unknown_provider_names_are_refused_at_start(monkeypatch):
