@@ -77,14 +77,6 @@ def test_a_malformed_key_is_400_and_nothing_is_saved(client, key):
     assert not Note.objects.exists() and not IdempotencyKey.objects.exists()
 
 
-def test_an_expired_key_is_forgotten_at_the_users_next_keyed_post(client, settings):
-    first = post(client, {"cancion": "Queen"})
-    IdempotencyKey.objects.update(created_at=aged(settings, hours=settings.IDEMPOTENCY_KEY_TTL_HOURS))
-    again = post(client, {"cancion": "Otra canción"})  # 422 within the TTL; a fresh key after it
-    assert again.status_code == 201 and again.json()["nota"]["id"] != first.json()["nota"]["id"]
-    assert IdempotencyKey.objects.get().note_id == again.json()["nota"]["id"]
-
-
 def test_replay_survives_the_note_being_deleted(client):
     first = post(client, {"cancion": "Queen"})
     assert client.delete(f"/notas/{first.json()['nota']['id']}").status_code == 204
@@ -116,16 +108,22 @@ def test_keys_of_different_users_never_collide_and_another_body_is_422(client, c
     assert post(client, {"cancion": "Queen"})[REPLAYED] == "true"
 
 
-def test_the_enrichment_runner_deletes_expired_keys(client, client_for, make_user, settings):
+def test_an_expired_key_is_forgotten_at_the_users_next_keyed_post_and_the_runner_deletes_the_rest(
+    client, client_for, make_user, settings
+):
     old = client_for(make_user("old"))
     post(old, {"cancion": "Queen"}, key="old-1")
     post(old, {"cancion": "Queen"}, key="old-2")
-    IdempotencyKey.objects.update(
-        created_at=timezone.now() - timedelta(hours=settings.IDEMPOTENCY_KEY_TTL_HOURS, seconds=1)
-    )
-    post(client, {"cancion": "Queen"}, key="fresh")
+    first = post(client, {"cancion": "Queen"})
+    IdempotencyKey.objects.update(created_at=aged(settings, hours=settings.IDEMPOTENCY_KEY_TTL_HOURS))
+    again = post(client, {"cancion": "Otra canción"})  # 422 within the TTL; a fresh key after it
+    assert again.status_code == 201 and again.json()["nota"]["id"] != first.json()["nota"]["id"]
+    assert IdempotencyKey.objects.get(key="k-1").note_id == again.json()["nota"]["id"]
+    assert (
+        IdempotencyKey.objects.filter(key__startswith="old-").count() == 2
+    )  # the post forgot only its user's
 
     call_command("enrich_pending", stdout=io.StringIO())
 
-    assert list(IdempotencyKey.objects.values_list("key", flat=True)) == ["fresh"]
-    assert Note.objects.count() == 3  # notes stay; only their keys expire
+    assert list(IdempotencyKey.objects.values_list("key", flat=True)) == ["k-1"]
+    assert Note.objects.count() == 4  # notes stay; only their keys expire
