@@ -27,9 +27,7 @@ def test_logout_refuses_someone_elses_refresh_token(make_user):
     assert BlacklistedToken.objects.count() == 0
 
 
-def test_register_hashes_the_password_and_the_account_paths_answer_with_a_trailing_slash_too(
-    django_user_model,
-):
+def test_register_hashes_the_password_and_account_paths_take_a_trailing_slash(django_user_model):
     client = APIClient()
     response = client.post("/register/", {"username": "ana", "password": PASSWORD}, format="json")
     user = django_user_model.objects.get(username="ana")

@@ -129,9 +129,7 @@ def test_a_session_post_without_csrf_is_a_spanish_403(make_user):
     assert body["error"].startswith("Comprobación CSRF fallida"), body
 
 
-def test_not_found_method_media_type_accept_size_and_throttle_errors_and_the_schema_are_spanish(
-    client, auth, rates
-):
+def test_not_found_method_media_type_size_and_throttle_errors_and_the_schema_are_spanish(client, auth, rates):
     for path in ("/notas/999999", "/no-existe", "/notas/abc", "/notas/1.5", "/notas/-1"):
         assert_spanish_error(client.get(path, **auth), 404)
     for method, path in [("delete", "/login"), ("put", "/register"), ("post", "/me"), ("patch", "/health"),

@@ -93,9 +93,7 @@ def test_docs_pages_load_nothing_from_another_host(client, path):
         assert client.get(url).status_code == 200, url
 
 
-def test_real_answers_validate_against_the_schema_and_a_wrong_one_does_not(
-    openapi, client, settings, spotify
-):
+def test_real_answers_validate_against_the_schema_and_a_wrong_one_not(openapi, client, settings, spotify):
     validate(openapi, client.get("/search", {"q": "Queen", "limit": "3"}))
     validate(openapi, client.get("/search", {"q": "zzzz-no-such-song"}))
     validate(openapi, client.get("/search", {"limit": "11"}))

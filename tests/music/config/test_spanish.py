@@ -37,9 +37,7 @@ def test_bad_queries_are_spanish_400s(client, query):
     assert_spanish_error(client.get("/search" + query), 400)
 
 
-def test_the_service_token_guards_all_but_health_with_a_spanish_401_and_the_schema_is_spanish(
-    client, settings
-):
+def test_the_service_token_guards_all_but_health_with_a_spanish_401_and_the_schema(client, settings):
     settings.MUSIC_SERVICE_TOKEN = TOKEN
     assert_spanish_error(missing := client.get("/search?q=Imagine"), 401)
     assert missing["WWW-Authenticate"] == "Bearer"
