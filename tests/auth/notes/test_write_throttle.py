@@ -12,11 +12,6 @@ pytestmark = pytest.mark.django_db
 LIMIT = 3
 
 
-@pytest.fixture
-def small_rate(rates):
-    rates(notes_write=f"{LIMIT}/min")
-
-
 def assert_429(response) -> None:
     assert response.status_code == 429, response.content
     retry_after = int(response["Retry-After"])
@@ -30,7 +25,8 @@ def post(client, song="Queen"):
     return client.post("/notas", {"cancion": song}, format="json")
 
 
-def test_every_kind_of_write_counts_and_reads_and_deletes_do_not(small_rate, make_user, client_for):
+def test_every_kind_of_write_counts_and_reads_and_deletes_do_not(rates, make_user, client_for):
+    rates(notes_write=f"{LIMIT}/min")
     ana = client_for(make_user("ana"))
     path = f"/notas/{post(ana).json()['nota']['id']}"  # PUT replaces, PATCH updates
     assert ana.put(path, {"cancion": "Abba", "texto": "nuevo"}, format="json").json()["texto"] == "nuevo"
@@ -46,7 +42,8 @@ def test_every_kind_of_write_counts_and_reads_and_deletes_do_not(small_rate, mak
     assert ana.delete(path).status_code == 204
 
 
-def test_each_user_has_a_window_of_their_own_and_invalid_writes_count_too(small_rate, make_user, client_for):
+def test_each_user_has_a_window_of_their_own_and_invalid_writes_count_too(rates, make_user, client_for):
+    rates(notes_write=f"{LIMIT}/min")
     ana, bruno = client_for(make_user("ana")), client_for(make_user("bruno"))
     for client, song, status in [(ana, "", 400), (bruno, "Queen", 201)]:
         for _ in range(LIMIT):
