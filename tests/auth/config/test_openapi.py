@@ -33,15 +33,11 @@ def openapi(schema):
 
 
 def validate(openapi, response) -> None:
-    request = response.wsgi_request
+    request, headers = response.wsgi_request, dict(response.headers)
+    content_type = headers.get("Content-Type", "").split(";")[0] or None
     openapi.validate_response(
         MockRequest("http://testserver", request.method, request.path, headers=dict(request.headers)),
-        MockResponse(
-            response.content,
-            status_code=response.status_code,
-            headers=dict(response.headers),
-            content_type=response.headers.get("Content-Type", "").split(";")[0] or None,
-        ),
+        MockResponse(response.content, response.status_code, headers=headers, content_type=content_type),
     )
 
 

@@ -91,8 +91,7 @@ def test_every_song_is_its_titles_answer_and_a_well_formed_track(provider):
     for song in CATALOG:
         (track,) = provider.search(song["titulo"], 1)
         assert normalize(track.titulo) == normalize(song["titulo"])
-        found = provider.search(song["titulo"], len(CATALOG))
-        assert (song["titulo"], song["artista"]) in [(t.titulo, t.artista) for t in found]
+        found = provider.search(song["titulo"], len(CATALOG))  # the song itself is among them
         track = next(t for t in found if (t.titulo, t.artista) == (song["titulo"], song["artista"]))
         assert track.album == song["album"]
         assert (track.spotify_id, track.preview_url, track.duracion_ms, track.url) == (None,) * 4
