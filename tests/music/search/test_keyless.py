@@ -115,9 +115,7 @@ SPANISH_REASONS = (
 
 
 @pytest.mark.parametrize("kind", FAILURES)
-def test_when_the_only_provider_fails_the_reason_is_spanish_and_nothing_is_stored(
-    client, keyless, settings, kind
-):
+def test_when_the_only_provider_fails_the_reason_is_spanish_and_not_stored(client, keyless, settings, kind):
     _chain(settings, "deezer")
     _break(kind, "deezer", keyless, settings)
     for _ in range(2):  # the failure itself, then the open breaker's answer
@@ -164,11 +162,7 @@ def test_a_failover_answer_is_cached_only_briefly(client, keyless, settings):
         body = client.get("/search", {"q": "Cancion efimera"}).json()
         return body if body["source"] == "deezer" else None
 
-    wait_until(
-        deezer_answers,
-        timeout=3,
-        message="the failover answer (iTunes) was still served 3 s after its 1 s TTL",
-    )
+    wait_until(deezer_answers, timeout=3, message="iTunes' failover answer outlived its 1 s TTL by 3 s")
 
 
 def test_with_no_network_the_catalog_answers_and_health_and_ready_report_the_chain(client, keyless, settings):
