@@ -151,29 +151,18 @@ def test_incompleta_never_stops_a_pass_gives_up_after_a_time_and_5_attempts_and_
     assert (note.enrich_attempts, note.incomplete_since, note.next_enrich_at) == (0, None, None)
 
 
-@pytest.fixture
-def json_lines():
-    """Every line of the root logger as the service prints it (the project's formatter)."""
-    stream, root, level = io.StringIO(), logging.getLogger(), logging.getLogger().level
-    handler = logging.StreamHandler(stream)
-    handler.setFormatter(JsonFormatter(service="auth"))
-    root.addHandler(handler)
-    root.setLevel(logging.INFO)
-    yield lambda: [json.loads(line) for line in stream.getvalue().splitlines()]
-    root.removeHandler(handler)
-    root.setLevel(level)
-
-
 def test_every_line_of_an_attempt_carries_its_request_id_and_the_pass_line_none(
-    settings, music_incomplete, json_lines
+    settings, music_incomplete, caplog
 ):
     settings.ENRICH_CONCURRENCY = 2
     unknown = pending(User.objects.create_user("ana"), *UNKNOWN[:3])
     (known,) = pending(unknown[0].user, "Despacito")
+    caplog.handler.setFormatter(JsonFormatter(service="auth"))  # each line as the service prints it
 
-    call_command("enrich_pending", stdout=io.StringIO())
+    with caplog.at_level(logging.INFO):
+        call_command("enrich_pending", stdout=io.StringIO())
 
-    lines = json_lines()
+    lines = [json.loads(line) for line in caplog.text.splitlines()]
     attempts = [line for line in lines if line["logger"] in ("notes.enrichment", "notes.music_client")]
     ids = {line["note_id"]: line["request_id"] for line in attempts if line["message"] == "note enrichment"}
     assert sorted(ids) == sorted(note.pk for note in [*unknown, known])
