@@ -146,9 +146,7 @@ def test_not_found_method_media_type_size_and_throttle_errors_and_the_schema_are
     for path in ("/login", "/register"):
         client.post(path, {}, format="json")
         assert_spanish_error(client.post(path, {}, format="json"), 429)
-    schema = client.get(
-        "/api/schema", HTTP_ACCEPT="application/json"
-    )  # its examples are what /api/docs shows
+    schema = client.get("/api/schema", HTTP_ACCEPT="application/json")  # examples as /api/docs shows them
     assert schema.status_code == 200 and english_in(response_text(schema)) == []
 
 
