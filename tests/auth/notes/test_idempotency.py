@@ -119,9 +119,7 @@ def test_an_expired_key_is_forgotten_at_the_users_next_keyed_post_and_the_runner
     again = post(client, {"cancion": "Otra canción"})  # 422 within the TTL; a fresh key after it
     assert again.status_code == 201 and again.json()["nota"]["id"] != first.json()["nota"]["id"]
     assert IdempotencyKey.objects.get(key="k-1").note_id == again.json()["nota"]["id"]
-    assert (
-        IdempotencyKey.objects.filter(key__startswith="old-").count() == 2
-    )  # the post forgot only its user's
+    assert IdempotencyKey.objects.filter(key__startswith="old-").count() == 2  # only its user's went
 
     call_command("enrich_pending", stdout=io.StringIO())
 
