@@ -123,14 +123,15 @@ def test_wrong_credentials_and_every_kind_of_bad_token_are_spanish_401s(client, 
         assert refresh is not used or "lista negra" in body["error"], body
 
 
-def test_a_session_post_without_csrf_is_a_spanish_403(make_user):
-    client = APIClient(enforce_csrf_checks=True, HTTP_ACCEPT_LANGUAGE="en")
-    client.force_login(make_user("ana_es"))
-    body = assert_spanish_error(client.post("/notas", {"cancion": "Imagine"}, format="json"), 403)
+def test_csrf_not_found_method_media_type_size_and_throttle_errors_and_the_schema_are_spanish(
+    client, auth, rates, django_user_model
+):
+    session = APIClient(
+        enforce_csrf_checks=True, HTTP_ACCEPT_LANGUAGE=client.defaults["HTTP_ACCEPT_LANGUAGE"]
+    )
+    session.force_login(django_user_model.objects.get(username="ana_es"))  # a session post without CSRF
+    body = assert_spanish_error(session.post("/notas", {"cancion": "Imagine"}, format="json"), 403)
     assert body["error"].startswith("Comprobación CSRF fallida"), body
-
-
-def test_not_found_method_media_type_size_and_throttle_errors_and_the_schema_are_spanish(client, auth, rates):
     for path in ("/notas/999999", "/no-existe", "/notas/abc", "/notas/1.5", "/notas/-1"):
         assert_spanish_error(client.get(path, **auth), 404)
     for method, path in [("delete", "/login"), ("put", "/register"), ("post", "/me"), ("patch", "/health"),
