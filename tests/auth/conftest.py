@@ -72,6 +72,11 @@ def make_user(db, django_user_model):
 
 
 @pytest.fixture
+def ana(make_user):
+    return make_user("ana")
+
+
+@pytest.fixture
 def client_for():
     def make(user) -> APIClient:
         client = APIClient()

@@ -5,6 +5,7 @@ import itertools
 import os
 import threading
 import types
+from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urlsplit
 
 import pytest
@@ -76,20 +77,17 @@ def test_expired_rows_are_deleted_by_the_hits_at_most_once_a_minute(rates, clock
 def test_hits_released_together_are_each_counted_once(rates):
     """16 threads, each its own database connection, released together: exactly 5 allowed."""
     rates(login="5/min")
-    barrier, answers = threading.Barrier(16, timeout=30), []
+    barrier = threading.Barrier(16, timeout=30)
 
-    def attempt():
+    def attempt(_):
         try:
             barrier.wait()
-            answers.append(ratelimit.hit("login", "10.0.0.10")[0])
+            return ratelimit.hit("login", "10.0.0.10")[0]
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=attempt) for _ in range(16)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    with ThreadPoolExecutor(16) as pool:
+        answers = list(pool.map(attempt, range(16), timeout=60))
     assert sorted(answers) == [False] * 11 + [True] * 5
     assert RateLimitWindow.objects.get(key="login:10.0.0.10").hits == 16
 

@@ -17,7 +17,9 @@ def admin(client, django_user_model):
     return client
 
 
-def test_the_list_shows_the_owner_sorts_by_date_filters_by_user_and_source_and_searches(admin, make_user):
+def test_the_list_shows_owner_sorts_filters_and_searches_under_spanish_titles_and_permissions(
+    admin, make_user
+):
     bruno = make_user("bruno")
     Note.objects.create(user=make_user("ana"), cancion="Despacito", fuente="offline")
     Note.objects.create(user=bruno, cancion="Macarena", fuente="deezer")
@@ -27,6 +29,17 @@ def test_the_list_shows_the_owner_sorts_by_date_filters_by_user_and_source_and_s
     for query in (f"user__id__exact={bruno.id}", "fuente__exact=deezer", "q=maca"):
         found = admin.get(f"/admin/notes/note/?{query}").content.decode()
         assert "Macarena" in found and "Despacito" not in found, query
+    page = admin.get("/admin/").content.decode()  # the project's header and title
+    assert "<title>Usuarios y notas | Música · administración</title>" in page
+    assert '<div id="site-name"><a href="/admin/">Música · administración</a></div>' in page
+    assert "Administración de Django" not in page and "Django administration" not in page
+    permissions = Permission.objects.filter(codename__endswith="_note")  # accounts.signals, after migrate
+    assert dict(permissions.values_list("codename", "name")) == {
+        "add_note": "Puede añadir nota",
+        "change_note": "Puede cambiar nota",
+        "delete_note": "Puede borrar nota",
+        "view_note": "Puede ver nota",
+    }
 
 
 def test_the_change_page_shows_the_cover_only_as_an_image_and_saving_keeps_it(admin, make_user):
@@ -40,20 +53,3 @@ def test_the_change_page_shows_the_cover_only_as_an_image_and_saving_keeps_it(ad
     assert response.status_code == 302, response.content.decode()[:2000]
     note.refresh_from_db()
     assert note.foto == DATA_COVER
-
-
-def test_admin_carries_the_projects_header_and_title(admin):
-    page = admin.get("/admin/").content.decode()
-    assert "<title>Usuarios y notas | Música · administración</title>" in page
-    assert '<div id="site-name"><a href="/admin/">Música · administración</a></div>' in page
-    assert "Administración de Django" not in page and "Django administration" not in page
-
-
-def test_the_default_permissions_are_named_in_spanish():  # accounts.signals, after migrate
-    names = dict(Permission.objects.filter(codename__endswith="_note").values_list("codename", "name"))
-    assert names == {
-        "add_note": "Puede añadir nota",
-        "change_note": "Puede cambiar nota",
-        "delete_note": "Puede borrar nota",
-        "view_note": "Puede ver nota",
-    }

@@ -116,7 +116,7 @@ def test_an_edit_during_enrichment_wins(make_user, music_up, monkeypatch):
     assert (note.cancion, note.enriquecimiento) == ("Despacito", Enrichment.PENDING)
 
 
-def test_incompleta_never_stops_a_pass_and_gives_up_after_a_time_and_5_attempts(
+def test_incompleta_never_stops_a_pass_gives_up_after_a_time_and_5_attempts_and_an_edit_starts_over(
     make_user, settings, music_incomplete
 ):
     settings.ENRICH_GIVE_UP_AFTER, settings.ENRICH_CONCURRENCY = 3600, 1  # one at a time: a stop would show
@@ -141,12 +141,8 @@ def test_incompleta_never_stops_a_pass_and_gives_up_after_a_time_and_5_attempts(
     first = reloaded(first)  # its first incompleta: counted, the clock started
     assert first.enrich_attempts == 1 and first.incomplete_since >= now and first.next_enrich_at is not None
 
-
-def test_editing_the_song_starts_the_clock_over(make_user, settings, music_incomplete):
-    settings.ENRICH_GIVE_UP_AFTER = 3600
-    long_ago = timezone.now() - timedelta(hours=2)
-    (note,) = pending(make_user(), UNKNOWN[0], enrich_attempts=9, incomplete_since=long_ago)
-    note = reloaded(note_update(note=note, cancion=UNKNOWN[1]))  # looked up at once: incompleta again
+    # Editing the song starts the clock over (else this 5th attempt gives up): looked up, incompleta again.
+    note = reloaded(note_update(note=too_few, cancion=UNKNOWN[4]))
     assert (note.enriquecimiento, note.enrich_attempts) == (Enrichment.PENDING, 1)
     assert note.incomplete_since > long_ago  # a new clock for the new song
 
@@ -155,29 +151,18 @@ def test_editing_the_song_starts_the_clock_over(make_user, settings, music_incom
     assert (note.enrich_attempts, note.incomplete_since, note.next_enrich_at) == (0, None, None)
 
 
-@pytest.fixture
-def json_lines():
-    """Every line of the root logger as the service prints it (the project's formatter)."""
-    stream, root, level = io.StringIO(), logging.getLogger(), logging.getLogger().level
-    handler = logging.StreamHandler(stream)
-    handler.setFormatter(JsonFormatter(service="auth"))
-    root.addHandler(handler)
-    root.setLevel(logging.INFO)
-    yield lambda: [json.loads(line) for line in stream.getvalue().splitlines()]
-    root.removeHandler(handler)
-    root.setLevel(level)
-
-
 def test_every_line_of_an_attempt_carries_its_request_id_and_the_pass_line_none(
-    settings, music_incomplete, json_lines
+    settings, music_incomplete, caplog
 ):
     settings.ENRICH_CONCURRENCY = 2
     unknown = pending(User.objects.create_user("ana"), *UNKNOWN[:3])
     (known,) = pending(unknown[0].user, "Despacito")
+    caplog.handler.setFormatter(JsonFormatter(service="auth"))  # each line as the service prints it
 
-    call_command("enrich_pending", stdout=io.StringIO())
+    with caplog.at_level(logging.INFO):
+        call_command("enrich_pending", stdout=io.StringIO())
 
-    lines = json_lines()
+    lines = [json.loads(line) for line in caplog.text.splitlines()]
     attempts = [line for line in lines if line["logger"] in ("notes.enrichment", "notes.music_client")]
     ids = {line["note_id"]: line["request_id"] for line in attempts if line["message"] == "note enrichment"}
     assert sorted(ids) == sorted(note.pk for note in [*unknown, known])

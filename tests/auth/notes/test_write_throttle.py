@@ -12,11 +12,6 @@ pytestmark = pytest.mark.django_db
 LIMIT = 3
 
 
-@pytest.fixture
-def small_rate(rates):
-    rates(notes_write=f"{LIMIT}/min")
-
-
 def assert_429(response) -> None:
     assert response.status_code == 429, response.content
     retry_after = int(response["Retry-After"])
@@ -30,30 +25,30 @@ def post(client, song="Queen"):
     return client.post("/notas", {"cancion": song}, format="json")
 
 
-def test_every_kind_of_write_counts_and_reads_and_deletes_do_not(small_rate, make_user, client_for):
+def test_every_kind_of_write_counts_and_reads_and_deletes_do_not(rates, make_user, client_for):
+    rates(notes_write=f"{LIMIT}/min")
     ana = client_for(make_user("ana"))
-    path = f"/notas/{post(ana).json()['nota']['id']}"
-    assert ana.put(path, {"cancion": "Abba"}, format="json").status_code == 200
-    assert ana.patch(path, {"texto": "x"}, format="json").status_code == 200
+    path = f"/notas/{post(ana).json()['nota']['id']}"  # PUT replaces, PATCH updates
+    assert ana.put(path, {"cancion": "Abba", "texto": "nuevo"}, format="json").json()["texto"] == "nuevo"
+    assert ana.patch(f"{path}/", {"texto": ""}, format="json").status_code == 200
     # The window is full: every write is refused, before validation and before music is asked.
     assert_429(post(ana, "Despacito"))
     assert_429(ana.put(path, {"cancion": "Otra"}, format="json"))
     assert_429(ana.patch(path, {"cancion": "Otra"}, format="json"))
     assert_429(ana.post("/notas", {}, format="json"))
-    assert Note.objects.get().cancion == "Abba"
+    assert (Note.objects.get().cancion, Note.objects.get().texto) == ("Abba", "")
     for _ in range(LIMIT + 2):  # reading and deleting cost no Spotify search
         assert ana.get("/notas").status_code == ana.get(path).status_code == 200
     assert ana.delete(path).status_code == 204
 
 
-def test_each_user_has_a_window_of_their_own_and_invalid_writes_count_too(small_rate, make_user, client_for):
+def test_each_user_has_a_window_of_their_own_and_invalid_writes_count_too(rates, make_user, client_for):
+    rates(notes_write=f"{LIMIT}/min")
     ana, bruno = client_for(make_user("ana")), client_for(make_user("bruno"))
-    for _ in range(LIMIT):
-        assert post(ana, "").status_code == 400
-    assert_429(post(ana))
-    for _ in range(LIMIT):
-        assert post(bruno).status_code == 201
-    assert_429(post(bruno))
+    for client, song, status in [(ana, "", 400), (bruno, "Queen", 201)]:
+        for _ in range(LIMIT):
+            assert post(client, song).status_code == status
+        assert_429(post(client))
 
 
 RATES = {"": "30/min", "5/min": "5/min", "100/hour": "100/hour", "2/s": "2/s", "off": None, "OFF": None}

@@ -1,4 +1,5 @@
 import threading
+from concurrent.futures import ThreadPoolExecutor
 
 from search.services import search_tracks
 
@@ -14,19 +15,14 @@ def test_identical_searches_reach_spotify_once_and_other_limits_are_other_search
 def test_concurrent_identical_misses_call_spotify_once(spotify):
     spotify.configure(latency_ms=300)
     search_tracks(query="warm the token", limit=1)  # the token fetch is not what is counted here
-    start = threading.Barrier(8)
-    results = []
+    start = threading.Barrier(8, timeout=30)
 
-    def worker():
+    def search(_):
         start.wait()
-        results.append(search_tracks(query="Bohemian Rhapsody", limit=1))
+        return search_tracks(query="Bohemian Rhapsody", limit=1)
 
-    threads = [threading.Thread(target=worker) for _ in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert len(results) == 8
+    with ThreadPoolExecutor(8) as pool:
+        results = list(pool.map(search, range(8), timeout=60))
     assert {r.tracks[0].spotify_id for r in results} == {results[0].tracks[0].spotify_id}
     assert spotify.stats()["queries"].count("Bohemian Rhapsody") == 1
     assert sum(not r.cached for r in results) == 1

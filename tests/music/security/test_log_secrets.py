@@ -4,8 +4,6 @@ token). Our settings keep spotipy quiet, and our JSON formatter masks secrets wh
 import base64
 import logging
 
-from django.conf import settings
-
 from musica_kit.request_context import JsonFormatter
 from search.providers.spotify import SpotifyProvider
 
@@ -23,15 +21,12 @@ def test_spotipy_at_debug_prints_the_credentials_and_our_formatter_masks_them(sp
     assert spotify.client_secret not in text and basic not in text and "Bearer BQ" not in text
 
 
-def test_the_service_token_and_secret_key_are_masked(settings):
+def test_the_service_token_and_secret_key_are_masked_and_spotipy_and_urllib3_stay_above_debug(settings):
     settings.MUSIC_SERVICE_TOKEN = "music-service-token-sentinel-0123456789"
     values = (settings.MUSIC_SERVICE_TOKEN, settings.SECRET_KEY)
     record = logging.LogRecord("x", logging.INFO, __file__, 1, "%s %s", values, None)
     line = JsonFormatter(service="music").format(record)
     assert settings.MUSIC_SERVICE_TOKEN not in line and settings.SECRET_KEY not in line
-
-
-def test_logging_settings_pin_spotipy_and_urllib3_above_debug():
     loggers = settings.LOGGING["loggers"]
     assert logging.getLevelName(loggers["spotipy"]["level"]) > logging.DEBUG
     assert logging.getLevelName(loggers["urllib3"]["level"]) > logging.DEBUG

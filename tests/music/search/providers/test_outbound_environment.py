@@ -2,8 +2,6 @@
 
 import http.server
 import threading
-import urllib.error
-import urllib.request
 
 import pytest
 import requests
@@ -49,44 +47,31 @@ def test_settled_session_uses_what_requests_would_read_on_each_call(clean_enviro
         assert _effective(settled, url) == _effective(requests.Session(), url), url
 
 
-class _ForwardingProxy(http.server.ThreadingHTTPServer):
+class Forwarding(http.server.BaseHTTPRequestHandler):
     """A plain-HTTP forward proxy that records the absolute URLs it was asked for."""
 
-    daemon_threads = True
+    def forward(self):
+        self.server.seen.append(f"{self.command} {self.path}")
+        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        headers = {k: v for k, v in self.headers.items() if k.lower() != "proxy-connection"}
+        answer = self.server.direct.request(self.command, self.path, data=body, headers=headers, timeout=5)
+        self.send_response(answer.status_code)
+        self.send_header("Content-Type", answer.headers.get("Content-Type", "application/json"))
+        self.send_header("Content-Length", str(len(answer.content)))
+        self.end_headers()
+        self.wfile.write(answer.content)
 
-    def __init__(self):
-        self.seen: list[str] = []
-        proxy = self
+    do_GET = do_POST = forward
 
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def _forward(self):
-                proxy.seen.append(f"{self.command} {self.path}")
-                length = int(self.headers.get("Content-Length") or 0)
-                headers = {k: v for k, v in self.headers.items() if k.lower() != "proxy-connection"}
-                body = self.rfile.read(length) if length else None
-                request = urllib.request.Request(self.path, body, headers, method=self.command)
-                try:
-                    with urllib.request.urlopen(request, timeout=5) as answer:
-                        status, body, kind = answer.status, answer.read(), answer.headers["Content-Type"]
-                except urllib.error.HTTPError as error:
-                    status, body, kind = error.code, error.read(), error.headers["Content-Type"]
-                self.send_response(status)
-                self.send_header("Content-Type", kind or "application/json")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            do_GET = do_POST = _forward
-
-            def log_message(self, *args):
-                pass
-
-        super().__init__(("127.0.0.1", 0), Handler)
+    def log_message(self, *args):
+        pass
 
 
 @pytest.fixture
 def forwarding_proxy():
-    server = _ForwardingProxy()
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Forwarding)
+    server.seen, server.direct = [], requests.Session()
+    server.direct.trust_env = False  # the proxy itself goes direct, whatever the environment says
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield server
