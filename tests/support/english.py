@@ -91,7 +91,8 @@ def _pieces(message: str) -> list[str]:
 
 
 @functools.cache
-def deny_list() -> tuple[str, ...]:
+def _deny_pattern() -> re.Pattern:
+    """The pieces of English to catch as one pattern, the longest alternative tried first."""
     django, drf, jwt = _package("django"), _package("rest_framework"), _package("rest_framework_simplejwt")
     messages: list[str] = []
     for app in ("conf", "contrib/admin", "contrib/auth"):
@@ -117,18 +118,13 @@ def deny_list() -> tuple[str, ...]:
     catalogues = [_mo_catalog(folder / "locale/es/LC_MESSAGES/django.mo") for folder in folders]
     # Every translation (the key "" is the catalogue's header).
     spanish = "\n".join(v for catalogue in catalogues for k, v in catalogue.items() if k != "").lower()
-    pieces = {p for m in messages if m for p in _pieces(m)}
-    return tuple(sorted(p for p in pieces if p.lower() not in spanish))
-
-
-@functools.cache
-def _pattern() -> re.Pattern:
-    alternatives = "|".join(re.escape(p) for p in sorted(deny_list(), key=len, reverse=True))
+    deny = {p for m in messages if m for p in _pieces(m) if p.lower() not in spanish}
+    alternatives = "|".join(re.escape(p) for p in sorted(deny, key=len, reverse=True))
     return re.compile(rf"(?<![A-Za-z])(?:{alternatives})(?![A-Za-z])", re.I)
 
 
 def english_in(text: str) -> list[str]:
-    return sorted({m.group(0) for m in _pattern().finditer(text)})
+    return sorted({m.group(0) for m in _deny_pattern().finditer(text)})
 
 
 class _Visible(HTMLParser):
@@ -179,3 +175,13 @@ def response_text(response) -> str:
     if "json" in content_type:
         return json_text(json.loads(content))
     return visible_text(content) if "html" in content_type else html.unescape(content)
+
+
+def assert_spanish_error(response, status: int) -> dict:
+    """A test client's error answer: ``status``, the contract's JSON error, nothing English in it."""
+    assert response.status_code == status, (response.status_code, response.content[:300])
+    assert response["Content-Type"].startswith("application/json"), response["Content-Type"]
+    body = response.json()
+    assert set(body) == {"error", "detalle"} and body["error"].strip(), body
+    assert english_in(response_text(response)) == [], (response.request["PATH_INFO"], body)
+    return body

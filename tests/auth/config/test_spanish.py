@@ -13,7 +13,7 @@ from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import AccessToken, RefreshToken
 
 from notes.models import Note
-from tests.support.english import english_in, response_text
+from tests.support.english import assert_spanish_error, english_in, response_text
 
 pytestmark = pytest.mark.django_db
 
@@ -43,15 +43,6 @@ def bearer(token) -> dict:
 def expired(token):
     token.set_exp(lifetime=-timedelta(minutes=1))
     return token
-
-
-def assert_spanish_error(response, status: int) -> dict:
-    assert response.status_code == status, (response.status_code, response.content[:300])
-    assert response["Content-Type"].startswith("application/json"), response["Content-Type"]
-    body = response.json()
-    assert set(body) == {"error", "detalle"} and body["error"].strip(), body
-    assert english_in(response_text(response)) == [], (response.request["PATH_INFO"], body)
-    return body
 
 
 @pytest.mark.parametrize(
