@@ -51,11 +51,7 @@ def _words(text: str) -> list[str]:
 
 def base62_id(seed: str, length: int = 22) -> str:
     number = int.from_bytes(hashlib.sha256(seed.encode("utf-8")).digest(), "big")
-    chars = []
-    for _ in range(length):
-        number, rem = divmod(number, 62)
-        chars.append(_BASE62[rem])
-    return "".join(chars)
+    return "".join(_BASE62[number // 62**digit % 62] for digit in range(length))  # least significant first
 
 
 def track_matches(track: dict, words: list[str]) -> bool:
