@@ -2,8 +2,6 @@
 (test_contract.py); standard library only, so its image runs it as a script. Controls: configure(),
 stats() and reset() in-process; GET /_control/stats and /_control/health over HTTP."""
 
-from __future__ import annotations
-
 import argparse
 import base64
 import binascii

@@ -1,8 +1,6 @@
 """English that must never reach a user: pieces of the installed DRF/SimpleJWT/Django English (their
 catalogues, sources and templates) that no Spanish catalogue contains, so the list follows upgrades."""
 
-from __future__ import annotations
-
 import ast
 import functools
 import gettext
