@@ -9,6 +9,7 @@ import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 import requests
@@ -422,13 +423,10 @@ def test_runs_as_a_standalone_script(tmp_path):
         line = proc.stdout.readline()
         assert "listening" in line, proc.stderr.read() if proc.poll() is not None else line
         base = f"http://127.0.0.1:{port}"
-        grant = {"grant_type": "client_credentials"}
-        token = requests.post(base + "/api/token", data=grant, auth=("X", "Y"), timeout=5).json()
-        headers = {"Authorization": f"Bearer {token['access_token']}"}
+        script = SimpleNamespace(auth_url=base + "/api/token", api_url=base + "/v1/")
+        token = post_token(script, auth=("X", "Y")).json()["access_token"]
         for q in ("Queen", "zz top 3000"):  # --synthesize: any query answers
-            params = {"q": q, "type": "track"}
-            answer = requests.get(base + "/v1/search", params=params, headers=headers, timeout=5)
-            assert answer.json()["tracks"]["total"] >= 1
+            assert search(script, token, q=q).json()["tracks"]["total"] >= 1
         assert requests.get(base + "/_control/stats", timeout=5).json()["search_calls"] == 2
     finally:
         proc.terminate()
