@@ -11,6 +11,8 @@ from html.parser import HTMLParser
 from importlib.util import find_spec
 from pathlib import Path
 
+from django.middleware import csrf
+
 FILLER = {
     "a", "an", "the", "of", "at", "in", "on", "to", "for", "and", "or", "is", "be", "by", "with",
     "this", "that", "it", "as", "from", "not", "no", "s", "d", "if", "you", "your", "are", "was",
@@ -102,13 +104,7 @@ def _deny_pattern() -> re.Pattern:
     messages += _source_strings(sorted(drf.glob("*.py")) + sorted(jwt.rglob("*.py")))
     http404 = [django / "shortcuts.py", *sorted((django / "contrib/admin").glob("*.py"))]
     messages += _source_strings(http404, names={"Http404"})
-    csrf = ast.parse((django / "middleware/csrf.py").read_text(encoding="utf-8"))
-    messages += [
-        node.value.value
-        for node in csrf.body
-        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant)
-        and any(isinstance(t, ast.Name) and t.id.startswith("REASON_") for t in node.targets)
-    ]  # fmt: skip
+    messages += [reason for name, reason in vars(csrf).items() if name.startswith("REASON_")]  # CSRF 403s
     templates = sorted((drf / "templates").rglob("*.html"))
     messages += _template_texts([*templates, drf / "templatetags/rest_framework.py"])
 
