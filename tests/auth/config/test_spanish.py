@@ -117,9 +117,8 @@ def test_wrong_credentials_and_every_kind_of_bad_token_are_spanish_401s(client, 
 def test_csrf_not_found_method_media_type_size_and_throttle_errors_and_the_schema_are_spanish(
     client, auth, rates, django_user_model
 ):
-    session = APIClient(
-        enforce_csrf_checks=True, HTTP_ACCEPT_LANGUAGE=client.defaults["HTTP_ACCEPT_LANGUAGE"]
-    )
+    language = client.defaults["HTTP_ACCEPT_LANGUAGE"]
+    session = APIClient(enforce_csrf_checks=True, HTTP_ACCEPT_LANGUAGE=language)
     session.force_login(django_user_model.objects.get(username="ana_es"))  # a session post without CSRF
     body = assert_spanish_error(session.post("/notas", {"cancion": "Imagine"}, format="json"), 403)
     assert body["error"].startswith("Comprobación CSRF fallida"), body

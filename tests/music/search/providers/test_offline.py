@@ -12,13 +12,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 
 from search.providers.base import ProviderUnavailable
-from search.providers.offline import (
-    CATALOG_PATH,
-    OfflineProvider,
-    cover_data_uri,
-    cover_svg,
-    normalize,
-)
+from search.providers.offline import CATALOG_PATH, OfflineProvider, cover_data_uri, cover_svg, normalize
 from tests.support.famous_songs import FAMOUS_SONGS
 
 SVG_NS = "{http://www.w3.org/2000/svg}"
