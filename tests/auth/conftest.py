@@ -9,6 +9,8 @@ from tests.support.processes import free_port, music_process
 
 _names = itertools.count()
 
+pytest_plugins = ["tests.support.openapi_checks"]  # schema, openapi
+
 
 @pytest.fixture(scope="session")
 def live_music(tmp_path_factory):  # a real music_service (offline catalog)

@@ -25,9 +25,8 @@ def test_prometheus_scrapes_every_task_of_each_service_with_the_metrics_token():
     with_token = {name for name, s in services.items() if s.get("environment", {}).get("METRICS_TOKEN_FILE")}
     assert with_token == {"auth", "music", "runner"}
     prometheus = services["prometheus"]
-    assert {s["source"]: f"/run/secrets/{s['target']}" for s in prometheus["secrets"]} == {
-        "metrics_token": token_file
-    }
+    mounted = {s["source"]: f"/run/secrets/{s['target']}" for s in prometheus["secrets"]}
+    assert mounted == {"metrics_token": token_file}
     for name in with_token:
         assert services[name]["environment"]["METRICS_TOKEN_FILE"] == token_file, name
         assert "metrics_token" in {s["source"] for s in services[name]["secrets"]}, name

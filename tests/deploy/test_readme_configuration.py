@@ -1,8 +1,6 @@
 """The configuration tables list every variable the code reads (found by running it) with its default,
 one per backticked name, in order; and every repository path the READMEs name exists."""
 
-from __future__ import annotations
-
 import re
 
 import pytest

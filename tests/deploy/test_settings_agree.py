@@ -1,8 +1,6 @@
 """Defaults live in the code (read by loading settings as Django does: record_environment_reads.py);
 compose, k8s and .env.example differ from them only by a row of docs/settings-overrides.md."""
 
-from __future__ import annotations
-
 import re
 
 import pytest

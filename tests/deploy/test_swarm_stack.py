@@ -1,8 +1,6 @@
 """docker-stack.yml validates against docker/cli's vendored 3.9 schema (Debian's docker 20.10 has no
 `docker stack config`) and uses nothing Swarm refuses, ignores, or this kernel cannot serve."""
 
-from __future__ import annotations
-
 import json
 import re
 from pathlib import Path

@@ -1,8 +1,6 @@
 """Deezer and iTunes search doubles answering from recorded.json (real answers, sources cited there),
 standard library only so its image runs it as a script; modes per API set in-process or by /_control."""
 
-from __future__ import annotations
-
 import argparse
 import contextlib
 import copy

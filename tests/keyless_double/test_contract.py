@@ -65,9 +65,8 @@ def test_errors_are_the_recorded_ones(double):
 
 @pytest.mark.parametrize("api", ["deezer", "itunes"])
 def test_http_failures_and_stats(double, api):
-    requests.post(
-        f"{double.url}/_control/config", json={"api": api, "mode": "429", "retry_after": 7}, timeout=5
-    )
+    config = {"api": api, "mode": "429", "retry_after": 7}  # over HTTP, as the double's image is driven
+    requests.post(f"{double.url}/_control/config", json=config, timeout=5)
     answer = get(double, api, "x")
     assert (answer.status_code, answer.headers["Retry-After"]) == (429, "7")
     double.configure(api, mode="503")

@@ -8,6 +8,8 @@ from tests.keyless_double.server import KeylessDouble
 from tests.spotify_double.server import SpotifyDouble
 from tests.support.redis_keys import delete_prefixed
 
+pytest_plugins = ["tests.support.openapi_checks"]  # schema, openapi
+
 
 def _empty_cache() -> None:
     """On Redis only this run's keys go (django-redis' clear() would empty the shared database)."""

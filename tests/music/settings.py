@@ -12,13 +12,8 @@ from tests.support.redis_keys import unique_prefix
 # TEST_REDIS_URL (CI): a real, maybe shared Redis, so this run's own prefix, deleted by conftest.py.
 TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "")
 if TEST_REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": TEST_REDIS_URL,
-            "KEY_PREFIX": unique_prefix("music-tests"),
-        }
-    }
+    backend = {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": TEST_REDIS_URL}
+    CACHES = {"default": {**backend, "KEY_PREFIX": unique_prefix("music-tests")}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests"}}
 SPOTIFY_CLIENT_ID = ""

@@ -2,8 +2,6 @@
 (test_contract.py); standard library only, so its image runs it as a script. Controls: configure(),
 stats() and reset() in-process; GET /_control/stats and /_control/health over HTTP."""
 
-from __future__ import annotations
-
 import argparse
 import base64
 import binascii
@@ -51,11 +49,7 @@ def _words(text: str) -> list[str]:
 
 def base62_id(seed: str, length: int = 22) -> str:
     number = int.from_bytes(hashlib.sha256(seed.encode("utf-8")).digest(), "big")
-    chars = []
-    for _ in range(length):
-        number, rem = divmod(number, 62)
-        chars.append(_BASE62[rem])
-    return "".join(chars)
+    return "".join(_BASE62[number // 62**digit % 62] for digit in range(length))  # least significant first
 
 
 def track_matches(track: dict, words: list[str]) -> bool:

@@ -9,6 +9,7 @@ import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 import requests
@@ -256,17 +257,19 @@ def test_the_token_endpoint_works_in_failure_modes_and_search_fails_in_spotifys_
     assert search(double, token, q="Queen").status_code == 200
 
 
-def test_search_needs_a_token_the_double_issued_and_that_has_not_expired(openapi, double):
+def test_search_needs_a_token_the_double_issued_and_that_has_not_expired_and_other_paths_are_404(
+    openapi, double, token
+):
+    unknown = f"{double.api_url}tracks/{BOHEMIAN_ID}"
+    assert_spotify_error(requests.get(unknown, headers={"Authorization": f"Bearer {token}"}, timeout=5), 404)
     assert_spotify_error(search(double, None, q="Queen"), 401, "No token provided", openapi)
     assert_spotify_error(search(double, "BQunknown", q="Queen"), 401, "Invalid access token", openapi)
     with SpotifyDouble(client_id=CLIENT[0], client_secret=CLIENT[1]) as other:
         assert_spotify_error(search(double, get_token(other), q="Queen"), 401, "Invalid access token")
     double.configure(token_expires_in=0)
-    resp = post_token(double)
-    assert resp.json()["expires_in"] == 0
-    assert_spotify_error(
-        search(double, resp.json()["access_token"], q="Queen"), 401, "The access token expired"
-    )
+    expired = post_token(double).json()
+    assert expired["expires_in"] == 0
+    assert_spotify_error(search(double, expired["access_token"], q="Queen"), 401, "The access token expired")
 
 
 # -- controls and counters ----------------------------------------------------------------------
@@ -293,13 +296,6 @@ def test_bad_config_is_refused(double, change):
     with pytest.raises(ValueError):
         double.configure(**change)
     assert double.config()["mode"] == "ok"
-
-
-def test_unknown_path_is_404_in_spotify_shape(double, token):
-    headers = {"Authorization": f"Bearer {token}"}
-    assert_spotify_error(
-        requests.get(f"{double.url}/v1/tracks/{BOHEMIAN_ID}", headers=headers, timeout=5), 404
-    )
 
 
 # -- parameters, paging and matching -------------------------------------------------------------
@@ -427,13 +423,10 @@ def test_runs_as_a_standalone_script(tmp_path):
         line = proc.stdout.readline()
         assert "listening" in line, proc.stderr.read() if proc.poll() is not None else line
         base = f"http://127.0.0.1:{port}"
-        grant = {"grant_type": "client_credentials"}
-        token = requests.post(base + "/api/token", data=grant, auth=("X", "Y"), timeout=5).json()
-        headers = {"Authorization": f"Bearer {token['access_token']}"}
+        script = SimpleNamespace(auth_url=base + "/api/token", api_url=base + "/v1/")
+        token = post_token(script, auth=("X", "Y")).json()["access_token"]
         for q in ("Queen", "zz top 3000"):  # --synthesize: any query answers
-            params = {"q": q, "type": "track"}
-            answer = requests.get(base + "/v1/search", params=params, headers=headers, timeout=5)
-            assert answer.json()["tracks"]["total"] >= 1
+            assert search(script, token, q=q).json()["tracks"]["total"] >= 1
         assert requests.get(base + "/_control/stats", timeout=5).json()["search_calls"] == 2
     finally:
         proc.terminate()

@@ -1,7 +1,5 @@
 """Shared by tests/docker and tests/swarm: docker commands, containers' state, HTTP from the host."""
 
-from __future__ import annotations
-
 import json
 import secrets
 import shlex

@@ -1,7 +1,5 @@
 """Content-Security-Policy checks shared by the unit suites and the browser tests."""
 
-from __future__ import annotations
-
 import base64
 import hashlib
 from html.parser import HTMLParser

@@ -1,8 +1,6 @@
 """English that must never reach a user: pieces of the installed DRF/SimpleJWT/Django English (their
 catalogues, sources and templates) that no Spanish catalogue contains, so the list follows upgrades."""
 
-from __future__ import annotations
-
 import ast
 import functools
 import gettext
@@ -12,6 +10,8 @@ import re
 from html.parser import HTMLParser
 from importlib.util import find_spec
 from pathlib import Path
+
+from django.middleware import csrf
 
 FILLER = {
     "a", "an", "the", "of", "at", "in", "on", "to", "for", "and", "or", "is", "be", "by", "with",
@@ -91,7 +91,8 @@ def _pieces(message: str) -> list[str]:
 
 
 @functools.cache
-def deny_list() -> tuple[str, ...]:
+def _deny_pattern() -> re.Pattern:
+    """The pieces of English to catch as one pattern, the longest alternative tried first."""
     django, drf, jwt = _package("django"), _package("rest_framework"), _package("rest_framework_simplejwt")
     messages: list[str] = []
     for app in ("conf", "contrib/admin", "contrib/auth"):
@@ -103,13 +104,7 @@ def deny_list() -> tuple[str, ...]:
     messages += _source_strings(sorted(drf.glob("*.py")) + sorted(jwt.rglob("*.py")))
     http404 = [django / "shortcuts.py", *sorted((django / "contrib/admin").glob("*.py"))]
     messages += _source_strings(http404, names={"Http404"})
-    csrf = ast.parse((django / "middleware/csrf.py").read_text(encoding="utf-8"))
-    messages += [
-        node.value.value
-        for node in csrf.body
-        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant)
-        and any(isinstance(t, ast.Name) and t.id.startswith("REASON_") for t in node.targets)
-    ]  # fmt: skip
+    messages += [reason for name, reason in vars(csrf).items() if name.startswith("REASON_")]  # CSRF 403s
     templates = sorted((drf / "templates").rglob("*.html"))
     messages += _template_texts([*templates, drf / "templatetags/rest_framework.py"])
 
@@ -117,18 +112,13 @@ def deny_list() -> tuple[str, ...]:
     catalogues = [_mo_catalog(folder / "locale/es/LC_MESSAGES/django.mo") for folder in folders]
     # Every translation (the key "" is the catalogue's header).
     spanish = "\n".join(v for catalogue in catalogues for k, v in catalogue.items() if k != "").lower()
-    pieces = {p for m in messages if m for p in _pieces(m)}
-    return tuple(sorted(p for p in pieces if p.lower() not in spanish))
-
-
-@functools.cache
-def _pattern() -> re.Pattern:
-    alternatives = "|".join(re.escape(p) for p in sorted(deny_list(), key=len, reverse=True))
+    deny = {p for m in messages if m for p in _pieces(m) if p.lower() not in spanish}
+    alternatives = "|".join(re.escape(p) for p in sorted(deny, key=len, reverse=True))
     return re.compile(rf"(?<![A-Za-z])(?:{alternatives})(?![A-Za-z])", re.I)
 
 
 def english_in(text: str) -> list[str]:
-    return sorted({m.group(0) for m in _pattern().finditer(text)})
+    return sorted({m.group(0) for m in _deny_pattern().finditer(text)})
 
 
 class _Visible(HTMLParser):
@@ -179,3 +169,13 @@ def response_text(response) -> str:
     if "json" in content_type:
         return json_text(json.loads(content))
     return visible_text(content) if "html" in content_type else html.unescape(content)
+
+
+def assert_spanish_error(response, status: int) -> dict:
+    """A test client's error answer: ``status``, the contract's JSON error, nothing English in it."""
+    assert response.status_code == status, (response.status_code, response.content[:300])
+    assert response["Content-Type"].startswith("application/json"), response["Content-Type"]
+    body = response.json()
+    assert set(body) == {"error", "detalle"} and body["error"].strip(), body
+    assert english_in(response_text(response)) == [], (response.request["PATH_INFO"], body)
+    return body

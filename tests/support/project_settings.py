@@ -1,7 +1,5 @@
 """What the test suites read of the project's own configuration, as the code reads it."""
 
-from __future__ import annotations
-
 import functools
 import json
 import os

@@ -1,8 +1,6 @@
 """A test's Redis may be shared, so it is never emptied: each run uses its own key prefix and deletes
 only those keys."""
 
-from __future__ import annotations
-
 import re
 import uuid
 

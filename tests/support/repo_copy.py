@@ -1,8 +1,6 @@
 """A copy of the repository without .git, .venv, .env or databases, for running scripts/* as a user
 would without changing the checkout; script_env reuses this venv (nothing installed)."""
 
-from __future__ import annotations
-
 import os
 import shutil
 import sys

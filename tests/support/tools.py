@@ -1,8 +1,6 @@
 """External tools the tests only find: scripts/lib/install_test_tools.py installs them in one visible
 step before pytest, and a missing one fails the test naming that command (never a skip)."""
 
-from __future__ import annotations
-
 import shutil
 import subprocess
 from pathlib import Path

@@ -1,7 +1,5 @@
 """The one way tests wait: poll with a deadline, so no wait spins forever."""
 
-from __future__ import annotations
-
 import time
 from collections.abc import Callable
 from typing import TypeVar

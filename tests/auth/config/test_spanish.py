@@ -13,7 +13,7 @@ from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import AccessToken, RefreshToken
 
 from notes.models import Note
-from tests.support.english import english_in, response_text
+from tests.support.english import assert_spanish_error, english_in, response_text
 
 pytestmark = pytest.mark.django_db
 
@@ -43,15 +43,6 @@ def bearer(token) -> dict:
 def expired(token):
     token.set_exp(lifetime=-timedelta(minutes=1))
     return token
-
-
-def assert_spanish_error(response, status: int) -> dict:
-    assert response.status_code == status, (response.status_code, response.content[:300])
-    assert response["Content-Type"].startswith("application/json"), response["Content-Type"]
-    body = response.json()
-    assert set(body) == {"error", "detalle"} and body["error"].strip(), body
-    assert english_in(response_text(response)) == [], (response.request["PATH_INFO"], body)
-    return body
 
 
 @pytest.mark.parametrize(
@@ -126,9 +117,8 @@ def test_wrong_credentials_and_every_kind_of_bad_token_are_spanish_401s(client, 
 def test_csrf_not_found_method_media_type_size_and_throttle_errors_and_the_schema_are_spanish(
     client, auth, rates, django_user_model
 ):
-    session = APIClient(
-        enforce_csrf_checks=True, HTTP_ACCEPT_LANGUAGE=client.defaults["HTTP_ACCEPT_LANGUAGE"]
-    )
+    language = client.defaults["HTTP_ACCEPT_LANGUAGE"]
+    session = APIClient(enforce_csrf_checks=True, HTTP_ACCEPT_LANGUAGE=language)
     session.force_login(django_user_model.objects.get(username="ana_es"))  # a session post without CSRF
     body = assert_spanish_error(session.post("/notas", {"cancion": "Imagine"}, format="json"), 403)
     assert body["error"].startswith("Comprobación CSRF fallida"), body

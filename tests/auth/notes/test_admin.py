@@ -34,12 +34,9 @@ def test_the_list_shows_owner_sorts_filters_and_searches_under_spanish_titles_an
     assert '<div id="site-name"><a href="/admin/">Música · administración</a></div>' in page
     assert "Administración de Django" not in page and "Django administration" not in page
     permissions = Permission.objects.filter(codename__endswith="_note")  # accounts.signals, after migrate
-    assert dict(permissions.values_list("codename", "name")) == {
-        "add_note": "Puede añadir nota",
-        "change_note": "Puede cambiar nota",
-        "delete_note": "Puede borrar nota",
-        "view_note": "Puede ver nota",
-    }
+    verbs = {"add": "añadir", "change": "cambiar", "delete": "borrar", "view": "ver"}
+    names = {f"{code}_note": f"Puede {verb} nota" for code, verb in verbs.items()}
+    assert dict(permissions.values_list("codename", "name")) == names
 
 
 def test_the_change_page_shows_the_cover_only_as_an_image_and_saving_keeps_it(admin, make_user):

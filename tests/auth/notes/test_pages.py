@@ -99,19 +99,6 @@ def test_a_pendiente_note_says_why(request, session, ana, music, said, not_said)
     assert ("(deezer)" in page) is bool(music)
 
 
-@pytest.mark.parametrize(
-    ("data", "field", "message"),
-    [
-        ({"cancion": "   "}, "cancion", "Este campo no puede estar en blanco."),
-        ({"cancion": "Queen", "texto": "y" * 5001}, "texto", "no tenga más de 5000 caracteres."),
-    ],
-)
-def test_invalid_note_form_is_400_with_the_spanish_error_and_nothing_is_saved(session, data, field, message):
-    page = html_page(session.post("/", data), 400)
-    assert f'id="error_{field}"' in page and message in page
-    assert Note.objects.count() == 0
-
-
 def test_every_form_needs_the_csrf_token(ana):
     note = Note.objects.create(user=ana, cancion="Malamente")
     client, anonymous = browser(ana, csrf=True), browser(csrf=True)
@@ -151,24 +138,29 @@ def test_odd_bodies_are_400_never_500_and_save_nothing(ana, content_type, body):
 
 
 @pytest.mark.parametrize(
-    ("username", "password", "password2", "field", "message"),
+    ("path", "data", "field", "message"),
     [
-        ("ANA", PASSWORD, None, "username", USERNAME_TAKEN),  # "ana" exists
-        ("аna", PASSWORD, None, "username", "mezcla alfabetos"),  # a Cyrillic "а"
-        ("nuria", "nuria123", None, "password", "demasiado similar a la de nombre de usuario."),
-        ("nuria", PASSWORD, "Canciones-2027", "password2", pages.PASSWORDS_DIFFER),
+        ("/", {"cancion": "   "}, "cancion", "Este campo no puede estar en blanco."),
+        ("/", {"cancion": "Queen", "texto": "y" * 5001}, "texto", "no tenga más de 5000 caracteres."),
+        ("/registro", {"username": "ANA"}, "username", USERNAME_TAKEN),  # "ana" exists
+        ("/registro", {"username": "аna"}, "username", "mezcla alfabetos"),  # a Cyrillic "а"
+        ("/registro", {"password": "nuria123"}, "password", "demasiado similar a la de nombre de usuario."),
+        ("/registro", {"password2": "Canciones-2027"}, "password2", pages.PASSWORDS_DIFFER),
     ],
 )
-def test_invalid_sign_up_is_a_spanish_400_on_the_page(ana, username, password, password2, field, message):
-    client = Client()
-    page = html_page(signup(client, username, password, password2), 400)
+def test_an_invalid_form_is_a_spanish_400_on_the_page_and_saves_nothing(ana, path, data, field, message):
+    client = browser(ana if path == "/" else None)
+    if path == "/":
+        page = html_page(client.post(path, data), 400)
+    else:
+        data = {"username": "nuria", "password": PASSWORD, **data}
+        page = html_page(signup(client, **data), 400)
+        assert f'value="{data["username"]}"' in page  # the name is kept, a password is never sent back
+        assert f'value="{data["password"]}"' not in page and "_auth_user_id" not in client.session
     error = re.search(rf'<p class="error-campo" id="error_{field}">(.*?)</p>', page, re.S)
     assert error and message in error.group(1).replace("&quot;", '"'), page
     assert f'aria-describedby="error_{field}"' in page
-    assert f'value="{username}"' in page  # the name is kept
-    assert f'value="{password}"' not in page  # a password is never sent back
-    assert list(User.objects.values_list("username", flat=True)) == ["ana"]
-    assert "_auth_user_id" not in client.session
+    assert Note.objects.count() == 0 and list(User.objects.values_list("username", flat=True)) == ["ana"]
 
 
 def test_a_name_taken_between_the_check_and_the_insert_is_the_same_400(monkeypatch, make_user):

@@ -6,37 +6,15 @@ import re
 import pytest
 import yaml
 from django.core.management import call_command
-from drf_spectacular.generators import SchemaGenerator
-from openapi_core import OpenAPI
 from openapi_core.exceptions import OpenAPIError
-from openapi_core.testing import MockRequest, MockResponse
 from openapi_spec_validator import validate as validate_spec
 
 from search.providers import get_chain
 from tests.support.contract import TRACK_KEYS
+from tests.support.openapi_checks import validate
 
 CONTRACT = {"/search": {"get"}, "/health": {"get"}, "/ready": {"get"}}
 DOC_PATHS = ["/api/schema", "/api/schema/", "/api/docs", "/api/docs/", "/api/redoc", "/api/redoc/"]
-
-
-@pytest.fixture(scope="module")
-def schema():
-    return SchemaGenerator().get_schema(request=None, public=True)
-
-
-@pytest.fixture(scope="module")
-def openapi(schema):
-    return OpenAPI.from_dict(json.loads(json.dumps(schema, default=str)))
-
-
-def validate(openapi, response) -> None:
-    request, headers = response.wsgi_request, dict(response.headers)
-    asked = {"args": dict(request.GET.items()), "headers": dict(request.headers)}
-    content_type = headers.get("Content-Type", "").split(";")[0]
-    openapi.validate_response(
-        MockRequest("http://testserver", request.method, request.path, **asked),
-        MockResponse(response.content, response.status_code, headers=headers, content_type=content_type),
-    )
 
 
 def test_spectacular_validate_reports_no_warnings_and_no_errors(tmp_path, capsys):

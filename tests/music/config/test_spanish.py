@@ -6,7 +6,7 @@ import pytest
 from django.urls import get_resolver
 from rest_framework.test import APIClient
 
-from tests.support.english import english_in, response_text
+from tests.support.english import assert_spanish_error, english_in, response_text
 
 TOKEN = "music-service-token-for-the-spanish-tests"
 MIB = 1024 * 1024
@@ -15,15 +15,6 @@ MIB = 1024 * 1024
 @pytest.fixture(params=["en", "en-GB,en;q=0.8", "es"])
 def client(request):
     return APIClient(HTTP_ACCEPT_LANGUAGE=request.param)
-
-
-def assert_spanish_error(response, status: int) -> dict:
-    assert response.status_code == status, (response.status_code, response.content[:300])
-    assert response["Content-Type"].startswith("application/json"), response["Content-Type"]
-    body = response.json()
-    assert set(body) == {"error", "detalle"}, body
-    assert english_in(response_text(response)) == [], body
-    return body
 
 
 BAD_QUERIES = [
@@ -51,21 +42,17 @@ def test_the_service_token_guards_all_but_health_with_a_spanish_401_and_the_sche
 
 
 @pytest.mark.parametrize("method", ["POST", "PUT", "PATCH", "DELETE", "PROPFIND"])
-def test_other_methods_are_a_spanish_405(client, method):
-    assert_spanish_error(
-        client.generic(method, "/search?q=a", '{"q": "x"}', content_type="application/json"), 405
-    )
+def test_other_methods_are_a_spanish_405_and_other_formats_a_406(client, method):
+    search = client.generic(method, "/search?q=a", '{"q": "x"}', content_type="application/json")
+    assert_spanish_error(search, 405)
     assert_spanish_error(client.generic(method, "/health", "{bad", content_type="application/json"), 405)
+    assert_spanish_error(client.get("/search?q=a", HTTP_ACCEPT="application/xml"), 406)
 
 
 @pytest.mark.parametrize("path", ["/search?q=Queen", "/health", "/ready", "/nada"])
 def test_a_body_over_one_mib_is_a_spanish_413(client, path):
     response = client.generic("GET", path, "x" * (MIB + 1), content_type="application/json")
     assert assert_spanish_error(response, 413)["detalle"] == {"max_bytes": MIB}
-
-
-def test_not_acceptable_is_a_spanish_406(client):
-    assert_spanish_error(client.get("/search?q=a", HTTP_ACCEPT="application/xml"), 406)
 
 
 def test_every_route_answers_an_unknown_path_below_it_with_a_spanish_404(client, settings):

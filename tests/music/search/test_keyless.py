@@ -65,12 +65,11 @@ FAILURES = ["timeout", "refused", "500", "503", "429", "limiter", "error", "quot
 
 
 def _break(kind: str, api: str, double, settings) -> None:
-    url_setting = "DEEZER_API_URL" if api == "deezer" else "ITUNES_API_URL"
     if kind == "timeout":
         settings.PROVIDER_READ_TIMEOUT = 0.3
         double.configure(api, latency_ms=1500)
     elif kind == "refused":
-        setattr(settings, url_setting, f"http://127.0.0.1:{free_port()}")
+        setattr(settings, f"{api.upper()}_API_URL", f"http://127.0.0.1:{free_port()}")
     elif kind == "limiter":
         setattr(settings, f"{api.upper()}_RATE_LIMIT", "1/3600")
     else:

@@ -7,15 +7,10 @@ from search.providers.spotify import SpotifyProvider, track_from_spotify
 
 
 def test_the_largest_image_is_the_photo_and_no_image_is_no_photo():
-    images = [
-        {"url": "s", "width": 64, "height": 64},
-        {"url": "l", "width": 640, "height": 640},
-        {"url": "m", "width": 300, "height": 300},
-    ]
+    images = [{"url": url, "width": px, "height": px} for url, px in [("s", 64), ("l", 640), ("m", 300)]]
     assert track_from_spotify({"album": {"images": images}}).foto == "l"
-    track = track_from_spotify(
-        {"id": "x", "name": "n", "artists": [{"name": "a"}, {"name": "b"}], "album": {}}
-    )
+    artists = [{"name": "a"}, {"name": "b"}]
+    track = track_from_spotify({"id": "x", "name": "n", "artists": artists, "album": {}})
     assert (track.foto, track.artista) == (None, "a, b")
 
 
