@@ -178,15 +178,12 @@ def find_song(query: str) -> Song | None:
         return answer[1]
     started = time.perf_counter()
     try:
-        # Prepared and sent as documented, without Session.request merging session state we never set:
-        # 4.5 % of a cold note's instructions (docs/benchmarks.md, "Deviations kept").
-        url, params = f"{settings.MUSIC_SERVICE_URL}/search", {"q": query, "limit": 1}
-        request = requests.Request("GET", url, params=params, headers=_headers()).prepare()
-        response = _session.send(
-            request,
+        response = _session.get(
+            f"{settings.MUSIC_SERVICE_URL}/search",
+            params={"q": query, "limit": 1},
+            headers=_headers(),
             timeout=(settings.MUSIC_CONNECT_TIMEOUT, settings.MUSIC_READ_TIMEOUT),
             allow_redirects=False,  # the token goes nowhere else
-            **_session.merge_environment_settings(request.url, {}, None, None, None),
         )
         if getattr(response, "from_cache", False):
             # Says nothing about music's health now: the breaker is not told.
