@@ -14,7 +14,6 @@ import responses
 from django.conf import settings
 from prometheus_client import REGISTRY
 
-from notes import music_client
 from notes.music_client import MusicIncomplete, MusicUnavailable, find_song
 from tests.support.waiting import wait_until
 
