@@ -1,16 +1,12 @@
-"""The only code that talks to music_service. Its answers are cached per process as its Cache-Control
-allows; the breaker sits below the cache, so a fresh answer is served even while it is open."""
+"""The only code that talks to music_service. Its parsed answers are kept per process while their
+Cache-Control max-age lasts; the breaker sits below, so a fresh answer is served even while it is open."""
 
-import hashlib
 import logging
 import threading
 import time
 
 import requests
-from cachecontrol import CacheControlAdapter
-from cachecontrol.cache import BaseCache
 from django.conf import settings
-from django.core.cache.backends.locmem import LocMemCache
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
@@ -43,33 +39,6 @@ class _CircuitOpen(MusicUnavailable):
 breaker = CircuitBreaker(threshold=settings.MUSIC_BREAKER_THRESHOLD, cooldown=settings.MUSIC_BREAKER_COOLDOWN)
 
 
-def _sha256(key: str, key_prefix: str, version) -> str:  # URLs may pass Django's 250-character limit
-    return hashlib.sha256(key.encode()).hexdigest()
-
-
-class ProcessMemoryCache(BaseCache):
-    """CacheControl's store, bounded and in process: with Redis a hit would cost a round trip."""
-
-    def __init__(self, max_entries: int):
-        params = {"TIMEOUT": None, "KEY_FUNCTION": _sha256, "OPTIONS": {"MAX_ENTRIES": max_entries}}
-        self._store = LocMemCache(f"music-http-{id(self)}", params)
-
-    def get(self, key: str) -> bytes | None:
-        return self._store.get(key)
-
-    def set(self, key: str, value: bytes, expires: int | None = None) -> None:
-        self._store.set(key, value, timeout=expires if expires and expires > 0 else None)
-
-    def delete(self, key: str) -> None:
-        self._store.delete(key)
-
-    def clear(self) -> None:
-        self._store.clear()
-
-
-_http_cache = ProcessMemoryCache(max(1, settings.MUSIC_HTTP_CACHE_ENTRIES))
-
-
 class _NetworkAdapter(HTTPAdapter):
     """Asks the breaker first; a new pool every MUSIC_SESSION_MAX_REQUESTS calls lets new replicas get
     traffic (DNS and Services balance per connection). The old pool is left to finish its calls."""
@@ -89,18 +58,13 @@ class _NetworkAdapter(HTTPAdapter):
         return super().send(request, *args, **kwargs)
 
 
-class _MusicAdapter(CacheControlAdapter, _NetworkAdapter):
-    """A fresh cached answer never reaches the breaker."""
-
-
-# Answers music let us reuse, parsed, served before requests and CacheControl are entered:
-# -17 % of a cached note's instructions (docs/benchmarks.md, "Deviations kept").
+# Not CacheControl: it stored a serialized copy of each answer and cost 0.87 M instructions (9 %) of a
+# cold note, and its lookup 17 % of a cached note (docs/benchmarks.md, "Deviations kept").
 _answers: dict[str, tuple[float, Song | None]] = {}
 _answers_lock = threading.Lock()
 
 
 def clear_cache() -> None:
-    _http_cache.clear()
     _answers.clear()
 
 
@@ -118,10 +82,7 @@ def _new_session() -> requests.Session:
     # A failed connect reached nothing, so it is retried once; a read never is: music may be busy.
     retry = Retry(total=1, connect=1, read=0, status=0, other=0, backoff_factor=0)
     pool = {"pool_connections": 1, "pool_maxsize": settings.MUSIC_POOL_SIZE, "max_retries": retry}
-    if settings.MUSIC_HTTP_CACHE_ENTRIES > 0:
-        adapter = _MusicAdapter(cache=_http_cache, cache_etags=False, **pool)
-    else:
-        adapter = _NetworkAdapter(**pool)
+    adapter = _NetworkAdapter(**pool)
     session.mount("http://", adapter)
     session.mount("https://", adapter)
     # Internal plain HTTP skips requests' per-call proxy/.netrc scan, a large share of a call's CPU.
@@ -185,10 +146,6 @@ def find_song(query: str) -> Song | None:
             timeout=(settings.MUSIC_CONNECT_TIMEOUT, settings.MUSIC_READ_TIMEOUT),
             allow_redirects=False,  # the token goes nowhere else
         )
-        if getattr(response, "from_cache", False):
-            # Says nothing about music's health now: the breaker is not told.
-            MUSIC_LOOKUPS.labels("cache_hit").inc()
-            return _song_of(response.json())
         if (failed := _incomplete(response)) is not None:
             breaker.record_success()  # music itself answered; one of its providers did not
             logger.info("music answer incomplete", extra={"failed": failed})

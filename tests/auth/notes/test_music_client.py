@@ -14,7 +14,6 @@ import responses
 from django.conf import settings
 from prometheus_client import REGISTRY
 
-from notes import music_client
 from notes.music_client import MusicIncomplete, MusicUnavailable, find_song
 from tests.support.waiting import wait_until
 
@@ -105,17 +104,20 @@ def test_the_breaker_opens_on_failures_and_after_the_cooldown_one_probe_decides(
     assert fresh_breaker.state == "closed"
 
 
-def test_the_cache_is_bounded():
-    small = music_client.ProcessMemoryCache(max_entries=5)
+def test_the_cache_is_bounded(music, settings):
+    settings.MUSIC_HTTP_CACHE_ENTRIES = 5
+    answer(music, **{"Cache-Control": "private, max-age=60"})
     for i in range(40):
-        small.set(f"http://music/search?q={i}", b"answer", expires=60)
-    assert small.get("http://music/search?q=39") == b"answer"  # the latest ones are still there
-    assert sum(small.get(f"http://music/search?q={i}") is not None for i in range(40)) <= 5
+        find_song(f"s{i}")
+    assert find_song("s39") is None and len(music.calls) == 40  # the latest ones are still there
+    for i in range(40):
+        find_song(f"s{i}")
+    assert len(music.calls) >= 40 + 35  # at most 5 were kept
 
 
 @pytest.fixture
 def real_music(settings):
-    """A real server as music (CacheControl stores only a fully read stream; pools are real connections):
+    """A real server as music (headers and pools are real):
     answers ``.answer``, records each request's song and client port."""
     seen = SimpleNamespace(answer=(200, EMPTY, "private, max-age=60"), songs=[], ports=[])
 
