@@ -216,7 +216,6 @@ SIMPLE_JWT = {
     "TOKEN_REFRESH_SERIALIZER": "config.jwt.TokenRefreshSerializer",
 }
 
-# Texts for the schema's readers are in config/openapi.toml.
 _OPENAPI_TEXT = tomllib.loads((BASE_DIR / "config" / "openapi.toml").read_text(encoding="utf-8"))
 SPECTACULAR_SETTINGS = {
     **kit.SPECTACULAR_SETTINGS,
