@@ -6,6 +6,7 @@ from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, Ou
 from .models import User
 
 admin.site.register(User, UserAdmin)
+admin.site.unregister([OutstandingToken, BlacklistedToken])
 
 
 def column(field: str, label: str):
@@ -13,6 +14,7 @@ def column(field: str, label: str):
     return admin.display(description=label, ordering=field)(lambda model_admin, token: getattr(token, field))
 
 
+@admin.register(OutstandingToken)
 class OutstandingTokenAdmin(blacklist_admin.OutstandingTokenAdmin):
     list_display = ("jti", "usuario", "creado", "caduca")
     fields = ("usuario", "jti", "token", "creado", "caduca")
@@ -24,16 +26,7 @@ class OutstandingTokenAdmin(blacklist_admin.OutstandingTokenAdmin):
         return list(self.fields)
 
 
+@admin.register(BlacklistedToken)
 class BlacklistedTokenAdmin(blacklist_admin.BlacklistedTokenAdmin):
     list_display = ("token_jti", "token_user", "token_created_at", "token_expires_at", "en_lista_negra_desde")
     en_lista_negra_desde = column("blacklisted_at", "en la lista negra desde")
-
-    def get_form(self, request, obj=None, **kwargs):
-        kwargs["labels"] = {"token": "token", "blacklisted_at": "en la lista negra desde"}
-        return super().get_form(request, obj, **kwargs)
-
-
-admin.site.unregister(OutstandingToken)
-admin.site.register(OutstandingToken, OutstandingTokenAdmin)
-admin.site.unregister(BlacklistedToken)
-admin.site.register(BlacklistedToken, BlacklistedTokenAdmin)

@@ -3,7 +3,6 @@ from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from .selectors import username_taken
 from .usernames import is_mixed_script_confusable, username_key
 
 USERNAME_TAKEN = (
@@ -42,20 +41,15 @@ class User(AbstractUser):
         if not isinstance(self.username, str) or not self.username:
             return  # already refused by the form
         self.username_key = username_key(self.username)
-        if username_taken(username=self.username, exclude_pk=self.pk):
+        users = type(self)._default_manager
+        if users.filter(username_key=self.username_key).exclude(pk=self.pk).exists():
             raise ValidationError({"username": USERNAME_TAKEN})
-        if self._username_changed() and is_mixed_script_confusable(self.username):
+        kept = users.filter(pk=self.pk, username=self.username)  # an unchanged name may predate the rule
+        if is_mixed_script_confusable(self.username) and not kept.exists():
             raise ValidationError({"username": USERNAME_CONFUSABLE})
-
-    def _username_changed(self) -> bool:
-        if self.pk is None:
-            return True
-        stored = type(self)._default_manager.filter(pk=self.pk).values_list("username", flat=True).first()
-        return stored != self.username
 
     def save(self, *args, **kwargs):
         self.username_key = username_key(self.username)
-        update_fields = kwargs.get("update_fields")
-        if update_fields is not None and "username" in update_fields:
-            kwargs["update_fields"] = {*update_fields, "username_key"}
+        if "username" in (kwargs.get("update_fields") or ()):
+            kwargs["update_fields"] = {*kwargs["update_fields"], "username_key"}
         super().save(*args, **kwargs)

@@ -4,10 +4,7 @@ from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
-from .models import USERNAME_CONFUSABLE, USERNAME_TAKEN
-from .selectors import username_taken
 from .services import user_create
-from .usernames import is_mixed_script_confusable
 
 User = get_user_model()
 
@@ -44,17 +41,13 @@ class RegisterSerializer(serializers.ModelSerializer):
         }
 
     def validate_username(self, value):
-        # Again in the NFKC form create_user stores, which can be longer.
-        username = User.normalize_username(value)
+        user = User(username=value)
         try:
-            User._meta.get_field("username").run_validators(username)
+            user.clean()  # NFKC, then the model's rules: taken up to case and Unicode, look-alikes
+            User._meta.get_field("username").run_validators(user.username)  # NFKC can lengthen a name
         except DjangoValidationError as exc:
             raise serializers.ValidationError(exc.messages) from exc
-        if is_mixed_script_confusable(username):
-            raise serializers.ValidationError(USERNAME_CONFUSABLE)
-        if username_taken(username=username):
-            raise serializers.ValidationError(USERNAME_TAKEN)
-        return username
+        return user.username
 
     def validate(self, attrs):
         try:

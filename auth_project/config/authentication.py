@@ -17,11 +17,9 @@ DIGITS = re.compile(r"[0-9]{1,19}")
 
 def user_id_from_claim(value) -> int | None:
     """A positive integer, or a string of digits as SimpleJWT accepts; else None."""
-    if isinstance(value, bool):  # bool is an int subclass: true would be user 1
-        return None
     if isinstance(value, str) and DIGITS.fullmatch(value):
         value = int(value)
-    if isinstance(value, int) and 1 <= value <= MAX_USER_ID:
+    if type(value) is int and 1 <= value <= MAX_USER_ID:  # not bool, an int subclass: true would be user 1
         return value
     return None
 

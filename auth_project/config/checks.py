@@ -12,8 +12,7 @@ IDS = {"DJANGO_SECRET_KEY": "auth.W004", "JWT_SIGNING_KEY": "auth.W001", "MUSIC_
 @register(Tags.security, deploy=True)
 def check_secrets(app_configs, **kwargs):
     warnings = secret_warnings(IDS)
-    signing_key = settings.SIMPLE_JWT.get("SIGNING_KEY") or ""
-    if signing_key and signing_key == settings.SECRET_KEY:
+    if settings.SIMPLE_JWT["SIGNING_KEY"] == settings.SECRET_KEY:
         warnings.append(
             Warning(
                 "JWT_SIGNING_KEY equals DJANGO_SECRET_KEY: give each its own value, so one leaking "

@@ -8,15 +8,14 @@ import time
 import redis
 from django.conf import settings
 from django.core.cache import caches
-from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
+from django_redis import get_redis_connection
 from prometheus_client import Counter
 from rest_framework.settings import api_settings
-from rest_framework.throttling import BaseThrottle
+from rest_framework.throttling import BaseThrottle, ScopedRateThrottle
 
 logger = logging.getLogger(__name__)
 
-PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}  # DRF's: the unit's first letter
 EVERY = 60.0  # seconds between purges of expired rows, and between warnings of a Redis outage
 
 # Only a new window (INCR made the key, without expiry) sets its end.
@@ -45,16 +44,6 @@ _next_purge = 0.0
 _next_warning = 0.0
 
 
-def rate(scope: str) -> tuple[int, int] | None:
-    rates = api_settings.DEFAULT_THROTTLE_RATES
-    if scope not in rates:
-        raise ImproperlyConfigured(f"No DEFAULT_THROTTLE_RATES entry for scope {scope!r}")
-    if rates[scope] is None:
-        return None
-    count, period = rates[scope].split("/")
-    return int(count), PERIODS[period[0]]
-
-
 def client_address(request) -> str:
     """As DRF's throttles take it (NUM_PROXIES), on a plain Django request too."""
     return BaseThrottle().get_ident(request)
@@ -62,10 +51,9 @@ def client_address(request) -> str:
 
 def hit(scope: str, ident: str) -> tuple[bool, int]:
     """(allowed, seconds until the window ends); call it outside any transaction."""
-    limit = rate(scope)
-    if limit is None:
+    allowed, period = ScopedRateThrottle().parse_rate(api_settings.DEFAULT_THROTTLE_RATES[scope])
+    if allowed is None:  # the rate is off
         return True, 0
-    allowed, period = limit
     hits, seconds_left = _count(f"{scope}:{ident}", period)
     if hits > allowed:
         RATE_LIMITED.labels(scope).inc()
@@ -76,7 +64,9 @@ def _count(key: str, period: int) -> tuple[int, float]:
     global _next_warning
     if settings.REDIS_URL:
         try:
-            return _redis_count(key, period)
+            cache_key = caches["default"].make_key(f"ratelimit:{key}")  # under REDIS_KEY_PREFIX
+            hits, ms_left = get_redis_connection("default").eval(REDIS_HIT, 1, cache_key, period * 1000)
+            return hits, ms_left / 1000
         except redis.RedisError as exc:
             now = time.monotonic()
             if now >= _next_warning:
@@ -87,14 +77,6 @@ def _count(key: str, period: int) -> tuple[int, float]:
                     extra={"error": type(exc).__name__},
                 )
     return _sql_count(key, period)
-
-
-def _redis_count(key: str, period: int) -> tuple[int, float]:
-    from django_redis import get_redis_connection
-
-    cache_key = caches["default"].make_key(f"ratelimit:{key}")  # under REDIS_KEY_PREFIX
-    hits, ms_left = get_redis_connection("default").eval(REDIS_HIT, 1, cache_key, period * 1000)
-    return hits, ms_left / 1000
 
 
 def _sql_count(key: str, period: int) -> tuple[int, float]:

@@ -14,6 +14,10 @@ router = SimpleRouter()
 router.trailing_slash = "/?"
 router.register("notas", NoteViewSet, basename="nota")
 
+admin.site.site_header = admin.site.site_title = "Música · administración"
+admin.site.index_title = "Usuarios y notas"
+admin.site.site_url = "/"  # "Ver el sitio": the landing page (notes/pages.py)
+
 urlpatterns = [
     re_path(r"^$", HomeView.as_view(), name="inicio"),
     re_path(r"^registro/?$", SignupView.as_view(), name="registro"),

@@ -48,19 +48,12 @@ class HomeView(View):
 
     def _throttled(self, request, values, message: str, seconds: int):
         error = f"{message} Vuelve a intentarlo en {seconds} segundos."
-        response = self._page(request, values=values, error=error, status=429)
+        response = self._page(request, values=values, errors={"non_field_errors": [error]}, status=429)
         response["Retry-After"] = str(seconds)
         return response
 
-    def _page(self, request, *, values=None, errors=None, error: str | None = None, status: int = 200):
-        fields = NoteSerializer().fields
-        context = {
-            "values": values or {},
-            "errors": errors or {},
-            "error": error,
-            "cancion_max": fields["cancion"].max_length,
-            "texto_max": fields["texto"].max_length,
-        }
+    def _page(self, request, *, values=None, errors=None, status: int = 200):
+        context = {"values": values, "errors": errors, "fields": NoteSerializer().fields}
         if request.user.is_authenticated:
             notes = note_list(user=request.user)
             context["notas"] = list(notes[:LATEST])
@@ -83,11 +76,10 @@ class SignupView(HomeView):
         errors = {} if serializer.is_valid() else dict(serializer.errors)
         if request.POST.get("password") != request.POST.get("password2"):
             errors.setdefault("password2", [PASSWORDS_DIFFER])
-        if not errors:
-            try:
-                user = serializer.save()
-            except ValidationError as exc:  # the name was taken since the check
-                errors = exc.detail
+        try:
+            user = None if errors else serializer.save()
+        except ValidationError as exc:  # the name was taken since the check
+            errors = exc.detail
         if errors:
             return self._page(request, values=values, errors=errors, status=400)
         login(request, user)

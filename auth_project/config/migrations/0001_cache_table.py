@@ -1,4 +1,4 @@
-"""The table of Django's DatabaseCache (config/settings/database.py), auth's cache when REDIS_URL is
+"""The table of Django's DatabaseCache (config/settings/base.py), auth's cache when REDIS_URL is
 not set: a migration, so every `migrate` creates it on SQLite and PostgreSQL.
 
 Created whatever CACHES says today (a deployment may move from Redis to no Redis later), with
@@ -8,7 +8,7 @@ Django's own createcachetable (a no-op when the table exists), and dropped on re
 from django.core.management import call_command
 from django.db import migrations
 
-TABLE = "musica_cache"  # CACHES["default"]["LOCATION"] without REDIS_URL (config/settings/database.py)
+TABLE = "musica_cache"  # CACHES["default"]["LOCATION"] without REDIS_URL (config/settings/base.py)
 
 
 def create_cache_table(apps, schema_editor):

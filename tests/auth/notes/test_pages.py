@@ -8,7 +8,6 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 from rest_framework.test import APIClient
 
-from accounts import serializers as account_serializers
 from accounts.models import USERNAME_TAKEN
 from notes import pages
 from notes.models import Enrichment, Note
@@ -164,7 +163,7 @@ def test_an_invalid_form_is_a_spanish_400_on_the_page_and_saves_nothing(ana, pat
 
 
 def test_a_name_taken_between_the_check_and_the_insert_is_the_same_400(monkeypatch, make_user):
-    monkeypatch.setattr(account_serializers, "username_taken", lambda **kwargs: False)
+    monkeypatch.setattr(User, "clean", lambda user: None)
     make_user("rosa")
     assert USERNAME_TAKEN in html_page(signup(Client(), "Rosa"), 400)
     assert User.objects.count() == 1

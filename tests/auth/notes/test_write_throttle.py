@@ -4,7 +4,7 @@
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from config.settings import rest
+from musica_kit.env import env_rate
 from notes.models import Note
 
 pytestmark = pytest.mark.django_db
@@ -60,6 +60,6 @@ def test_notes_write_rate_is_read_from_the_environment_and_a_malformed_one_stops
     monkeypatch.setenv("NOTES_WRITE_RATE", raw)
     if raw in MALFORMED:
         with pytest.raises(ImproperlyConfigured, match="NOTES_WRITE_RATE"):
-            rest.env_rate("NOTES_WRITE_RATE", "30/min")
+            env_rate("NOTES_WRITE_RATE", "30/min")
     else:
-        assert rest.env_rate("NOTES_WRITE_RATE", "30/min") == RATES[raw]
+        assert env_rate("NOTES_WRITE_RATE", "30/min") == RATES[raw]
