@@ -5,7 +5,6 @@ import hashlib
 import json
 import logging
 import re
-import uuid
 from datetime import timedelta
 
 from django.conf import settings
@@ -82,36 +81,26 @@ def idempotency_replay_exists(*, user, key_header: str | None) -> bool:
         key = idempotency_key_parse(key_header)
     except exceptions.ValidationError:
         return False
-    return (
-        key is not None
-        and IdempotencyKey.objects.filter(
-            user=user, key=key, status=IdempotencyKey.DONE, created_at__gte=_expired_before()
-        ).exists()
-    )
+    done = IdempotencyKey.objects.filter(user=user, key=key, status=IdempotencyKey.DONE)
+    return key is not None and done.filter(created_at__gte=_expired_before()).exists()
 
 
 def _still_held(held: IdempotencyKey):
-    return IdempotencyKey.objects.filter(pk=held.pk, status=IdempotencyKey.IN_PROGRESS, claim=held.claim)
+    # A takeover moves created_at: it tells this request's hold from a later one.
+    held_since = {"status": IdempotencyKey.IN_PROGRESS, "created_at": held.created_at}
+    return IdempotencyKey.objects.filter(pk=held.pk, **held_since)
 
 
 def idempotency_key_hold(*, user, key: str, data) -> IdempotencyKey:
-    """The key held for this request (``in_progress``, its token in ``claim``) or ``done`` with the 201
+    """The key held for this request (``in_progress`` since ``created_at``) or ``done`` with the 201
     to replay; KeyReused for another body, KeyInUse while another request holds it."""
     fingerprint = request_fingerprint(data)
     with write_transaction():
         idempotency_keys_purge(user=user)
         now = timezone.now()
         try:  # get_or_create inserts in a savepoint: a lost race does not break this block
-            row, created = IdempotencyKey.objects.get_or_create(
-                user=user,
-                key=key,
-                defaults={
-                    "fingerprint": fingerprint,
-                    "status": IdempotencyKey.IN_PROGRESS,
-                    "claim": uuid.uuid4().hex,
-                    "created_at": now,
-                },
-            )
+            hold = {"fingerprint": fingerprint, "status": IdempotencyKey.IN_PROGRESS, "created_at": now}
+            row, created = IdempotencyKey.objects.get_or_create(user=user, key=key, defaults=hold)
         except IntegrityError:  # inserted and deleted again in between: let the client retry
             raise KeyInUse from None
         if created:
@@ -126,11 +115,10 @@ def idempotency_key_hold(*, user, key: str, data) -> IdempotencyKey:
         if row.created_at > now - timedelta(seconds=settings.IDEMPOTENCY_LEASE_SECONDS):
             raise KeyInUse
         # Its request died before completing: take the key over (only one taker wins).
-        token = uuid.uuid4().hex
-        if not _still_held(row).update(claim=token, created_at=now):
+        if not _still_held(row).update(created_at=now):
             raise KeyInUse
         logger.warning("stale idempotency key taken over", extra={"idempotency_key_id": row.pk})
-        row.claim = token
+        row.created_at = now
         return row
 
 

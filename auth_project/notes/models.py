@@ -80,8 +80,6 @@ class IdempotencyKey(models.Model):
     status = models.CharField(
         "estado", max_length=16, choices=[(IN_PROGRESS, "en curso"), (DONE, "completada")]
     )
-    # Only the request holding this token may complete or release an in_progress key.
-    claim = models.CharField("reserva", max_length=32)
     note = models.ForeignKey(
         Note, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="nota"
     )
@@ -89,7 +87,8 @@ class IdempotencyKey(models.Model):
     response_body = models.JSONField(
         "cuerpo de la respuesta", null=True, blank=True, encoder=DjangoJSONEncoder
     )
-    # Held or completed: the start of its lease, then of its TTL.
+    # Held: the start of its lease, and the holder's token (only it may complete or release the key).
+    # Completed: the start of its TTL.
     created_at = models.DateTimeField("creada")
 
     class Meta:

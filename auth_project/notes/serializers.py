@@ -24,7 +24,7 @@ class TextField(serializers.CharField):
         return super().to_internal_value(data)
 
 
-class NoteSerializer(CopiedFieldsMixin, serializers.ModelSerializer):
+class NoteSerializer(CopiedFieldsMixin, serializers.Serializer):
     # Every field declared (CopiedFieldsMixin copies only declared fields).
     id = serializers.IntegerField(read_only=True, help_text="Id de la nota.")
     cancion = TextField(
@@ -67,20 +67,6 @@ class NoteSerializer(CopiedFieldsMixin, serializers.ModelSerializer):
     actualizada = serializers.DateTimeField(
         read_only=True, help_text="Fecha del último cambio (UTC, ISO 8601)."
     )
-
-    class Meta:
-        model = Note
-        fields = [
-            "id",
-            "cancion",
-            "texto",
-            "foto",
-            "fuente",
-            "musica",
-            "enriquecimiento",
-            "creada",
-            "actualizada",
-        ]
 
     def create(self, validated_data):
         return note_create(user=self.context["request"].user, **validated_data)

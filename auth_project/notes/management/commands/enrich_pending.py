@@ -36,7 +36,13 @@ class Command(BaseCommand):
                 signal.signal(sig, lambda *_: stop.set())
             logger.info("enrich runner started", extra={"interval_s": interval, "batch": batch})
             if settings.METRICS_TOKEN:  # the runner is a process of its own
-                self.serve_metrics()
+                try:
+                    serve_metrics(settings.ENRICH_METRICS_PORT)
+                except OSError as exc:  # a taken port costs the runner its metrics, not its work
+                    logger.warning(
+                        "runner metrics not served",
+                        extra={"port": settings.ENRICH_METRICS_PORT, "reason": str(exc)},
+                    )
         next_purge = 0.0
         while not stop.is_set():
             if time.monotonic() >= next_purge:
@@ -55,13 +61,3 @@ class Command(BaseCommand):
             if counts["ok"] + counts["sin_resultados"] < batch:  # after a full batch more may be waiting
                 stop.wait(interval)
         logger.info("enrich runner stopped")
-
-    def serve_metrics(self) -> None:
-        """A taken port costs the runner its metrics, not its work."""
-        port = settings.ENRICH_METRICS_PORT
-        try:
-            serve_metrics(port)
-        except OSError as exc:
-            logger.warning("runner metrics not served", extra={"port": port, "reason": str(exc)})
-        else:
-            logger.info("runner metrics served", extra={"port": port})
