@@ -5,6 +5,7 @@ import logging
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from itertools import islice
 
 from django.conf import settings
 from django.db import transaction
@@ -118,10 +119,7 @@ def notes_enrich_pending(*, limit: int | None = None) -> dict:
     waiting, in_flight, music_down = iter(notes), {}, False
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="enrich") as pool:
         while True:
-            while not music_down and len(in_flight) < workers:
-                note = next(waiting, None)
-                if note is None:
-                    break
+            for note in islice(waiting, 0 if music_down else workers - len(in_flight)):
                 in_flight[pool.submit(_look_up, note)] = note
             if not in_flight:
                 break

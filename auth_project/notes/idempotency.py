@@ -108,9 +108,7 @@ def idempotency_key_hold(*, user, key: str, data) -> IdempotencyKey:
         if row.fingerprint != fingerprint:
             raise KeyReused
         if row.status == IdempotencyKey.DONE:
-            logger.info(
-                "idempotent replay", extra={"note_id": (row.response_body.get("nota") or {}).get("id")}
-            )
+            logger.info("idempotent replay", extra={"note_id": row.note_id})
             return row
         if row.created_at > now - timedelta(seconds=settings.IDEMPOTENCY_LEASE_SECONDS):
             raise KeyInUse
@@ -125,11 +123,7 @@ def idempotency_key_hold(*, user, key: str, data) -> IdempotencyKey:
 def idempotency_key_complete(*, held: IdempotencyKey, note: Note, body: dict) -> None:
     """In the transaction saving ``note``; KeyInUse (rolling the note back) when the hold was lost."""
     completed = _still_held(held).update(
-        status=IdempotencyKey.DONE,
-        note=note,
-        response_status=status.HTTP_201_CREATED,
-        response_body=body,
-        created_at=timezone.now(),
+        status=IdempotencyKey.DONE, note=note, response_body=body, created_at=timezone.now()
     )
     if not completed:
         logger.warning("idempotency key lost before completion", extra={"idempotency_key_id": held.pk})

@@ -83,7 +83,6 @@ class IdempotencyKey(models.Model):
     note = models.ForeignKey(
         Note, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="nota"
     )
-    response_status = models.PositiveSmallIntegerField("estado de la respuesta", null=True, blank=True)
     response_body = models.JSONField(
         "cuerpo de la respuesta", null=True, blank=True, encoder=DjangoJSONEncoder
     )

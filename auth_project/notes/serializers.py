@@ -1,5 +1,3 @@
-from dataclasses import fields
-
 from rest_framework import serializers
 
 from musica_kit.serializers import CopiedFieldsMixin, dataclass_serializer
@@ -12,7 +10,6 @@ from .track import Song
 MusicaSerializer = dataclass_serializer(
     Song, name="MusicaSerializer", exclude=("foto", "fuente", "duracion_ms")
 )
-_SONG_HELP = {spec.name: spec.metadata["help_text"] for spec in fields(Song)}
 
 
 class TextField(serializers.CharField):
@@ -51,7 +48,8 @@ class NoteSerializer(CopiedFieldsMixin, serializers.Serializer):
         Note._meta.get_field("fuente").choices,
         read_only=True,
         allow_null=True,
-        help_text=_SONG_HELP["fuente"],
+        help_text="Quién encontró la canción (y la portada): `spotify`, `deezer`, `itunes` u `offline`; "
+        "null mientras no se conoce.",
     )
     musica = MusicaSerializer(
         read_only=True, allow_null=True, help_text="La canción encontrada; null si no hubo (aún) resultado."

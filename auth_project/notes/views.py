@@ -148,11 +148,6 @@ def _idempotency_error(exc) -> OpenApiResponse:
         examples=[
             _created_example("con foto", _NOTE_EXAMPLE),
             _created_example("music no disponible", _PENDING_EXAMPLE, PENDING_NOTICE),
-            OpenApiExample(
-                "petición",
-                value={"cancion": "Bohemian Rhapsody", "texto": "La escuché en el coche"},
-                request_only=True,
-            ),
         ],
     ),
     retrieve=extend_schema(
@@ -195,7 +190,7 @@ class NoteViewSet(viewsets.ModelViewSet):
         held = idempotency.idempotency_key_hold(user=request.user, key=key, data=request.data)
         if held.status == IdempotencyKey.DONE:
             replayed = {idempotency.REPLAYED_HEADER: "true"}
-            return Response(held.response_body, status=held.response_status, headers=replayed)
+            return Response(held.response_body, status=201, headers=replayed)
         try:
             resolved = note_song_resolve(cancion=serializer.validated_data["cancion"])  # no transaction open
             with write_transaction():

@@ -13,7 +13,7 @@ from musica_kit.metrics import serve_metrics
 from musica_kit.secrets import require_strong_secrets
 from notes.enrichment import notes_enrich_pending
 from notes.idempotency import idempotency_keys_purge
-from notes.metrics import runner_pass_counted
+from notes.metrics import RUNNER_NOTES, RUNNER_PASSES
 
 logger = logging.getLogger("notes.enrich_pending")
 
@@ -52,7 +52,9 @@ class Command(BaseCommand):
             if loop and settings.ENRICH_HEARTBEAT_FILE:
                 Path(settings.ENRICH_HEARTBEAT_FILE).touch()
             counts = notes_enrich_pending(limit=batch)
-            runner_pass_counted(counts)
+            RUNNER_PASSES.inc()
+            for outcome, notes in counts.items():
+                RUNNER_NOTES.labels(outcome).inc(notes)
             if any(counts.values()):
                 logger.info("enrich pass", extra=counts)
             if not loop:
