@@ -75,13 +75,13 @@ def idempotency_keys_purge(*, user=None) -> int:
     return expired.delete()[0]
 
 
-def idempotency_replay_exists(*, user, key_header: str | None) -> bool:
-    """Whether the header names a completed, unexpired key of ``user`` (a replay makes no note)."""
+def idempotency_replay_exists(*, request) -> bool:
+    """Whether the request names a completed, unexpired key of its user (a replay makes no note)."""
     try:
-        key = idempotency_key_parse(key_header)
+        key = idempotency_key_parse(request.headers.get(HEADER))
     except exceptions.ValidationError:
         return False
-    done = IdempotencyKey.objects.filter(user=user, key=key, status=IdempotencyKey.DONE)
+    done = IdempotencyKey.objects.filter(user=request.user, key=key, status=IdempotencyKey.DONE)
     return key is not None and done.filter(created_at__gte=_expired_before()).exists()
 
 

@@ -4,8 +4,6 @@ from django.db import models
 
 from musica_kit.track import SOURCES
 
-from .track import MUSICA_FIELDS
-
 
 class Enrichment(models.TextChoices):
     OK = "ok", "ok"
@@ -60,10 +58,9 @@ class Note(models.Model):
         return f"{self.cancion} ({self.user_id})"
 
     @property
-    def musica(self) -> dict | None:
-        if self.enriquecimiento != Enrichment.OK:
-            return None
-        return {name: getattr(self, name) for name in MUSICA_FIELDS}
+    def musica(self) -> "Note | None":
+        """The song found: its columns are the note's own (notes.serializers.MusicaSerializer reads them)."""
+        return self if self.enriquecimiento == Enrichment.OK else None
 
 
 class IdempotencyKey(models.Model):

@@ -14,4 +14,3 @@ STORED_FIELDS = tuple(spec.name for spec in fields(Song) if spec.name != "duraci
 # Text columns are NOT NULL (""), link columns nullable.
 TEXT_FIELDS = ("titulo", "artista", "album")
 LINK_FIELDS = ("foto", "spotify_url", "preview_url", "url")
-MUSICA_FIELDS = tuple(name for name in STORED_FIELDS if name not in ("foto", "fuente"))

@@ -55,9 +55,7 @@ class NoteWriteThrottle(RateLimitThrottle):
     def allow_request(self, request, view):
         if request.method not in ("POST", "PUT", "PATCH"):
             return True
-        replay = request.method == "POST" and idempotency.idempotency_replay_exists(
-            user=request.user, key_header=request.headers.get(idempotency.HEADER)
-        )
+        replay = request.method == "POST" and idempotency.idempotency_replay_exists(request=request)
         return replay or super().allow_request(request, view)
 
 

@@ -3,7 +3,6 @@
 import logging
 import signal
 import threading
-import time
 from pathlib import Path
 
 from django.conf import settings
@@ -16,8 +15,6 @@ from notes.idempotency import idempotency_keys_purge
 from notes.metrics import RUNNER_NOTES, RUNNER_PASSES
 
 logger = logging.getLogger("notes.enrich_pending")
-
-PURGE_EVERY = 600.0  # seconds between purges of expired Idempotency-Keys
 
 
 class Command(BaseCommand):
@@ -43,12 +40,9 @@ class Command(BaseCommand):
                         "runner metrics not served",
                         extra={"port": settings.ENRICH_METRICS_PORT, "reason": str(exc)},
                     )
-        next_purge = 0.0
         while not stop.is_set():
-            if time.monotonic() >= next_purge:
-                if purged := idempotency_keys_purge():
-                    logger.info("expired idempotency keys deleted", extra={"deleted": purged})
-                next_purge = time.monotonic() + PURGE_EVERY
+            if purged := idempotency_keys_purge():  # one indexed DELETE
+                logger.info("expired idempotency keys deleted", extra={"deleted": purged})
             if loop and settings.ENRICH_HEARTBEAT_FILE:
                 Path(settings.ENRICH_HEARTBEAT_FILE).touch()
             counts = notes_enrich_pending(limit=batch)
