@@ -27,15 +27,10 @@ GIVE_UP_MIN_ATTEMPTS = 5  # "incompleta" answers, besides ENRICH_GIVE_UP_AFTER, 
 
 @dataclass(frozen=True)
 class LookUp:
-    """Pendiente with ``failed`` is an incompleta miss; without it music was unavailable."""
-
     status: str
     song: Song | None = None
-    failed: tuple[str, ...] | None = None
-
-    @property
-    def music_unavailable(self) -> bool:
-        return self.status == Enrichment.PENDING and self.failed is None
+    failed: tuple[str, ...] = ()  # pendiente: the providers that failed an "incompleta" miss
+    music_unavailable: bool = False  # pendiente, and music itself did not answer
 
 
 def song_look_up(cancion: str) -> LookUp:
@@ -44,7 +39,7 @@ def song_look_up(cancion: str) -> LookUp:
     except music_client.MusicIncomplete as exc:
         return LookUp(Enrichment.PENDING, failed=exc.failed)
     except music_client.MusicUnavailable:
-        return LookUp(Enrichment.PENDING)
+        return LookUp(Enrichment.PENDING, music_unavailable=True)
     return LookUp(Enrichment.OK, song) if song else LookUp(Enrichment.NO_RESULTS)
 
 
@@ -106,7 +101,8 @@ def _write_back(note: Note, lease: datetime, request_id: str, result: LookUp) ->
             return None
         status = fields.get("enriquecimiento", Enrichment.PENDING)
         logger.info(
-            "note enrichment", extra={"note_id": note.pk, "enrichment": status, "failed": result.failed}
+            "note enrichment",
+            extra={"note_id": note.pk, "enrichment": status, "failed": result.failed or None},
         )
     return status
 

@@ -20,7 +20,7 @@ def note_song_resolve(*, cancion: str) -> tuple[dict, tuple[str, ...]]:
     if settings.ENRICHMENT_MODE != "sync":
         return fields, ()
     result = song_look_up(cancion)
-    return {**fields, **looked_up_fields(result, attempts=0, incomplete_since=None)}, result.failed or ()
+    return {**fields, **looked_up_fields(result, attempts=0, incomplete_since=None)}, result.failed
 
 
 _sqlite_writer = threading.RLock()
