@@ -62,11 +62,8 @@ def looked_up_fields(result: LookUp, *, attempts: int, incomplete_since: datetim
     attempts, since = attempts + 1, incomplete_since or now
     if attempts >= GIVE_UP_MIN_ATTEMPTS and now - since >= timedelta(seconds=settings.ENRICH_GIVE_UP_AFTER):
         return {**enrichment_fields(Enrichment.NO_RESULTS, None), "enrich_attempts": attempts}
-    return {
-        "enrich_attempts": attempts,
-        "incomplete_since": since,
-        "next_enrich_at": now + _backoff(attempts),
-    }
+    next_at = now + _backoff(attempts)
+    return {"enrich_attempts": attempts, "incomplete_since": since, "next_enrich_at": next_at}
 
 
 def _notes_lease(*, limit: int) -> tuple[datetime, list[Note]]:
@@ -101,15 +98,14 @@ def _write_back(note: Note, lease: datetime, request_id: str, result: LookUp) ->
             return None
         status = fields.get("enriquecimiento", Enrichment.PENDING)
         logger.info(
-            "note enrichment",
-            extra={"note_id": note.pk, "enrichment": status, "failed": result.failed or None},
+            "note enrichment", extra={"note_id": note.pk, "enrichment": status, "failed": result.failed}
         )
     return status
 
 
 def notes_enrich_pending(*, limit: int | None = None) -> dict:
     """One pass; once music is found unavailable no new lookup starts (an incompleta never stops it)."""
-    counts = {Enrichment.OK: 0, Enrichment.NO_RESULTS: 0, Enrichment.PENDING: 0, "skipped": 0}
+    counts = dict.fromkeys([*Enrichment.values, "skipped"], 0)
     lease, notes = _notes_lease(limit=limit or settings.ENRICH_BATCH_SIZE)
     workers = max(1, settings.ENRICH_CONCURRENCY)
     waiting, in_flight, music_down = iter(notes), {}, False
@@ -126,4 +122,4 @@ def notes_enrich_pending(*, limit: int | None = None) -> dict:
                 music_down = music_down or result.music_unavailable
     for note in waiting:  # not tried: due again, in their place in the queue
         _still_leased(note, lease).update(next_enrich_at=note.next_enrich_at)
-    return {str(key): value for key, value in counts.items()}
+    return counts
