@@ -70,9 +70,7 @@ def _expired_before():
 
 def idempotency_keys_purge(*, user=None) -> int:
     expired = IdempotencyKey.objects.filter(created_at__lt=_expired_before())
-    if user is not None:
-        expired = expired.filter(user=user)
-    return expired.delete()[0]
+    return (expired if user is None else expired.filter(user=user)).delete()[0]
 
 
 def idempotency_replay_exists(*, request) -> bool:
