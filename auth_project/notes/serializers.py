@@ -22,7 +22,7 @@ class TextField(serializers.CharField):
 
 
 class NoteSerializer(CopiedFieldsMixin, serializers.Serializer):
-    # Every field declared (CopiedFieldsMixin copies only declared fields).
+    # Every field declared, as CopiedFieldsMixin copies only those: a ModelSerializer would add nothing.
     id = serializers.IntegerField(read_only=True, help_text="Id de la nota.")
     cancion = TextField(
         label="Canción",
