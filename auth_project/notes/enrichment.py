@@ -50,7 +50,7 @@ def enrichment_fields(status: str, song: Song | None) -> dict:
 
 
 def _backoff(attempts: int) -> timedelta:
-    return timedelta(seconds=min(2 ** max(attempts - 1, 0) * 2, settings.ENRICH_MAX_BACKOFF))
+    return timedelta(seconds=min(2**attempts, settings.ENRICH_MAX_BACKOFF))  # 2 s, 4 s, … from attempt 1
 
 
 def looked_up_fields(result: LookUp, *, attempts: int, incomplete_since: datetime | None) -> dict:

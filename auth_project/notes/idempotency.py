@@ -120,10 +120,9 @@ def idempotency_key_hold(*, user, key: str, data) -> IdempotencyKey:
 
 def idempotency_key_complete(*, held: IdempotencyKey, note: Note, body: dict) -> None:
     """In the transaction saving ``note``; KeyInUse (rolling the note back) when the hold was lost."""
-    completed = _still_held(held).update(
+    if not _still_held(held).update(
         status=IdempotencyKey.DONE, note=note, response_body=body, created_at=timezone.now()
-    )
-    if not completed:
+    ):
         logger.warning("idempotency key lost before completion", extra={"idempotency_key_id": held.pk})
         raise KeyInUse
 

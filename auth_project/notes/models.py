@@ -83,8 +83,7 @@ class IdempotencyKey(models.Model):
     response_body = models.JSONField(
         "cuerpo de la respuesta", null=True, blank=True, encoder=DjangoJSONEncoder
     )
-    # Held: the start of its lease, and the holder's token (only it may complete or release the key).
-    # Completed: the start of its TTL.
+    # In progress: the lease's start and the holder's token (a takeover moves it); done: the TTL's start.
     created_at = models.DateTimeField("creada")
 
     class Meta:

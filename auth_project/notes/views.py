@@ -187,8 +187,7 @@ class NoteViewSet(viewsets.ModelViewSet):
             return Response(self._created_body(serializer, serializer.save()), status=201)
         held = idempotency.idempotency_key_hold(user=request.user, key=key, data=request.data)
         if held.status == IdempotencyKey.DONE:
-            replayed = {idempotency.REPLAYED_HEADER: "true"}
-            return Response(held.response_body, status=201, headers=replayed)
+            return Response(held.response_body, status=201, headers={idempotency.REPLAYED_HEADER: "true"})
         try:
             resolved = note_song_resolve(cancion=serializer.validated_data["cancion"])  # no transaction open
             with write_transaction():

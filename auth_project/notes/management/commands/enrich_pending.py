@@ -33,13 +33,11 @@ class Command(BaseCommand):
                 signal.signal(sig, lambda *_: stop.set())
             logger.info("enrich runner started", extra={"interval_s": interval, "batch": batch})
             if settings.METRICS_TOKEN:  # the runner is a process of its own
+                port = settings.ENRICH_METRICS_PORT
                 try:
-                    serve_metrics(settings.ENRICH_METRICS_PORT)
+                    serve_metrics(port)
                 except OSError as exc:  # a taken port costs the runner its metrics, not its work
-                    logger.warning(
-                        "runner metrics not served",
-                        extra={"port": settings.ENRICH_METRICS_PORT, "reason": str(exc)},
-                    )
+                    logger.warning("runner metrics not served", extra={"port": port, "reason": str(exc)})
         while not stop.is_set():
             if purged := idempotency_keys_purge():  # one indexed DELETE
                 logger.info("expired idempotency keys deleted", extra={"deleted": purged})
