@@ -2,10 +2,10 @@
 none open, written back only while the lease is still its own and the song unchanged."""
 
 import logging
-import uuid
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from itertools import islice
 
 from django.conf import settings
 from django.db import transaction
@@ -27,15 +27,10 @@ GIVE_UP_MIN_ATTEMPTS = 5  # "incompleta" answers, besides ENRICH_GIVE_UP_AFTER, 
 
 @dataclass(frozen=True)
 class LookUp:
-    """Pendiente with ``failed`` is an incompleta miss; without it music was unavailable."""
-
     status: str
     song: Song | None = None
-    failed: tuple[str, ...] | None = None
-
-    @property
-    def music_unavailable(self) -> bool:
-        return self.status == Enrichment.PENDING and self.failed is None
+    failed: tuple[str, ...] = ()  # pendiente: the providers that failed an "incompleta" miss
+    music_unavailable: bool = False  # pendiente, and music itself did not answer
 
 
 def song_look_up(cancion: str) -> LookUp:
@@ -44,7 +39,7 @@ def song_look_up(cancion: str) -> LookUp:
     except music_client.MusicIncomplete as exc:
         return LookUp(Enrichment.PENDING, failed=exc.failed)
     except music_client.MusicUnavailable:
-        return LookUp(Enrichment.PENDING)
+        return LookUp(Enrichment.PENDING, music_unavailable=True)
     return LookUp(Enrichment.OK, song) if song else LookUp(Enrichment.NO_RESULTS)
 
 
@@ -55,7 +50,7 @@ def enrichment_fields(status: str, song: Song | None) -> dict:
 
 
 def _backoff(attempts: int) -> timedelta:
-    return timedelta(seconds=min(2 ** max(attempts - 1, 0) * 2, settings.ENRICH_MAX_BACKOFF))
+    return timedelta(seconds=min(2**attempts, settings.ENRICH_MAX_BACKOFF))  # 2 s, 4 s, … from attempt 1
 
 
 def looked_up_fields(result: LookUp, *, attempts: int, incomplete_since: datetime | None) -> dict:
@@ -67,52 +62,39 @@ def looked_up_fields(result: LookUp, *, attempts: int, incomplete_since: datetim
     attempts, since = attempts + 1, incomplete_since or now
     if attempts >= GIVE_UP_MIN_ATTEMPTS and now - since >= timedelta(seconds=settings.ENRICH_GIVE_UP_AFTER):
         return {**enrichment_fields(Enrichment.NO_RESULTS, None), "enrich_attempts": attempts}
-    return {
-        "enrich_attempts": attempts,
-        "incomplete_since": since,
-        "next_enrich_at": now + _backoff(attempts),
-    }
+    next_at = now + _backoff(attempts)
+    return {"enrich_attempts": attempts, "incomplete_since": since, "next_enrich_at": next_at}
 
 
-@dataclass(frozen=True)
-class _LeasedNote:
-    pk: int
-    cancion: str
-    enrich_attempts: int
-    incomplete_since: datetime | None
-    due_at: datetime | None  # next_enrich_at before the lease: restored if the note is not tried
-    lease: datetime
-    request_id: str  # one attempt followed in both services' logs
-
-    def still_mine(self) -> QuerySet[Note]:
-        return Note.objects.filter(
-            pk=self.pk, enriquecimiento=Enrichment.PENDING, cancion=self.cancion, next_enrich_at=self.lease
-        )
-
-
-def _notes_lease(*, limit: int) -> list[_LeasedNote]:
+def _notes_lease(*, limit: int) -> tuple[datetime, list[Note]]:
+    """Due notes and the lease time they now carry in ``next_enrich_at`` (theirs before stays on them)."""
     lease = timezone.now() + LEASE
-    columns = ("pk", "cancion", "enrich_attempts", "incomplete_since", "next_enrich_at")
     with transaction.atomic():
         # SKIP LOCKED keeps PostgreSQL runners apart; on SQLite the IMMEDIATE transaction does.
         due = notes_due_for_enrichment().select_for_update(skip_locked=True)
-        rows = list(due.values_list(*columns)[:limit])
-        Note.objects.filter(pk__in=[row[0] for row in rows]).update(next_enrich_at=lease)
-    return [_LeasedNote(*row, lease, request_id=f"enrich-{row[0]}-{uuid.uuid4().hex[:12]}") for row in rows]
+        notes = list(due.only("cancion", "enrich_attempts", "incomplete_since", "next_enrich_at")[:limit])
+        Note.objects.filter(pk__in=[note.pk for note in notes]).update(next_enrich_at=lease)
+    return lease, notes
 
 
-def _look_up(note: _LeasedNote) -> LookUp:
-    with request_id_scope("enrich", request_id=note.request_id):
-        return song_look_up(note.cancion)
+def _still_leased(note: Note, lease: datetime) -> QuerySet[Note]:
+    return Note.objects.filter(
+        pk=note.pk, enriquecimiento=Enrichment.PENDING, cancion=note.cancion, next_enrich_at=lease
+    )
 
 
-def _write_back(note: _LeasedNote, result: LookUp) -> str | None:
+def _look_up(note: Note) -> tuple[str, LookUp]:
+    with request_id_scope(f"enrich-{note.pk}") as request_id:  # one attempt followed in both services' logs
+        return request_id, song_look_up(note.cancion)
+
+
+def _write_back(note: Note, lease: datetime, request_id: str, result: LookUp) -> str | None:
     """The note's new status; None when it changed meanwhile."""
     fields = looked_up_fields(result, attempts=note.enrich_attempts, incomplete_since=note.incomplete_since)
     if "enriquecimiento" in fields:  # final: the note changed for its reader
         fields["actualizada"] = timezone.now()
-    with request_id_scope("enrich", request_id=note.request_id):
-        if not note.still_mine().update(**fields):
+    with request_id_scope("enrich", request_id=request_id):
+        if not _still_leased(note, lease).update(**fields):
             return None
         status = fields.get("enriquecimiento", Enrichment.PENDING)
         logger.info(
@@ -123,24 +105,21 @@ def _write_back(note: _LeasedNote, result: LookUp) -> str | None:
 
 def notes_enrich_pending(*, limit: int | None = None) -> dict:
     """One pass; once music is found unavailable no new lookup starts (an incompleta never stops it)."""
-    counts = {Enrichment.OK: 0, Enrichment.NO_RESULTS: 0, Enrichment.PENDING: 0, "skipped": 0}
-    leased = _notes_lease(limit=limit or settings.ENRICH_BATCH_SIZE)
+    counts = dict.fromkeys([*Enrichment.values, "skipped"], 0)
+    lease, notes = _notes_lease(limit=limit or settings.ENRICH_BATCH_SIZE)
     workers = max(1, settings.ENRICH_CONCURRENCY)
-    waiting, in_flight, music_down = iter(leased), {}, False
+    waiting, in_flight, music_down = iter(notes), {}, False
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="enrich") as pool:
         while True:
-            while not music_down and len(in_flight) < workers:
-                note = next(waiting, None)
-                if note is None:
-                    break
+            for note in islice(waiting, 0 if music_down else workers - len(in_flight)):
                 in_flight[pool.submit(_look_up, note)] = note
             if not in_flight:
                 break
             done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
             for future in done:
-                result = future.result()
-                counts[_write_back(in_flight.pop(future), result) or "skipped"] += 1
+                request_id, result = future.result()
+                counts[_write_back(in_flight.pop(future), lease, request_id, result) or "skipped"] += 1
                 music_down = music_down or result.music_unavailable
     for note in waiting:  # not tried: due again, in their place in the queue
-        note.still_mine().update(next_enrich_at=note.due_at)
-    return {str(key): value for key, value in counts.items()}
+        _still_leased(note, lease).update(next_enrich_at=note.next_enrich_at)
+    return counts

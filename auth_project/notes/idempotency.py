@@ -5,7 +5,6 @@ import hashlib
 import json
 import logging
 import re
-import uuid
 from datetime import timedelta
 
 from django.conf import settings
@@ -71,47 +70,35 @@ def _expired_before():
 
 def idempotency_keys_purge(*, user=None) -> int:
     expired = IdempotencyKey.objects.filter(created_at__lt=_expired_before())
-    if user is not None:
-        expired = expired.filter(user=user)
-    return expired.delete()[0]
+    return (expired if user is None else expired.filter(user=user)).delete()[0]
 
 
-def idempotency_replay_exists(*, user, key_header: str | None) -> bool:
-    """Whether the header names a completed, unexpired key of ``user`` (a replay makes no note)."""
+def idempotency_replay_exists(*, request) -> bool:
+    """Whether the request names a completed, unexpired key of its user (a replay makes no note)."""
     try:
-        key = idempotency_key_parse(key_header)
+        key = idempotency_key_parse(request.headers.get(HEADER))
     except exceptions.ValidationError:
         return False
-    return (
-        key is not None
-        and IdempotencyKey.objects.filter(
-            user=user, key=key, status=IdempotencyKey.DONE, created_at__gte=_expired_before()
-        ).exists()
-    )
+    done = IdempotencyKey.objects.filter(user=request.user, key=key, status=IdempotencyKey.DONE)
+    return key is not None and done.filter(created_at__gte=_expired_before()).exists()
 
 
 def _still_held(held: IdempotencyKey):
-    return IdempotencyKey.objects.filter(pk=held.pk, status=IdempotencyKey.IN_PROGRESS, claim=held.claim)
+    # A takeover moves created_at: it tells this request's hold from a later one.
+    held_since = {"status": IdempotencyKey.IN_PROGRESS, "created_at": held.created_at}
+    return IdempotencyKey.objects.filter(pk=held.pk, **held_since)
 
 
 def idempotency_key_hold(*, user, key: str, data) -> IdempotencyKey:
-    """The key held for this request (``in_progress``, its token in ``claim``) or ``done`` with the 201
+    """The key held for this request (``in_progress`` since ``created_at``) or ``done`` with the 201
     to replay; KeyReused for another body, KeyInUse while another request holds it."""
     fingerprint = request_fingerprint(data)
     with write_transaction():
         idempotency_keys_purge(user=user)
         now = timezone.now()
         try:  # get_or_create inserts in a savepoint: a lost race does not break this block
-            row, created = IdempotencyKey.objects.get_or_create(
-                user=user,
-                key=key,
-                defaults={
-                    "fingerprint": fingerprint,
-                    "status": IdempotencyKey.IN_PROGRESS,
-                    "claim": uuid.uuid4().hex,
-                    "created_at": now,
-                },
-            )
+            hold = {"fingerprint": fingerprint, "status": IdempotencyKey.IN_PROGRESS, "created_at": now}
+            row, created = IdempotencyKey.objects.get_or_create(user=user, key=key, defaults=hold)
         except IntegrityError:  # inserted and deleted again in between: let the client retry
             raise KeyInUse from None
         if created:
@@ -119,31 +106,23 @@ def idempotency_key_hold(*, user, key: str, data) -> IdempotencyKey:
         if row.fingerprint != fingerprint:
             raise KeyReused
         if row.status == IdempotencyKey.DONE:
-            logger.info(
-                "idempotent replay", extra={"note_id": (row.response_body.get("nota") or {}).get("id")}
-            )
+            logger.info("idempotent replay", extra={"note_id": row.note_id})
             return row
         if row.created_at > now - timedelta(seconds=settings.IDEMPOTENCY_LEASE_SECONDS):
             raise KeyInUse
         # Its request died before completing: take the key over (only one taker wins).
-        token = uuid.uuid4().hex
-        if not _still_held(row).update(claim=token, created_at=now):
+        if not _still_held(row).update(created_at=now):
             raise KeyInUse
         logger.warning("stale idempotency key taken over", extra={"idempotency_key_id": row.pk})
-        row.claim = token
+        row.created_at = now
         return row
 
 
 def idempotency_key_complete(*, held: IdempotencyKey, note: Note, body: dict) -> None:
     """In the transaction saving ``note``; KeyInUse (rolling the note back) when the hold was lost."""
-    completed = _still_held(held).update(
-        status=IdempotencyKey.DONE,
-        note=note,
-        response_status=status.HTTP_201_CREATED,
-        response_body=body,
-        created_at=timezone.now(),
-    )
-    if not completed:
+    if not _still_held(held).update(
+        status=IdempotencyKey.DONE, note=note, response_body=body, created_at=timezone.now()
+    ):
         logger.warning("idempotency key lost before completion", extra={"idempotency_key_id": held.pk})
         raise KeyInUse
 

@@ -42,9 +42,3 @@ class PendingNotesCollector:
         yield GaugeMetricFamily(
             "musica_notes_pending_oldest_age_seconds", "Age of the oldest pending note (0: none).", value=age
         )
-
-
-def runner_pass_counted(counts: dict[str, int]) -> None:
-    RUNNER_PASSES.inc()
-    for outcome, notes in counts.items():
-        RUNNER_NOTES.labels(outcome).inc(notes)

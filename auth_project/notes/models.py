@@ -4,8 +4,6 @@ from django.db import models
 
 from musica_kit.track import SOURCES
 
-from .track import MUSICA_FIELDS
-
 
 class Enrichment(models.TextChoices):
     OK = "ok", "ok"
@@ -60,10 +58,9 @@ class Note(models.Model):
         return f"{self.cancion} ({self.user_id})"
 
     @property
-    def musica(self) -> dict | None:
-        if self.enriquecimiento != Enrichment.OK:
-            return None
-        return {name: getattr(self, name) for name in MUSICA_FIELDS}
+    def musica(self) -> "Note | None":
+        """The song found: its columns are the note's own (notes.serializers.MusicaSerializer reads them)."""
+        return self if self.enriquecimiento == Enrichment.OK else None
 
 
 class IdempotencyKey(models.Model):
@@ -80,16 +77,13 @@ class IdempotencyKey(models.Model):
     status = models.CharField(
         "estado", max_length=16, choices=[(IN_PROGRESS, "en curso"), (DONE, "completada")]
     )
-    # Only the request holding this token may complete or release an in_progress key.
-    claim = models.CharField("reserva", max_length=32)
     note = models.ForeignKey(
         Note, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="nota"
     )
-    response_status = models.PositiveSmallIntegerField("estado de la respuesta", null=True, blank=True)
     response_body = models.JSONField(
         "cuerpo de la respuesta", null=True, blank=True, encoder=DjangoJSONEncoder
     )
-    # Held or completed: the start of its lease, then of its TTL.
+    # In progress: the lease's start and the holder's token (a takeover moves it); done: the TTL's start.
     created_at = models.DateTimeField("creada")
 
     class Meta:

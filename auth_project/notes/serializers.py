@@ -1,5 +1,3 @@
-from dataclasses import fields
-
 from rest_framework import serializers
 
 from musica_kit.serializers import CopiedFieldsMixin, dataclass_serializer
@@ -12,7 +10,6 @@ from .track import Song
 MusicaSerializer = dataclass_serializer(
     Song, name="MusicaSerializer", exclude=("foto", "fuente", "duracion_ms")
 )
-_SONG_HELP = {spec.name: spec.metadata["help_text"] for spec in fields(Song)}
 
 
 class TextField(serializers.CharField):
@@ -24,8 +21,8 @@ class TextField(serializers.CharField):
         return super().to_internal_value(data)
 
 
-class NoteSerializer(CopiedFieldsMixin, serializers.ModelSerializer):
-    # Every field declared (CopiedFieldsMixin copies only declared fields).
+class NoteSerializer(CopiedFieldsMixin, serializers.Serializer):
+    # Every field declared, as CopiedFieldsMixin copies only those: a ModelSerializer would add nothing.
     id = serializers.IntegerField(read_only=True, help_text="Id de la nota.")
     cancion = TextField(
         label="Canción",
@@ -51,7 +48,8 @@ class NoteSerializer(CopiedFieldsMixin, serializers.ModelSerializer):
         Note._meta.get_field("fuente").choices,
         read_only=True,
         allow_null=True,
-        help_text=_SONG_HELP["fuente"],
+        help_text="Quién encontró la canción (y la portada): `spotify`, `deezer`, `itunes` u `offline`; "
+        "null mientras no se conoce.",
     )
     musica = MusicaSerializer(
         read_only=True, allow_null=True, help_text="La canción encontrada; null si no hubo (aún) resultado."
@@ -67,20 +65,6 @@ class NoteSerializer(CopiedFieldsMixin, serializers.ModelSerializer):
     actualizada = serializers.DateTimeField(
         read_only=True, help_text="Fecha del último cambio (UTC, ISO 8601)."
     )
-
-    class Meta:
-        model = Note
-        fields = [
-            "id",
-            "cancion",
-            "texto",
-            "foto",
-            "fuente",
-            "musica",
-            "enriquecimiento",
-            "creada",
-            "actualizada",
-        ]
 
     def create(self, validated_data):
         return note_create(user=self.context["request"].user, **validated_data)

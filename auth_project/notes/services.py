@@ -12,15 +12,16 @@ from .metrics import NOTES_CREATED
 from .models import Enrichment, Note
 
 logger = logging.getLogger(__name__)
+Resolved = tuple[dict, tuple[str, ...]]  # a song's columns, and the providers that failed its lookup
 
 
-def note_song_resolve(*, cancion: str) -> tuple[dict, tuple[str, ...]]:
+def note_song_resolve(*, cancion: str) -> Resolved:
     """The columns for a new ``cancion`` (pending unless ENRICHMENT_MODE is sync) and the failed providers."""
     fields = {**enrichment_fields(Enrichment.PENDING, None), "enrich_attempts": 0}
     if settings.ENRICHMENT_MODE != "sync":
         return fields, ()
     result = song_look_up(cancion)
-    return {**fields, **looked_up_fields(result, attempts=0, incomplete_since=None)}, result.failed or ()
+    return {**fields, **looked_up_fields(result, attempts=0, incomplete_since=None)}, result.failed
 
 
 _sqlite_writer = threading.RLock()
@@ -34,9 +35,7 @@ def write_transaction(*, atomic: bool = True):
         yield
 
 
-def note_create(
-    *, user, cancion: str, texto: str = "", resolved: tuple[dict, tuple[str, ...]] | None = None
-) -> Note:
+def note_create(*, user, cancion: str, texto: str = "", resolved: Resolved | None = None) -> Note:
     fields, failed = resolved or note_song_resolve(cancion=cancion)
     note = Note(user=user, cancion=cancion, texto=texto, **fields)
     note.failed_providers = failed

@@ -2,20 +2,15 @@
 
 from dataclasses import dataclass, fields
 
-from musica_kit.serializers import described
 from musica_kit.track import Track
 
 
 @dataclass(frozen=True, slots=True)
 class Song(Track):
-    fuente: str | None = described(
-        "Quién encontró la canción (y la portada): `spotify`, `deezer`, `itunes` u `offline`; null mientras "
-        "no se conoce."
-    )
+    fuente: str | None  # who found it (and its cover): a musica_kit.track.SOURCES name
 
 
 STORED_FIELDS = tuple(spec.name for spec in fields(Song) if spec.name != "duracion_ms")
 # Text columns are NOT NULL (""), link columns nullable.
 TEXT_FIELDS = ("titulo", "artista", "album")
 LINK_FIELDS = ("foto", "spotify_url", "preview_url", "url")
-MUSICA_FIELDS = tuple(name for name in STORED_FIELDS if name not in ("foto", "fuente"))

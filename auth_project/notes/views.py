@@ -55,9 +55,7 @@ class NoteWriteThrottle(RateLimitThrottle):
     def allow_request(self, request, view):
         if request.method not in ("POST", "PUT", "PATCH"):
             return True
-        replay = request.method == "POST" and idempotency.idempotency_replay_exists(
-            user=request.user, key_header=request.headers.get(idempotency.HEADER)
-        )
+        replay = request.method == "POST" and idempotency.idempotency_replay_exists(request=request)
         return replay or super().allow_request(request, view)
 
 
@@ -148,11 +146,6 @@ def _idempotency_error(exc) -> OpenApiResponse:
         examples=[
             _created_example("con foto", _NOTE_EXAMPLE),
             _created_example("music no disponible", _PENDING_EXAMPLE, PENDING_NOTICE),
-            OpenApiExample(
-                "petición",
-                value={"cancion": "Bohemian Rhapsody", "texto": "La escuché en el coche"},
-                request_only=True,
-            ),
         ],
     ),
     retrieve=extend_schema(
@@ -194,8 +187,7 @@ class NoteViewSet(viewsets.ModelViewSet):
             return Response(self._created_body(serializer, serializer.save()), status=201)
         held = idempotency.idempotency_key_hold(user=request.user, key=key, data=request.data)
         if held.status == IdempotencyKey.DONE:
-            replayed = {idempotency.REPLAYED_HEADER: "true"}
-            return Response(held.response_body, status=held.response_status, headers=replayed)
+            return Response(held.response_body, status=201, headers={idempotency.REPLAYED_HEADER: "true"})
         try:
             resolved = note_song_resolve(cancion=serializer.validated_data["cancion"])  # no transaction open
             with write_transaction():

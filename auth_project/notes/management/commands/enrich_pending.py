@@ -3,7 +3,6 @@
 import logging
 import signal
 import threading
-import time
 from pathlib import Path
 
 from django.conf import settings
@@ -13,11 +12,9 @@ from musica_kit.metrics import serve_metrics
 from musica_kit.secrets import require_strong_secrets
 from notes.enrichment import notes_enrich_pending
 from notes.idempotency import idempotency_keys_purge
-from notes.metrics import runner_pass_counted
+from notes.metrics import RUNNER_NOTES, RUNNER_PASSES
 
 logger = logging.getLogger("notes.enrich_pending")
-
-PURGE_EVERY = 600.0  # seconds between purges of expired Idempotency-Keys
 
 
 class Command(BaseCommand):
@@ -36,17 +33,20 @@ class Command(BaseCommand):
                 signal.signal(sig, lambda *_: stop.set())
             logger.info("enrich runner started", extra={"interval_s": interval, "batch": batch})
             if settings.METRICS_TOKEN:  # the runner is a process of its own
-                self.serve_metrics()
-        next_purge = 0.0
+                port = settings.ENRICH_METRICS_PORT
+                try:
+                    serve_metrics(port)
+                except OSError as exc:  # a taken port costs the runner its metrics, not its work
+                    logger.warning("runner metrics not served", extra={"port": port, "reason": str(exc)})
         while not stop.is_set():
-            if time.monotonic() >= next_purge:
-                if purged := idempotency_keys_purge():
-                    logger.info("expired idempotency keys deleted", extra={"deleted": purged})
-                next_purge = time.monotonic() + PURGE_EVERY
+            if purged := idempotency_keys_purge():  # one indexed DELETE
+                logger.info("expired idempotency keys deleted", extra={"deleted": purged})
             if loop and settings.ENRICH_HEARTBEAT_FILE:
                 Path(settings.ENRICH_HEARTBEAT_FILE).touch()
             counts = notes_enrich_pending(limit=batch)
-            runner_pass_counted(counts)
+            RUNNER_PASSES.inc()
+            for outcome, notes in counts.items():
+                RUNNER_NOTES.labels(outcome).inc(notes)
             if any(counts.values()):
                 logger.info("enrich pass", extra=counts)
             if not loop:
@@ -55,13 +55,3 @@ class Command(BaseCommand):
             if counts["ok"] + counts["sin_resultados"] < batch:  # after a full batch more may be waiting
                 stop.wait(interval)
         logger.info("enrich runner stopped")
-
-    def serve_metrics(self) -> None:
-        """A taken port costs the runner its metrics, not its work."""
-        port = settings.ENRICH_METRICS_PORT
-        try:
-            serve_metrics(port)
-        except OSError as exc:
-            logger.warning("runner metrics not served", extra={"port": port, "reason": str(exc)})
-        else:
-            logger.info("runner metrics served", extra={"port": port})
