@@ -74,9 +74,12 @@ class ProviderChain:
             span = TRACER.start_as_current_span(f"provider {name}", kind=SpanKind.CLIENT)
             with span, PROVIDER_LATENCY.labels(name).time():
                 tracks = provider.search(query, limit)
-        except ProviderUnavailable as exc:  # a 429 or the limiter opens it at once
+        except ProviderUnavailable as exc:
+            logger.warning(
+                "provider unavailable", extra={"provider": name, "kind": exc.kind, "reason": str(exc)}
+            )
             PROVIDER_SEARCHES.labels(name, exc.kind).inc()
-            if exc.kind in ("rate_limited", "limiter"):
+            if exc.kind in ("rate_limited", "limiter"):  # a 429 or the limiter opens it at once
                 breaker.trip(exc.retry_after or settings.PROVIDER_BREAKER_COOLDOWN)
             else:
                 breaker.record_failure()

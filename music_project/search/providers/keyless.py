@@ -1,15 +1,11 @@
 """What Deezer and iTunes share: one GET for JSON that fails fast, and a limiter shared by replicas."""
 
-import logging
 import time
 
-import requests
 from django.conf import settings
 from django.core.cache import cache
 
-from .base import ProviderUnavailable, provider_session, retry_after_seconds
-
-logger = logging.getLogger(__name__)
+from .base import ProviderUnavailable, network_errors, provider_session, upstream_error
 
 
 class RateLimiter:
@@ -31,7 +27,6 @@ class RateLimiter:
         except ValueError:  # the key expired between add and incr, or the cache is down
             return
         if used is not None and used > self.count:
-            logger.warning("provider rate limit reached", extra={"provider": self.name})
             raise ProviderUnavailable(
                 f"Límite de peticiones a {self.name} alcanzado ({self.count} cada {self.seconds} s).",
                 retry_after=max(int((window + 1) * self.seconds - now) + 1, 1),
@@ -51,36 +46,20 @@ class KeylessProvider:
 
     def get(self, params: dict) -> tuple[int, dict]:
         """``(status, body)`` of a 2xx/4xx JSON object; anything else raises ProviderUnavailable."""
-        name = self.name
         self._limiter.acquire()
         timeout = (settings.PROVIDER_CONNECT_TIMEOUT, settings.PROVIDER_READ_TIMEOUT)
-        try:
+        with network_errors(self.name):
             response = self._session.get(self.search_url, params=params, timeout=timeout)
-        except requests.Timeout:
-            logger.warning("provider timed out", extra={"provider": name})
-            raise ProviderUnavailable(f"{name} tardó demasiado en responder.", kind="timeout") from None
-        except requests.RequestException:
-            logger.warning("provider unreachable", extra={"provider": name})
-            raise ProviderUnavailable(f"No se pudo contactar con {name}.", kind="unreachable") from None
-        status = response.status_code
-        if status == 429:
-            seconds = retry_after_seconds(response.headers)
-            logger.warning("provider rate limited", extra={"provider": name, "retry_after": seconds})
-            message = f"{name} limita las peticiones: espera antes de reintentar."
-            raise ProviderUnavailable(message, retry_after=seconds, kind="rate_limited")
-        if status >= 500:
-            logger.warning("provider error", extra={"provider": name, "upstream_status": status})
-            upstream = 503 if status in (502, 503, 504) else 502
-            raise ProviderUnavailable(f"{name} respondió {status}.", status=upstream, kind="server_error")
+        if response.status_code == 429 or response.status_code >= 500:
+            raise upstream_error(self.name, response.status_code, response.headers)
         try:
             body = response.json()
         except ValueError:
-            logger.warning("provider answered a body that is not JSON", extra={"provider": name})
-            message = f"{name} respondió algo que no es JSON."
-            raise ProviderUnavailable(message, status=502, kind="garbage") from None
+            body = None
         if not isinstance(body, dict):
-            raise ProviderUnavailable(f"{name} respondió algo inesperado.", status=502, kind="garbage")
-        return status, body
+            message = f"{self.name} respondió algo que no se entiende."
+            raise ProviderUnavailable(message, status=502, kind="garbage")
+        return response.status_code, body
 
     def is_ready(self) -> bool:
         return True
