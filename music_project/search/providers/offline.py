@@ -43,9 +43,7 @@ def normalize(text: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class CatalogSong:
-    titulo: str
-    artista: str
-    album: str
+    track: Track
     title_norm: str
     artist_norm: str
     title_tokens: tuple[str, ...]
@@ -54,21 +52,26 @@ class CatalogSong:
 
 
 def _song(raw: dict) -> CatalogSong:
-    texts = [str(raw[key]).strip() for key in ("titulo", "artista", "album")]
-    normalized = [normalize(text) for text in texts]
-    return CatalogSong(*texts, *normalized[:2], *(tuple(text.split()) for text in normalized))
+    titulo, artista, album = (str(raw[key]).strip() for key in ("titulo", "artista", "album"))
+    track = Track(
+        spotify_id=None,
+        titulo=titulo,
+        artista=artista,
+        album=album,
+        foto=cover_data_uri(titulo, artista),
+        spotify_url="https://open.spotify.com/search/" + quote(f"{titulo} {artista}", safe=""),
+        preview_url=None,
+        duracion_ms=None,
+        url=None,
+    )
+    normalized = [normalize(text) for text in (titulo, artista, album)]
+    return CatalogSong(track, *normalized[:2], *(tuple(text.split()) for text in normalized))
 
 
 @functools.cache
 def load_catalog(path: Path = CATALOG_PATH) -> tuple[CatalogSong, ...]:
-    data = json.loads(Path(path).read_text(encoding="utf-8"))
-    if not isinstance(data, list):
-        raise TypeError(f"{path}: expected a JSON list of songs")
-    return tuple(_song(item) for item in data)
-
-
-def spotify_search_url(titulo: str, artista: str) -> str:
-    return "https://open.spotify.com/search/" + quote(f"{titulo} {artista}", safe="")
+    """Each song's track, cover included, is made once per process."""
+    return tuple(_song(item) for item in json.loads(Path(path).read_text(encoding="utf-8")))
 
 
 def _svg_text(text: str, limit: int) -> str:
@@ -98,7 +101,6 @@ def cover_svg(titulo: str, artista: str) -> str:
     )
 
 
-@functools.lru_cache(maxsize=1024)
 def cover_data_uri(titulo: str, artista: str) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(cover_svg(titulo, artista).encode()).decode()
 
@@ -131,20 +133,6 @@ def _similarity(query_norm: str, song: CatalogSong) -> float:
     return max(fuzz.token_sort_ratio(query_norm, name) for name in names)
 
 
-def to_track(song: CatalogSong) -> Track:
-    return Track(
-        spotify_id=None,
-        titulo=song.titulo,
-        artista=song.artista,
-        album=song.album,
-        foto=cover_data_uri(song.titulo, song.artista),
-        spotify_url=spotify_search_url(song.titulo, song.artista),
-        preview_url=None,
-        duracion_ms=None,
-        url=None,
-    )
-
-
 class OfflineProvider:
     name = "offline"
     local = True
@@ -171,7 +159,7 @@ class OfflineProvider:
         songs = [song for _, _, song in ranked[:limit]]
         if limit == 1 and songs and _similarity(query_norm, songs[0]) < SONG_SIMILARITY_MIN:
             return []
-        return [to_track(song) for song in songs]
+        return [song.track for song in songs]
 
     def is_ready(self) -> bool:
         try:
