@@ -3,12 +3,10 @@
 import hashlib
 import threading
 import time
-from dataclasses import asdict, replace
+from dataclasses import replace
 
 from django.conf import settings
 from django.core.cache import cache
-
-from musica_kit.track import Track
 
 from .providers import get_chain
 from .providers.chain import SearchResult
@@ -24,9 +22,8 @@ def normalize_query(query: str) -> str:
 def _cached(key: str) -> SearchResult | None:
     if (entry := cache.get(key)) is None:
         return None
-    tracks = [Track(**track) for track in entry["tracks"]]
-    fresh_for = max(0, int(entry["expires"] - time.time()))
-    return SearchResult(entry["source"], tracks, tuple(entry["failed"]), True, fresh_for)
+    answer, expires = entry
+    return replace(answer, cached=True, fresh_for=max(0, int(expires - time.time())))
 
 
 def _wait_for_other_process(key: str, seconds: float) -> SearchResult | None:
@@ -52,7 +49,7 @@ def search_tracks(*, query: str, limit: int) -> SearchResult:
     """Raises ProviderUnavailable when nothing answered."""
     chain = get_chain()
     digest = hashlib.sha256(normalize_query(query).encode()).hexdigest()[:32]
-    key = f"search:v3:{chain.key}:{limit}:{digest}"  # v3: bumped when matching changes
+    key = f"search:v4:{chain.key}:{limit}:{digest}"  # v4: bumped when matching or the entry changes
     if (hit := _cached(key)) is not None:
         return hit
     with _inflight_guard:
@@ -69,7 +66,7 @@ def search_tracks(*, query: str, limit: int) -> SearchResult:
             answer = chain.search(query, limit)
             ttl = _ttl(answer)
             # Wall-clock expiry: replicas sharing Redis read it too.
-            cache.set(key, {**asdict(answer), "expires": time.time() + ttl}, timeout=ttl)
+            cache.set(key, (answer, time.time() + ttl), timeout=ttl)
         finally:
             if owner:
                 cache.delete(lock_key)

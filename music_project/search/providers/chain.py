@@ -12,7 +12,7 @@ from opentelemetry.trace import SpanKind
 from musica_kit.breaker import CircuitBreaker
 from musica_kit.track import Track
 
-from ..metrics import PROVIDER_LATENCY, PROVIDER_SEARCHES, breaker_changed
+from ..metrics import BREAKER_OPEN_UNTIL, PROVIDER_LATENCY, PROVIDER_SEARCHES
 from .base import Provider, ProviderUnavailable
 
 logger = logging.getLogger(__name__)
@@ -88,7 +88,8 @@ class ProviderChain:
             PROVIDER_SEARCHES.labels(name, "match" if tracks else "miss").inc()
             breaker.record_success()
         finally:
-            breaker_changed(name, breaker)
+            open_until = time.time() + breaker.retry_in() if breaker.state == "open" else 0
+            BREAKER_OPEN_UNTIL.labels(name).set(open_until)
         return tracks
 
     def search(self, query: str, limit: int) -> SearchResult:
@@ -103,8 +104,6 @@ class ProviderChain:
                 continue
             last_asked = provider.name
             if tracks:
-                if failed:
-                    logger.info("provider failover", extra={"provider": provider.name, "failed": failed})
                 return SearchResult(provider.name, tracks, tuple(failed))
         if last_asked is None:
             raise first_error
