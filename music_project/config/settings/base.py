@@ -105,10 +105,6 @@ REST_FRAMEWORK = {
     "UNAUTHENTICATED_TOKEN": None,
     "DEFAULT_AUTHENTICATION_CLASSES": ["search.service_token.ServiceTokenAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["search.service_token.IsTrustedCaller"],
-    "DEFAULT_RENDERER_CLASSES": [
-        "rest_framework.renderers.JSONRenderer",
-        "rest_framework.renderers.BrowsableAPIRenderer",
-    ],
     "DEFAULT_PARSER_CLASSES": ["musica_kit.parsers.JSONParser"],
 }
 
@@ -119,7 +115,5 @@ SPECTACULAR_SETTINGS = {
     "TITLE": _TEXT["title"],
     "DESCRIPTION": _TEXT["description"],
     "TAGS": _TEXT["tags"],
-    "AUTHENTICATION_WHITELIST": ["search.service_token.ServiceTokenAuthentication"],
     "SERVE_PERMISSIONS": ["search.service_token.IsTrustedCaller"],
-    "SERVE_AUTHENTICATION": ["search.service_token.ServiceTokenAuthentication"],
 }

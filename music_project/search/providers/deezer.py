@@ -39,9 +39,9 @@ class DeezerProvider(KeylessProvider):
                 raise ProviderUnavailable(
                     "deezer superó su cuota de peticiones.", retry_after=5, kind="rate_limited"
                 )
-            raise ProviderUnavailable(f"deezer respondió el error {code}.", status=502, kind="error_answer")
+            raise self.useless(f"deezer respondió el error {code}.", kind="error_answer")
         data = body.get("data")
         if status != 200 or not isinstance(data, list):
-            raise ProviderUnavailable(f"deezer respondió {status} sin datos.", status=502, kind="garbage")
+            raise self.useless(f"deezer respondió {status} sin datos.")
         tracks = [track_from_deezer(item) for item in data if isinstance(item, dict)]
         return [track for track in tracks if track.titulo][:limit]

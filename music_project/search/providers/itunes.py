@@ -4,7 +4,6 @@ from django.conf import settings
 
 from musica_kit.track import Track, safe_link
 
-from .base import ProviderUnavailable
 from .keyless import KeylessProvider
 
 
@@ -42,14 +41,10 @@ class ITunesProvider(KeylessProvider):
         params = {"term": query, "media": "music", "entity": "song", "limit": limit}
         status, body = self.get({**params, "country": settings.ITUNES_COUNTRY})
         if "errorMessage" in body or status == 403:
-            raise ProviderUnavailable(
-                f"itunes respondió un error ({status}).", status=502, kind="error_answer"
-            )
+            raise self.useless(f"itunes respondió un error ({status}).", kind="error_answer")
         results = body.get("results")
         if status != 200 or not isinstance(results, list):
-            raise ProviderUnavailable(
-                f"itunes respondió {status} sin resultados.", status=502, kind="garbage"
-            )
+            raise self.useless(f"itunes respondió {status} sin resultados.")
         songs = [item for item in results if isinstance(item, dict) and item.get("kind", "song") == "song"]
         tracks = [track_from_itunes(item) for item in songs]
         return [track for track in tracks if track.titulo][:limit]

@@ -57,9 +57,12 @@ class KeylessProvider:
         except ValueError:
             body = None
         if not isinstance(body, dict):
-            message = f"{self.name} respondió algo que no se entiende."
-            raise ProviderUnavailable(message, status=502, kind="garbage")
+            raise self.useless(f"{self.name} respondió algo que no se entiende.")
         return response.status_code, body
+
+    def useless(self, message: str, kind: str = "garbage") -> ProviderUnavailable:
+        """An answer music cannot use: 502."""
+        return ProviderUnavailable(message, status=502, kind=kind)
 
     def is_ready(self) -> bool:
         return True
