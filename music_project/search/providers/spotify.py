@@ -1,8 +1,8 @@
 """Spotify through spotipy, which must not hang a worker (retries sleep a 429 out) nor write a .cache file."""
 
 import base64
+import functools
 import logging
-import threading
 import time
 
 import requests
@@ -14,12 +14,12 @@ from spotipy.oauth2 import SpotifyClientCredentials, SpotifyOauthError
 
 from musica_kit.track import Track
 
+from ..services import single_flight
 from .base import ProviderUnavailable, network_errors, provider_session, upstream_error
 
 logger = logging.getLogger(__name__)
 
 TOKEN_KEY = "spotify:token"  # noqa: S105 (a cache key, not a secret)
-TOKEN_LOCK_KEY = "spotify:token:lock"  # noqa: S105
 BLOCKED_UNTIL_KEY = "spotify:blocked-until"
 
 
@@ -35,28 +35,13 @@ class DjangoCacheTokenHandler(CacheHandler):
 class SharedClientCredentials(SpotifyClientCredentials):
     """One token fetch at a time across threads, workers and (with Redis) replicas."""
 
-    _local_lock = threading.Lock()
-
     def _valid_cached_token(self) -> str | None:
         cached = self.cache_handler.get_cached_token()
         return cached["access_token"] if cached and not self.is_token_expired(cached) else None
 
     def get_access_token(self, as_dict=False, check_cache=True):
-        if token := self._valid_cached_token():
-            return token
-        with self._local_lock:
-            deadline = time.monotonic() + settings.SPOTIFY_READ_TIMEOUT
-            while not cache.add(TOKEN_LOCK_KEY, 1, timeout=int(settings.SPOTIFY_READ_TIMEOUT) + 2):
-                if token := self._valid_cached_token():
-                    return token
-                if time.monotonic() > deadline:
-                    break
-                time.sleep(0.05)
-            try:
-                token = self._valid_cached_token()
-                return token or super().get_access_token(as_dict=False, check_cache=False)
-            finally:
-                cache.delete(TOKEN_LOCK_KEY)
+        fetch = functools.partial(super().get_access_token, as_dict=False, check_cache=False)
+        return single_flight(TOKEN_KEY, settings.SPOTIFY_READ_TIMEOUT, self._valid_cached_token, fetch)
 
 
 def secrets_for_logs() -> list[str]:
