@@ -179,13 +179,13 @@ def test_with_no_network_the_catalog_answers_and_health_and_ready_report_the_cha
 
 
 def test_unknown_provider_names_are_refused_at_start(monkeypatch):
-    import config.settings.providers as providers_settings
+    import config.settings.base as base_settings
 
     monkeypatch.setenv("MUSIC_PROVIDERS", "deezer,napster")
     with pytest.raises(ImproperlyConfigured, match="napster"):
-        importlib.reload(providers_settings)
+        importlib.reload(base_settings)
     monkeypatch.delenv("MUSIC_PROVIDERS")
-    importlib.reload(providers_settings)
+    importlib.reload(base_settings)
 
 
 def test_only_http_links_reach_a_track():
