@@ -14,14 +14,6 @@ from musica_kit.track import Track
 DEFAULT_RETRY_AFTER = 30
 
 
-def retry_after_seconds(headers) -> int:
-    """A 429's ``Retry-After`` in seconds (at least 1)."""
-    try:
-        return max(int((headers or {}).get("Retry-After", DEFAULT_RETRY_AFTER)), 1)
-    except (TypeError, ValueError):
-        return DEFAULT_RETRY_AFTER
-
-
 def provider_session(*urls: str) -> requests.Session:
     """Pooled, without retries: failing fast lets the next provider answer. The environment's proxy (per
     host of ``urls``) and CA bundle are read once, here: with trust_env requests rereads them and
@@ -53,8 +45,12 @@ class ProviderUnavailable(Exception):
 def upstream_error(label: str, status: int, headers=None) -> ProviderUnavailable:
     """A 429 carries its Retry-After; a 502/503/504 may soon pass, so music answers 503 (else 502)."""
     if status == 429:
+        try:
+            seconds = max(int((headers or {}).get("Retry-After", DEFAULT_RETRY_AFTER)), 1)
+        except (TypeError, ValueError):
+            seconds = DEFAULT_RETRY_AFTER
         message = f"{label} limita las peticiones: espera antes de reintentar."
-        return ProviderUnavailable(message, retry_after=retry_after_seconds(headers), kind="rate_limited")
+        return ProviderUnavailable(message, retry_after=seconds, kind="rate_limited")
     upstream = 503 if status in (502, 503, 504) else 502
     return ProviderUnavailable(f"{label} respondió {status}.", status=upstream, kind="server_error")
 

@@ -9,7 +9,7 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 
 from search.providers import get_chain
-from search.providers.base import retry_after_seconds
+from search.providers.base import upstream_error
 from search.providers.deezer import track_from_deezer
 from search.providers.itunes import track_from_itunes
 from search.providers.keyless import RateLimiter
@@ -208,4 +208,4 @@ RETRY_AFTER = [({"Retry-After": "120"}, 120), ({"Retry-After": "0"}, 1), ({"Retr
 
 @pytest.mark.parametrize(("headers", "seconds"), [*RETRY_AFTER, ({}, 30), (None, 30)])
 def test_a_429_waits_as_long_as_retry_after_says_or_30_seconds(headers, seconds):
-    assert retry_after_seconds(headers) == seconds
+    assert upstream_error("deezer", 429, headers).retry_after == seconds
