@@ -10,9 +10,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from search.providers import get_chain
 from search.providers.base import upstream_error
-from search.providers.deezer import track_from_deezer
-from search.providers.itunes import track_from_itunes
-from search.providers.keyless import RateLimiter
+from search.providers.keyless import RateLimiter, track_from_deezer, track_from_itunes
 from tests.keyless_double.server import recorded
 from tests.support.processes import free_port
 from tests.support.waiting import wait_until
