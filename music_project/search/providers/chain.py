@@ -94,19 +94,18 @@ class ProviderChain:
 
     def search(self, query: str, limit: int) -> SearchResult:
         """Raises the first provider's ProviderUnavailable when no provider answered."""
-        started, failed, first_error, last_asked = time.monotonic(), [], None, None
+        started, failed, last_asked = time.monotonic(), {}, None
         for provider in self.providers:
             try:
                 tracks = self._ask(provider, query, limit, started)
             except ProviderUnavailable as exc:
-                failed.append(provider.name)
-                first_error = first_error or exc
+                failed[provider.name] = exc
                 continue
             last_asked = provider.name
             if tracks:
                 return SearchResult(provider.name, tracks, tuple(failed))
         if last_asked is None:
-            raise first_error
+            raise next(iter(failed.values()))
         return SearchResult(last_asked, [], tuple(failed))
 
     def status(self, *, check_ready: bool = False) -> list[dict]:

@@ -92,8 +92,7 @@ class SpotifyProvider:
             raise upstream_error("Spotify", 429, {"Retry-After": int(blocked_until - time.time()) + 1})
         try:
             with network_errors("Spotify"):
-                # requests leaves out a market of None
-                payload = self._client.search(
+                payload = self._client.search(  # requests leaves out a market of None
                     q=query, type="track", limit=limit, market=settings.SPOTIFY_MARKET or None
                 )
         except spotipy.SpotifyException as exc:
