@@ -1,7 +1,5 @@
 """music's metrics; labels are provider names and fixed outcomes, never a query."""
 
-import time
-
 from prometheus_client import Counter, Gauge, Histogram
 
 PROVIDER_SEARCHES = Counter(
@@ -25,7 +23,3 @@ BREAKER_OPEN_UNTIL = Gauge(
 SEARCH_CACHE = Counter(
     "musica_search_cache_total", "/search answers from the result cache: hit or miss.", ["result"]
 )
-
-
-def breaker_changed(name: str, breaker) -> None:
-    BREAKER_OPEN_UNTIL.labels(name).set(time.time() + breaker.retry_in() if breaker.state == "open" else 0)

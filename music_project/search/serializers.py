@@ -7,7 +7,6 @@ from musica_kit.track import SOURCES, Track
 class SearchParamsSerializer(serializers.Serializer):
     q = serializers.CharField(
         max_length=200,
-        trim_whitespace=True,
         help_text="Qué buscar: título, artista o álbum (1–200 caracteres sin los espacios de los extremos).",
     )
     limit = serializers.IntegerField(

@@ -15,8 +15,8 @@ logger = logging.getLogger(__name__)
 
 PROVIDER_CLASSES = {
     "spotify": "search.providers.spotify.SpotifyProvider",
-    "deezer": "search.providers.deezer.DeezerProvider",
-    "itunes": "search.providers.itunes.ITunesProvider",
+    "deezer": "search.providers.keyless.DeezerProvider",
+    "itunes": "search.providers.keyless.ITunesProvider",
     "offline": "search.providers.offline.OfflineProvider",
 }
 

@@ -1,25 +1,17 @@
 """What every music source returns, and how it says it cannot answer."""
 
-import os
+from contextlib import contextmanager
 from typing import Protocol
 from urllib.parse import urlsplit
 
 import requests
 from django.conf import settings
 from requests.adapters import HTTPAdapter
-from requests.utils import get_environ_proxies, select_proxy
+from requests.utils import select_proxy
 
 from musica_kit.track import Track
 
 DEFAULT_RETRY_AFTER = 30
-
-
-def retry_after_seconds(headers) -> int:
-    """A 429's ``Retry-After`` in seconds (at least 1)."""
-    try:
-        return max(int((headers or {}).get("Retry-After", DEFAULT_RETRY_AFTER)), 1)
-    except (TypeError, ValueError):
-        return DEFAULT_RETRY_AFTER
 
 
 def provider_session(*urls: str) -> requests.Session:
@@ -31,11 +23,11 @@ def provider_session(*urls: str) -> requests.Session:
     session.mount("http://", adapter)
     session.mount("https://", adapter)
     for url in urls:
-        parts = urlsplit(url)
-        if parts.scheme and parts.hostname and (proxy := select_proxy(url, get_environ_proxies(url))):
+        environment = session.merge_environment_settings(url, {}, None, None, None)
+        if proxy := select_proxy(url, environment["proxies"]):
+            parts = urlsplit(url)
             session.proxies.setdefault(f"{parts.scheme}://{parts.hostname}", proxy)
-    # As merge_environment_settings does.
-    session.verify = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or True
+        session.verify = environment["verify"]
     session.trust_env = False
     return session
 
@@ -48,6 +40,29 @@ class ProviderUnavailable(Exception):
     ):
         super().__init__(message)
         self.status, self.retry_after, self.kind = status, retry_after, kind
+
+
+def upstream_error(label: str, status: int, headers=None) -> ProviderUnavailable:
+    """A 429 carries its Retry-After; a 502/503/504 may soon pass, so music answers 503 (else 502)."""
+    if status == 429:
+        try:
+            seconds = max(int((headers or {}).get("Retry-After", DEFAULT_RETRY_AFTER)), 1)
+        except (TypeError, ValueError):
+            seconds = DEFAULT_RETRY_AFTER
+        message = f"{label} limita las peticiones: espera antes de reintentar."
+        return ProviderUnavailable(message, retry_after=seconds, kind="rate_limited")
+    upstream = 503 if status in (502, 503, 504) else 502
+    return ProviderUnavailable(f"{label} respondió {status}.", status=upstream, kind="server_error")
+
+
+@contextmanager
+def network_errors(label: str):
+    try:
+        yield
+    except requests.Timeout:
+        raise ProviderUnavailable(f"{label} tardó demasiado en responder.", kind="timeout") from None
+    except requests.RequestException:
+        raise ProviderUnavailable(f"No se pudo contactar con {label}.", kind="unreachable") from None
 
 
 class Provider(Protocol):

@@ -12,7 +12,7 @@ from opentelemetry.trace import SpanKind
 from musica_kit.breaker import CircuitBreaker
 from musica_kit.track import Track
 
-from ..metrics import PROVIDER_LATENCY, PROVIDER_SEARCHES, breaker_changed
+from ..metrics import BREAKER_OPEN_UNTIL, PROVIDER_LATENCY, PROVIDER_SEARCHES
 from .base import Provider, ProviderUnavailable
 
 logger = logging.getLogger(__name__)
@@ -74,9 +74,12 @@ class ProviderChain:
             span = TRACER.start_as_current_span(f"provider {name}", kind=SpanKind.CLIENT)
             with span, PROVIDER_LATENCY.labels(name).time():
                 tracks = provider.search(query, limit)
-        except ProviderUnavailable as exc:  # a 429 or the limiter opens it at once
+        except ProviderUnavailable as exc:
+            logger.warning(
+                "provider unavailable", extra={"provider": name, "kind": exc.kind, "reason": str(exc)}
+            )
             PROVIDER_SEARCHES.labels(name, exc.kind).inc()
-            if exc.kind in ("rate_limited", "limiter"):
+            if exc.kind in ("rate_limited", "limiter"):  # a 429 or the limiter opens it at once
                 breaker.trip(exc.retry_after or settings.PROVIDER_BREAKER_COOLDOWN)
             else:
                 breaker.record_failure()
@@ -85,26 +88,24 @@ class ProviderChain:
             PROVIDER_SEARCHES.labels(name, "match" if tracks else "miss").inc()
             breaker.record_success()
         finally:
-            breaker_changed(name, breaker)
+            open_until = time.time() + breaker.retry_in() if breaker.state == "open" else 0
+            BREAKER_OPEN_UNTIL.labels(name).set(open_until)
         return tracks
 
     def search(self, query: str, limit: int) -> SearchResult:
         """Raises the first provider's ProviderUnavailable when no provider answered."""
-        started, failed, first_error, last_asked = time.monotonic(), [], None, None
+        started, failed, last_asked = time.monotonic(), {}, None
         for provider in self.providers:
             try:
                 tracks = self._ask(provider, query, limit, started)
             except ProviderUnavailable as exc:
-                failed.append(provider.name)
-                first_error = first_error or exc
+                failed[provider.name] = exc
                 continue
             last_asked = provider.name
             if tracks:
-                if failed:
-                    logger.info("provider failover", extra={"provider": provider.name, "failed": failed})
                 return SearchResult(provider.name, tracks, tuple(failed))
         if last_asked is None:
-            raise first_error
+            raise next(iter(failed.values()))
         return SearchResult(last_asked, [], tuple(failed))
 
     def status(self, *, check_ready: bool = False) -> list[dict]:

@@ -43,9 +43,7 @@ def normalize(text: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class CatalogSong:
-    titulo: str
-    artista: str
-    album: str
+    track: Track
     title_norm: str
     artist_norm: str
     title_tokens: tuple[str, ...]
@@ -54,21 +52,26 @@ class CatalogSong:
 
 
 def _song(raw: dict) -> CatalogSong:
-    texts = [str(raw[key]).strip() for key in ("titulo", "artista", "album")]
-    normalized = [normalize(text) for text in texts]
-    return CatalogSong(*texts, *normalized[:2], *(tuple(text.split()) for text in normalized))
+    titulo, artista, album = (str(raw[key]).strip() for key in ("titulo", "artista", "album"))
+    track = Track(
+        spotify_id=None,
+        titulo=titulo,
+        artista=artista,
+        album=album,
+        foto=cover_data_uri(titulo, artista),
+        spotify_url="https://open.spotify.com/search/" + quote(f"{titulo} {artista}", safe=""),
+        preview_url=None,
+        duracion_ms=None,
+        url=None,
+    )
+    normalized = [normalize(text) for text in (titulo, artista, album)]
+    return CatalogSong(track, *normalized[:2], *(tuple(text.split()) for text in normalized))
 
 
 @functools.cache
 def load_catalog(path: Path = CATALOG_PATH) -> tuple[CatalogSong, ...]:
-    data = json.loads(Path(path).read_text(encoding="utf-8"))
-    if not isinstance(data, list):
-        raise TypeError(f"{path}: expected a JSON list of songs")
-    return tuple(_song(item) for item in data)
-
-
-def spotify_search_url(titulo: str, artista: str) -> str:
-    return "https://open.spotify.com/search/" + quote(f"{titulo} {artista}", safe="")
+    """Each song's track, cover included, is made once per process."""
+    return tuple(_song(item) for item in json.loads(Path(path).read_text(encoding="utf-8")))
 
 
 def _svg_text(text: str, limit: int) -> str:
@@ -78,55 +81,18 @@ def _svg_text(text: str, limit: int) -> str:
     return escape(_XML_INVALID.sub("", text))
 
 
-def _hsl_to_hex(hue: float, saturation: float, lightness: float) -> str:
-    # By hand, not colorsys: colorsys rounds a few hues one unit apart, and covers must not change.
-    c = (1 - abs(2 * lightness - 1)) * saturation
-    h = (hue % 360) / 60
-    x = c * (1 - abs(h % 2 - 1))
-    r, g, b = [(c, x, 0), (x, c, 0), (0, c, x), (0, x, c), (x, 0, c), (c, 0, x)][int(h) % 6]
-    m = lightness - c / 2
-    return "#" + "".join(f"{round((v + m) * 255):02x}" for v in (r, g, b))
-
-
-def _motif(kind: int, seed: bytes, accent: str) -> str:
-    a, b = seed[0], seed[1]
-    if kind == 0:  # a record: concentric rings
-        cx, cy = 120 + a % 60, 100 + b % 40
-        return (
-            f'<circle cx="{cx}" cy="{cy}" r="86" fill="#111" opacity=".85"/>'
-            f'<circle cx="{cx}" cy="{cy}" r="60" fill="none" stroke="{accent}" stroke-width="2"/>'
-            f'<circle cx="{cx}" cy="{cy}" r="26" fill="{accent}"/>'
-        )
-    if kind == 1:  # diagonal stripes
-        step = 40 + a % 20
-        d = "".join(f"M{x} 0L{x - 300} 300" for x in range(step // 2, 600, step))
-        return f'<path d="{d}" stroke="{accent}" stroke-width="{8 + b % 10}" opacity=".4"/>'
-    if kind == 2:  # nested triangles
-        p = 40 + a % 60
-        return (
-            f'<path d="M{p} 200L150 {20 + b % 40}L{300 - p} 200Z" fill="{accent}" opacity=".7"/>'
-            f'<path d="M{p + 40} 200L150 {90 + b % 40}L{260 - p} 200Z" fill="#fff" opacity=".25"/>'
-        )
-    size = 40 + a % 16  # a grid of squares, some lit
-    d = "".join(
-        f"M{30 + i * (size + 12)} {30 + j * (size + 12)}h{size}v{size}h-{size}Z"
-        for i in range(4)
-        for j in range(3)
-        if (b >> ((i + j * 4) % 8)) & 1 or i == j
-    )
-    return f'<path d="{d}" fill="{accent}" opacity=".6"/>'
-
-
 def cover_svg(titulo: str, artista: str) -> str:
-    """Colours and motif from a SHA-256 of title and artist: every process draws the same bytes."""
+    """Colours from a SHA-256 of title and artist (not hash()): every process draws the same bytes. A dark
+    background, a light record label: the white text stays legible."""
     digest = hashlib.sha256(f"{artista}\x1f{titulo}".encode()).digest()
-    hue = int.from_bytes(digest[:2], "big") % 360
-    background = _hsl_to_hex(hue, 0.55, 0.32)
-    accent = _hsl_to_hex(hue + 150 + digest[2] % 60, 0.7, 0.6)
+    background = "#" + "".join(f"{byte % 128:02x}" for byte in digest[:3])
+    accent = "#" + "".join(f"{byte | 128:02x}" for byte in digest[3:6])
+    cx, cy = 120 + digest[6] % 60, 100 + digest[7] % 40
     return (
         '<svg xmlns="http://www.w3.org/2000/svg" width="300" height="300" viewBox="0 0 300 300">'
         f'<rect width="300" height="300" fill="{background}"/>'
-        f"{_motif(digest[3] % 4, digest[4:6], accent)}"
+        f'<circle cx="{cx}" cy="{cy}" r="86" fill="#111" opacity=".85"/>'
+        f'<circle cx="{cx}" cy="{cy}" r="26" fill="{accent}"/>'
         '<rect y="212" width="300" height="88" fill="#000" opacity=".45"/>'
         '<g font-family="Helvetica,Arial,sans-serif" fill="#fff">'
         f'<text x="16" y="247" font-size="20" font-weight="bold">{_svg_text(titulo, 22)}</text>'
@@ -135,7 +101,6 @@ def cover_svg(titulo: str, artista: str) -> str:
     )
 
 
-@functools.lru_cache(maxsize=1024)
 def cover_data_uri(titulo: str, artista: str) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(cover_svg(titulo, artista).encode()).decode()
 
@@ -168,20 +133,6 @@ def _similarity(query_norm: str, song: CatalogSong) -> float:
     return max(fuzz.token_sort_ratio(query_norm, name) for name in names)
 
 
-def to_track(song: CatalogSong) -> Track:
-    return Track(
-        spotify_id=None,
-        titulo=song.titulo,
-        artista=song.artista,
-        album=song.album,
-        foto=cover_data_uri(song.titulo, song.artista),
-        spotify_url=spotify_search_url(song.titulo, song.artista),
-        preview_url=None,
-        duracion_ms=None,
-        url=None,
-    )
-
-
 class OfflineProvider:
     name = "offline"
     local = True
@@ -208,7 +159,7 @@ class OfflineProvider:
         songs = [song for _, _, song in ranked[:limit]]
         if limit == 1 and songs and _similarity(query_norm, songs[0]) < SONG_SIMILARITY_MIN:
             return []
-        return [to_track(song) for song in songs]
+        return [song.track for song in songs]
 
     def is_ready(self) -> bool:
         try:

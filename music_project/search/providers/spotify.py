@@ -1,8 +1,8 @@
 """Spotify through spotipy, which must not hang a worker (retries sleep a 429 out) nor write a .cache file."""
 
 import base64
+import functools
 import logging
-import threading
 import time
 
 import requests
@@ -14,14 +14,13 @@ from spotipy.oauth2 import SpotifyClientCredentials, SpotifyOauthError
 
 from musica_kit.track import Track
 
-from .base import ProviderUnavailable, provider_session, retry_after_seconds
+from ..services import single_flight
+from .base import ProviderUnavailable, network_errors, provider_session, upstream_error
 
 logger = logging.getLogger(__name__)
 
 TOKEN_KEY = "spotify:token"  # noqa: S105 (a cache key, not a secret)
-TOKEN_LOCK_KEY = "spotify:token:lock"  # noqa: S105
 BLOCKED_UNTIL_KEY = "spotify:blocked-until"
-RATE_LIMITED = "Spotify limita las peticiones: espera antes de reintentar."
 
 
 class DjangoCacheTokenHandler(CacheHandler):
@@ -36,28 +35,13 @@ class DjangoCacheTokenHandler(CacheHandler):
 class SharedClientCredentials(SpotifyClientCredentials):
     """One token fetch at a time across threads, workers and (with Redis) replicas."""
 
-    _local_lock = threading.Lock()
-
     def _valid_cached_token(self) -> str | None:
         cached = self.cache_handler.get_cached_token()
         return cached["access_token"] if cached and not self.is_token_expired(cached) else None
 
     def get_access_token(self, as_dict=False, check_cache=True):
-        if token := self._valid_cached_token():
-            return token
-        with self._local_lock:
-            deadline = time.monotonic() + settings.SPOTIFY_READ_TIMEOUT
-            while not cache.add(TOKEN_LOCK_KEY, 1, timeout=int(settings.SPOTIFY_READ_TIMEOUT) + 2):
-                if token := self._valid_cached_token():
-                    return token
-                if time.monotonic() > deadline:
-                    break
-                time.sleep(0.05)
-            try:
-                token = self._valid_cached_token()
-                return token or super().get_access_token(as_dict=False, check_cache=False)
-            finally:
-                cache.delete(TOKEN_LOCK_KEY)
+        fetch = functools.partial(super().get_access_token, as_dict=False, check_cache=False)
+        return single_flight(TOKEN_KEY, settings.SPOTIFY_READ_TIMEOUT, self._valid_cached_token, fetch)
 
 
 def secrets_for_logs() -> list[str]:
@@ -104,40 +88,28 @@ class SpotifyProvider:
 
     def search(self, query: str, limit: int) -> list[Track]:
         if (blocked_until := cache.get(BLOCKED_UNTIL_KEY)) and blocked_until > time.time():
-            # After a 429 every replica stops asking for Retry-After seconds.
-            retry_after = int(blocked_until - time.time()) + 1
-            raise ProviderUnavailable(RATE_LIMITED, retry_after=retry_after, kind="rate_limited")
-        try:  # requests leaves out a market of None
-            payload = self._client.search(
-                q=query, type="track", limit=limit, market=settings.SPOTIFY_MARKET or None
-            )
+            # The 429 that blocked every replica, with the seconds it has left.
+            raise upstream_error("Spotify", 429, {"Retry-After": int(blocked_until - time.time()) + 1})
+        try:
+            with network_errors("Spotify"):
+                payload = self._client.search(  # requests leaves out a market of None
+                    q=query, type="track", limit=limit, market=settings.SPOTIFY_MARKET or None
+                )
         except spotipy.SpotifyException as exc:
-            if exc.http_status == 429:
-                seconds = retry_after_seconds(exc.headers)
-                cache.set(BLOCKED_UNTIL_KEY, time.time() + seconds, timeout=seconds)
-                logger.warning("spotify rate limited", extra={"retry_after": seconds})
-                raise ProviderUnavailable(RATE_LIMITED, retry_after=seconds, kind="rate_limited") from None
-            logger.warning("spotify error", extra={"upstream_status": exc.http_status})
-            status = 503 if exc.http_status in (502, 503, 504) else 502
-            raise ProviderUnavailable(
-                "Spotify respondió con un error.", status=status, kind="server_error"
-            ) from None
+            error = upstream_error("Spotify", exc.http_status, exc.headers)
+            if error.retry_after:  # a 429: every replica stops asking for Retry-After seconds
+                cache.set(BLOCKED_UNTIL_KEY, time.time() + error.retry_after, timeout=error.retry_after)
+            raise error from None
         except SpotifyOauthError:
             logger.error("spotify token request refused (check SPOTIFY_CLIENT_ID/SECRET)")
             raise ProviderUnavailable(
                 "Spotify rechazó las credenciales del servicio.", status=502, kind="error_answer"
             ) from None
-        except requests.Timeout:
-            logger.warning("spotify timed out")
-            raise ProviderUnavailable("Spotify tardó demasiado en responder.", kind="timeout") from None
-        except (requests.RequestException, ValueError, KeyError, TypeError):
-            logger.warning("spotify unreachable or answered garbage")
-            raise ProviderUnavailable("No se pudo contactar con Spotify.", kind="unreachable") from None
+        except (ValueError, KeyError, TypeError):  # a token or search answer spotipy could not read
+            payload = None
         if not isinstance(payload, dict):
-            logger.warning("spotify answered a body that is not JSON")
-            raise ProviderUnavailable(
-                "Spotify respondió algo que no se entiende.", status=502, kind="garbage"
-            )
+            message = "Spotify respondió algo que no se entiende."
+            raise ProviderUnavailable(message, status=502, kind="garbage")
         items = (payload.get("tracks") or {}).get("items") or []
         return [track_from_spotify(item) for item in items if item][:limit]
 

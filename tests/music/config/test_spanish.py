@@ -70,8 +70,8 @@ def test_every_route_answers_an_unknown_path_below_it_with_a_spanish_404(client,
     ("change", "status", "reason"),
     [
         ({"mode": "429"}, 503, "Spotify limita las peticiones: espera antes de reintentar."),
-        ({"mode": "500"}, 502, "Spotify respondió con un error."),
-        ({"mode": "503"}, 503, "Spotify respondió con un error."),
+        ({"mode": "500"}, 502, "Spotify respondió 500."),
+        ({"mode": "503"}, 503, "Spotify respondió 503."),
         ({"latency_ms": 2000}, 503, "Spotify tardó demasiado en responder."),  # over SPOTIFY_READ_TIMEOUT
     ],
 )

@@ -8,7 +8,7 @@ import requests
 from requests.utils import select_proxy
 
 from search.providers.base import provider_session
-from search.providers.deezer import DeezerProvider
+from search.providers.keyless import DeezerProvider
 from search.providers.spotify import SpotifyProvider
 
 URLS = ["https://api.spotify.com/v1/", "https://accounts.spotify.com/api/token", "http://music:5001/search"]
