@@ -1,12 +1,9 @@
 """Every error is JSON: {"error": "<message>", "detalle": {...}} — never an HTML page."""
 
 from django.conf import settings
-from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, JsonResponse
-from django.middleware import csrf
 from rest_framework import exceptions
 from rest_framework.renderers import JSONRenderer
-from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
 
@@ -21,30 +18,12 @@ def payload_too_large_body() -> dict:
     )
 
 
-# DRF's "CSRF Failed: <Django's reason>" is English and untranslatable: Spanish by reason's start.
-CSRF_FAILED_PREFIX = "CSRF Failed: "
+# DRF's "CSRF Failed: <Django's reason>" is English and untranslatable; as Django's own 403 page
+# outside DEBUG, the reason is not shown.
 CSRF_REFUSED = (
-    "Comprobación CSRF fallida: {reason} Recarga la página y vuelve a intentarlo "
+    "Comprobación CSRF fallida: recarga la página y vuelve a intentarlo "
     "(o usa un token JWT: Authorization: Bearer <access>)."
 )
-CSRF_REASONS = {
-    csrf.REASON_NO_CSRF_COOKIE: "no hay cookie CSRF.",
-    csrf.REASON_CSRF_TOKEN_MISSING: "falta el token CSRF.",
-    csrf.REASON_NO_REFERER: "falta la cabecera Referer.",
-    csrf.REASON_MALFORMED_REFERER: "la cabecera Referer está mal formada.",
-    csrf.REASON_INSECURE_REFERER: "la cabecera Referer no es segura (HTTP) y este sitio es HTTPS.",
-    "Origin checking failed": "el origen (Origin) no es de confianza.",
-    "Referer checking failed": "el Referer no es de un origen de confianza.",
-}
-
-
-def csrf_refusal(detail: str) -> str:
-    reason = detail.removeprefix(CSRF_FAILED_PREFIX)
-    spanish = next(
-        (text for start, text in CSRF_REASONS.items() if reason.startswith(start)),
-        "el token CSRF no es válido.",  # "CSRF token from POST has incorrect length." and the like
-    )
-    return CSRF_REFUSED.format(reason=spanish)
 
 
 def api_exception_handler(exc, context):
@@ -54,9 +33,6 @@ def api_exception_handler(exc, context):
     if request is not None and (renderer is None or renderer.format not in ("json", "api")):
         request.accepted_renderer = JSONRenderer()
         request.accepted_media_type = JSONRenderer.media_type
-    if isinstance(exc, RequestDataTooBig):
-        # Django would answer 400 (a SuspiciousOperation): the client needs to know why.
-        return Response(payload_too_large_body(), status=413)
     if isinstance(exc, Http404):
         # One Spanish 404 for missing and someone else's objects alike.
         exc = exceptions.NotFound()
@@ -72,8 +48,8 @@ def api_exception_handler(exc, context):
         response.data = error_body("Datos no válidos.", detalle)
     else:
         detail = str(data.get("detail", data) if isinstance(data, dict) else data)
-        if isinstance(exc, exceptions.PermissionDenied) and detail.startswith(CSRF_FAILED_PREFIX):
-            detail = csrf_refusal(detail)
+        if isinstance(exc, exceptions.PermissionDenied) and detail.startswith("CSRF Failed: "):
+            detail = CSRF_REFUSED
         response.data = error_body(detail)
     return response
 

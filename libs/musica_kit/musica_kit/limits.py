@@ -21,7 +21,7 @@ class BodySizeLimitMiddleware:
             return JsonResponse(payload_too_large_body(), status=413)
         return self.get_response(request)
 
-    def process_exception(self, request, exception):
+    def process_exception(self, request, exception):  # from DRF views too; Django's answer would be a 400
         if isinstance(exception, RequestDataTooBig):
             return JsonResponse(payload_too_large_body(), status=413)
         return None

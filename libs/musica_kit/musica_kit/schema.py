@@ -57,13 +57,12 @@ def drop_slash_variants(endpoints):
 def drop_unreferenced_schemas(result, generator, request, public):
     """Remove components nothing points to (e.g. the request form of a response-only serializer)."""
     schemas = result.get("components", {}).get("schemas", {})
-    while True:
-        text = json.dumps(result)
-        unused = [name for name in schemas if f'"#/components/schemas/{name}"' not in text]
-        if not unused:
-            return result
+    text = json.dumps(result)
+    while unused := [name for name in schemas if f'"#/components/schemas/{name}"' not in text]:
         for name in unused:
             del schemas[name]
+        text = json.dumps(result)
+    return result
 
 
 def add_request_id_header(result, generator, request, public):
