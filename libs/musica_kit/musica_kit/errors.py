@@ -1,6 +1,5 @@
 """Every error is JSON: {"error": "<message>", "detalle": {...}} — never an HTML page."""
 
-from django.conf import settings
 from django.http import Http404, JsonResponse
 from rest_framework import exceptions
 from rest_framework.renderers import JSONRenderer
@@ -9,13 +8,6 @@ from rest_framework.views import exception_handler
 
 def error_body(message: str, detalle: dict | None = None) -> dict:
     return {"error": message, "detalle": detalle or {}}
-
-
-def payload_too_large_body() -> dict:
-    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
-    return error_body(
-        f"El cuerpo de la petición es demasiado grande (máximo {limit} bytes).", {"max_bytes": limit}
-    )
 
 
 # DRF's "CSRF Failed: <Django's reason>" is English and untranslatable; as Django's own 403 page
