@@ -1,5 +1,6 @@
 """Spanish view names (``name``, or a ViewSet's ``names`` by suffix); no descriptions, never docstrings."""
 
+
 def view_name(view) -> str:
     if (name := getattr(view, "name", None)) is not None:
         return name
