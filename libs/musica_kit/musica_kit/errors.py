@@ -10,14 +10,6 @@ def error_body(message: str, detalle: dict | None = None) -> dict:
     return {"error": message, "detalle": detalle or {}}
 
 
-# DRF's "CSRF Failed: <Django's reason>" is English and untranslatable; as Django's own 403 page
-# outside DEBUG, the reason is not shown.
-CSRF_REFUSED = (
-    "Comprobación CSRF fallida: recarga la página y vuelve a intentarlo "
-    "(o usa un token JWT: Authorization: Bearer <access>)."
-)
-
-
 def api_exception_handler(exc, context):
     # JSON even from YAML/HTML views (schema, Swagger UI); the browsable API shows the same JSON.
     request = context.get("request")
@@ -41,7 +33,11 @@ def api_exception_handler(exc, context):
     else:
         detail = str(data.get("detail", data) if isinstance(data, dict) else data)
         if isinstance(exc, exceptions.PermissionDenied) and detail.startswith("CSRF Failed: "):
-            detail = CSRF_REFUSED
+            # DRF's "CSRF Failed: <Django's reason>" is English; no reason, as Django's page without DEBUG.
+            detail = (
+                "Comprobación CSRF fallida: recarga la página y vuelve a intentarlo "
+                "(o usa un token JWT: Authorization: Bearer <access>)."
+            )
         response.data = error_body(detail)
     return response
 
