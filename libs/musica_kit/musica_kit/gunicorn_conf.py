@@ -13,7 +13,6 @@ from gunicorn.glogging import Logger
 from musica_kit.env import env_bool
 
 worker_class = "gthread"
-timeout = 30
 graceful_timeout = 10
 keepalive = 5
 # A socket per worker: on a shared one the first worker awake takes a whole keep-alive burst
@@ -43,7 +42,6 @@ def listen_urls(cfg) -> str:
 
 
 logger_class = AddressLogger
-accesslog = None  # each service logs its own JSON line per request
 control_socket_disable = True  # two gunicorns on one host would share ~/.gunicorn/gunicorn.ctl
 
 # gunicorn trusts forwarded headers from 127.0.0.1 by default: any local client could fake HTTPS.
