@@ -16,25 +16,16 @@ class ErrorSerializer(serializers.Serializer):
         "más que decir."
     )
 
-    class Meta:
-        ref_name = "Error"
 
-
-class _RetryAfterSerializer(serializers.Serializer):
+class ThrottledDetailSerializer(serializers.Serializer):
     reintentar_en_segundos = serializers.IntegerField(
         help_text="Segundos que faltan para poder repetir (lo mismo que `Retry-After`)."
     )
 
-    class Meta:
-        ref_name = "ThrottledDetail"
-
 
 class ThrottledSerializer(serializers.Serializer):
     error = serializers.CharField(help_text="Mensaje para una persona, en español, con la espera.")
-    detalle = _RetryAfterSerializer(help_text="Cuánto esperar.")
-
-    class Meta:
-        ref_name = "Throttled"
+    detalle = ThrottledDetailSerializer(help_text="Cuánto esperar.")
 
 
 def throttled_response(description: str, *examples: OpenApiExample) -> OpenApiResponse:
