@@ -5,7 +5,7 @@ import json
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse
 from rest_framework import serializers
 
-from .request_context import REQUEST_ID_HEADER
+from .request_context import REQUEST_ID_HEADER, VALID_REQUEST_ID
 
 
 class ErrorSerializer(serializers.Serializer):
@@ -66,7 +66,7 @@ def add_request_id_header(result, generator, request, public):
         "description": "Identificador de la petición para seguirla en los logs de auth_service y "
         "music_service (auth reenvía el suyo a music). Si falta o no es válido (`[A-Za-z0-9._:-]{1,128}`) "
         "se genera uno.",
-        "schema": {"type": "string", "pattern": r"^[A-Za-z0-9._:-]{1,128}$"},
+        "schema": {"type": "string", "pattern": VALID_REQUEST_ID.pattern},
     }
     components.setdefault("headers", {})["RequestId"] = {
         "description": "El identificador de esta petición (el recibido o uno nuevo).",
