@@ -38,7 +38,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "musica_kit.metrics.RequestMetricsMiddleware",  # first: /metrics, and it times everything below
-    "config.middleware.RequestContextMiddleware",
+    "musica_kit.request_context.RequestContextMiddleware",
     "musica_kit.limits.BodySizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

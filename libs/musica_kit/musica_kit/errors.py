@@ -1,50 +1,13 @@
 """Every error is JSON: {"error": "<message>", "detalle": {...}} — never an HTML page."""
 
-from django.conf import settings
-from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, JsonResponse
-from django.middleware import csrf
 from rest_framework import exceptions
 from rest_framework.renderers import JSONRenderer
-from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
 
 def error_body(message: str, detalle: dict | None = None) -> dict:
     return {"error": message, "detalle": detalle or {}}
-
-
-def payload_too_large_body() -> dict:
-    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
-    return error_body(
-        f"El cuerpo de la petición es demasiado grande (máximo {limit} bytes).", {"max_bytes": limit}
-    )
-
-
-# DRF's "CSRF Failed: <Django's reason>" is English and untranslatable: Spanish by reason's start.
-CSRF_FAILED_PREFIX = "CSRF Failed: "
-CSRF_REFUSED = (
-    "Comprobación CSRF fallida: {reason} Recarga la página y vuelve a intentarlo "
-    "(o usa un token JWT: Authorization: Bearer <access>)."
-)
-CSRF_REASONS = {
-    csrf.REASON_NO_CSRF_COOKIE: "no hay cookie CSRF.",
-    csrf.REASON_CSRF_TOKEN_MISSING: "falta el token CSRF.",
-    csrf.REASON_NO_REFERER: "falta la cabecera Referer.",
-    csrf.REASON_MALFORMED_REFERER: "la cabecera Referer está mal formada.",
-    csrf.REASON_INSECURE_REFERER: "la cabecera Referer no es segura (HTTP) y este sitio es HTTPS.",
-    "Origin checking failed": "el origen (Origin) no es de confianza.",
-    "Referer checking failed": "el Referer no es de un origen de confianza.",
-}
-
-
-def csrf_refusal(detail: str) -> str:
-    reason = detail.removeprefix(CSRF_FAILED_PREFIX)
-    spanish = next(
-        (text for start, text in CSRF_REASONS.items() if reason.startswith(start)),
-        "el token CSRF no es válido.",  # "CSRF token from POST has incorrect length." and the like
-    )
-    return CSRF_REFUSED.format(reason=spanish)
 
 
 def api_exception_handler(exc, context):
@@ -54,9 +17,6 @@ def api_exception_handler(exc, context):
     if request is not None and (renderer is None or renderer.format not in ("json", "api")):
         request.accepted_renderer = JSONRenderer()
         request.accepted_media_type = JSONRenderer.media_type
-    if isinstance(exc, RequestDataTooBig):
-        # Django would answer 400 (a SuspiciousOperation): the client needs to know why.
-        return Response(payload_too_large_body(), status=413)
     if isinstance(exc, Http404):
         # One Spanish 404 for missing and someone else's objects alike.
         exc = exceptions.NotFound()
@@ -72,8 +32,12 @@ def api_exception_handler(exc, context):
         response.data = error_body("Datos no válidos.", detalle)
     else:
         detail = str(data.get("detail", data) if isinstance(data, dict) else data)
-        if isinstance(exc, exceptions.PermissionDenied) and detail.startswith(CSRF_FAILED_PREFIX):
-            detail = csrf_refusal(detail)
+        if isinstance(exc, exceptions.PermissionDenied) and detail.startswith("CSRF Failed: "):
+            # DRF's "CSRF Failed: <Django's reason>" is English; no reason, as Django's page without DEBUG.
+            detail = (
+                "Comprobación CSRF fallida: recarga la página y vuelve a intentarlo "
+                "(o usa un token JWT: Authorization: Bearer <access>)."
+            )
         response.data = error_body(detail)
     return response
 

@@ -13,7 +13,6 @@ from gunicorn.glogging import Logger
 from musica_kit.env import env_bool
 
 worker_class = "gthread"
-timeout = 30
 graceful_timeout = 10
 keepalive = 5
 # A socket per worker: on a shared one the first worker awake takes a whole keep-alive burst
@@ -43,7 +42,6 @@ def listen_urls(cfg) -> str:
 
 
 logger_class = AddressLogger
-accesslog = None  # each service logs its own JSON line per request
 control_socket_disable = True  # two gunicorns on one host would share ~/.gunicorn/gunicorn.ctl
 
 # gunicorn trusts forwarded headers from 127.0.0.1 by default: any local client could fake HTTPS.
@@ -64,8 +62,13 @@ def on_starting(server):
     from musica_kit.secrets import require_strong_secrets
 
     require_strong_secrets()
-    if server.cfg.reuse_port:
-        refuse_a_taken_port(server.cfg.address)
+    if not server.cfg.reuse_port:
+        return
+    # SO_REUSEPORT would let a second server share a taken port silently: exit 1 as gunicorn would.
+    for host, port in (address for address in server.cfg.address if isinstance(address, tuple)):
+        if (error := bind_error(host, port)) is not None and error.errno == errno.EADDRINUSE:
+            print(f"error: {host}:{port} is already in use", file=sys.stderr, flush=True)
+            sys.exit(1)
 
 
 def bind_error(host: str, port: int) -> OSError | None:
@@ -78,14 +81,6 @@ def bind_error(host: str, port: int) -> OSError | None:
         except OSError as exc:
             return exc
     return None
-
-
-def refuse_a_taken_port(addresses) -> None:
-    """With SO_REUSEPORT a second server would silently share a taken port: exit 1 as gunicorn would."""
-    for host, port in (address for address in addresses if isinstance(address, tuple)):
-        if (error := bind_error(host, port)) is not None and error.errno == errno.EADDRINUSE:
-            print(f"error: {host}:{port} is already in use", file=sys.stderr, flush=True)
-            sys.exit(1)
 
 
 def child_exit(server, worker):

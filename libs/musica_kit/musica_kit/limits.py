@@ -1,10 +1,9 @@
 """A JSON 413 by Content-Length before anyone reads the body: DRF's parsers stream past Django's limit."""
 
 from django.conf import settings
-from django.core.exceptions import RequestDataTooBig
 from django.http import JsonResponse
 
-from .errors import error_body, payload_too_large_body
+from .errors import error_body
 
 
 class BodySizeLimitMiddleware:
@@ -18,10 +17,6 @@ class BodySizeLimitMiddleware:
         except ValueError:
             return JsonResponse(error_body("Cabecera Content-Length no válida."), status=400)
         if limit is not None and length > limit:
-            return JsonResponse(payload_too_large_body(), status=413)
+            message = f"El cuerpo de la petición es demasiado grande (máximo {limit} bytes)."
+            return JsonResponse(error_body(message, {"max_bytes": limit}), status=413)
         return self.get_response(request)
-
-    def process_exception(self, request, exception):
-        if isinstance(exception, RequestDataTooBig):
-            return JsonResponse(payload_too_large_body(), status=413)
-        return None

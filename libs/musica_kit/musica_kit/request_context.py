@@ -16,7 +16,7 @@ from pythonjsonlogger.json import JsonFormatter as _LibraryJsonFormatter
 from musica_kit.tracing import current_trace_id
 
 REQUEST_ID_HEADER = "X-Request-ID"
-_VALID_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 _request_id: contextvars.ContextVar[str | None] = contextvars.ContextVar("request_id", default=None)
 
 
@@ -44,7 +44,7 @@ class RequestContextMiddleware:
 
     def __call__(self, request):
         incoming = request.headers.get(REQUEST_ID_HEADER, "")
-        request_id = incoming if _VALID_ID.match(incoming) else uuid.uuid4().hex
+        request_id = incoming if VALID_REQUEST_ID.match(incoming) else uuid.uuid4().hex
         token = _request_id.set(request_id)
         started = time.perf_counter()
         try:
@@ -52,14 +52,12 @@ class RequestContextMiddleware:
             response[REQUEST_ID_HEADER] = request_id
             extra = {"method": request.method, "path": request.path, "status": response.status_code}
             extra["duration_ms"] = round((time.perf_counter() - started) * 1000, 1)
-            self.access_log.info("request", extra={**extra, **self.access_fields(request, response)})
+            # auth's user (an anonymous one's pk is None: None fields are left out), then what the view set.
+            extra["user_id"] = getattr(getattr(request, "user", None), "pk", None)
+            self.access_log.info("request", extra={**extra, **getattr(response, "access_fields", {})})
             return response
         finally:
             _request_id.reset(token)
-
-    def access_fields(self, request, response) -> dict:
-        """A service's own fields (None ones are left out); by default what the view set."""
-        return getattr(response, "access_fields", {})
 
 
 # Whatever a library logs (headers at DEBUG, SQL parameters), credentials and JWTs are masked.
@@ -118,12 +116,6 @@ class JsonFormatter(_LibraryJsonFormatter):
             log_data["exc_type"] = record.exc_info[0].__name__
         for key in [k for k, v in log_data.items() if v is None]:
             del log_data[key]
-
-    def formatException(self, ei) -> str:  # never formatted: add_fields logs its type only
-        return ""
-
-    def formatStack(self, stack_info) -> str:
-        return ""
 
     def serialize_log_record(self, log_data) -> str:
         return redact(super().serialize_log_record(log_data))

@@ -5,7 +5,7 @@ import json
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse
 from rest_framework import serializers
 
-from .request_context import REQUEST_ID_HEADER
+from .request_context import REQUEST_ID_HEADER, VALID_REQUEST_ID
 
 
 class ErrorSerializer(serializers.Serializer):
@@ -16,25 +16,16 @@ class ErrorSerializer(serializers.Serializer):
         "más que decir."
     )
 
-    class Meta:
-        ref_name = "Error"
 
-
-class _RetryAfterSerializer(serializers.Serializer):
+class ThrottledDetailSerializer(serializers.Serializer):
     reintentar_en_segundos = serializers.IntegerField(
         help_text="Segundos que faltan para poder repetir (lo mismo que `Retry-After`)."
     )
 
-    class Meta:
-        ref_name = "ThrottledDetail"
-
 
 class ThrottledSerializer(serializers.Serializer):
     error = serializers.CharField(help_text="Mensaje para una persona, en español, con la espera.")
-    detalle = _RetryAfterSerializer(help_text="Cuánto esperar.")
-
-    class Meta:
-        ref_name = "Throttled"
+    detalle = ThrottledDetailSerializer(help_text="Cuánto esperar.")
 
 
 def throttled_response(description: str, *examples: OpenApiExample) -> OpenApiResponse:
@@ -57,13 +48,12 @@ def drop_slash_variants(endpoints):
 def drop_unreferenced_schemas(result, generator, request, public):
     """Remove components nothing points to (e.g. the request form of a response-only serializer)."""
     schemas = result.get("components", {}).get("schemas", {})
-    while True:
-        text = json.dumps(result)
-        unused = [name for name in schemas if f'"#/components/schemas/{name}"' not in text]
-        if not unused:
-            return result
+    text = json.dumps(result)
+    while unused := [name for name in schemas if f'"#/components/schemas/{name}"' not in text]:
         for name in unused:
             del schemas[name]
+        text = json.dumps(result)
+    return result
 
 
 def add_request_id_header(result, generator, request, public):
@@ -76,7 +66,7 @@ def add_request_id_header(result, generator, request, public):
         "description": "Identificador de la petición para seguirla en los logs de auth_service y "
         "music_service (auth reenvía el suyo a music). Si falta o no es válido (`[A-Za-z0-9._:-]{1,128}`) "
         "se genera uno.",
-        "schema": {"type": "string", "pattern": r"^[A-Za-z0-9._:-]{1,128}$"},
+        "schema": {"type": "string", "pattern": VALID_REQUEST_ID.pattern},
     }
     components.setdefault("headers", {})["RequestId"] = {
         "description": "El identificador de esta petición (el recibido o uno nuevo).",

@@ -26,7 +26,6 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "musica_kit.storage.StaticFilesStorage"},
 }
-WHITENOISE_USE_FINDERS = DEBUG
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 
@@ -82,7 +81,6 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     # Docstrings are English, for developers.
     "DISABLE_DOCSTRING_DESCRIPTIONS": True,
-    "SCHEMA_PATH_PREFIX": "",
     "COMPONENT_SPLIT_REQUEST": True,
     # No CDN and no validator badge: the docs work offline.
     "SWAGGER_UI_DIST": "SIDECAR",

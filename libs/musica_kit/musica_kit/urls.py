@@ -9,10 +9,6 @@ REDOC_POLICY = {"style-src": ["'self'", "'unsafe-inline'"], "worker-src": ["'sel
 
 openapi_urlpatterns = [
     re_path(r"^api/schema/?$", SpectacularAPIView.as_view(), name="schema"),
-    re_path(r"^api/docs/?$", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
-    re_path(
-        r"^api/redoc/?$",
-        csp_replace(REDOC_POLICY)(SpectacularRedocView.as_view(url_name="schema")),
-        name="redoc",
-    ),
+    re_path(r"^api/docs/?$", SpectacularSwaggerView.as_view(), name="swagger-ui"),
+    re_path(r"^api/redoc/?$", csp_replace(REDOC_POLICY)(SpectacularRedocView.as_view()), name="redoc"),
 ]

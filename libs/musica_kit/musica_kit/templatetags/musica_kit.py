@@ -7,11 +7,7 @@ register = template.Library()
 STATUS_TEXT = {
     200: "Correcto",
     201: "Creado",
-    202: "Aceptado",
     204: "Sin contenido",
-    301: "Movido permanentemente",
-    302: "Encontrado",
-    304: "No modificado",
     400: "Petición no válida",
     401: "No autenticado",
     403: "Prohibido",
@@ -26,7 +22,6 @@ STATUS_TEXT = {
     500: "Error interno del servidor",
     502: "Puerta de enlace incorrecta",
     503: "Servicio no disponible",
-    504: "Tiempo de espera agotado en la puerta de enlace",
 }
 
 
