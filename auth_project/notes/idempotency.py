@@ -79,8 +79,10 @@ def idempotency_replay_exists(*, request) -> bool:
         key = idempotency_key_parse(request.headers.get(HEADER))
     except exceptions.ValidationError:
         return False
+    if key is None:  # most notes: no queryset is built
+        return False
     done = IdempotencyKey.objects.filter(user=request.user, key=key, status=IdempotencyKey.DONE)
-    return key is not None and done.filter(created_at__gte=_expired_before()).exists()
+    return done.filter(created_at__gte=_expired_before()).exists()
 
 
 def _still_held(held: IdempotencyKey):
