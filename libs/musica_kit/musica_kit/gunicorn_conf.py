@@ -85,8 +85,7 @@ def bind_error(host: str, port: int) -> OSError | None:
 
 
 def post_worker_init(worker):
-    # Python's tool for pre-fork servers: what the worker loaded (~100,000 objects) leaves every full
-    # collection; -10 % CPU per bare save at 32 connections (docs/benchmarks.md, "Deviations kept").
+    # Loaded objects leave full collections: -10 % CPU per bare save at 32 connections (docs/benchmarks.md).
     gc.freeze()
 
 
